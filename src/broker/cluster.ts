@@ -1,0 +1,172 @@
+/**
+ * The embedded cluster: N virtual nodes in one process, each with its own `node-<id>/` log directory, and the
+ * cluster metadata they share. This is the one owner of broker state; the protocol handlers, the worker RPC, the
+ * command line and the tests all go through it.
+ */
+import * as path from 'node:path';
+import { BrokerConfig } from './config/broker-config';
+import { parseTopicConfigs, LogConfig } from './config/topic-config';
+import { Logger, silentLogger } from './logger';
+import { MetadataStore, TopicState } from './metadata/metadata-store';
+import { LogManager } from './storage/log-manager';
+import { Log, LogAppendInfo, FetchDataInfo, FetchIsolation } from './storage/log';
+import { KafkaError } from './errors';
+import { io } from './storage/file-io';
+
+export interface ClusterOptions {
+  dataDir: string;
+  nodes?: number;
+  /** Broker configs by Kafka name ("log.retention.hours": "1", ...). */
+  config?: Record<string, string>;
+  logger?: Logger;
+}
+
+export interface VirtualNode {
+  id: number;
+  logManager: LogManager;
+  up: boolean;
+}
+
+export class Cluster {
+  readonly metadata: MetadataStore;
+  readonly brokerConfig: BrokerConfig;
+  readonly nodes: VirtualNode[] = [];
+  readonly logger: Logger;
+  private closed = false;
+
+  constructor(readonly opts: ClusterOptions) {
+    this.logger = opts.logger ?? silentLogger;
+    const settings = { ...(opts.config ?? {}) };
+    if (opts.nodes !== undefined) settings['num.nodes'] = String(opts.nodes);
+    this.brokerConfig = new BrokerConfig(settings);
+    io.mkdirSync(opts.dataDir, { recursive: true });
+    this.metadata = new MetadataStore(opts.dataDir);
+    const count = this.brokerConfig.get<number>('num.nodes');
+    try {
+      for (let id = 0; id < count; id++) {
+        const logManager = new LogManager({
+          logDir: path.join(opts.dataDir, `node-${id}`),
+          nodeId: id,
+          clusterId: this.metadata.clusterId,
+          topicConfig: (topic) => this.logConfig(topic),
+          logger: this.logger,
+          retentionCheckIntervalMs: this.brokerConfig.get<number>('log.retention.check.interval.ms'),
+          checkpointIntervalMs: this.brokerConfig.get<number>('log.flush.offset.checkpoint.interval.ms') || 60000,
+        });
+        this.nodes.push({ id, logManager, up: true });
+      }
+    } catch (e) {
+      for (const n of this.nodes) n.logManager.shutdown();
+      throw e;
+    }
+    this.reconcileLogs();
+    for (const n of this.nodes) n.logManager.startup();
+  }
+
+  get dataDir(): string {
+    return this.opts.dataDir;
+  }
+
+  nodeIds(): number[] {
+    return this.nodes.map((n) => n.id);
+  }
+
+  node(id: number): VirtualNode {
+    const n = this.nodes.find((x) => x.id === id);
+    if (!n) throw new KafkaError('BROKER_NOT_AVAILABLE', `no node ${id}`);
+    return n;
+  }
+
+  /** The resolved log config of a topic: its overrides over the broker's defaults. */
+  logConfig(topic: string): LogConfig {
+    const t = this.metadata.topic(topic);
+    return this.brokerConfig.logConfig(t ? parseTopicConfigs(t.configs) : new Map());
+  }
+
+  /** Makes the directories match the metadata: logs for every assigned replica, none for deleted topics. */
+  private reconcileLogs(): void {
+    for (const node of this.nodes) {
+      const wanted = new Set<string>();
+      for (const t of this.metadata.topics()) {
+        for (const p of t.partitions) {
+          if (!p.replicas.includes(node.id)) continue;
+          wanted.add(`${t.name}-${p.partition}`);
+          node.logManager.getOrCreateLog({ topic: t.name, partition: p.partition }, t.topicId);
+        }
+      }
+      for (const log of node.logManager.allLogs()) {
+        if (!wanted.has(log.name)) {
+          this.logger.warn(`node ${node.id}: ${log.name} is not in the cluster metadata; deleting it`);
+          node.logManager.deleteLog(log.tp);
+        }
+      }
+    }
+  }
+
+  createTopic(name: string, numPartitions?: number, replicationFactor?: number, configs: Record<string, string> = {}): TopicState {
+    const t = this.metadata.createTopic(
+      name,
+      numPartitions ?? this.brokerConfig.get<number>('num.partitions'),
+      replicationFactor ?? this.brokerConfig.get<number>('default.replication.factor'),
+      this.nodeIds(),
+      configs,
+    );
+    for (const p of t.partitions) for (const r of p.replicas) this.node(r).logManager.getOrCreateLog({ topic: name, partition: p.partition }, t.topicId);
+    this.logger.info(`created topic ${name} with ${t.partitions.length} partitions, replication factor ${t.partitions[0].replicas.length}`);
+    return t;
+  }
+
+  deleteTopic(name: string): void {
+    if (!this.brokerConfig.get<boolean>('delete.topic.enable')) throw new KafkaError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.');
+    const t = this.metadata.deleteTopic(name);
+    for (const p of t.partitions) for (const r of p.replicas) this.node(r).logManager.deleteLog({ topic: name, partition: p.partition });
+    this.logger.info(`deleted topic ${name}`);
+  }
+
+  addPartitions(name: string, totalCount: number): TopicState {
+    const t = this.metadata.addPartitions(name, totalCount, this.nodeIds());
+    for (const p of t.partitions) for (const r of p.replicas) this.node(r).logManager.getOrCreateLog({ topic: name, partition: p.partition }, t.topicId);
+    return t;
+  }
+
+  /** Replaces a topic's config overrides and applies them to its logs at once. */
+  setTopicConfigs(name: string, configs: Record<string, string>): void {
+    this.metadata.setTopicConfigs(name, configs);
+    for (const n of this.nodes) n.logManager.updateTopicConfig(name);
+  }
+
+  /** The leader's log of a partition. */
+  leaderLog(topic: string, partition: number): Log {
+    const t = this.metadata.topic(topic);
+    const p = t?.partitions[partition];
+    if (!t || !p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic}-${partition}`);
+    const node = this.node(p.leader);
+    if (!node.up) throw new KafkaError('LEADER_NOT_AVAILABLE', `the leader of ${topic}-${partition} (node ${p.leader}) is down`);
+    const log = node.logManager.getLog({ topic, partition });
+    if (!log) throw new KafkaError('KAFKA_STORAGE_ERROR', `node ${p.leader} has no log for ${topic}-${partition}`);
+    return log;
+  }
+
+  /**
+   * Appends to the partition's leader. Until follower replication lands, the high watermark follows the
+   * leader's log end offset.
+   */
+  append(topic: string, partition: number, records: Buffer): LogAppendInfo {
+    const t = this.metadata.topic(topic)!;
+    const log = this.leaderLog(topic, partition);
+    const info = log.appendAsLeader(records, t.partitions[partition].leaderEpoch);
+    log.updateHighWatermark(log.logEndOffset);
+    return info;
+  }
+
+  read(topic: string, partition: number, offset: number, maxBytes: number, isolation: FetchIsolation = 'highWatermark'): FetchDataInfo {
+    return this.leaderLog(topic, partition).read(offset, maxBytes, isolation);
+  }
+
+  shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const n of this.nodes) n.logManager.shutdown();
+    this.logger.info('cluster shut down cleanly');
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Broker-level configs with Kafka's names and defaults. Topic configs take their defaults from these
+ * (see TOPIC_CONFIG_SYNONYMS); `log.retention.hours` and friends resolve as Kafka resolves them.
+ */
+import { ConfigDef, ConfigKey, ConfigValue, ConfigError, LONG_MAX } from './config-def';
+import { TOPIC_CONFIG_KEYS, TOPIC_CONFIG_SYNONYMS, buildLogConfig, LogConfig } from './topic-config';
+
+const HOUR = 60 * 60 * 1000;
+
+function synonymKey(topicKey: string): ConfigKey {
+  const k = TOPIC_CONFIG_KEYS.find((x) => x.name === topicKey)!;
+  return { ...k, name: TOPIC_CONFIG_SYNONYMS[topicKey] };
+}
+
+export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
+  { name: 'node.id', type: 'int', default: 0, min: 0, doc: 'this node\'s id', readOnly: true },
+  { name: 'log.dirs', type: 'string', default: '.tributary', doc: 'the data directory', readOnly: true },
+  { name: 'listeners.base.port', type: 'int', default: 9092, min: 0, max: 65535, doc: 'port of node 0; node i listens on base + i (the next free one when taken)', readOnly: true },
+  { name: 'listeners.host', type: 'string', default: '127.0.0.1', doc: 'address the listeners bind and advertise (loopback unless you say otherwise)', readOnly: true },
+  { name: 'num.nodes', type: 'int', default: 3, min: 1, max: 9, doc: 'virtual nodes in this process', readOnly: true },
+  { name: 'num.partitions', type: 'int', default: 1, min: 1, doc: 'partitions of an auto-created topic' },
+  { name: 'default.replication.factor', type: 'int', default: 1, min: 1, doc: 'replication factor of an auto-created topic' },
+  { name: 'auto.create.topics.enable', type: 'boolean', default: true, doc: 'create a topic when a client asks for metadata of an unknown one' },
+  { name: 'delete.topic.enable', type: 'boolean', default: true, doc: 'allow DeleteTopics' },
+  { name: 'log.retention.hours', type: 'int', default: 168, doc: 'retention in hours, used when log.retention.ms and log.retention.minutes are unset' },
+  { name: 'log.retention.minutes', type: 'int', default: null, doc: 'retention in minutes, used when log.retention.ms is unset' },
+  { name: 'log.roll.hours', type: 'int', default: 168, min: 1, doc: 'segment roll time in hours, used when log.roll.ms is unset' },
+  { name: 'log.retention.check.interval.ms', type: 'long', default: 300000, min: 1, doc: 'how often retention is enforced' },
+  { name: 'log.flush.offset.checkpoint.interval.ms', type: 'int', default: 60000, min: 0, doc: 'how often recovery points are checkpointed' },
+  { name: 'log.flush.start.offset.checkpoint.interval.ms', type: 'int', default: 60000, min: 0, doc: 'how often log start offsets are checkpointed' },
+  { name: 'log.flush.scheduler.interval.ms', type: 'long', default: LONG_MAX, doc: 'how often logs are checked for flush.ms' },
+  { name: 'log.cleaner.enable', type: 'boolean', default: true, doc: 'run the log cleaner for compacted topics' },
+  { name: 'log.cleaner.backoff.ms', type: 'long', default: 15000, min: 0, doc: 'sleep of the cleaner when there is nothing to clean' },
+  { name: 'log.cleaner.dedupe.buffer.size', type: 'long', default: 134217728, doc: 'memory for the cleaner\'s key map' },
+  { name: 'message.max.bytes', type: 'int', default: 1048588, min: 0, doc: 'largest record batch size allowed' },
+  { name: 'socket.request.max.bytes', type: 'int', default: 104857600, min: 1, doc: 'largest request a client may send' },
+  { name: 'connections.max.idle.ms', type: 'long', default: 600000, doc: 'idle connections are closed after this' },
+  { name: 'replica.lag.time.max.ms', type: 'long', default: 30000, doc: 'a follower that has not caught up for this long leaves the ISR' },
+  { name: 'offsets.topic.num.partitions', type: 'int', default: 50, min: 1, doc: 'partitions of __consumer_offsets', readOnly: true },
+  { name: 'offsets.topic.replication.factor', type: 'int', default: 3, min: 1, doc: 'replication factor of __consumer_offsets' },
+  { name: 'offsets.retention.minutes', type: 'int', default: 10080, min: 1, doc: 'committed offsets of empty groups expire after this' },
+  { name: 'group.initial.rebalance.delay.ms', type: 'int', default: 3000, doc: 'wait for more members before the first rebalance of a new group' },
+  { name: 'group.min.session.timeout.ms', type: 'int', default: 6000, doc: 'smallest session timeout a member may ask for' },
+  { name: 'group.max.session.timeout.ms', type: 'int', default: 1800000, doc: 'largest session timeout a member may ask for' },
+  { name: 'group.max.size', type: 'int', default: 2147483647, min: 1, doc: 'most members in one group' },
+  { name: 'transaction.state.log.num.partitions', type: 'int', default: 50, min: 1, doc: 'partitions of __transaction_state', readOnly: true },
+  // Every topic config's broker-side synonym, with the topic config's type, range and default.
+  ...Object.keys(TOPIC_CONFIG_SYNONYMS)
+    .map((t) => synonymKey(t))
+    .map((k) => (k.name === 'log.retention.ms' || k.name === 'log.roll.ms' ? { ...k, default: null } : k)),
+];
+
+export const brokerConfigDef = new ConfigDef(dedupe(BROKER_CONFIG_KEYS));
+
+function dedupe(keys: readonly ConfigKey[]): ConfigKey[] {
+  const seen = new Map<string, ConfigKey>();
+  for (const k of keys) if (!seen.has(k.name)) seen.set(k.name, k);
+  return [...seen.values()];
+}
+
+/** A broker's configuration: explicit settings over Kafka's defaults. */
+export class BrokerConfig {
+  readonly values: Map<string, ConfigValue>;
+
+  constructor(readonly explicit: Record<string, string> = {}) {
+    this.values = brokerConfigDef.parse(explicit, 'broker config');
+    if (this.values.has('log.retention.ms') && this.values.get('log.retention.ms')! as number < -1) {
+      throw new ConfigError('Invalid value for configuration log.retention.ms: Value must be at least -1');
+    }
+  }
+
+  get<T extends ConfigValue>(name: string): T {
+    const v = this.values.get(name);
+    if (v !== undefined) return v as T;
+    const d = this.derived(name);
+    if (d !== undefined) return d as T;
+    const key = brokerConfigDef.get(name);
+    if (!key) throw new ConfigError(`Unknown broker config name: ${name}`);
+    return key.default as T;
+  }
+
+  isExplicit(name: string): boolean {
+    return this.values.has(name);
+  }
+
+  /** log.retention.ms and log.roll.ms fall back to their minutes/hours forms as in Kafka's KafkaConfig. */
+  private derived(name: string): ConfigValue | undefined {
+    if (name === 'log.retention.ms') {
+      const minutes = this.values.get('log.retention.minutes') as number | undefined;
+      if (minutes !== undefined) return minutes * 60000;
+      return (this.get<number>('log.retention.hours')) * HOUR;
+    }
+    if (name === 'log.roll.ms') return this.get<number>('log.roll.hours') * HOUR;
+    return undefined;
+  }
+
+  /** Topic defaults as this broker sets them; topic overrides go on top. */
+  topicDefaults(): Map<string, ConfigValue> {
+    const m = new Map<string, ConfigValue>();
+    for (const [topicKey, brokerKey] of Object.entries(TOPIC_CONFIG_SYNONYMS)) {
+      if (this.values.has(brokerKey) || this.derived(brokerKey) !== undefined) m.set(topicKey, this.get(brokerKey));
+    }
+    return m;
+  }
+
+  logConfig(topicOverrides: ReadonlyMap<string, ConfigValue> = new Map()): LogConfig {
+    const m = this.topicDefaults();
+    for (const [k, v] of topicOverrides) m.set(k, v);
+    return buildLogConfig(m);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The cluster's metadata (what KRaft keeps in __cluster_metadata): topics with their ids, partitions, replica
+ * assignment, leaders, ISR and config overrides. Persisted as one JSON document, replaced atomically on each change,
+ * so a restart finds every topic with its configs.
+ */
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { io, writeFileAtomic } from '../storage/file-io';
+import { KafkaError } from '../errors';
+import { validateTopicName } from '../config/topic-name';
+import { parseTopicConfigs } from '../config/topic-config';
+import { randomKafkaId } from '../storage/meta-properties';
+
+export const METADATA_FILE = 'cluster-metadata.json';
+
+export interface PartitionState {
+  partition: number;
+  replicas: number[];
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+}
+
+export interface TopicState {
+  name: string;
+  topicId: string;
+  partitions: PartitionState[];
+  /** Overrides only, as the strings the user gave; validated on the way in. */
+  configs: Record<string, string>;
+  internal?: boolean;
+}
+
+interface MetadataDocument {
+  version: 1;
+  clusterId: string;
+  topics: TopicState[];
+}
+
+export class MetadataStore {
+  private doc: MetadataDocument;
+  private readonly file: string;
+
+  constructor(dataDir: string) {
+    io.mkdirSync(dataDir, { recursive: true });
+    this.file = path.join(dataDir, METADATA_FILE);
+    if (io.existsSync(this.file)) {
+      const text = io.readFileSync(this.file, 'utf8') as string;
+      try {
+        this.doc = JSON.parse(text) as MetadataDocument;
+      } catch (e) {
+        throw new Error(`${this.file} is not valid JSON (${(e as Error).message}); restore it or move it away`);
+      }
+      if (this.doc.version !== 1 || !Array.isArray(this.doc.topics)) throw new Error(`${this.file} has an unknown format`);
+    } else {
+      this.doc = { version: 1, clusterId: randomKafkaId(), topics: [] };
+      this.save();
+    }
+  }
+
+  get clusterId(): string {
+    return this.doc.clusterId;
+  }
+
+  topics(): readonly TopicState[] {
+    return this.doc.topics;
+  }
+
+  topic(name: string): TopicState | undefined {
+    return this.doc.topics.find((t) => t.name === name);
+  }
+
+  topicById(id: string): TopicState | undefined {
+    return this.doc.topics.find((t) => t.topicId === id);
+  }
+
+  /**
+   * Creates a topic with Kafka's rack-unaware replica placement: leaders round-robin over the nodes from a
+   * random start, each partition's followers on the next nodes with a shift that grows every full round.
+   */
+  createTopic(name: string, numPartitions: number, replicationFactor: number, nodeIds: readonly number[], configs: Record<string, string> = {}, internal = false): TopicState {
+    validateTopicName(name);
+    if (this.topic(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`);
+    if (!Number.isInteger(numPartitions) || numPartitions < 1) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
+    if (!Number.isInteger(replicationFactor) || replicationFactor < 1) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0.');
+    if (replicationFactor > nodeIds.length) {
+      throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${nodeIds.length} broker(s) are registered.`);
+    }
+    parseTopicConfigs(configs);
+    const topic: TopicState = {
+      name,
+      topicId: randomBytes(16).toString('base64url'),
+      partitions: assignReplicas(numPartitions, replicationFactor, nodeIds, 0),
+      configs: { ...configs },
+      internal,
+    };
+    this.doc.topics.push(topic);
+    this.save();
+    return topic;
+  }
+
+  addPartitions(name: string, totalCount: number, nodeIds: readonly number[]): TopicState {
+    const t = this.requireTopic(name);
+    if (totalCount <= t.partitions.length) {
+      throw new KafkaError('INVALID_PARTITIONS', `Topic currently has ${t.partitions.length} partitions, which is higher than the requested ${totalCount}.`);
+    }
+    const rf = t.partitions[0].replicas.length;
+    t.partitions.push(...assignReplicas(totalCount - t.partitions.length, rf, nodeIds, t.partitions.length));
+    this.save();
+    return t;
+  }
+
+  deleteTopic(name: string): TopicState {
+    const t = this.requireTopic(name);
+    this.doc.topics = this.doc.topics.filter((x) => x !== t);
+    this.save();
+    return t;
+  }
+
+  /** Replaces the topic's overrides (AlterConfigs) after validating them all. */
+  setTopicConfigs(name: string, configs: Record<string, string>): void {
+    const t = this.requireTopic(name);
+    parseTopicConfigs(configs);
+    t.configs = { ...configs };
+    this.save();
+  }
+
+  updatePartition(name: string, partition: number, change: Partial<Omit<PartitionState, 'partition'>>): void {
+    const p = this.requireTopic(name).partitions[partition];
+    Object.assign(p, change);
+    this.save();
+  }
+
+  private requireTopic(name: string): TopicState {
+    const t = this.topic(name);
+    if (!t) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${name}`);
+    return t;
+  }
+
+  private save(): void {
+    writeFileAtomic(this.file, JSON.stringify(this.doc, null, 2) + '\n');
+  }
+}
+
+export function assignReplicas(count: number, rf: number, nodeIds: readonly number[], firstPartition: number): PartitionState[] {
+  const nodes = [...nodeIds].sort((a, b) => a - b);
+  const n = nodes.length;
+  const start = Math.floor(Math.random() * n);
+  let shift = Math.floor(Math.random() * n);
+  const out: PartitionState[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = firstPartition + i;
+    if (p > 0 && p % n === 0) shift++;
+    const first = (p + start) % n;
+    const replicas = [nodes[first]];
+    for (let j = 0; j < rf - 1; j++) replicas.push(nodes[(first + 1 + ((shift + j) % Math.max(n - 1, 1))) % n]);
+    out.push({ partition: p, replicas, leader: replicas[0], leaderEpoch: 0, isr: [...replicas] });
+  }
+  return out;
+}

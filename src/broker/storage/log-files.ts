@@ -1,0 +1,54 @@
+/** Kafka's file names in a partition directory: segments are named by their 20-digit base offset. */
+import * as path from 'node:path';
+
+export const LOG_FILE_SUFFIX = '.log';
+export const INDEX_FILE_SUFFIX = '.index';
+export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
+export const SNAPSHOT_FILE_SUFFIX = '.snapshot';
+export const TXN_INDEX_FILE_SUFFIX = '.txnindex';
+export const DELETED_FILE_SUFFIX = '.deleted';
+export const CLEANED_FILE_SUFFIX = '.cleaned';
+export const SWAP_FILE_SUFFIX = '.swap';
+export const DELETE_DIR_SUFFIX = '-delete';
+
+export function filenamePrefixFromOffset(offset: number): string {
+  return String(offset).padStart(20, '0');
+}
+
+export function logFile(dir: string, offset: number, suffix = ''): string {
+  return path.join(dir, filenamePrefixFromOffset(offset) + LOG_FILE_SUFFIX + suffix);
+}
+export function offsetIndexFile(dir: string, offset: number, suffix = ''): string {
+  return path.join(dir, filenamePrefixFromOffset(offset) + INDEX_FILE_SUFFIX + suffix);
+}
+export function timeIndexFile(dir: string, offset: number, suffix = ''): string {
+  return path.join(dir, filenamePrefixFromOffset(offset) + TIME_INDEX_FILE_SUFFIX + suffix);
+}
+
+/** The base offset in a segment file name, or undefined when the name is not one of ours. */
+export function offsetFromFileName(name: string): number | undefined {
+  const m = /^(\d{20})\./.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export function partitionDirName(tp: TopicPartition): string {
+  return `${tp.topic}-${tp.partition}`;
+}
+
+/** Parses "<topic>-<partition>"; the topic itself may contain '-'. */
+export function parsePartitionDirName(name: string): TopicPartition | undefined {
+  const i = name.lastIndexOf('-');
+  if (i <= 0) return undefined;
+  const partition = name.slice(i + 1);
+  if (!/^\d+$/.test(partition)) return undefined;
+  return { topic: name.slice(0, i), partition: Number(partition) };
+}
+
+export function tpKey(tp: TopicPartition): string {
+  return `${tp.topic}-${tp.partition}`;
+}

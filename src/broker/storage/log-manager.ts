@@ -1,0 +1,228 @@
+/**
+ * One node's log directory (Kafka's LogManager): loads every partition at start (recovering after an unclean
+ * shutdown), creates and deletes logs, writes the checkpoint files, and runs retention and flush on a timer.
+ */
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { LogConfig } from '../config/topic-config';
+import { Logger, silentLogger } from '../logger';
+import { KafkaError } from '../errors';
+import { validateTopicName } from '../config/topic-name';
+import { io } from './file-io';
+import { Log } from './log';
+import { OffsetCheckpointFile, TopicPartitionOffset } from './checkpoint-file';
+import { TopicPartition, parsePartitionDirName, partitionDirName, tpKey, DELETE_DIR_SUFFIX } from './log-files';
+import { readMetaProperties, writeMetaProperties, randomKafkaId } from './meta-properties';
+import { lockDirectory } from './dir-lock';
+
+export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
+export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
+export const REPLICATION_OFFSET_CHECKPOINT = 'replication-offset-checkpoint';
+export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
+
+export interface LogManagerOptions {
+  logDir: string;
+  nodeId: number;
+  clusterId: string;
+  /** The resolved config of a topic (broker defaults plus the topic's overrides). */
+  topicConfig: (topic: string) => LogConfig;
+  logger?: Logger;
+  now?: () => number;
+  retentionCheckIntervalMs?: number;
+  checkpointIntervalMs?: number;
+}
+
+export class LogManager {
+  private readonly logs = new Map<string, Log>();
+  private readonly logger: Logger;
+  private readonly unlock: () => void;
+  private timers: NodeJS.Timeout[] = [];
+  readonly directoryId: string;
+  readonly hadCleanShutdown: boolean;
+  private closed = false;
+
+  constructor(private readonly opts: LogManagerOptions) {
+    this.logger = opts.logger ?? silentLogger;
+    io.mkdirSync(opts.logDir, { recursive: true });
+    this.unlock = lockDirectory(opts.logDir);
+    try {
+      const meta = readMetaProperties(opts.logDir);
+      if (meta && meta.nodeId !== opts.nodeId) {
+        throw new Error(`${opts.logDir} belongs to node ${meta.nodeId}, not node ${opts.nodeId}`);
+      }
+      if (meta && meta.clusterId !== opts.clusterId) {
+        throw new KafkaError('INCONSISTENT_CLUSTER_ID', `${opts.logDir} belongs to cluster ${meta.clusterId}, not ${opts.clusterId}`);
+      }
+      this.directoryId = meta?.directoryId || randomKafkaId();
+      if (!meta) writeMetaProperties(opts.logDir, { clusterId: opts.clusterId, nodeId: opts.nodeId, directoryId: this.directoryId });
+      const marker = path.join(opts.logDir, CLEAN_SHUTDOWN_FILE);
+      this.hadCleanShutdown = io.existsSync(marker);
+      this.loadLogs();
+      if (this.hadCleanShutdown) io.unlinkSync(marker);
+    } catch (e) {
+      this.unlock();
+      throw e;
+    }
+  }
+
+  get logDir(): string {
+    return this.opts.logDir;
+  }
+
+  private checkpoint(name: string): OffsetCheckpointFile {
+    return new OffsetCheckpointFile(path.join(this.opts.logDir, name));
+  }
+
+  private loadLogs(): void {
+    const recoveryPoints = this.checkpoint(RECOVERY_POINT_CHECKPOINT).read();
+    const logStartOffsets = this.checkpoint(LOG_START_OFFSET_CHECKPOINT).read();
+    const highWatermarks = this.checkpoint(REPLICATION_OFFSET_CHECKPOINT).read();
+    const started = Date.now();
+    for (const name of (io.readdirSync(this.opts.logDir) as string[]).sort()) {
+      const dir = path.join(this.opts.logDir, name);
+      if (!io.statSync(dir).isDirectory()) continue;
+      if (name.endsWith(DELETE_DIR_SUFFIX)) {
+        // A topic deletion that did not finish before the last stop.
+        io.rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      const tp = parsePartitionDirName(name);
+      if (!tp) continue;
+      const key = tpKey(tp);
+      const log = Log.open(dir, tp, this.opts.topicConfig(tp.topic), {
+        recoveryPoint: recoveryPoints.get(key) ?? 0,
+        logStartOffset: logStartOffsets.get(key),
+        highWatermark: highWatermarks.get(key),
+        hadCleanShutdown: this.hadCleanShutdown,
+        logger: this.logger,
+        now: this.opts.now,
+      });
+      this.logs.set(key, log);
+    }
+    this.logger.info(
+      `node ${this.opts.nodeId}: loaded ${this.logs.size} logs from ${this.opts.logDir} in ${Date.now() - started} ms` +
+        (this.hadCleanShutdown ? '' : ' (after an unclean shutdown: recovered from the recovery points)'),
+    );
+  }
+
+  getLog(tp: TopicPartition): Log | undefined {
+    return this.logs.get(tpKey(tp));
+  }
+
+  allLogs(): Log[] {
+    return [...this.logs.values()];
+  }
+
+  /** The log of `tp`, created (with its partition.metadata) when it does not exist yet. */
+  getOrCreateLog(tp: TopicPartition, topicId?: string): Log {
+    const existing = this.getLog(tp);
+    if (existing) return existing;
+    validateTopicName(tp.topic);
+    if (!Number.isInteger(tp.partition) || tp.partition < 0) throw new KafkaError('INVALID_PARTITIONS', `bad partition ${tp.partition}`);
+    const dir = path.join(this.opts.logDir, partitionDirName(tp));
+    const log = Log.open(dir, tp, this.opts.topicConfig(tp.topic), { topicId, logger: this.logger, now: this.opts.now, hadCleanShutdown: true });
+    this.logs.set(tpKey(tp), log);
+    this.logger.info(`node ${this.opts.nodeId}: created log ${log.name}`);
+    return log;
+  }
+
+  /**
+   * Deletes a partition: the directory is first renamed to `<topic>-<partition>.<id>-delete` (one atomic step,
+   * so a crash cannot leave half a log under the real name), then removed.
+   */
+  deleteLog(tp: TopicPartition): boolean {
+    const log = this.getLog(tp);
+    if (!log) return false;
+    log.close();
+    this.logs.delete(tpKey(tp));
+    const doomed = `${log.dir}.${randomBytes(16).toString('hex')}${DELETE_DIR_SUFFIX}`;
+    io.renameSync(log.dir, doomed);
+    io.rmSync(doomed, { recursive: true, force: true });
+    this.logger.info(`node ${this.opts.nodeId}: deleted log ${log.name}`);
+    return true;
+  }
+
+  /** Re-reads every log's config after a topic or broker config change. */
+  updateTopicConfig(topic: string): void {
+    for (const log of this.logs.values()) if (log.tp.topic === topic) log.updateConfig(this.opts.topicConfig(topic));
+  }
+
+  private entries(get: (l: Log) => number): TopicPartitionOffset[] {
+    return this.allLogs().map((l) => ({ topic: l.tp.topic, partition: l.tp.partition, offset: get(l) }));
+  }
+
+  checkpointRecoveryPoints(): void {
+    this.checkpoint(RECOVERY_POINT_CHECKPOINT).write(this.entries((l) => l.recoveryPoint));
+  }
+
+  checkpointLogStartOffsets(): void {
+    this.checkpoint(LOG_START_OFFSET_CHECKPOINT).write(this.entries((l) => l.logStartOffset));
+  }
+
+  checkpointHighWatermarks(): void {
+    this.checkpoint(REPLICATION_OFFSET_CHECKPOINT).write(this.entries((l) => l.highWatermark));
+  }
+
+  checkpointAll(): void {
+    this.checkpointRecoveryPoints();
+    this.checkpointLogStartOffsets();
+    this.checkpointHighWatermarks();
+  }
+
+  /** Retention for every log; returns the number of segments deleted. */
+  cleanupLogs(now = Date.now()): number {
+    let n = 0;
+    for (const log of this.logs.values()) {
+      try {
+        n += log.deleteOldSegments(now);
+      } catch (e) {
+        this.logger.error(`retention of ${log.name} failed: ${(e as Error).message}`);
+      }
+    }
+    if (n > 0) this.checkpointLogStartOffsets();
+    return n;
+  }
+
+  flushDirtyLogs(now = Date.now()): void {
+    for (const log of this.logs.values()) log.maybeFlushByTime(now);
+  }
+
+  /** Starts the periodic retention, flush and checkpoint tasks (Kafka's log.retention.check.interval.ms etc.). */
+  startup(): void {
+    const every = (ms: number, f: () => void) => {
+      const t = setInterval(() => {
+        try {
+          f();
+        } catch (e) {
+          this.logger.error(`scheduled task failed: ${(e as Error).message}`);
+        }
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.opts.retentionCheckIntervalMs ?? 300000, () => this.cleanupLogs());
+    every(this.opts.checkpointIntervalMs ?? 60000, () => {
+      this.flushDirtyLogs();
+      this.checkpointAll();
+    });
+  }
+
+  /** Flushes and closes every log, writes the checkpoints and the clean-shutdown marker, releases the lock. */
+  shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    try {
+      for (const log of this.logs.values()) {
+        log.flush();
+        log.close();
+      }
+      this.checkpointAll();
+      io.writeFileSync(path.join(this.opts.logDir, CLEAN_SHUTDOWN_FILE), '');
+    } finally {
+      this.unlock();
+    }
+    this.logger.info(`node ${this.opts.nodeId}: log manager shut down cleanly`);
+  }
+}

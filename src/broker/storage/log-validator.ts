@@ -1,0 +1,151 @@
+/**
+ * Checks a client's records before the leader appends them and assigns their offsets (Kafka's LogValidator and
+ * UnifiedLog.analyzeAndValidateRecords): framing, magic, CRC, sizes, timestamps and, for compacted topics, keys.
+ * Offsets are written into the caller's buffer in place: the batch CRC does not cover baseOffset or the epoch.
+ */
+import {
+  BatchHeader,
+  LOG_OVERHEAD,
+  RECORD_BATCH_OVERHEAD,
+  ATTRIBUTES_OFFSET,
+  CRC_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
+  TIMESTAMP_TYPE_MASK,
+  PARTITION_LEADER_EPOCH_OFFSET,
+  readBatchHeader,
+  writeInt64,
+  isControl,
+  compressionOf,
+} from '../records/batch-header';
+import { crc32c } from '../records/crc32c';
+import { decodeRecords } from '../records/record-batch';
+import { KafkaError } from '../errors';
+import { LogConfig } from '../config/topic-config';
+import { BatchPosition } from './log-segment';
+
+export interface ValidatedRecords {
+  batches: BatchPosition[];
+  firstOffset: number;
+  lastOffset: number;
+  maxTimestamp: number;
+  offsetOfMaxTimestamp: number;
+  numMessages: number;
+  /** The broker's time stamped on the batches under LogAppendTime, else -1. */
+  logAppendTime: number;
+}
+
+/** Walks the batches in `records`, rejecting anything malformed; no offsets are assigned. */
+export function analyzeBatches(records: Buffer, maxMessageBytes: number): BatchPosition[] {
+  const batches: BatchPosition[] = [];
+  let pos = 0;
+  while (pos < records.length) {
+    if (records.length - pos < RECORD_BATCH_OVERHEAD) {
+      throw new KafkaError('CORRUPT_MESSAGE', `${records.length - pos} trailing bytes are too short for a record batch`);
+    }
+    const h = readBatchHeader(records, pos);
+    const size = h.batchLength + LOG_OVERHEAD;
+    if (h.magic !== 2) {
+      throw new KafkaError('UNSUPPORTED_FOR_MESSAGE_FORMAT', `record batch magic ${h.magic} is not supported; Tributary stores only magic 2 (Kafka 0.11+ clients)`);
+    }
+    if (h.batchLength < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD || pos + size > records.length) {
+      throw new KafkaError('CORRUPT_MESSAGE', `record batch at byte ${pos} claims ${size} bytes but ${records.length - pos} remain`);
+    }
+    if (size > maxMessageBytes) {
+      throw new KafkaError('MESSAGE_TOO_LARGE', `the record batch is ${size} bytes, larger than max.message.bytes ${maxMessageBytes}`);
+    }
+    if (crc32c(records, pos + ATTRIBUTES_OFFSET, pos + size) !== h.crc) {
+      throw new KafkaError('CORRUPT_MESSAGE', `record batch at byte ${pos} fails its CRC-32C check`);
+    }
+    if (h.recordCount < 0 || (h.recordCount > 0 && h.lastOffsetDelta !== h.recordCount - 1) || h.lastOffsetDelta < 0) {
+      throw new KafkaError('INVALID_RECORD', `record batch has ${h.recordCount} records but lastOffsetDelta ${h.lastOffsetDelta}`);
+    }
+    batches.push({ position: pos, header: h });
+    pos += size;
+  }
+  if (batches.length === 0) throw new KafkaError('INVALID_RECORD', 'the produce request carried no record batch');
+  return batches;
+}
+
+/**
+ * Validates the records of a leader append and assigns offsets from `nextOffset` and the leader epoch,
+ * in place. Under LogAppendTime the batch's max timestamp becomes `now` and the CRC is recomputed.
+ */
+export function validateAndAssignOffsets(
+  records: Buffer,
+  nextOffset: number,
+  leaderEpoch: number,
+  config: LogConfig,
+  now: number,
+  opts: { fromClient: boolean },
+): ValidatedRecords {
+  const batches = analyzeBatches(records, config.maxMessageBytes);
+  if (opts.fromClient && batches.length > 1) {
+    throw new KafkaError('INVALID_RECORD', 'Produce requests with version 3 and above may carry exactly one record batch per partition');
+  }
+  const logAppend = config.messageTimestampType === 'LogAppendTime';
+  const checkRecords = config.cleanupPolicy.compact || (!logAppend && (config.messageTimestampBeforeMaxMs < Number.MAX_SAFE_INTEGER || config.messageTimestampAfterMaxMs < Number.MAX_SAFE_INTEGER));
+  let offset = nextOffset;
+  let maxTimestamp = -1;
+  let offsetOfMaxTimestamp = -1;
+  let numMessages = 0;
+  for (const b of batches) {
+    const h: BatchHeader = b.header;
+    if (checkRecords && !isControl(h.attributes)) checkRecordsOf(records.subarray(b.position, b.position + h.batchLength + LOG_OVERHEAD), config, now);
+    if (!logAppend && !checkRecords) checkTimestamp(h.maxTimestamp, config, now);
+    writeInt64(records, b.position, offset);
+    records.writeInt32BE(leaderEpoch, b.position + PARTITION_LEADER_EPOCH_OFFSET);
+    h.baseOffset = offset;
+    h.partitionLeaderEpoch = leaderEpoch;
+    if (logAppend) {
+      writeInt64(records, b.position + MAX_TIMESTAMP_OFFSET, now);
+      const attrs = h.attributes | TIMESTAMP_TYPE_MASK;
+      records.writeInt16BE(attrs, b.position + ATTRIBUTES_OFFSET);
+      const end = b.position + h.batchLength + LOG_OVERHEAD;
+      records.writeUInt32BE(crc32c(records, b.position + ATTRIBUTES_OFFSET, end), b.position + CRC_OFFSET);
+      h.maxTimestamp = now;
+      h.attributes = attrs;
+    }
+    const last = offset + h.lastOffsetDelta;
+    if (h.maxTimestamp > maxTimestamp) {
+      maxTimestamp = h.maxTimestamp;
+      offsetOfMaxTimestamp = last;
+    }
+    numMessages += h.recordCount;
+    offset = last + 1;
+  }
+  return {
+    batches,
+    firstOffset: nextOffset,
+    lastOffset: offset - 1,
+    maxTimestamp,
+    offsetOfMaxTimestamp,
+    numMessages,
+    logAppendTime: logAppend ? now : -1,
+  };
+}
+
+function checkTimestamp(ts: number, config: LogConfig, now: number): void {
+  if (ts < 0) return;
+  if (now - ts > config.messageTimestampBeforeMaxMs || ts - now > config.messageTimestampAfterMaxMs) {
+    throw new KafkaError(
+      'INVALID_TIMESTAMP',
+      `timestamp ${ts} is out of range: now is ${now}, message.timestamp.before.max.ms ${config.messageTimestampBeforeMaxMs}, message.timestamp.after.max.ms ${config.messageTimestampAfterMaxMs}`,
+    );
+  }
+}
+
+function checkRecordsOf(batch: Buffer, config: LogConfig, now: number): void {
+  const compressed = compressionOf(batch.readInt16BE(ATTRIBUTES_OFFSET)) !== 0;
+  let records;
+  try {
+    records = decodeRecords(batch);
+  } catch (e) {
+    throw new KafkaError('CORRUPT_MESSAGE', `record batch cannot be read${compressed ? ' (after decompression)' : ''}: ${(e as Error).message}`);
+  }
+  for (const r of records) {
+    if (config.cleanupPolicy.compact && r.key === null) {
+      throw new KafkaError('INVALID_RECORD', 'Compacted topic cannot accept message without key');
+    }
+    if (config.messageTimestampType === 'CreateTime') checkTimestamp(r.timestamp, config, now);
+  }
+}

@@ -1,0 +1,570 @@
+/**
+ * A partition's log (Kafka's UnifiedLog + LocalLog): an ordered list of segments, the log start and end offsets,
+ * the high watermark and recovery point, the leader-epoch cache, and every operation that changes them:
+ * append, read, roll, truncate, retention and delete-records.
+ */
+import * as path from 'node:path';
+import { BatchHeader, LOG_OVERHEAD, readBatchHeader } from '../records/batch-header';
+import { KafkaError } from '../errors';
+import { LogConfig } from '../config/topic-config';
+import { Logger, silentLogger } from '../logger';
+import { io, KafkaStorageError } from './file-io';
+import { LogSegment, SegmentConfig, BatchPosition } from './log-segment';
+import { LeaderEpochFileCache } from './leader-epoch-cache';
+import { validateAndAssignOffsets, analyzeBatches } from './log-validator';
+import {
+  TopicPartition,
+  offsetFromFileName,
+  LOG_FILE_SUFFIX,
+  INDEX_FILE_SUFFIX,
+  TIME_INDEX_FILE_SUFFIX,
+  DELETED_FILE_SUFFIX,
+  CLEANED_FILE_SUFFIX,
+  SWAP_FILE_SUFFIX,
+} from './log-files';
+import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata-file';
+
+export interface LogAppendInfo {
+  firstOffset: number;
+  lastOffset: number;
+  maxTimestamp: number;
+  offsetOfMaxTimestamp: number;
+  logAppendTime: number;
+  logStartOffset: number;
+  numMessages: number;
+  validBytes: number;
+}
+
+export type FetchIsolation = 'logEnd' | 'highWatermark';
+
+export interface FetchDataInfo {
+  records: Buffer;
+  /** Log end offset and high watermark at read time, for the fetch response. */
+  highWatermark: number;
+  logEndOffset: number;
+  logStartOffset: number;
+}
+
+export interface LogOpenOptions {
+  recoveryPoint?: number;
+  highWatermark?: number;
+  logStartOffset?: number;
+  hadCleanShutdown?: boolean;
+  topicId?: string;
+  logger?: Logger;
+  now?: () => number;
+}
+
+function segmentConfig(c: LogConfig): SegmentConfig {
+  return { indexIntervalBytes: c.indexIntervalBytes, segmentIndexBytes: c.segmentIndexBytes, segmentJitterMs: c.segmentJitterMs };
+}
+
+export class Log {
+  private segments: LogSegment[] = [];
+  private _logStartOffset = 0;
+  private _logEndOffset = 0;
+  private _highWatermark = 0;
+  private _recoveryPoint = 0;
+  private unflushedMessages = 0;
+  private lastFlushTime: number;
+  readonly leaderEpochCache: LeaderEpochFileCache;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  topicId: string | undefined;
+  private closed = false;
+
+  private constructor(readonly dir: string, readonly tp: TopicPartition, public config: LogConfig, opts: LogOpenOptions) {
+    this.logger = opts.logger ?? silentLogger;
+    this.now = opts.now ?? Date.now;
+    this.lastFlushTime = this.now();
+    this.leaderEpochCache = new LeaderEpochFileCache(dir);
+  }
+
+  /** Opens the partition directory, creating it when absent, and recovers what an unclean shutdown left. */
+  static open(dir: string, tp: TopicPartition, config: LogConfig, opts: LogOpenOptions = {}): Log {
+    io.mkdirSync(dir, { recursive: true });
+    const log = new Log(dir, tp, config, opts);
+    log.load(opts);
+    return log;
+  }
+
+  get name(): string {
+    return `${this.tp.topic}-${this.tp.partition}`;
+  }
+  get logStartOffset(): number {
+    return this._logStartOffset;
+  }
+  get logEndOffset(): number {
+    return this._logEndOffset;
+  }
+  get highWatermark(): number {
+    return this._highWatermark;
+  }
+  get recoveryPoint(): number {
+    return this._recoveryPoint;
+  }
+  get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+  get logSegments(): readonly LogSegment[] {
+    return this.segments;
+  }
+  get size(): number {
+    let s = 0;
+    for (const seg of this.segments) s += seg.size;
+    return s;
+  }
+  get numberOfSegments(): number {
+    return this.segments.length;
+  }
+
+  private load(opts: LogOpenOptions): void {
+    // Leftovers of an interrupted delete or clean: .deleted and .cleaned files are garbage; a .swap is a
+    // finished clean whose rename did not happen, so it is completed (Kafka's LogLoader does the same).
+    const names = io.readdirSync(this.dir) as string[];
+    for (const name of names) {
+      if (name.endsWith(DELETED_FILE_SUFFIX) || name.endsWith(CLEANED_FILE_SUFFIX) || name.endsWith('.tmp')) {
+        io.unlinkSync(path.join(this.dir, name));
+      }
+    }
+    for (const name of names.filter((n) => n.endsWith(SWAP_FILE_SUFFIX))) {
+      const target = path.join(this.dir, name.slice(0, -SWAP_FILE_SUFFIX.length));
+      if (name.includes(LOG_FILE_SUFFIX)) {
+        const base = offsetFromFileName(name)!;
+        this.logger.warn(`${this.name}: completing an interrupted segment swap at base offset ${base}`);
+      }
+      io.renameSync(path.join(this.dir, name), target);
+    }
+    const files = (io.readdirSync(this.dir) as string[]).sort();
+    const bases = files.filter((n) => n.endsWith(LOG_FILE_SUFFIX)).map((n) => offsetFromFileName(n)).filter((o): o is number => o !== undefined);
+    // Index files whose log file is gone are orphans.
+    for (const n of files) {
+      if (n.endsWith(INDEX_FILE_SUFFIX) || n.endsWith(TIME_INDEX_FILE_SUFFIX)) {
+        const base = offsetFromFileName(n);
+        if (base !== undefined && !bases.includes(base)) io.unlinkSync(path.join(this.dir, n));
+      }
+    }
+    bases.sort((a, b) => a - b);
+    const sc = segmentConfig(this.config);
+    this.segments = bases.map((b) => LogSegment.open(this.dir, b, sc));
+
+    // After a clean shutdown nothing is rescanned; otherwise every segment from the one holding the recovery
+    // point on is. Segments before it are trusted, but an index that is missing or visibly broken is rebuilt.
+    const firstToRecover = opts.hadCleanShutdown ? this.segments.length : this.floorSegmentIndexOrZero(opts.recoveryPoint ?? 0);
+    for (const seg of this.segments.slice(0, firstToRecover)) {
+      const broken = this.indexProblem(seg);
+      if (broken) {
+        this.logger.warn(`${this.name}: rebuilding the indexes of segment ${seg.baseOffset}: ${broken}`);
+        this.recoverSegment(seg);
+      }
+    }
+    this.recoverFrom(firstToRecover);
+
+    if (this.segments.length === 0) this.segments.push(LogSegment.open(this.dir, opts.logStartOffset ?? 0, sc));
+    const active = this.activeSegment;
+    active.loadFirstBatchTimestamp();
+    this._logEndOffset = active.readNextOffset();
+    this._logStartOffset = Math.max(opts.logStartOffset ?? 0, this.segments[0].baseOffset);
+    if (this._logStartOffset > this._logEndOffset) this._logStartOffset = this._logEndOffset;
+    if (firstToRecover < this.segments.length) active.flush();
+    this._recoveryPoint = this._logEndOffset;
+    this.updateHighWatermark(opts.highWatermark ?? this._logStartOffset);
+    this.leaderEpochCache.truncateFromEnd(this._logEndOffset);
+    this.leaderEpochCache.truncateFromStart(this._logStartOffset);
+
+    const existingId = readPartitionMetadata(this.dir);
+    if (opts.topicId && existingId && existingId !== opts.topicId) {
+      throw new KafkaError('INCONSISTENT_TOPIC_ID', `${this.dir} belongs to topic id ${existingId}, not ${opts.topicId}`);
+    }
+    this.topicId = existingId ?? opts.topicId;
+    if (opts.topicId && !existingId) writePartitionMetadata(this.dir, opts.topicId);
+  }
+
+  private floorSegmentIndexOrZero(offset: number): number {
+    return this.segments.length === 0 ? 0 : this.floorSegmentIndex(offset);
+  }
+
+  /** Cheap checks that read no entries, so that a restart does not grow with the data behind the recovery point. */
+  private indexProblem(seg: LogSegment): string | undefined {
+    if (!io.existsSync(seg.offsetIndex.file)) return 'the offset index is missing';
+    if (!io.existsSync(seg.timeIndex.file)) return 'the time index is missing';
+    return seg.offsetIndex.quickCheck(seg.size) ?? seg.timeIndex.quickCheck(seg.size);
+  }
+
+  /** Recovers segments from index `first` on; a segment with a corrupt tail ends the log there. */
+  private recoverFrom(first: number): void {
+    for (let i = first; i < this.segments.length; i++) {
+      const seg = this.segments[i];
+      const truncated = this.recoverSegment(seg);
+      if (truncated > 0) {
+        const dropped = this.segments.slice(i + 1);
+        for (const d of dropped) {
+          this.logger.warn(`${this.name}: deleting segment ${d.baseOffset} (${d.size} bytes), which follows a corrupt one`);
+          d.deleteIfExists();
+        }
+        this.segments = this.segments.slice(0, i + 1);
+        break;
+      }
+    }
+  }
+
+  private recoverSegment(seg: LogSegment): number {
+    const before = seg.size;
+    const r = seg.recover((h) => this.leaderEpochCache.assign(h.partitionLeaderEpoch, h.baseOffset));
+    if (r.truncatedBytes > 0) {
+      this.logger.warn(
+        `${this.name}: recovery truncated segment ${seg.baseOffset} from ${before} to ${seg.size} bytes, dropping ${r.truncatedBytes} bytes: ${r.reason}`,
+      );
+    }
+    return r.truncatedBytes;
+  }
+
+  /** Appends a client's records as the leader: validates, assigns offsets and the epoch, then writes. */
+  appendAsLeader(records: Buffer, leaderEpoch: number, opts: { fromClient?: boolean } = {}): LogAppendInfo {
+    this.checkOpen();
+    const now = this.now();
+    const v = validateAndAssignOffsets(records, this._logEndOffset, leaderEpoch, this.config, now, { fromClient: opts.fromClient ?? true });
+    this.appendValidated(records, v.batches, v.lastOffset, v.maxTimestamp, now);
+    this.leaderEpochCache.assign(leaderEpoch, v.firstOffset);
+    return { ...v, logStartOffset: this._logStartOffset, validBytes: records.length };
+  }
+
+  /** Appends records a leader already stamped with offsets (replication, recovery of a follower). */
+  appendAsFollower(records: Buffer): LogAppendInfo {
+    this.checkOpen();
+    const batches = analyzeBatches(records, Math.max(this.config.maxMessageBytes, records.length));
+    const first = batches[0].header;
+    if (first.baseOffset < this._logEndOffset) {
+      throw new KafkaError('OFFSET_OUT_OF_RANGE', `${this.name}: follower append at ${first.baseOffset} is below the log end offset ${this._logEndOffset}`);
+    }
+    let maxTimestamp = -1;
+    let offsetOfMax = -1;
+    let n = 0;
+    let last = first.baseOffset - 1;
+    for (const b of batches) {
+      if (b.header.baseOffset <= last) throw new KafkaError('CORRUPT_MESSAGE', `${this.name}: replicated batches are out of order`);
+      last = b.header.baseOffset + b.header.lastOffsetDelta;
+      if (b.header.maxTimestamp > maxTimestamp) {
+        maxTimestamp = b.header.maxTimestamp;
+        offsetOfMax = last;
+      }
+      n += b.header.recordCount;
+      this.leaderEpochCache.assign(b.header.partitionLeaderEpoch, b.header.baseOffset);
+    }
+    if (first.baseOffset > this._logEndOffset) {
+      // A gap means the leader's log starts later (retention): start ours there too.
+      this.truncateFullyAndStartAt(first.baseOffset);
+    }
+    this.appendValidated(records, batches, last, maxTimestamp, this.now());
+    return { firstOffset: first.baseOffset, lastOffset: last, maxTimestamp, offsetOfMaxTimestamp: offsetOfMax, logAppendTime: -1, logStartOffset: this._logStartOffset, numMessages: n, validBytes: records.length };
+  }
+
+  private appendValidated(records: Buffer, batches: BatchPosition[], lastOffset: number, maxTimestamp: number, now: number): void {
+    if (records.length > this.config.segmentBytes) {
+      throw new KafkaError('RECORD_LIST_TOO_LARGE', `${records.length} bytes of records are larger than segment.bytes ${this.config.segmentBytes}`);
+    }
+    const segment = this.maybeRoll(records.length, batches[0].header.baseOffset, lastOffset, maxTimestamp, now);
+    segment.append(records, batches);
+    this._logEndOffset = lastOffset + 1;
+    this.unflushedMessages += batches.length;
+    if (this.unflushedMessages >= this.config.flushMessages) this.flush();
+  }
+
+  private maybeRoll(size: number, firstOffset: number, maxOffset: number, maxTimestamp: number, now: number): LogSegment {
+    const seg = this.activeSegment;
+    const roll = seg.shouldRoll({
+      segmentBytes: this.config.segmentBytes,
+      segmentMs: this.config.segmentMs,
+      maxTimestampInMessages: maxTimestamp,
+      maxOffsetInMessages: maxOffset,
+      messagesSize: size,
+      now,
+    });
+    return roll ? this.roll(firstOffset) : seg;
+  }
+
+  /**
+   * Starts a new active segment at `expectedNextOffset` (default: the log end offset). The old segment is
+   * flushed and the recovery point moves past it, as Kafka's scheduled flush after a roll does.
+   */
+  roll(expectedNextOffset?: number): LogSegment {
+    this.checkOpen();
+    const newOffset = Math.max(expectedNextOffset ?? 0, this._logEndOffset);
+    const active = this.activeSegment;
+    if (active.baseOffset === newOffset && active.size === 0) return active;
+    if (active.baseOffset >= newOffset) {
+      throw new KafkaStorageError(`${this.name}: cannot roll to offset ${newOffset}: the active segment starts at ${active.baseOffset}`);
+    }
+    active.onBecomeInactiveSegment();
+    const seg = LogSegment.open(this.dir, newOffset, segmentConfig(this.config));
+    this.segments.push(seg);
+    this.flushUpTo(newOffset);
+    this.logger.info(`${this.name}: rolled new segment at offset ${newOffset}`);
+    return seg;
+  }
+
+  /** Fsyncs every segment holding offsets below `offset` and moves the recovery point there. */
+  private flushUpTo(offset: number): void {
+    if (offset <= this._recoveryPoint) return;
+    for (const seg of this.segments) {
+      if (seg.baseOffset >= offset) break;
+      const next = this.segments[this.segments.indexOf(seg) + 1];
+      if (next && next.baseOffset <= this._recoveryPoint) continue;
+      seg.flush();
+    }
+    this._recoveryPoint = offset;
+    this.lastFlushTime = this.now();
+  }
+
+  /** Fsyncs everything appended so far. */
+  flush(): void {
+    this.flushUpTo(this._logEndOffset);
+    this.activeSegment.flush();
+    this.unflushedMessages = 0;
+  }
+
+  /** Runs flush.ms: called by the log manager's scheduler. */
+  maybeFlushByTime(now: number): void {
+    if (this._recoveryPoint < this._logEndOffset && now - this.lastFlushTime >= this.config.flushMs) this.flush();
+  }
+
+  updateHighWatermark(hw: number): void {
+    this._highWatermark = Math.max(this._logStartOffset, Math.min(hw, this._logEndOffset));
+  }
+
+  /**
+   * Reads whole batches from `startOffset`. An offset below the log start or above the log end is
+   * OFFSET_OUT_OF_RANGE, as in Kafka; an offset at the end (or past the high watermark) returns nothing.
+   */
+  read(startOffset: number, maxBytes: number, isolation: FetchIsolation = 'logEnd', minOneMessage = true): FetchDataInfo {
+    this.checkOpen();
+    const info = (records: Buffer): FetchDataInfo => ({ records, highWatermark: this._highWatermark, logEndOffset: this._logEndOffset, logStartOffset: this._logStartOffset });
+    if (startOffset < this._logStartOffset || startOffset > this._logEndOffset) {
+      throw new KafkaError(
+        'OFFSET_OUT_OF_RANGE',
+        `${this.name}: offset ${startOffset} is out of range; the log holds ${this._logStartOffset} to ${this._logEndOffset}`,
+      );
+    }
+    const maxOffset = isolation === 'highWatermark' ? this._highWatermark : this._logEndOffset;
+    if (startOffset >= maxOffset) return info(Buffer.alloc(0));
+    let i = this.floorSegmentIndex(startOffset);
+    while (i < this.segments.length) {
+      const seg = this.segments[i];
+      const read = seg.read(Math.max(startOffset, seg.baseOffset), maxBytes, seg.size, minOneMessage);
+      if (read && read.records.length > 0) return info(cutAtOffset(read.records, maxOffset));
+      if (read && read.records.length === 0) return info(read.records);
+      i++;
+    }
+    return info(Buffer.alloc(0));
+  }
+
+  private floorSegmentIndex(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid].baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * ListOffsets by timestamp: the earliest offset whose timestamp >= `timestamp`, with its timestamp and the
+   * leader epoch of its batch; undefined when every record is older.
+   */
+  fetchOffsetByTimestamp(timestamp: number): { offset: number; timestamp: number; leaderEpoch: number } | undefined {
+    for (const seg of this.segments) {
+      if (seg.largestTimestamp < timestamp && seg !== this.activeSegment) continue;
+      const found = seg.findOffsetByTimestamp(timestamp, this._logStartOffset);
+      if (found) return { ...found, leaderEpoch: this.leaderEpochCache.epochForOffset(found.offset) ?? -1 };
+    }
+    return undefined;
+  }
+
+  /** ListOffsets MAX_TIMESTAMP: the record with the largest timestamp (the first such one). */
+  fetchMaxTimestamp(): { offset: number; timestamp: number; leaderEpoch: number } | undefined {
+    let best: { offset: number; timestamp: number } | undefined;
+    for (const seg of this.segments) {
+      const m = seg.maxTimestampSoFar;
+      if (m.timestamp >= 0 && (!best || m.timestamp > best.timestamp)) best = m;
+    }
+    if (!best) return undefined;
+    // The segment tracks the batch's last offset; find the record itself.
+    const exact = this.fetchOffsetByTimestamp(best.timestamp);
+    return exact ?? { ...best, leaderEpoch: this.leaderEpochCache.epochForOffset(best.offset) ?? -1 };
+  }
+
+  /** Removes every offset >= `targetOffset` (a follower diverged from its leader). */
+  truncateTo(targetOffset: number): boolean {
+    this.checkOpen();
+    if (targetOffset >= this._logEndOffset) return false;
+    if (targetOffset < this.segments[0].baseOffset) {
+      this.truncateFullyAndStartAt(targetOffset);
+      return true;
+    }
+    const keep = this.segments.filter((s) => s.baseOffset < targetOffset || (s.baseOffset === targetOffset && s === this.segments[0]));
+    for (const s of this.segments.slice(keep.length)) s.deleteIfExists();
+    this.segments = keep.length ? keep : [this.segments[0]];
+    this.activeSegment.truncateTo(targetOffset);
+    this._logEndOffset = this.activeSegment.readNextOffset();
+    this._highWatermark = Math.min(this._highWatermark, this._logEndOffset);
+    this._recoveryPoint = Math.min(this._recoveryPoint, this._logEndOffset);
+    this.leaderEpochCache.truncateFromEnd(this._logEndOffset);
+    this.logger.info(`${this.name}: truncated to offset ${targetOffset}`);
+    return true;
+  }
+
+  /** Deletes every segment and starts an empty log at `offset`. */
+  truncateFullyAndStartAt(offset: number): void {
+    this.checkOpen();
+    for (const s of this.segments) s.deleteIfExists();
+    this.segments = [LogSegment.open(this.dir, offset, segmentConfig(this.config))];
+    this._logStartOffset = offset;
+    this._logEndOffset = offset;
+    this._highWatermark = offset;
+    this._recoveryPoint = offset;
+    this.leaderEpochCache.clearAndFlush();
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset up to `newStart` (at most the high watermark); whole segments
+   * below it are deleted. Returns the new log start offset.
+   */
+  deleteRecordsBefore(newStart: number): number {
+    this.checkOpen();
+    if (newStart > this._highWatermark) {
+      throw new KafkaError('OFFSET_OUT_OF_RANGE', `${this.name}: cannot delete records before ${newStart}, beyond the high watermark ${this._highWatermark}`);
+    }
+    this.maybeIncrementLogStartOffset(newStart, 'delete-records');
+    this.deleteSegmentsBelowLogStart();
+    return this._logStartOffset;
+  }
+
+  private maybeIncrementLogStartOffset(newStart: number, reason: string): void {
+    if (newStart <= this._logStartOffset) return;
+    this._logStartOffset = newStart;
+    this.leaderEpochCache.truncateFromStart(newStart);
+    this.logger.info(`${this.name}: log start offset is now ${newStart} (${reason})`);
+  }
+
+  private deleteSegmentsBelowLogStart(): number {
+    return this.deleteOldSegmentsWhile((seg, next) => next !== undefined && next.baseOffset <= this._logStartOffset, 'log start offset');
+  }
+
+  /**
+   * Retention (cleanup.policy=delete): segments past retention.ms, then the oldest segments while the log is
+   * larger than retention.bytes, then segments wholly below the log start offset. Whole segments only, and
+   * never the active one unless it has data and has expired (it is rolled first, as Kafka does).
+   */
+  deleteOldSegments(now = this.now()): number {
+    this.checkOpen();
+    let deleted = 0;
+    if (this.config.cleanupPolicy.delete) {
+      const retentionMs = this.config.retentionMs;
+      if (retentionMs >= 0) {
+        deleted += this.deleteOldSegmentsWhile((seg) => now - seg.largestTimestamp > retentionMs, `retention.ms ${retentionMs}`);
+      }
+      const retentionBytes = this.config.retentionBytes;
+      if (retentionBytes >= 0) {
+        let diff = this.size - retentionBytes;
+        deleted += this.deleteOldSegmentsWhile((seg) => {
+          if (diff - seg.size >= 0) {
+            diff -= seg.size;
+            return true;
+          }
+          return false;
+        }, `retention.bytes ${retentionBytes}`);
+      }
+    }
+    deleted += this.deleteSegmentsBelowLogStart();
+    return deleted;
+  }
+
+  private deleteOldSegmentsWhile(predicate: (seg: LogSegment, next: LogSegment | undefined) => boolean, reason: string): number {
+    const deletable: LogSegment[] = [];
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i];
+      const next = this.segments[i + 1];
+      // Nothing above the high watermark is deleted: consumers have not been allowed to see it yet.
+      const upper = next ? next.baseOffset : this._logEndOffset;
+      if (upper > this._highWatermark) break;
+      if (!predicate(seg, next)) break;
+      if (!next && seg.size === 0) break;
+      deletable.push(seg);
+    }
+    if (deletable.length === 0) return 0;
+    if (deletable.length === this.segments.length) this.roll();
+    const last = deletable[deletable.length - 1];
+    const nextBase = this.segments[this.segments.indexOf(last) + 1].baseOffset;
+    this.segments = this.segments.slice(deletable.length);
+    this.maybeIncrementLogStartOffset(Math.max(nextBase, this._logStartOffset), `deleted segments by ${reason}`);
+    for (const seg of deletable) {
+      this.logger.info(`${this.name}: deleting segment ${seg.baseOffset} (${seg.size} bytes) by ${reason}`);
+      seg.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+      seg.deleteIfExists();
+    }
+    return deletable.length;
+  }
+
+  /** Replaces `oldSegments` with `newSegment` (written with the .cleaned suffix) crash-safely via .swap. */
+  replaceSegments(newSegment: LogSegment, oldSegments: readonly LogSegment[]): void {
+    newSegment.changeFileSuffixes(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
+    const remaining = new Set(oldSegments);
+    for (const s of oldSegments) {
+      if (s.baseOffset !== newSegment.baseOffset) s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+      s.close();
+    }
+    for (const s of oldSegments) {
+      if (s.baseOffset !== newSegment.baseOffset) s.deleteIfExists();
+    }
+    newSegment.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
+    const i = this.segments.findIndex((s) => remaining.has(s));
+    this.segments = [...this.segments.slice(0, i), newSegment, ...this.segments.slice(i).filter((s) => !remaining.has(s))];
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = config;
+    for (const s of this.segments) s.updateConfig(segmentConfig(config));
+  }
+
+  /** Every batch header from `from` to the end; used by the cleaner, dump tools and tests. */
+  batchHeaders(from = this._logStartOffset): BatchHeader[] {
+    const out: BatchHeader[] = [];
+    for (const seg of this.segments) {
+      if (seg !== this.activeSegment && this.segments[this.segments.indexOf(seg) + 1].baseOffset <= from) continue;
+      seg.scanBatches(0, (b) => {
+        if (b.header.baseOffset + b.header.lastOffsetDelta >= from) out.push(b.header);
+        return true;
+      });
+    }
+    return out;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    for (const s of this.segments) s.close();
+    this.closed = true;
+  }
+
+  /** Closes and removes the partition directory. */
+  delete(): void {
+    this.close();
+    io.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new KafkaStorageError(`${this.name}: the log is closed`);
+  }
+}
+
+/** Drops batches that start at or after `maxOffset` (data beyond the high watermark). */
+function cutAtOffset(records: Buffer, maxOffset: number): Buffer {
+  let pos = 0;
+  while (pos + LOG_OVERHEAD <= records.length) {
+    const base = readBatchHeader(records, pos).baseOffset;
+    if (base >= maxOffset) break;
+    pos += records.readInt32BE(pos + 8) + LOG_OVERHEAD;
+  }
+  return pos === records.length ? records : records.subarray(0, pos);
+}

@@ -1,0 +1,28 @@
+/** `partition.metadata`: the topic id of the partition directory, so a recreated topic is never confused with the old one. */
+import * as path from 'node:path';
+import { io, writeFileAtomic } from './file-io';
+
+export const PARTITION_METADATA_FILE = 'partition.metadata';
+
+/** Kafka prints topic ids as URL-safe base64 without padding (22 characters). */
+export function topicIdToString(id: Buffer): string {
+  return id.toString('base64url');
+}
+
+export function topicIdFromString(s: string): Buffer {
+  const b = Buffer.from(s, 'base64url');
+  if (b.length !== 16) throw new Error(`bad topic id ${s}`);
+  return b;
+}
+
+export function writePartitionMetadata(dir: string, topicId: string): void {
+  writeFileAtomic(path.join(dir, PARTITION_METADATA_FILE), `version: 0\ntopic_id: ${topicId}\n`);
+}
+
+export function readPartitionMetadata(dir: string): string | undefined {
+  const file = path.join(dir, PARTITION_METADATA_FILE);
+  if (!io.existsSync(file)) return undefined;
+  const text = io.readFileSync(file, 'utf8') as string;
+  const m = /topic_id:\s*(\S+)/.exec(text);
+  return m ? m[1] : undefined;
+}
