@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { BrokerConfig } from './config/broker-config';
 import { parseTopicConfigs, LogConfig } from './config/topic-config';
 import { Logger, silentLogger } from './logger';
-import { MetadataStore, TopicState } from './metadata/metadata-store';
+import { MetadataStore, TopicState, PartitionState } from './metadata/metadata-store';
 import { LogManager } from './storage/log-manager';
 import { Log, LogAppendInfo, FetchDataInfo, FetchIsolation } from './storage/log';
 import { KafkaError } from './errors';
@@ -33,6 +33,8 @@ export class Cluster {
   readonly nodes: VirtualNode[] = [];
   readonly logger: Logger;
   private closed = false;
+  /** Fetches waiting for data, by "topic-partition" (Kafka's delayed-fetch purgatory, in miniature). */
+  private readonly appendWaiters = new Map<string, Set<() => void>>();
 
   constructor(readonly opts: ClusterOptions) {
     this.logger = opts.logger ?? silentLogger;
@@ -65,6 +67,50 @@ export class Cluster {
 
   get dataDir(): string {
     return this.opts.dataDir;
+  }
+
+  /** The node acting as controller: the lowest-numbered node that is up (controller election arrives with replication). */
+  get controllerId(): number {
+    return this.nodes.find((n) => n.up)?.id ?? -1;
+  }
+
+  partitionState(topic: string, partition: number): PartitionState {
+    const p = this.metadata.topic(topic)?.partitions[partition];
+    if (!p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic}-${partition}`);
+    return p;
+  }
+
+  partitionLeader(topic: string, partition: number): number {
+    return this.partitionState(topic, partition).leader;
+  }
+
+  /**
+   * Resolves when any of `keys` ("topic-partition") gets new data, after `timeoutMs`, or when `cancel` settles,
+   * whichever comes first.
+   */
+  waitForAppend(keys: readonly string[], timeoutMs: number, cancel?: Promise<unknown>): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        for (const k of keys) this.appendWaiters.get(k)?.delete(done);
+        resolve();
+      };
+      for (const k of keys) {
+        let set = this.appendWaiters.get(k);
+        if (!set) this.appendWaiters.set(k, (set = new Set()));
+        set.add(done);
+      }
+      timer = setTimeout(done, timeoutMs);
+      void cancel?.then(done, done);
+    });
+  }
+
+  private notifyAppend(key: string): void {
+    const set = this.appendWaiters.get(key);
+    if (!set || set.size === 0) return;
+    this.appendWaiters.delete(key);
+    for (const f of set) f();
   }
 
   nodeIds(): number[] {
@@ -156,6 +202,7 @@ export class Cluster {
     const log = this.leaderLog(topic, partition);
     const info = log.appendAsLeader(records, t.partitions[partition].leaderEpoch);
     log.updateHighWatermark(log.logEndOffset);
+    this.notifyAppend(`${topic}-${partition}`);
     return info;
   }
 

@@ -7,7 +7,8 @@ import { KafkaError } from '../errors';
 export type ConfigType = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'list' | 'password';
 export type ConfigValue = number | boolean | string | string[];
 
-export const LONG_MAX = 9223372036854775807; // exact enough: Long.MAX_VALUE as a JS number, printed specially
+/** Long.MAX_VALUE as a JS number (2^63, the nearest double); printed back as 9223372036854775807. */
+export const LONG_MAX = 2 ** 63;
 
 export interface ConfigKey {
   name: string;

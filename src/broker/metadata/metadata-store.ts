@@ -48,7 +48,7 @@ export class MetadataStore {
       try {
         this.doc = JSON.parse(text) as MetadataDocument;
       } catch (e) {
-        throw new Error(`${this.file} is not valid JSON (${(e as Error).message}); restore it or move it away`);
+        throw new Error(`${this.file} is not valid JSON (${(e as Error).message}); restore it or move it away`, { cause: e });
       }
       if (this.doc.version !== 1 || !Array.isArray(this.doc.topics)) throw new Error(`${this.file} has an unknown format`);
     } else {

@@ -56,9 +56,10 @@ export class LogManager {
       this.directoryId = meta?.directoryId || randomKafkaId();
       if (!meta) writeMetaProperties(opts.logDir, { clusterId: opts.clusterId, nodeId: opts.nodeId, directoryId: this.directoryId });
       const marker = path.join(opts.logDir, CLEAN_SHUTDOWN_FILE);
-      this.hadCleanShutdown = io.existsSync(marker);
+      // A directory we have just formatted has nothing to recover.
+      this.hadCleanShutdown = !meta || io.existsSync(marker);
       this.loadLogs();
-      if (this.hadCleanShutdown) io.unlinkSync(marker);
+      if (io.existsSync(marker)) io.unlinkSync(marker);
     } catch (e) {
       this.unlock();
       throw e;

@@ -1,0 +1,119 @@
+/**
+ * Storage benchmark (issue 2): append throughput of 1 KB records in 16 KB batches against a plain sequential
+ * file append of the same bytes, read throughput from an offset, and clean-restart time with 1 GB of data.
+ * Run: npm run bench -- storage      (prints the figures; record them in bench/RESULTS.md)
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Log } from '../src/broker/storage/log';
+import { LogManager } from '../src/broker/storage/log-manager';
+import { defaultLogConfig } from '../src/broker/config/topic-config';
+import { encodeRecordBatch } from '../src/broker/records/record-batch';
+import { crc32c } from '../src/broker/records/crc32c';
+
+const MB = 1024 * 1024;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-'));
+const TOTAL = Number(process.env.BENCH_APPEND_MB ?? 512) * MB;
+
+function makeBatch(): Buffer {
+  const value = Buffer.alloc(1000);
+  for (let i = 0; i < value.length; i++) value[i] = (i * 31) & 0xff;
+  return encodeRecordBatch({ records: Array.from({ length: 16 }, (_, i) => ({ key: Buffer.from(`key-${i}`), value, timestamp: Date.now() })) });
+}
+
+function plainAppend(batch: Buffer, count: number): number {
+  const file = path.join(dir, 'plain.bin');
+  const fd = fs.openSync(file, 'w');
+  const t0 = process.hrtime.bigint();
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    fs.writeSync(fd, batch, 0, batch.length, pos);
+    pos += batch.length;
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  fs.closeSync(fd);
+  fs.rmSync(file);
+  return (count * batch.length) / MB / secs;
+}
+
+function logAppend(batch: Buffer, count: number, keep = false): { mbps: number; log?: Log } {
+  const logDir = path.join(dir, `bench-${Math.random().toString(36).slice(2)}`, 'bench-0');
+  const log = Log.open(logDir, { topic: 'bench', partition: 0 }, defaultLogConfig());
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) log.appendAsLeader(batch, 0);
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (!keep) {
+    log.delete();
+    return { mbps: (count * batch.length) / MB / secs };
+  }
+  return { mbps: (count * batch.length) / MB / secs, log };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function main(): void {
+  const batch = makeBatch();
+  const count = Math.floor(TOTAL / batch.length);
+  console.log(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}; data in ${dir}`);
+  const crcBuf = Buffer.alloc(16 * 1024, 7);
+  let t0 = process.hrtime.bigint();
+  for (let i = 0; i < 20000; i++) crc32c(crcBuf);
+  console.log(`crc32c: ${((20000 * crcBuf.length) / MB / (Number(process.hrtime.bigint() - t0) / 1e9)).toFixed(0)} MB/s on 16 KB buffers`);
+
+  // Interleave the two so that both see the same machine state; report medians and the median of ratios.
+  const plain: number[] = [];
+  const tributary: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    plain.push(plainAppend(batch, count));
+    tributary.push(logAppend(batch, count).mbps);
+  }
+  const ratios = plain.map((p, i) => tributary[i] / p);
+  console.log(`append ${count} batches of ${batch.length} bytes (${(count * batch.length / MB).toFixed(0)} MB), 3 rounds:`);
+  console.log(`  plain sequential write: ${median(plain).toFixed(0)} MB/s   (${plain.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`  Log.appendAsLeader:     ${median(tributary).toFixed(0)} MB/s   (${tributary.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`  ratio: ${median(ratios).toFixed(2)}  (goal >= 0.8)`);
+
+  // Read throughput from an offset.
+  const { log } = logAppend(batch, count, true);
+  const l = log!;
+  t0 = process.hrtime.bigint();
+  let offset = Math.floor(l.logEndOffset / 4);
+  let bytes = 0;
+  while (offset < l.logEndOffset) {
+    const r = l.read(offset, MB, 'logEnd');
+    bytes += r.records.length;
+    let pos = 0;
+    while (pos < r.records.length) {
+      offset = Number(r.records.readBigInt64BE(pos)) + r.records.readInt32BE(pos + 23) + 1;
+      pos += r.records.readInt32BE(pos + 8) + 12;
+    }
+  }
+  const readSecs = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(`read from offset ${Math.floor(l.logEndOffset / 4)} to the end in 1 MB fetches: ${(bytes / MB / readSecs).toFixed(0)} MB/s`);
+  l.close();
+
+  // Clean restart time with 1 GB and with 256 MB: it must not grow with the data behind the recovery point.
+  for (const gb of [0.25, 1]) {
+    const nodeDir = path.join(dir, `restart-${gb}`);
+    const cfg = () => defaultLogConfig();
+    const lm = new LogManager({ logDir: nodeDir, nodeId: 0, clusterId: 'bench', topicConfig: cfg });
+    const plog = lm.getOrCreateLog({ topic: 'restart', partition: 0 });
+    const n = Math.floor((gb * 1024 * MB) / batch.length);
+    for (let i = 0; i < n; i++) plog.appendAsLeader(batch, 0);
+    lm.shutdown();
+    const t = process.hrtime.bigint();
+    const again = new LogManager({ logDir: nodeDir, nodeId: 0, clusterId: 'bench', topicConfig: cfg });
+    const first = again.getLog({ topic: 'restart', partition: 0 })!;
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    console.log(`clean restart with ${gb * 1024} MB in ${first.numberOfSegments} segment(s): ${ms.toFixed(1)} ms (log end offset ${first.logEndOffset}; goal < 2000 ms)`);
+    again.shutdown();
+    fs.rmSync(nodeDir, { recursive: true, force: true });
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main();

@@ -1,0 +1,74 @@
+/**
+ * The `tributary` command line: `start` runs the embedded broker in the foreground; `dump-log` prints segment
+ * and index files the way Kafka's kafka-dump-log does.
+ */
+import * as path from 'node:path';
+import { parseArgs, intOption, UsageError } from './args';
+import { startBroker } from './start';
+import { dumpLog } from './dump-log';
+
+const USAGE = `usage:
+  tributary start [--data DIR] [--port P] [--nodes N] [--host H] [--config name=value]...
+      Runs the broker in the foreground (Ctrl-C stops it cleanly). Defaults: --data .tributary, --port 9092,
+      --nodes 3, --host 127.0.0.1. --config takes any Kafka broker config (log.retention.hours=1, ...).
+  tributary dump-log [--print-data-log] FILE...
+      Prints .log, .index and .timeindex files with the fields of Kafka's kafka-dump-log.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start': {
+        const a = parseArgs(rest, new Set(['data', 'port', 'nodes', 'host', 'config']), new Set());
+        if (a.positional.length) throw new UsageError(`unexpected argument ${a.positional[0]}`);
+        const config: Record<string, string> = {};
+        for (const kv of a.options.get('config') ?? []) {
+          const i = kv.indexOf('=');
+          if (i <= 0) throw new UsageError(`--config takes name=value, not ${kv}`);
+          config[kv.slice(0, i)] = kv.slice(i + 1);
+        }
+        await startBroker({
+          dataDir: path.resolve(a.options.get('data')?.at(-1) ?? '.tributary'),
+          port: intOption(a, 'port', 0, 65535),
+          nodes: intOption(a, 'nodes', 1, 9),
+          host: a.options.get('host')?.at(-1),
+          config,
+        });
+        return 0;
+      }
+      case 'dump-log': {
+        const a = parseArgs(rest, new Set(), new Set(['print-data-log', 'print-data', 'deep-iteration']));
+        if (a.positional.length === 0) throw new UsageError('dump-log needs at least one file');
+        return dumpLog(a.positional, { printData: a.flags.has('print-data-log') || a.flags.has('print-data') });
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`tributary: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`tributary: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('tributary.js')) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (e) => {
+      process.stderr.write(`tributary: ${(e as Error).stack ?? e}\n`);
+      process.exit(1);
+    },
+  );
+}

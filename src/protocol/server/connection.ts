@@ -1,0 +1,219 @@
+/**
+ * One client connection: size-prefixed frames in, responses out in request order. Requests are handled as they
+ * arrive (a long-polling Fetch does not hold up the Produce behind it) but answered strictly in order.
+ * Bad input (a frame over socket.request.max.bytes, an unknown API key, an undecodable request) is logged and
+ * closes this connection only; nothing is allocated from an unchecked length.
+ */
+import * as net from 'node:net';
+import { Reader, Writer, readRequestHeader, writeResponseHeader, ProtocolDecodeError, type RequestHeader } from '../codec';
+import { getApiCodec, requestHeaderVersion, responseHeaderVersion } from '../messages';
+import type { ApiHandler, RequestContext, ServerView } from './handler';
+import { apiVersionsErrorResponse } from './handlers/18-api-versions';
+
+interface Pending {
+  done: boolean;
+  /** undefined: no response is sent (acks=0). */
+  chunks?: Buffer[];
+}
+
+export interface ConnectionOptions {
+  maxRequestBytes: number;
+  idleMs: number;
+  /** Requests being handled at once before the socket stops being read. */
+  maxInFlight: number;
+}
+
+let connectionCounter = 0;
+
+export class Connection {
+  private readonly id: string;
+  private buffered: Buffer[] = [];
+  private bufferedBytes = 0;
+  private readonly queue: Pending[] = [];
+  private closedFlag = false;
+  private resolveClosed!: () => void;
+  readonly closed = new Promise<void>((r) => (this.resolveClosed = r));
+  private paused = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly nodeId: number,
+    private readonly server: ServerView,
+    private readonly handlers: ReadonlyMap<number, ApiHandler>,
+    private readonly opts: ConnectionOptions,
+  ) {
+    this.id = `${nodeId}-${socket.remoteAddress}:${socket.remotePort}-${++connectionCounter}`;
+    socket.setNoDelay(true);
+    socket.setTimeout(opts.idleMs, () => {
+      if (this.queue.length === 0) this.close(`idle for ${opts.idleMs} ms (connections.max.idle.ms)`);
+    });
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('drain', () => this.maybeResume());
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  get isClosed(): boolean {
+    return this.closedFlag;
+  }
+
+  close(reason?: string): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    if (reason) this.server.logger.warn(`connection ${this.id} closed: ${reason}`);
+    this.socket.destroy();
+    this.resolveClosed();
+  }
+
+  private onData(d: Buffer): void {
+    this.buffered.push(d);
+    this.bufferedBytes += d.length;
+    while (!this.closedFlag && this.bufferedBytes >= 4) {
+      const head = this.peek(4);
+      const size = head.readInt32BE(0);
+      if (size < 0 || size > this.opts.maxRequestBytes) {
+        this.close(`request size ${size} is outside 0..${this.opts.maxRequestBytes} (socket.request.max.bytes)`);
+        return;
+      }
+      if (this.bufferedBytes < 4 + size) return;
+      const frame = this.take(4 + size).subarray(4);
+      this.handleFrame(frame);
+    }
+    this.maybePause();
+  }
+
+  private peek(n: number): Buffer {
+    if (this.buffered[0].length >= n) return this.buffered[0];
+    const all = Buffer.concat(this.buffered);
+    this.buffered = [all];
+    return all;
+  }
+
+  private take(n: number): Buffer {
+    const first = this.buffered[0];
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.buffered.shift();
+      else this.buffered[0] = first.subarray(n);
+    } else {
+      const all = Buffer.concat(this.buffered);
+      out = all.subarray(0, n);
+      this.buffered = all.length > n ? [all.subarray(n)] : [];
+    }
+    this.bufferedBytes -= n;
+    return out;
+  }
+
+  private handleFrame(frame: Buffer): void {
+    if (frame.length < 8) {
+      this.close(`a ${frame.length}-byte request is too short for a request header`);
+      return;
+    }
+    const apiKey = frame.readInt16BE(0);
+    const apiVersion = frame.readInt16BE(2);
+    const handler = this.handlers.get(apiKey);
+    const codec = getApiCodec(apiKey);
+    if (!handler || !codec) {
+      this.close(`unsupported API key ${apiKey} (version ${apiVersion})`);
+      return;
+    }
+    if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+      if (apiKey === 18) {
+        // Kafka answers an ApiVersions request it cannot parse with a v0 answer listing what it supports.
+        const correlationId = frame.readInt32BE(4);
+        this.enqueueResponse(correlationId, 18, 0, apiVersionsErrorResponse(this.server));
+        return;
+      }
+      if (!(apiKey === 0 && apiVersion >= (handler.advertisedMinVersion ?? handler.minVersion))) {
+        this.close(`${codec.name} version ${apiVersion} is not supported (${handler.minVersion}-${handler.maxVersion})`);
+        return;
+      }
+    }
+    let header: RequestHeader;
+    let request: unknown;
+    try {
+      const r = new Reader(frame);
+      header = readRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
+      request = codec.decodeRequest(r, apiVersion);
+    } catch (e) {
+      const why = e instanceof ProtocolDecodeError ? e.message : String(e);
+      this.close(`malformed ${codec.name} v${apiVersion} request: ${why}`);
+      return;
+    }
+    const slot: Pending = { done: false };
+    this.queue.push(slot);
+    const ctx: RequestContext = {
+      server: this.server,
+      cluster: this.server.cluster,
+      nodeId: this.nodeId,
+      header,
+      apiVersion,
+      clientHost: this.socket.remoteAddress ?? '',
+      connectionId: this.id,
+      closed: this.closed,
+    };
+    const finish = (response: unknown) => {
+      if (response !== undefined) slot.chunks = this.encode(header.correlationId, apiKey, apiVersion, response);
+      slot.done = true;
+      this.flush();
+    };
+    try {
+      const result = (handler as ApiHandler).handle(ctx, request as never);
+      if (result instanceof Promise) {
+        result.then(finish, (e) => this.handlerFailed(codec.name, apiVersion, e, slot));
+      } else finish(result);
+    } catch (e) {
+      this.handlerFailed(codec.name, apiVersion, e, slot);
+    }
+  }
+
+  private handlerFailed(name: string, version: number, e: unknown, slot: Pending): void {
+    this.server.logger.error(`${name} v${version} on connection ${this.id} failed: ${(e as Error)?.stack ?? e}`);
+    slot.done = true;
+    this.close(`${name} handler failed`);
+  }
+
+  private encode(correlationId: number, apiKey: number, apiVersion: number, response: unknown): Buffer[] {
+    const w = new Writer();
+    const size = w.beginSizePrefix();
+    writeResponseHeader(w, responseHeaderVersion(apiKey, apiVersion), correlationId);
+    getApiCodec(apiKey)!.encodeResponse(w, apiVersion, response);
+    w.endSizePrefix(size);
+    return w.toChunks();
+  }
+
+  private enqueueResponse(correlationId: number, apiKey: number, apiVersion: number, response: unknown): void {
+    this.queue.push({ done: true, chunks: this.encode(correlationId, apiKey, apiVersion, response) });
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.closedFlag) return;
+    let wrote = false;
+    while (this.queue.length && this.queue[0].done) {
+      const p = this.queue.shift()!;
+      if (!p.chunks) continue;
+      if (!wrote) this.socket.cork();
+      wrote = true;
+      for (const c of p.chunks) this.socket.write(c);
+    }
+    if (wrote) this.socket.uncork();
+    this.maybeResume();
+  }
+
+  /** Back-pressure: stop reading while many requests are open or the client is not reading its responses. */
+  private maybePause(): void {
+    if (!this.paused && (this.queue.length >= this.opts.maxInFlight || this.socket.writableNeedDrain)) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private maybeResume(): void {
+    if (this.paused && this.queue.length < this.opts.maxInFlight && !this.socket.writableNeedDrain) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+}

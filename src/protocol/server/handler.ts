@@ -1,0 +1,54 @@
+/**
+ * What a request handler sees and returns. One handler file per API key under handlers/, each saying which
+ * versions it serves; ApiVersions advertises exactly those ranges.
+ */
+import type { ApiMessageTypes } from '../messages';
+import type { RequestHeader } from '../codec';
+import type { Cluster } from '../../broker/cluster';
+import type { Logger } from '../../broker/logger';
+
+export interface ListenerInfo {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+/** What handlers may ask of the server they run in. */
+export interface ServerView {
+  readonly cluster: Cluster;
+  readonly logger: Logger;
+  /** Where each node listens, as advertised in metadata. */
+  listeners(): ListenerInfo[];
+  /** The ranges this server advertises (ApiVersions). */
+  supportedApis(): Array<{ apiKey: number; minVersion: number; maxVersion: number }>;
+}
+
+export interface RequestContext {
+  readonly server: ServerView;
+  readonly cluster: Cluster;
+  /** The virtual node whose listener received the request. */
+  readonly nodeId: number;
+  readonly header: RequestHeader;
+  readonly apiVersion: number;
+  readonly clientHost: string;
+  readonly connectionId: string;
+  /** Resolves when the connection closes, so that a long-poll stops waiting for a client that left. */
+  readonly closed: Promise<void>;
+}
+
+export type ApiKeyNumber = keyof ApiMessageTypes;
+
+export interface ApiHandler<K extends ApiKeyNumber = ApiKeyNumber> {
+  readonly apiKey: K;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  /** The versions advertised, when wider than served (Produce 0 as Kafka 4 advertises it). */
+  readonly advertisedMinVersion?: number;
+  /** The response, or undefined for no response at all (Produce with acks=0). */
+  handle(ctx: RequestContext, request: ApiMessageTypes[K]['request']): ApiMessageTypes[K]['response'] | undefined | Promise<ApiMessageTypes[K]['response'] | undefined>;
+}
+
+/** Declares a handler with its request and response types checked against the generated codecs. */
+export function defineHandler<K extends ApiKeyNumber>(h: ApiHandler<K>): ApiHandler<K> {
+  return h;
+}

@@ -1,0 +1,47 @@
+// Produce 3-11 (0-2 advertised, as Kafka 4 does for old librdkafka, and answered UNSUPPORTED_VERSION):
+// acks 0, 1 and all; per-partition errors with Kafka's codes; LogAppendTime and log start offset in the answer.
+import { defineHandler } from '../handler';
+import { ErrorCode, errorCodeOf } from '../../../broker/errors';
+import type { PartitionProduceResponse } from '../../messages/produce-response';
+
+export default defineHandler({
+  apiKey: 0,
+  minVersion: 3,
+  maxVersion: 11,
+  advertisedMinVersion: 0,
+  handle(ctx, req) {
+    const cluster = ctx.cluster;
+    const acks = req.acks;
+    const responses = req.topicData.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p): PartitionProduceResponse => {
+        const answer = (errorCode: number, errorMessage: string | null = null, extra: Partial<PartitionProduceResponse> = {}): PartitionProduceResponse => ({
+          index: p.index,
+          errorCode,
+          baseOffset: -1,
+          logAppendTimeMs: -1,
+          logStartOffset: -1,
+          recordErrors: [],
+          errorMessage,
+          currentLeader: { leaderId: -1, leaderEpoch: -1 },
+          ...extra,
+        });
+        if (ctx.apiVersion < 3) return answer(ErrorCode.UNSUPPORTED_VERSION, 'Produce v0-2 (message format v0/v1) is not supported; use a client from Kafka 0.11 or later');
+        if (acks !== 0 && acks !== 1 && acks !== -1) return answer(ErrorCode.INVALID_REQUIRED_ACKS);
+        if (!p.records || p.records.length === 0) return answer(ErrorCode.CORRUPT_MESSAGE, 'no records');
+        try {
+          const leader = cluster.partitionLeader(t.name, p.index);
+          if (leader !== ctx.nodeId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER, `node ${ctx.nodeId} is not the leader of ${t.name}-${p.index}`);
+          const info = cluster.append(t.name, p.index, p.records);
+          return answer(ErrorCode.NONE, null, { baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: info.logStartOffset });
+        } catch (e) {
+          const code = errorCodeOf(e);
+          if (code === ErrorCode.UNKNOWN_SERVER_ERROR) ctx.server.logger.error(`produce to ${t.name}-${p.index} failed: ${(e as Error).stack}`);
+          return answer(code, (e as Error).message);
+        }
+      }),
+    }));
+    if (acks === 0) return undefined;
+    return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+  },
+});

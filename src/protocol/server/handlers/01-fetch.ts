@@ -1,0 +1,177 @@
+// Fetch 4-16: sessionless and incremental (KIP-227) fetch sessions, max.wait.ms long-poll woken by new data,
+// min/max bytes (the first batch is always whole), isolation level, topic ids from v13.
+import { defineHandler, RequestContext } from '../handler';
+import { ErrorCode, errorCodeOf } from '../../../broker/errors';
+import { uuidFromKafkaString, uuidToKafkaString, ZERO_UUID } from '../../codec';
+import type { FetchRequestData } from '../../messages/fetch-request';
+import type { FetchResponseData, FetchableTopicResponse, PartitionData } from '../../messages/fetch-response';
+import { FetchSessionCache, FetchSession, SessionPartition, INITIAL_EPOCH, FINAL_EPOCH } from '../fetch-session';
+import type { Cluster } from '../../../broker/cluster';
+
+const sessionCaches = new WeakMap<Cluster, FetchSessionCache>();
+function sessionsOf(cluster: Cluster): FetchSessionCache {
+  let c = sessionCaches.get(cluster);
+  if (!c) sessionCaches.set(cluster, (c = new FetchSessionCache()));
+  return c;
+}
+
+const key = (p: { topic: string; partition: number }) => `${p.topic}-${p.partition}`;
+
+function emptyPartition(partitionIndex: number, errorCode: number): PartitionData {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+    divergingEpoch: { epoch: -1, endOffset: -1 },
+    currentLeader: { leaderId: -1, leaderEpoch: -1 },
+    snapshotId: { endOffset: -1, epoch: -1 },
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: null,
+  };
+}
+
+/** The partitions a request names, resolving topic ids (v13+) to names. */
+function requestedPartitions(cluster: Cluster, req: FetchRequestData, version: number): SessionPartition[] {
+  const out: SessionPartition[] = [];
+  for (const t of req.topics) {
+    const name = version >= 13 ? cluster.metadata.topicById(uuidToKafkaString(t.topicId))?.name ?? '' : t.topic;
+    const topicId = version >= 13 ? t.topicId : ZERO_UUID;
+    for (const p of t.partitions) {
+      out.push({
+        topic: name,
+        topicId,
+        partition: p.partition,
+        fetchOffset: p.fetchOffset,
+        maxBytes: p.partitionMaxBytes,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+        lastHighWatermark: -2,
+        lastStableOffset: -2,
+        lastLogStartOffset: -2,
+      });
+    }
+  }
+  return out;
+}
+
+interface ReadResult {
+  data: PartitionData;
+  bytes: number;
+}
+
+function readPartition(ctx: RequestContext, p: SessionPartition, maxBytes: number, minOneMessage: boolean, readCommitted: boolean): ReadResult {
+  if (p.topic === '') return { data: emptyPartition(p.partition, ErrorCode.UNKNOWN_TOPIC_ID), bytes: 0 };
+  try {
+    const state = ctx.cluster.partitionState(p.topic, p.partition);
+    if (state.leader !== ctx.nodeId) return { data: emptyPartition(p.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER), bytes: 0 };
+    if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== state.leaderEpoch) {
+      const code = p.currentLeaderEpoch < state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+      return { data: emptyPartition(p.partition, code), bytes: 0 };
+    }
+    const log = ctx.cluster.leaderLog(p.topic, p.partition);
+    const base = { ...emptyPartition(p.partition, ErrorCode.NONE), highWatermark: log.highWatermark, lastStableOffset: log.highWatermark, logStartOffset: log.logStartOffset };
+    if (readCommitted) base.abortedTransactions = [];
+    try {
+      const limit = Math.min(p.maxBytes, maxBytes);
+      const read = log.read(p.fetchOffset, limit, 'highWatermark', minOneMessage);
+      return { data: { ...base, records: read.records }, bytes: read.records.length };
+    } catch (e) {
+      return { data: { ...base, errorCode: errorCodeOf(e) }, bytes: 0 };
+    }
+  } catch (e) {
+    return { data: emptyPartition(p.partition, errorCodeOf(e)), bytes: 0 };
+  }
+}
+
+/** Reads every partition, sharing max.bytes; the first partition that returns data may exceed it by one batch. */
+function readAll(ctx: RequestContext, parts: SessionPartition[], req: FetchRequestData): { results: Map<string, ReadResult>; bytes: number; errors: boolean } {
+  const results = new Map<string, ReadResult>();
+  let bytes = 0;
+  let errors = false;
+  const readCommitted = req.isolationLevel === 1;
+  for (const p of parts) {
+    const remaining = Math.max(0, req.maxBytes - bytes);
+    const r = readPartition(ctx, p, remaining, bytes === 0, readCommitted);
+    if (r.data.errorCode !== ErrorCode.NONE) errors = true;
+    bytes += r.bytes;
+    results.set(key(p), r);
+  }
+  return { results, bytes, errors };
+}
+
+function buildResponse(parts: SessionPartition[], results: Map<string, ReadResult>, sessionId: number, incremental: boolean, version: number): FetchResponseData {
+  const byTopic = new Map<string, FetchableTopicResponse>();
+  for (const p of parts) {
+    const r = results.get(key(p))!;
+    const d = r.data;
+    if (incremental) {
+      const changed = r.bytes > 0 || d.errorCode !== ErrorCode.NONE || d.highWatermark !== p.lastHighWatermark || d.lastStableOffset !== p.lastStableOffset || d.logStartOffset !== p.lastLogStartOffset;
+      if (!changed) continue;
+    }
+    p.lastHighWatermark = d.highWatermark;
+    p.lastStableOffset = d.lastStableOffset;
+    p.lastLogStartOffset = d.logStartOffset;
+    const tk = version >= 13 ? p.topicId : p.topic;
+    let t = byTopic.get(tk);
+    if (!t) byTopic.set(tk, (t = { topic: p.topic, topicId: p.topicId, partitions: [] }));
+    t.partitions.push(d);
+  }
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId, responses: [...byTopic.values()], nodeEndpoints: [] };
+}
+
+function topLevelError(code: number): FetchResponseData {
+  return { throttleTimeMs: 0, errorCode: code, sessionId: 0, responses: [], nodeEndpoints: [] };
+}
+
+export default defineHandler({
+  apiKey: 1,
+  minVersion: 4,
+  maxVersion: 16,
+  async handle(ctx, req) {
+    const version = ctx.apiVersion;
+    const cache = sessionsOf(ctx.cluster);
+    let parts: SessionPartition[];
+    let session: FetchSession | undefined;
+    let incremental = false;
+    const requested = requestedPartitions(ctx.cluster, req, version);
+    if (version < 7 || req.sessionEpoch === FINAL_EPOCH || req.sessionEpoch === INITIAL_EPOCH) {
+      if (version >= 7 && req.sessionId !== 0) cache.remove(req.sessionId);
+      parts = requested;
+      if (version >= 7 && req.sessionEpoch === INITIAL_EPOCH) {
+        session = cache.create();
+        if (session) for (const p of parts) session.partitions.set(key(p), p);
+      }
+    } else {
+      try {
+        session = cache.get(req.sessionId, req.sessionEpoch);
+      } catch (e) {
+        return topLevelError(errorCodeOf(e));
+      }
+      for (const p of requested) {
+        const existing = session.partitions.get(key(p));
+        if (existing) Object.assign(existing, { fetchOffset: p.fetchOffset, maxBytes: p.maxBytes, currentLeaderEpoch: p.currentLeaderEpoch });
+        else session.partitions.set(key(p), p);
+      }
+      for (const f of req.forgottenTopicsData) {
+        const name = version >= 13 ? ctx.cluster.metadata.topicById(uuidToKafkaString(f.topicId))?.name ?? '' : f.topic;
+        for (const partition of f.partitions) session.partitions.delete(`${name}-${partition}`);
+      }
+      session.epoch++;
+      incremental = true;
+      parts = [...session.partitions.values()];
+    }
+    // The topic id of every named topic, so that v13+ answers carry it.
+    if (version >= 13) for (const p of parts) if (p.topicId === ZERO_UUID && p.topic) p.topicId = uuidFromKafkaString(ctx.cluster.metadata.topic(p.topic)?.topicId ?? '') ;
+
+    let read = readAll(ctx, parts, req);
+    const deadline = Date.now() + req.maxWaitMs;
+    while (read.bytes < Math.max(1, req.minBytes) && !read.errors && req.maxWaitMs > 0 && Date.now() < deadline && parts.length > 0) {
+      await ctx.cluster.waitForAppend(parts.map(key), deadline - Date.now(), ctx.closed);
+      read = readAll(ctx, parts, req);
+      if (read.bytes >= Math.max(1, req.minBytes)) break;
+    }
+    return buildResponse(parts, read.results, session?.id ?? 0, incremental, version);
+  },
+});

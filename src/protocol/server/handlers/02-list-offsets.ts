@@ -1,0 +1,66 @@
+// ListOffsets 1-8: earliest (-2), latest (-1), by timestamp, max timestamp (-3, v7+), earliest local (-4, v8).
+import { defineHandler } from '../handler';
+import { ErrorCode, errorCodeOf } from '../../../broker/errors';
+import type { ListOffsetsPartitionResponse } from '../../messages/list-offsets-response';
+
+export const LATEST_TIMESTAMP = -1;
+export const EARLIEST_TIMESTAMP = -2;
+export const MAX_TIMESTAMP = -3;
+export const EARLIEST_LOCAL_TIMESTAMP = -4;
+
+export default defineHandler({
+  apiKey: 2,
+  minVersion: 1,
+  maxVersion: 8,
+  handle(ctx, req) {
+    const cluster = ctx.cluster;
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
+          const answer = (errorCode: number, offset = -1, timestamp = -1, leaderEpoch = -1): ListOffsetsPartitionResponse => ({
+            partitionIndex: p.partitionIndex,
+            errorCode,
+            oldStyleOffsets: [],
+            timestamp,
+            offset,
+            // Not in the schema before v4, and not ignorable there.
+            leaderEpoch: ctx.apiVersion >= 4 ? leaderEpoch : -1,
+          });
+          try {
+            const state = cluster.partitionState(t.name, p.partitionIndex);
+            if (state.leader !== ctx.nodeId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+            if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== state.leaderEpoch) {
+              return answer(p.currentLeaderEpoch < state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
+            }
+            const log = cluster.leaderLog(t.name, p.partitionIndex);
+            const epochAt = (offset: number) => log.leaderEpochCache.epochForOffset(offset) ?? -1;
+            switch (p.timestamp) {
+              case EARLIEST_TIMESTAMP:
+              case EARLIEST_LOCAL_TIMESTAMP:
+                return answer(ErrorCode.NONE, log.logStartOffset, -1, epochAt(log.logStartOffset));
+              case LATEST_TIMESTAMP: {
+                // Consumers see up to the high watermark (the last stable offset under read_committed: equal until transactions).
+                return answer(ErrorCode.NONE, log.highWatermark, -1, log.leaderEpochCache.latestEpoch ?? -1);
+              }
+              case MAX_TIMESTAMP: {
+                if (ctx.apiVersion < 7) return answer(ErrorCode.UNSUPPORTED_VERSION);
+                const m = log.fetchMaxTimestamp();
+                return m && m.offset < log.highWatermark ? answer(ErrorCode.NONE, m.offset, m.timestamp, m.leaderEpoch) : answer(ErrorCode.NONE);
+              }
+              default: {
+                if (p.timestamp < 0) return answer(ErrorCode.INVALID_REQUEST);
+                const found = log.fetchOffsetByTimestamp(p.timestamp);
+                if (!found || found.offset >= log.highWatermark) return answer(ErrorCode.NONE, -1, -1);
+                return answer(ErrorCode.NONE, found.offset, found.timestamp, found.leaderEpoch);
+              }
+            }
+          } catch (e) {
+            return answer(errorCodeOf(e));
+          }
+        }),
+      })),
+    };
+  },
+});

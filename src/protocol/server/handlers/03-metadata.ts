@@ -1,0 +1,78 @@
+// Metadata v0-12: nodes with the address they listen on, topics with leaders, replicas, ISR and offline replicas;
+// auto topic creation per auto.create.topics.enable and the request's flag (v4+).
+import { defineHandler, RequestContext } from '../handler';
+import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
+import { uuidFromKafkaString, uuidToKafkaString, ZERO_UUID } from '../../codec';
+import type { MetadataResponseTopic } from '../../messages/metadata-response';
+import type { TopicState } from '../../../broker/metadata/metadata-store';
+import { validateTopicName, isInternalTopic } from '../../../broker/config/topic-name';
+
+const NO_OPERATIONS = -2147483648;
+
+export function describeTopic(ctx: RequestContext, t: TopicState): MetadataResponseTopic {
+  const up = new Set(ctx.cluster.nodes.filter((n) => n.up).map((n) => n.id));
+  return {
+    errorCode: ErrorCode.NONE,
+    name: t.name,
+    topicId: uuidFromKafkaString(t.topicId),
+    isInternal: isInternalTopic(t.name),
+    topicAuthorizedOperations: NO_OPERATIONS,
+    partitions: t.partitions.map((p) => ({
+      errorCode: up.has(p.leader) ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
+      partitionIndex: p.partition,
+      leaderId: up.has(p.leader) ? p.leader : -1,
+      leaderEpoch: p.leaderEpoch,
+      replicaNodes: p.replicas,
+      isrNodes: p.isr,
+      offlineReplicas: p.replicas.filter((r) => !up.has(r)),
+    })),
+  };
+}
+
+function errorTopic(name: string | null, topicId: string, code: number): MetadataResponseTopic {
+  return { errorCode: code, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: NO_OPERATIONS };
+}
+
+export default defineHandler({
+  apiKey: 3,
+  minVersion: 0,
+  maxVersion: 12,
+  handle(ctx, req) {
+    const cluster = ctx.cluster;
+    const all = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0);
+    const allowAuto = (ctx.apiVersion < 4 || req.allowAutoTopicCreation) && cluster.brokerConfig.get<boolean>('auto.create.topics.enable');
+    let topics: MetadataResponseTopic[];
+    if (all) {
+      topics = cluster.metadata.topics().map((t) => describeTopic(ctx, t));
+    } else {
+      topics = (req.topics ?? []).map((rt) => {
+        let t: TopicState | undefined;
+        if (rt.name === null || rt.name === '') {
+          if (rt.topicId === ZERO_UUID) return errorTopic(rt.name, rt.topicId, ErrorCode.INVALID_REQUEST);
+          t = cluster.metadata.topicById(uuidToKafkaString(rt.topicId));
+          if (!t) return errorTopic(null, rt.topicId, ErrorCode.UNKNOWN_TOPIC_ID);
+          return describeTopic(ctx, t);
+        }
+        t = cluster.metadata.topic(rt.name);
+        if (t) return describeTopic(ctx, t);
+        try {
+          validateTopicName(rt.name);
+          if (!allowAuto || isInternalTopic(rt.name)) return errorTopic(rt.name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          return describeTopic(ctx, cluster.createTopic(rt.name));
+        } catch (e) {
+          const code = e instanceof KafkaError && e.errorName === 'TOPIC_ALREADY_EXISTS' ? ErrorCode.NONE : errorCodeOf(e);
+          if (code === ErrorCode.NONE) return describeTopic(ctx, cluster.metadata.topic(rt.name)!);
+          return errorTopic(rt.name, ZERO_UUID, code === ErrorCode.UNKNOWN_SERVER_ERROR ? ErrorCode.INVALID_TOPIC_EXCEPTION : code);
+        }
+      });
+    }
+    return {
+      throttleTimeMs: 0,
+      brokers: ctx.server.listeners().map((l) => ({ nodeId: l.nodeId, host: l.host, port: l.port, rack: null })),
+      clusterId: cluster.metadata.clusterId,
+      controllerId: cluster.controllerId,
+      topics,
+      clusterAuthorizedOperations: NO_OPERATIONS,
+    };
+  },
+});
