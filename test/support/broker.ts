@@ -1,0 +1,38 @@
+/**
+ * Starts a real embedded broker (cluster + Kafka listeners on free loopback ports) for a test, in this process.
+ * `bootstrap` is what real clients connect to.
+ */
+import { Cluster } from '../../src/broker/cluster';
+import { KafkaServer } from '../../src/protocol/server/kafka-server';
+import { MemoryLogger } from '../../src/broker/logger';
+import { tmpDir, rm } from './tmp';
+
+export interface TestBroker {
+  cluster: Cluster;
+  server: KafkaServer;
+  bootstrap: string;
+  dataDir: string;
+  logger: MemoryLogger;
+  /** Stops listeners and the cluster (cleanly); `keepData` leaves the directory for a restart. */
+  stop(keepData?: boolean): Promise<void>;
+}
+
+export async function startTestBroker(opts: { nodes?: number; config?: Record<string, string>; dataDir?: string } = {}): Promise<TestBroker> {
+  const dataDir = opts.dataDir ?? tmpDir('tributary-broker-');
+  const logger = new MemoryLogger();
+  const cluster = new Cluster({ dataDir, nodes: opts.nodes ?? 1, config: opts.config, logger });
+  const server = new KafkaServer(cluster, { basePort: 0 });
+  await server.start();
+  return {
+    cluster,
+    server,
+    bootstrap: server.bootstrap(),
+    dataDir,
+    logger,
+    async stop(keepData = false) {
+      await server.stop();
+      cluster.shutdown();
+      if (!keepData) rm(dataDir);
+    },
+  };
+}
