@@ -26,6 +26,9 @@ export const TRANSACTIONAL_FLAG_MASK = 0x10;
 export const CONTROL_FLAG_MASK = 0x20;
 export const DELETE_HORIZON_FLAG_MASK = 0x40;
 
+/** The only batch format this broker reads and writes (RecordBatch v2, Kafka 0.11+). */
+export const MAGIC_VALUE_V2 = 2;
+
 export const NO_PRODUCER_ID = -1;
 export const NO_PRODUCER_EPOCH = -1;
 export const NO_SEQUENCE = -1;

@@ -52,11 +52,13 @@ export class KafkaServer implements ServerView {
 
   /** Opens a listener for every node that is up. */
   async start(): Promise<void> {
-    let port = this.opts.basePort ?? this.cluster.brokerConfig.get<number>('listeners.base.port');
+    const base = this.opts.basePort ?? this.cluster.brokerConfig.get<number>('listeners.base.port');
+    let port = base;
     for (const node of this.cluster.nodes) {
       if (!node.up) continue;
       const l = await this.listen(node.id, port);
-      port = l.port === 0 ? 0 : l.port + 1;
+      // Base port 0 means "any free port" for every node (tests).
+      port = base === 0 ? 0 : l.port + 1;
     }
   }
 
