@@ -14,6 +14,7 @@ import { OffsetCheckpointFile, TopicPartitionOffset } from './checkpoint-file';
 import { TopicPartition, parsePartitionDirName, partitionDirName, tpKey, DELETE_DIR_SUFFIX } from './log-files';
 import { readMetaProperties, writeMetaProperties, randomKafkaId } from './meta-properties';
 import { lockDirectory } from './dir-lock';
+import { LogCleaner, DEFAULT_CLEANER_BACKOFF_MS } from './log-cleaner';
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
@@ -30,6 +31,10 @@ export interface LogManagerOptions {
   now?: () => number;
   retentionCheckIntervalMs?: number;
   checkpointIntervalMs?: number;
+  /** log.cleaner.enable, log.cleaner.backoff.ms, log.cleaner.dedupe.buffer.size */
+  logCleanerEnable?: boolean;
+  logCleanerBackoffMs?: number;
+  logCleanerDedupeBufferSize?: number;
 }
 
 export class LogManager {
@@ -39,6 +44,8 @@ export class LogManager {
   private timers: NodeJS.Timeout[] = [];
   readonly directoryId: string;
   readonly hadCleanShutdown: boolean;
+  /** Compacts the logs of cleanup.policy=compact topics (Kafka's LogCleaner). */
+  readonly cleaner: LogCleaner;
   private closed = false;
 
   constructor(private readonly opts: LogManagerOptions) {
@@ -58,6 +65,7 @@ export class LogManager {
       const marker = path.join(opts.logDir, CLEAN_SHUTDOWN_FILE);
       // A directory we have just formatted has nothing to recover.
       this.hadCleanShutdown = !meta || io.existsSync(marker);
+      this.cleaner = new LogCleaner({ logDir: opts.logDir, logger: this.logger, now: opts.now, dedupeBufferSize: opts.logCleanerDedupeBufferSize });
       this.loadLogs();
       if (io.existsSync(marker)) io.unlinkSync(marker);
     } catch (e) {
@@ -136,6 +144,7 @@ export class LogManager {
     if (!log) return false;
     log.close();
     this.logs.delete(tpKey(tp));
+    this.cleaner.removeLog(tp);
     const doomed = `${log.dir}.${randomBytes(16).toString('hex')}${DELETE_DIR_SUFFIX}`;
     io.renameSync(log.dir, doomed);
     io.rmSync(doomed, { recursive: true, force: true });
@@ -202,6 +211,10 @@ export class LogManager {
       this.timers.push(t);
     };
     every(this.opts.retentionCheckIntervalMs ?? 300000, () => this.cleanupLogs());
+    if (this.opts.logCleanerEnable !== false) {
+      // Cleaning is synchronous: a time budget per round keeps the event loop free for clients.
+      every(this.opts.logCleanerBackoffMs ?? DEFAULT_CLEANER_BACKOFF_MS, () => this.cleaner.cleanLogs(this.allLogs(), (this.opts.now ?? Date.now)(), 1000));
+    }
     every(this.opts.checkpointIntervalMs ?? 60000, () => {
       this.flushDirtyLogs();
       this.checkpointAll();

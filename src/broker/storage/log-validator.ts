@@ -34,8 +34,11 @@ export interface ValidatedRecords {
   logAppendTime: number;
 }
 
-/** Walks the batches in `records`, rejecting anything malformed; no offsets are assigned. */
-export function analyzeBatches(records: Buffer, maxMessageBytes: number): BatchPosition[] {
+/**
+ * Walks the batches in `records`, rejecting anything malformed; no offsets are assigned. `fromLeader` batches may
+ * have offset gaps (a compacted leader log), so the dense-offsets rule applies only to what clients send.
+ */
+export function analyzeBatches(records: Buffer, maxMessageBytes: number, fromLeader = false): BatchPosition[] {
   const batches: BatchPosition[] = [];
   let pos = 0;
   while (pos < records.length) {
@@ -56,7 +59,7 @@ export function analyzeBatches(records: Buffer, maxMessageBytes: number): BatchP
     if (crc32c(records, pos + ATTRIBUTES_OFFSET, pos + size) !== h.crc) {
       throw new KafkaError('CORRUPT_MESSAGE', `record batch at byte ${pos} fails its CRC-32C check`);
     }
-    if (h.recordCount < 0 || (h.recordCount > 0 && h.lastOffsetDelta !== h.recordCount - 1) || h.lastOffsetDelta < 0) {
+    if (h.recordCount < 0 || h.lastOffsetDelta < 0 || (!fromLeader && h.recordCount > 0 && h.lastOffsetDelta !== h.recordCount - 1)) {
       throw new KafkaError('INVALID_RECORD', `record batch has ${h.recordCount} records but lastOffsetDelta ${h.lastOffsetDelta}`);
     }
     batches.push({ position: pos, header: h });

@@ -8,7 +8,7 @@ import { BatchHeader, LOG_OVERHEAD, readBatchHeader } from '../records/batch-hea
 import { KafkaError } from '../errors';
 import { LogConfig } from '../config/topic-config';
 import { Logger, silentLogger } from '../logger';
-import { io, KafkaStorageError } from './file-io';
+import { io, KafkaStorageError, fsyncDir } from './file-io';
 import { LogSegment, SegmentConfig, BatchPosition } from './log-segment';
 import { LeaderEpochFileCache } from './leader-epoch-cache';
 import { validateAndAssignOffsets, analyzeBatches } from './log-validator';
@@ -127,6 +127,23 @@ export class Log {
         io.unlinkSync(path.join(this.dir, name));
       }
     }
+    // A .swap log covers [base, its next offset): any old segment file in that range is what the swap replaces,
+    // left behind by a crash between renames, and must go before the swap is completed.
+    let minSwap = Infinity;
+    let maxSwap = -Infinity;
+    for (const name of names.filter((n) => n.endsWith(LOG_FILE_SUFFIX + SWAP_FILE_SUFFIX))) {
+      const base = offsetFromFileName(name)!;
+      const swapSeg = LogSegment.open(this.dir, base, segmentConfig(this.config), SWAP_FILE_SUFFIX);
+      minSwap = Math.min(minSwap, base);
+      maxSwap = Math.max(maxSwap, swapSeg.readNextOffset());
+      swapSeg.close();
+    }
+    for (const name of io.readdirSync(this.dir) as string[]) {
+      const base = offsetFromFileName(name);
+      if (name.endsWith(SWAP_FILE_SUFFIX) || base === undefined || base < minSwap || base >= maxSwap) continue;
+      this.logger.warn(`${this.name}: deleting ${name}, replaced by an interrupted clean's swap file`);
+      io.unlinkSync(path.join(this.dir, name));
+    }
     for (const name of names.filter((n) => n.endsWith(SWAP_FILE_SUFFIX))) {
       const target = path.join(this.dir, name.slice(0, -SWAP_FILE_SUFFIX.length));
       if (name.includes(LOG_FILE_SUFFIX)) {
@@ -232,7 +249,7 @@ export class Log {
   /** Appends records a leader already stamped with offsets (replication, recovery of a follower). */
   appendAsFollower(records: Buffer): LogAppendInfo {
     this.checkOpen();
-    const batches = analyzeBatches(records, Math.max(this.config.maxMessageBytes, records.length));
+    const batches = analyzeBatches(records, Math.max(this.config.maxMessageBytes, records.length), true);
     const first = batches[0].header;
     if (first.baseOffset < this._logEndOffset) {
       throw new KafkaError('OFFSET_OUT_OF_RANGE', `${this.name}: follower append at ${first.baseOffset} is below the log end offset ${this._logEndOffset}`);
@@ -512,13 +529,12 @@ export class Log {
     newSegment.changeFileSuffixes(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
     const remaining = new Set(oldSegments);
     for (const s of oldSegments) {
-      if (s.baseOffset !== newSegment.baseOffset) s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
       s.close();
+      s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
     }
-    for (const s of oldSegments) {
-      if (s.baseOffset !== newSegment.baseOffset) s.deleteIfExists();
-    }
+    for (const s of oldSegments) s.deleteIfExists();
     newSegment.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
+    fsyncDir(this.dir);
     const i = this.segments.findIndex((s) => remaining.has(s));
     this.segments = [...this.segments.slice(0, i), newSegment, ...this.segments.slice(i).filter((s) => !remaining.has(s))];
   }
