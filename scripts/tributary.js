@@ -8,4 +8,4 @@ if (!fs.existsSync(cli)) {
   console.error('tributary: dist/cli.js is missing; run `npm ci && npm run build` in ' + path.dirname(__dirname));
   process.exit(2);
 }
-require(cli);
+require(cli).run(process.argv.slice(2));

@@ -61,8 +61,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module || process.argv[1]?.endsWith('tributary.js')) {
-  main(process.argv.slice(2)).then(
+/** Runs the command line and exits with its status; scripts/tributary.js (the `tributary` bin) calls this. */
+export function run(argv: string[] = process.argv.slice(2)): void {
+  main(argv).then(
     (code) => {
       if (code !== 0) process.exit(code);
     },
@@ -72,3 +73,5 @@ if (require.main === module || process.argv[1]?.endsWith('tributary.js')) {
     },
   );
 }
+
+if (require.main === module) run();
