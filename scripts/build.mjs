@@ -6,9 +6,9 @@ const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'node20' };
 
 const entries = [
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
-  { entryPoints: ['src/broker/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode', '@node-rs/crc32'] },
+  { entryPoints: ['src/broker/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', external: ['@node-rs/crc32'] },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', external: ['@node-rs/crc32'] },
   { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'esm', target: 'es2022' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 

@@ -290,6 +290,9 @@ export class LogSegment {
       this._size = validBytes;
     }
     this.timeIndex.maybeAppend(this.maxTimestampSoFar.timestamp, this.maxTimestampSoFar.offset, true);
+    // The rebuilt indexes go to disk now: a second crash must not lose them again.
+    this.offsetIndex.persist();
+    this.timeIndex.persist();
     return { truncatedBytes, reason, validBatches };
   }
 

@@ -17,6 +17,7 @@ describe('OffsetIndex and TimeIndex', () => {
     idx.append(110, 4100);
     idx.append(125, 8300);
     idx.append(140, 12500);
+    idx.flush(); // entries reach the file in bulk (on flush, roll or close), as Kafka's mmap would
     const bytes = fs.readFileSync(file);
     assert.equal(bytes.length, 24);
     assert.equal(bytes.readInt32BE(0), 10);
@@ -71,6 +72,7 @@ describe('OffsetIndex and TimeIndex', () => {
     idx.maybeAppend(1_700_000_000_000, 9); // not larger: ignored
     idx.maybeAppend(1_700_000_001_000, 12);
     assert.equal(idx.entries, 2);
+    idx.flush();
     const bytes = fs.readFileSync(file);
     assert.equal(bytes.length, 24);
     assert.equal(Number(bytes.readBigInt64BE(12)), 1_700_000_001_000);
