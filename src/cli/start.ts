@@ -2,6 +2,7 @@
 import { Cluster } from '../broker/cluster';
 import { consoleLogger } from '../broker/logger';
 import { KafkaServer } from '../protocol/server/kafka-server';
+import { initCompression } from '../broker/records/compression';
 
 export interface StartOptions {
   dataDir: string;
@@ -12,6 +13,8 @@ export interface StartOptions {
 }
 
 export async function startBroker(opts: StartOptions): Promise<void> {
+  // zstd's encoder is WebAssembly, which loads asynchronously: once, before any batch is written.
+  await initCompression();
   const cluster = new Cluster({ dataDir: opts.dataDir, nodes: opts.nodes, config: opts.config, logger: consoleLogger });
   const server = new KafkaServer(cluster, { host: opts.host, basePort: opts.port });
   try {

@@ -6,6 +6,7 @@ import { Cluster } from '../../src/broker/cluster';
 import { KafkaServer } from '../../src/protocol/server/kafka-server';
 import { MemoryLogger } from '../../src/broker/logger';
 import { tmpDir, rm } from './tmp';
+import { initCompression } from '../../src/broker/records/compression';
 
 export interface TestBroker {
   cluster: Cluster;
@@ -18,6 +19,7 @@ export interface TestBroker {
 }
 
 export async function startTestBroker(opts: { nodes?: number; config?: Record<string, string>; dataDir?: string } = {}): Promise<TestBroker> {
+  await initCompression();
   const dataDir = opts.dataDir ?? tmpDir('tributary-broker-');
   const logger = new MemoryLogger();
   const cluster = new Cluster({ dataDir, nodes: opts.nodes ?? 1, config: opts.config, logger });

@@ -18,12 +18,15 @@ import {
   compressionOf,
 } from '../records/batch-header';
 import { crc32c } from '../records/crc32c';
-import { decodeRecords } from '../records/record-batch';
+import { decodeRecords, encodeRecordBatch } from '../records/record-batch';
+import { CompressionType, compressionTypeFromName } from '../records/compression';
 import { KafkaError } from '../errors';
 import { LogConfig } from '../config/topic-config';
 import { BatchPosition } from './log-segment';
 
 export interface ValidatedRecords {
+  /** The records to write: the caller's buffer, or a recompressed copy under a topic's compression.type. */
+  records: Buffer;
   batches: BatchPosition[];
   firstOffset: number;
   lastOffset: number;
@@ -81,7 +84,12 @@ export function validateAndAssignOffsets(
   now: number,
   opts: { fromClient: boolean },
 ): ValidatedRecords {
-  const batches = analyzeBatches(records, config.maxMessageBytes);
+  let batches = analyzeBatches(records, config.maxMessageBytes);
+  const target = targetCompression(config.compressionType);
+  if (target !== undefined && batches.some((b) => !isControl(b.header.attributes) && compressionOf(b.header.attributes) !== target)) {
+    records = recompress(records, batches, target);
+    batches = analyzeBatches(records, Number.MAX_SAFE_INTEGER);
+  }
   if (opts.fromClient && batches.length > 1) {
     throw new KafkaError('INVALID_RECORD', 'Produce requests with version 3 and above may carry exactly one record batch per partition');
   }
@@ -117,6 +125,7 @@ export function validateAndAssignOffsets(
     offset = last + 1;
   }
   return {
+    records,
     batches,
     firstOffset: nextOffset,
     lastOffset: offset - 1,
@@ -125,6 +134,45 @@ export function validateAndAssignOffsets(
     numMessages,
     logAppendTime: logAppend ? now : -1,
   };
+}
+
+/** The codec a topic's compression.type forces, or undefined for "producer" (keep what the producer sent). */
+function targetCompression(name: string): CompressionType | undefined {
+  if (name === 'producer') return undefined;
+  return name === 'uncompressed' ? CompressionType.None : compressionTypeFromName(name);
+}
+
+/** Rewrites every data batch with `target` compression, keeping producer and transaction fields (as Kafka's LogValidator). */
+function recompress(records: Buffer, batches: BatchPosition[], target: CompressionType): Buffer {
+  const out: Buffer[] = [];
+  for (const b of batches) {
+    const h = b.header;
+    const batch = records.subarray(b.position, b.position + h.batchLength + LOG_OVERHEAD);
+    if (isControl(h.attributes) || compressionOf(h.attributes) === target) {
+      out.push(batch);
+      continue;
+    }
+    let decoded;
+    try {
+      decoded = decodeRecords(batch);
+    } catch (e) {
+      throw new KafkaError('CORRUPT_MESSAGE', `record batch cannot be read for recompression: ${(e as Error).message}`);
+    }
+    out.push(
+      encodeRecordBatch({
+        compression: target,
+        isTransactional: (h.attributes & 0x10) !== 0,
+        producerId: h.producerId,
+        producerEpoch: h.producerEpoch,
+        baseSequence: h.baseSequence,
+        baseTimestamp: h.baseTimestamp,
+        maxTimestamp: h.maxTimestamp,
+        lastOffsetDelta: h.lastOffsetDelta,
+        records: decoded.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: r.offsetDelta })),
+      }),
+    );
+  }
+  return Buffer.concat(out);
 }
 
 function checkTimestamp(ts: number, config: LogConfig, now: number): void {

@@ -241,9 +241,9 @@ export class Log {
     this.checkOpen();
     const now = this.now();
     const v = validateAndAssignOffsets(records, this._logEndOffset, leaderEpoch, this.config, now, { fromClient: opts.fromClient ?? true });
-    this.appendValidated(records, v.batches, v.lastOffset, v.maxTimestamp, now);
+    this.appendValidated(v.records, v.batches, v.lastOffset, v.maxTimestamp, now);
     this.leaderEpochCache.assign(leaderEpoch, v.firstOffset);
-    return { ...v, logStartOffset: this._logStartOffset, validBytes: records.length };
+    return { firstOffset: v.firstOffset, lastOffset: v.lastOffset, maxTimestamp: v.maxTimestamp, offsetOfMaxTimestamp: v.offsetOfMaxTimestamp, logAppendTime: v.logAppendTime, numMessages: v.numMessages, logStartOffset: this._logStartOffset, validBytes: v.records.length };
   }
 
   /** Appends records a leader already stamped with offsets (replication, recovery of a follower). */

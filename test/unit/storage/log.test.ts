@@ -368,3 +368,35 @@ describe('Log', () => {
     follower.close();
   });
 });
+
+describe('Log: compression.type', () => {
+  let dir: string;
+  beforeEach(() => (dir = tmpDir()));
+  afterEach(() => rm(dir));
+
+  it('recompresses batches to the topic\'s compression.type, keeping records and producer fields', async () => {
+    const { initCompression, CompressionType } = await import('../../../src/broker/records/compression');
+    const { encodeRecordBatch } = await import('../../../src/broker/records/record-batch');
+    await initCompression();
+    for (const [name, codec] of [['zstd', CompressionType.Zstd], ['gzip', CompressionType.Gzip], ['uncompressed', CompressionType.None]] as const) {
+      const log = Log.open(path.join(dir, `${name}-0`), { topic: name, partition: 0 }, defaultLogConfig({ 'compression.type': name }));
+      const sent = encodeRecordBatch({
+        compression: name === 'uncompressed' ? CompressionType.Lz4 : CompressionType.None,
+        producerId: 77,
+        producerEpoch: 2,
+        baseSequence: 10,
+        records: [{ key: Buffer.from('a'), value: Buffer.from('x'.repeat(500)) }, { key: null, value: null, headers: [{ key: 'h', value: Buffer.from('v') }] }],
+      });
+      log.appendAsLeader(sent, 0);
+      const { records } = log.read(0, 1 << 20);
+      const h = readBatchHeader(records, 0);
+      assert.equal(h.attributes & 7, codec, name);
+      assert.deepEqual([h.producerId, h.producerEpoch, h.baseSequence, h.recordCount], [77, 2, 10, 2]);
+      const rs = decodeRecords(records);
+      assert.equal(rs[0].value!.toString(), 'x'.repeat(500));
+      assert.equal(rs[1].value, null);
+      assert.equal(rs[1].headers[0].value!.toString(), 'v');
+      log.close();
+    }
+  });
+});
