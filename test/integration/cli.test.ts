@@ -1,0 +1,110 @@
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { tmpDir, rm } from '../support/tmp';
+import { Log } from '../../src/broker/storage/log';
+import { defaultLogConfig } from '../../src/broker/config/topic-config';
+import { textBatch } from '../support/batches';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const BIN = path.join(ROOT, 'scripts', 'tributary.js');
+
+/** Starts `tributary start` and resolves once it printed its bootstrap line. */
+function start(args: string[]): Promise<{ child: ChildProcess; output: () => string; bootstrap: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /bootstrap servers: (\S+)/.exec(out);
+      if (m) resolve({ child, output: () => out, bootstrap: m[1] });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`tributary start exited with ${code}: ${out}`)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+describe('tributary command line', function () {
+  this.timeout(30000);
+  let dir: string;
+  beforeEach(() => (dir = tmpDir()));
+  afterEach(() => rm(dir));
+
+  it('start: listens on consecutive loopback ports (skipping a taken one), says where, and stops cleanly on SIGTERM', async () => {
+    const base = await freePort();
+    const blocker = net.createServer().listen(base + 1, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    try {
+      const { child, output, bootstrap } = await start(['--data', dir, '--port', String(base), '--nodes', '3']);
+      const ports = bootstrap.split(',').map((hp) => Number(hp.split(':')[1]));
+      assert.equal(ports[0], base);
+      assert.ok(!ports.includes(base + 1), 'the taken port is skipped');
+      assert.ok(bootstrap.split(',').every((hp) => hp.startsWith('127.0.0.1:')));
+      assert.match(output(), /port \d+ is taken; listening on \d+/);
+      // A real Kafka client round trip through the listener.
+      const sock = net.connect(ports[2], '127.0.0.1');
+      await new Promise((r) => sock.once('connect', r));
+      sock.destroy();
+      const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      for (const n of [0, 1, 2]) assert.ok(fs.existsSync(path.join(dir, `node-${n}`, '.kafka_cleanshutdown')), `node ${n} left a clean-shutdown marker`);
+      assert.ok(fs.existsSync(path.join(dir, 'cluster-metadata.json')));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('start: a second broker on the same data directory is refused with a clear message', async () => {
+    const { child } = await start(['--data', dir, '--port', '0', '--nodes', '1']);
+    try {
+      const second = spawnSync(process.execPath, [BIN, 'start', '--data', dir, '--port', '0', '--nodes', '1'], { encoding: 'utf8', timeout: 15000 });
+      assert.equal(second.status, 1);
+      assert.match(second.stderr, /in use by another broker \(process \d+\)/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
+  it('rejects bad arguments with usage', () => {
+    const r = spawnSync(process.execPath, [BIN, 'start', '--nodes', '12'], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--nodes must be a whole number from 1 to 9/);
+    assert.match(r.stderr, /usage:/);
+  });
+
+  it('dump-log prints a segment, its index and time index like kafka-dump-log', () => {
+    const logDir = path.join(dir, 'orders-0');
+    const log = Log.open(logDir, { topic: 'orders', partition: 0 }, defaultLogConfig({ 'index.interval.bytes': '10' }));
+    for (let i = 0; i < 3; i++) log.appendAsLeader(textBatch([`value-${i}`], { timestamp: 1_700_000_000_000 + i }), 5);
+    log.close();
+    const files = ['log', 'index', 'timeindex'].map((e) => path.join(logDir, `00000000000000000000.${e}`));
+    const r = spawnSync(process.execPath, [BIN, 'dump-log', '--print-data-log', ...files], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Dumping .*00000000000000000000\.log/);
+    assert.match(r.stdout, /baseOffset: 1 lastOffset: 1 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 5 isTransactional: false isControl: false/);
+    assert.match(r.stdout, /\| offset: 2 CreateTime: 1700000000002 keySize: 2 valueSize: 7 sequence: -1 headerKeys: \[\] key: k0 payload: value-2/);
+    assert.match(r.stdout, /compresscodec: none crc: \d+ isvalid: true/);
+    assert.match(r.stdout, /offset: 1 position: \d+/);
+    assert.match(r.stdout, /timestamp: 1700000000001 offset: 1/);
+    // A corrupt byte is flagged, not a crash.
+    const bytes = fs.readFileSync(files[0]);
+    bytes[bytes.length - 3] ^= 0xff;
+    fs.writeFileSync(files[0], bytes);
+    const bad = spawnSync(process.execPath, [BIN, 'dump-log', files[0]], { encoding: 'utf8' });
+    assert.match(bad.stdout, /isvalid: false/);
+  });
+});
