@@ -43,6 +43,8 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'group.min.session.timeout.ms', type: 'int', default: 6000, doc: 'smallest session timeout a member may ask for' },
   { name: 'group.max.session.timeout.ms', type: 'int', default: 1800000, doc: 'largest session timeout a member may ask for' },
   { name: 'group.max.size', type: 'int', default: 2147483647, min: 1, doc: 'most members in one group' },
+  { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, min: 1, doc: 'how often expired offsets are removed' },
+  { name: 'offset.metadata.max.bytes', type: 'int', default: 4096, doc: 'longest metadata string of a committed offset' },
   { name: 'transaction.state.log.num.partitions', type: 'int', default: 50, min: 1, doc: 'partitions of __transaction_state', readOnly: true },
   // Every topic config's broker-side synonym, with the topic config's type, range and default.
   ...Object.keys(TOPIC_CONFIG_SYNONYMS)

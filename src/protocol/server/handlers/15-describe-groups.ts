@@ -1,0 +1,42 @@
+// DescribeGroups 0-5: state, protocol, members with client id, host, metadata and assignment (instance ids v4+).
+import { defineHandler } from '../handler';
+import { ErrorCode } from '../../../broker/errors';
+import { coordinatorError } from './group-common';
+
+const NO_OPERATIONS = -2147483648;
+
+export default defineHandler({
+  apiKey: 15,
+  minVersion: 0,
+  maxVersion: 5,
+  handle(ctx, req) {
+    const v = ctx.apiVersion;
+    return {
+      throttleTimeMs: 0,
+      groups: req.groups.map((groupId) => {
+        const empty = (errorCode: number, groupState = '') => ({ errorCode, groupId, groupState, protocolType: '', protocolData: '', members: [], authorizedOperations: NO_OPERATIONS });
+        const err = coordinatorError(ctx, groupId);
+        if (err !== ErrorCode.NONE) return empty(err);
+        const g = ctx.cluster.groupCoordinator.group(groupId);
+        if (!g) return empty(ErrorCode.NONE, 'Dead');
+        const showData = g.is('Stable');
+        return {
+          errorCode: ErrorCode.NONE,
+          groupId,
+          groupState: g.state,
+          protocolType: g.protocolType ?? '',
+          protocolData: g.is('Stable', 'CompletingRebalance') ? g.protocolName ?? '' : '',
+          authorizedOperations: NO_OPERATIONS,
+          members: [...g.members.values()].map((m) => ({
+            memberId: m.memberId,
+            groupInstanceId: v >= 4 ? m.groupInstanceId : null,
+            clientId: m.clientId,
+            clientHost: m.clientHost,
+            memberMetadata: showData && g.protocolName ? m.metadataFor(g.protocolName) : Buffer.alloc(0),
+            memberAssignment: showData ? m.assignment : Buffer.alloc(0),
+          })),
+        };
+      }),
+    };
+  },
+});

@@ -1,0 +1,21 @@
+// ListGroups 0-5: the groups this node coordinates, with their state (v4+, filterable) and type (v5+, "classic").
+import { defineHandler } from '../handler';
+
+export default defineHandler({
+  apiKey: 16,
+  minVersion: 0,
+  maxVersion: 5,
+  handle(ctx, req) {
+    const v = ctx.apiVersion;
+    const gc = ctx.cluster.groupCoordinator;
+    const states = v >= 4 ? req.statesFilter.map((s) => s.toLowerCase()) : [];
+    const types = v >= 5 ? req.typesFilter.map((s) => s.toLowerCase()) : [];
+    const groups = gc
+      .allGroups()
+      .filter((g) => gc.coordinatorFor(g.groupId) === ctx.nodeId)
+      .filter((g) => states.length === 0 || states.includes(g.state.toLowerCase()))
+      .filter((g) => types.length === 0 || types.includes('classic'))
+      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: v >= 4 ? g.state : '', groupType: v >= 5 ? 'classic' : '' }));
+    return { throttleTimeMs: 0, errorCode: 0, groups };
+  },
+});

@@ -1,0 +1,24 @@
+// OffsetDelete 0: removes committed offsets of partitions the group no longer consumes (GROUP_SUBSCRIBED_TO_TOPIC
+// for topics a member still subscribes to).
+import { defineHandler } from '../handler';
+import { ErrorCode } from '../../../broker/errors';
+import { coordinatorError } from './group-common';
+
+export default defineHandler({
+  apiKey: 47,
+  minVersion: 0,
+  maxVersion: 0,
+  handle(ctx, req) {
+    const err = coordinatorError(ctx, req.groupId);
+    if (err !== ErrorCode.NONE) return { errorCode: err, throttleTimeMs: 0, topics: [] };
+    const flat = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex })));
+    const r = ctx.cluster.groupCoordinator.deleteOffsets(req.groupId, flat);
+    if (r.errorCode !== ErrorCode.NONE) return { errorCode: r.errorCode, throttleTimeMs: 0, topics: [] };
+    let i = 0;
+    return {
+      errorCode: ErrorCode.NONE,
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: r.partitions[i++] })) })),
+    };
+  },
+});
