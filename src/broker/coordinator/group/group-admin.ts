@@ -1,0 +1,205 @@
+/**
+ * Group administration in the broker's own API (what the sidebar and the group inspector call): describe a group
+ * with its members, assignments and lag; reset offsets of an inactive group the way kafka-consumer-groups.sh does;
+ * delete offsets or the group; read its rebalance journal.
+ */
+import type { Cluster } from '../../cluster';
+import { KafkaError, ErrorCode, errorName } from '../../errors';
+import { decodeAssignment, TopicPartitions } from './consumer-protocol';
+import type { RebalanceRecord } from './rebalance-journal';
+import type { GroupState } from './classic-group';
+
+export interface GroupMemberView {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  assignment: TopicPartitions[];
+}
+
+export interface GroupOffsetView {
+  topic: string;
+  partition: number;
+  committed: number | null;
+  metadata: string | null;
+  logStartOffset: number;
+  /** High watermark, or the last stable offset under read_committed. */
+  endOffset: number;
+  /** endOffset - committed; null when nothing is committed (kafka-consumer-groups prints "-"). */
+  lag: number | null;
+  /** Member currently assigned the partition. */
+  owner?: { memberId: string; clientId: string };
+}
+
+export interface GroupDescription {
+  groupId: string;
+  state: GroupState;
+  protocolType: string | null;
+  protocol: string | null;
+  generation: number;
+  coordinator: number;
+  leader: string | null;
+  members: GroupMemberView[];
+  offsets: GroupOffsetView[];
+  totalLag: number;
+}
+
+export type ResetTarget =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'timestamp'; timestamp: number }
+  | { kind: 'offset'; offset: number }
+  | { kind: 'shift'; by: number };
+
+export interface ResetPlanRow {
+  topic: string;
+  partition: number;
+  current: number | null;
+  target: number;
+}
+
+export class GroupAdmin {
+  constructor(private readonly cluster: Cluster) {}
+
+  private get gc() {
+    return this.cluster.groupCoordinator;
+  }
+
+  listGroups(): Array<{ groupId: string; state: GroupState; protocolType: string | null; members: number; coordinator: number }> {
+    return this.gc.allGroups().map((g) => ({ groupId: g.groupId, state: g.state, protocolType: g.protocolType, members: g.members.size, coordinator: this.gc.coordinatorFor(g.groupId) }));
+  }
+
+  describeGroup(groupId: string, isolation: 'read_uncommitted' | 'read_committed' = 'read_uncommitted'): GroupDescription {
+    void isolation; // the last stable offset equals the high watermark until transactions arrive
+    const g = this.gc.group(groupId);
+    if (!g) throw new KafkaError('GROUP_ID_NOT_FOUND', `Group ${groupId} does not exist`);
+    const members: GroupMemberView[] = [...g.members.values()].map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      sessionTimeoutMs: m.sessionTimeoutMs,
+      rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+      assignment: decodeAssignment(m.assignment) ?? [],
+    }));
+    const owners = new Map<string, { memberId: string; clientId: string }>();
+    for (const m of members) for (const tp of m.assignment) for (const p of tp.partitions) owners.set(`${tp.topic}-${p}`, { memberId: m.memberId, clientId: m.clientId });
+    // Partitions that are committed or assigned.
+    const keys = new Map<string, { topic: string; partition: number }>();
+    for (const o of this.gc.fetchOffsets(groupId, null)) keys.set(`${o.topic}-${o.partition}`, { topic: o.topic, partition: o.partition });
+    for (const m of members) for (const tp of m.assignment) for (const p of tp.partitions) keys.set(`${tp.topic}-${p}`, { topic: tp.topic, partition: p });
+    const committed = new Map(this.gc.fetchOffsets(groupId, [...keys.values()]).map((o) => [`${o.topic}-${o.partition}`, o]));
+    let totalLag = 0;
+    const offsets: GroupOffsetView[] = [...keys.entries()]
+      .map(([k, tp]) => {
+        const c = committed.get(k);
+        const { start, end } = this.bounds(tp.topic, tp.partition);
+        const has = c !== undefined && c.offset >= 0;
+        const lag = has && end >= 0 ? Math.max(0, end - c!.offset) : null;
+        if (lag !== null) totalLag += lag;
+        return { topic: tp.topic, partition: tp.partition, committed: has ? c!.offset : null, metadata: has ? c!.metadata : null, logStartOffset: start, endOffset: end, lag, owner: owners.get(k) };
+      })
+      .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    return {
+      groupId,
+      state: g.state,
+      protocolType: g.protocolType,
+      protocol: g.protocolName,
+      generation: g.generationId,
+      coordinator: this.gc.coordinatorFor(groupId),
+      leader: g.leaderId,
+      members,
+      offsets,
+      totalLag,
+    };
+  }
+
+  /** Log start and end offsets of a partition; -1 when it has no live leader. */
+  private bounds(topic: string, partition: number): { start: number; end: number } {
+    try {
+      const log = this.cluster.leaderLog(topic, partition);
+      return { start: log.logStartOffset, end: log.highWatermark };
+    } catch {
+      return { start: -1, end: -1 };
+    }
+  }
+
+  /**
+   * The offsets a reset would commit (kafka-consumer-groups --reset-offsets --dry-run): targets are clamped to the
+   * partition's [log start, end] as the tool does. `partitions` defaults to every partition of `topic`.
+   */
+  planReset(groupId: string, topic: string, to: ResetTarget, partitions?: number[]): ResetPlanRow[] {
+    const t = this.cluster.metadata.topic(topic);
+    if (!t) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic ${topic} does not exist`);
+    const ps = partitions ?? t.partitions.map((p) => p.partition);
+    const current = new Map(this.gc.fetchOffsets(groupId, ps.map((p) => ({ topic, partition: p }))).map((o) => [o.partition, o.offset]));
+    return ps.map((partition) => {
+      if (!t.partitions[partition]) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${topic}-${partition} does not exist`);
+      const log = this.cluster.leaderLog(topic, partition);
+      const start = log.logStartOffset;
+      const end = log.highWatermark;
+      const cur = current.get(partition) ?? -1;
+      let target: number;
+      switch (to.kind) {
+        case 'earliest':
+          target = start;
+          break;
+        case 'latest':
+          target = end;
+          break;
+        case 'timestamp': {
+          const found = log.fetchOffsetByTimestamp(to.timestamp);
+          target = found && found.offset < end ? found.offset : end;
+          break;
+        }
+        case 'offset':
+          target = to.offset;
+          break;
+        case 'shift':
+          target = (cur >= 0 ? cur : end) + to.by;
+          break;
+      }
+      target = Math.min(Math.max(target, start), end);
+      return { topic, partition, current: cur >= 0 ? cur : null, target };
+    });
+  }
+
+  /** Commits a reset plan; refused while the group has members, with kafka-consumer-groups' reason. */
+  resetOffsets(groupId: string, topic: string, to: ResetTarget, partitions?: number[]): ResetPlanRow[] {
+    const g = this.gc.group(groupId);
+    if (g && !g.is('Empty', 'Dead')) {
+      throw new KafkaError('NON_EMPTY_GROUP', `Assignments can only be reset if the group '${groupId}' is inactive, but the current state is ${g.state}.`);
+    }
+    const plan = this.planReset(groupId, topic, to, partitions);
+    const codes = this.gc.commitOffsets({
+      groupId,
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      offsets: plan.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.target, leaderEpoch: -1, metadata: '' })),
+    });
+    const bad = codes.find((c) => c !== ErrorCode.NONE);
+    if (bad !== undefined) throw new KafkaError(errorName(bad) as never, `resetting offsets of ${groupId} failed: ${errorName(bad)}`);
+    return plan;
+  }
+
+  deleteOffsets(groupId: string, topic: string, partitions: number[]): number[] {
+    const r = this.gc.deleteOffsets(groupId, partitions.map((p) => ({ topic, partition: p })));
+    if (r.errorCode !== ErrorCode.NONE) throw new KafkaError(errorName(r.errorCode) as never, `deleting offsets of ${groupId}: ${errorName(r.errorCode)}`);
+    return r.partitions;
+  }
+
+  deleteGroup(groupId: string): void {
+    const code = this.gc.deleteGroup(groupId);
+    if (code === ErrorCode.NON_EMPTY_GROUP) throw new KafkaError('NON_EMPTY_GROUP', `The group '${groupId}' is not empty.`);
+    if (code !== ErrorCode.NONE) throw new KafkaError(errorName(code) as never, `deleting group ${groupId}: ${errorName(code)}`);
+  }
+
+  rebalanceHistory(groupId: string): readonly RebalanceRecord[] {
+    const g = this.gc.group(groupId);
+    if (!g) throw new KafkaError('GROUP_ID_NOT_FOUND', `Group ${groupId} does not exist`);
+    return g.journal.list();
+  }
+}

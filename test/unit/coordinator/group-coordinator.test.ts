@@ -1,0 +1,220 @@
+import { strict as assert } from 'node:assert';
+import { GroupCoordinator, OffsetsTopicStore, OffsetsTopicRecordIn, DEFAULT_GROUP_CONFIG, JoinGroupParams } from '../../../src/broker/coordinator/group/group-coordinator';
+import { partitionForGroup, javaStringHashCode } from '../../../src/broker/coordinator/group/group-partitioner';
+import { decodeOffsetsTopicRecord } from '../../../src/broker/coordinator/group/offsets-records';
+import { ErrorCode } from '../../../src/broker/errors';
+
+class MemoryStore implements OffsetsTopicStore {
+  readonly numPartitions = 50;
+  readonly logs = new Map<number, OffsetsTopicRecordIn[]>();
+  failWith?: Error;
+  append(partition: number, records: OffsetsTopicRecordIn[]): void {
+    if (this.failWith) throw this.failWith;
+    this.logs.set(partition, [...(this.logs.get(partition) ?? []), ...records]);
+  }
+  read(partition: number): Iterable<OffsetsTopicRecordIn> {
+    return this.logs.get(partition) ?? [];
+  }
+  leaderOf(): number {
+    return 0;
+  }
+}
+
+const config = { ...DEFAULT_GROUP_CONFIG, groupInitialRebalanceDelayMs: 0, groupMinSessionTimeoutMs: 10 };
+
+function join(gc: GroupCoordinator, over: Partial<JoinGroupParams> = {}) {
+  return gc.joinGroup({
+    groupId: 'g',
+    memberId: '',
+    groupInstanceId: null,
+    clientId: 'client',
+    clientHost: '/127.0.0.1',
+    sessionTimeoutMs: 10000,
+    rebalanceTimeoutMs: 10000,
+    protocolType: 'consumer',
+    protocols: [{ name: 'range', metadata: Buffer.from([1]) }],
+    requireKnownMemberId: false,
+    supportsSkipAssignment: true,
+    ...over,
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('GroupCoordinator', () => {
+  let store: MemoryStore;
+  let gc: GroupCoordinator;
+  beforeEach(() => {
+    store = new MemoryStore();
+    gc = new GroupCoordinator(store, config);
+  });
+  afterEach(() => gc.shutdown());
+
+  it('places groups on __consumer_offsets partitions with Java\'s String.hashCode', () => {
+    assert.equal(javaStringHashCode('hello'), 99162322);
+    assert.equal(javaStringHashCode('abc'), 96354);
+    assert.equal(javaStringHashCode(''), 0);
+    assert.equal(javaStringHashCode('polygenelubricants'), -2147483648);
+    // Kafka's Utils.abs(Integer.MIN_VALUE) is 0, not MIN_VALUE.
+    assert.equal(partitionForGroup('polygenelubricants', 50), 0);
+    assert.equal(partitionForGroup('abc', 50), 96354 % 50);
+  });
+
+  it('MEMBER_ID_REQUIRED first (v4+), then a generation with the leader seeing every member', async () => {
+    const first = await join(gc, { requireKnownMemberId: true });
+    assert.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
+    assert.match(first.memberId, /^client-[0-9a-f-]{36}$/);
+    const joined = await join(gc, { memberId: first.memberId, requireKnownMemberId: true });
+    assert.equal(joined.errorCode, ErrorCode.NONE);
+    assert.equal(joined.generationId, 1);
+    assert.equal(joined.leader, first.memberId);
+    assert.equal(joined.protocolName, 'range');
+    assert.deepEqual(joined.members.map((m) => m.memberId), [first.memberId]);
+    const sync = await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: first.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [{ memberId: first.memberId, assignment: Buffer.from('A') }] });
+    assert.equal(sync.errorCode, ErrorCode.NONE);
+    assert.equal(sync.assignment.toString(), 'A');
+    assert.equal(gc.group('g')!.state, 'Stable');
+    assert.equal(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: first.memberId, groupInstanceId: null }), ErrorCode.NONE);
+    assert.equal(gc.heartbeat({ groupId: 'g', generationId: 0, memberId: first.memberId, groupInstanceId: null }), ErrorCode.ILLEGAL_GENERATION);
+    assert.equal(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: 'nobody', groupInstanceId: null }), ErrorCode.UNKNOWN_MEMBER_ID);
+  });
+
+  it('a second member triggers a rebalance: the first learns REBALANCE_IN_PROGRESS and both get generation 2', async () => {
+    const a = await join(gc);
+    await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    const bJoin = join(gc, { clientId: 'b' });
+    await sleep(5);
+    assert.equal(gc.group('g')!.state, 'PreparingRebalance');
+    assert.equal(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null }), ErrorCode.REBALANCE_IN_PROGRESS);
+    const aJoin = join(gc, { memberId: a.memberId });
+    const [ra, rb] = await Promise.all([aJoin, bJoin]);
+    assert.equal(ra.generationId, 2);
+    assert.equal(rb.generationId, 2);
+    assert.equal(ra.members.length, 2, 'the leader gets the member list');
+    assert.equal(rb.members.length, 0);
+    const journal = gc.group('g')!.journal.list();
+    assert.equal(journal[1].trigger, 'member joined');
+    assert.equal(journal[1].triggeredBy, rb.memberId);
+  });
+
+  it('inconsistent protocols and bad session timeouts are refused', async () => {
+    await join(gc);
+    assert.equal((await join(gc, { protocols: [{ name: 'roundrobin', metadata: Buffer.alloc(0) }] })).errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    assert.equal((await join(gc, { protocolType: 'connect' })).errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    assert.equal((await join(gc, { sessionTimeoutMs: 1 })).errorCode, ErrorCode.INVALID_SESSION_TIMEOUT);
+    assert.equal((await join(gc, { groupId: '' })).errorCode, ErrorCode.INVALID_GROUP_ID);
+    assert.equal((await join(gc, { memberId: 'ghost' })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
+  });
+
+  it('a member that stops heartbeating is expelled after its session timeout, and the journal says so', async () => {
+    const a = await join(gc, { sessionTimeoutMs: 300 });
+    await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    const b = join(gc, { clientId: 'b', sessionTimeoutMs: 5000 });
+    const ra = await join(gc, { memberId: a.memberId, sessionTimeoutMs: 300 });
+    const rb = await b;
+    await gc.syncGroup({ groupId: 'g', generationId: 2, memberId: ra.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    await gc.syncGroup({ groupId: 'g', generationId: 2, memberId: rb.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    // b heartbeats, a does not.
+    const beat = setInterval(() => gc.heartbeat({ groupId: 'g', generationId: gc.group('g')!.generationId, memberId: rb.memberId, groupInstanceId: null }), 50);
+    await sleep(500);
+    clearInterval(beat);
+    const g = gc.group('g')!;
+    assert.ok(!g.members.has(a.memberId), 'a was expelled');
+    const last = g.journal.list().at(-1)!;
+    assert.equal(last.trigger, 'session timeout');
+    assert.equal(last.triggeredBy, a.memberId);
+    assert.deepEqual(last.removed.map((r) => r.memberId), [a.memberId]);
+  });
+
+  it('a member that does not rejoin within the rebalance timeout is removed (rebalance timeout)', async () => {
+    const a = await join(gc, { rebalanceTimeoutMs: 200 });
+    await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    const rb = await join(gc, { clientId: 'b', rebalanceTimeoutMs: 200 });
+    assert.equal(rb.errorCode, ErrorCode.NONE);
+    assert.equal(rb.generationId, 2);
+    assert.deepEqual([...gc.group('g')!.members.keys()], [rb.memberId]);
+    const last = gc.group('g')!.journal.list().at(-1)!;
+    assert.equal(last.trigger, 'member joined');
+    assert.deepEqual(last.removed.map((r) => [r.memberId, r.why]), [[a.memberId, 'rebalance timeout']]);
+  });
+
+  it('static members: a restart within the session timeout needs no rebalance; the old id is fenced', async () => {
+    const a = await join(gc, { groupInstanceId: 'instance-1' });
+    assert.match(a.memberId, /^instance-1-/);
+    await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: 'instance-1', protocolType: null, protocolName: null, assignments: [{ memberId: a.memberId, assignment: Buffer.from('P') }] });
+    const again = await join(gc, { groupInstanceId: 'instance-1' });
+    assert.equal(again.errorCode, ErrorCode.NONE);
+    assert.equal(again.generationId, 1, 'no new generation');
+    assert.notEqual(again.memberId, a.memberId);
+    assert.equal(again.skipAssignment, true, 'the returning leader skips the assignment');
+    const s = await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: again.memberId, groupInstanceId: 'instance-1', protocolType: null, protocolName: null, assignments: [] });
+    assert.equal(s.assignment.toString(), 'P', 'the old assignment is kept');
+    assert.equal(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: 'instance-1' }), ErrorCode.FENCED_INSTANCE_ID);
+    const last = gc.group('g')!.journal.list().at(-1)!;
+    assert.equal(last.trigger, 'static member replaced');
+    assert.equal(last.toGeneration, last.fromGeneration);
+  });
+
+  it('LeaveGroup removes members (batched, by instance id too) and rebalances the rest', async () => {
+    const a = await join(gc, { groupInstanceId: 'i-a' });
+    await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: 'i-a', protocolType: null, protocolName: null, assignments: [] });
+    const r = gc.leaveGroup('g', [{ memberId: '', groupInstanceId: 'i-a', reason: 'shutting down' }, { memberId: 'ghost', groupInstanceId: null }]);
+    assert.deepEqual(r.members.map((m) => m.errorCode), [ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID]);
+    assert.equal(gc.group('g')!.state, 'Empty');
+    const last = gc.group('g')!.journal.list().at(-1)!;
+    assert.equal(last.trigger, 'member left');
+    assert.equal(last.detail, 'shutting down');
+    assert.equal(last.outcome, 'empty');
+  });
+
+  it('offsets: commits are records in __consumer_offsets, fetched back, reloaded after a restart, metadata kept', async () => {
+    const a = await join(gc);
+    await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    const codes = gc.commitOffsets({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 42, leaderEpoch: 3, metadata: 'my metadata ✓' }, { topic: 't', partition: 1, offset: 7, leaderEpoch: -1, metadata: 'x'.repeat(5000) }] });
+    assert.deepEqual(codes, [ErrorCode.NONE, ErrorCode.OFFSET_METADATA_TOO_LARGE]);
+    assert.deepEqual(gc.commitOffsets({ groupId: 'g', generationId: 0, memberId: a.memberId, groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: null }] }), [ErrorCode.ILLEGAL_GENERATION]);
+    assert.deepEqual(gc.fetchOffsets('g', [{ topic: 't', partition: 0 }, { topic: 't', partition: 9 }]), [
+      { topic: 't', partition: 0, offset: 42, leaderEpoch: 3, metadata: 'my metadata ✓' },
+      { topic: 't', partition: 9, offset: -1, leaderEpoch: -1, metadata: '' },
+    ]);
+    const recs = [...store.read(partitionForGroup('g', 50))].map((r) => decodeOffsetsTopicRecord(r.key, r.value));
+    assert.ok(recs.some((r) => r.type === 'offset' && r.topic === 't' && r.value?.offset === 42));
+    assert.ok(recs.some((r) => r.type === 'group' && r.value?.generation === 1 && r.value.members[0].memberId === a.memberId));
+    gc.shutdown();
+    const reloaded = new GroupCoordinator(store, config);
+    assert.deepEqual(reloaded.load(), { groups: 1, offsets: 1 });
+    assert.equal(reloaded.group('g')!.state, 'Stable');
+    assert.equal(reloaded.group('g')!.generationId, 1);
+    assert.equal(reloaded.fetchOffsets('g', null)[0].metadata, 'my metadata ✓');
+    reloaded.shutdown();
+  });
+
+  it('commits from outside the group (generation -1) work only while it is empty; deletes need an empty group', async () => {
+    assert.deepEqual(gc.commitOffsets({ groupId: 'admin', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 5, leaderEpoch: -1, metadata: '' }] }), [ErrorCode.NONE]);
+    const a = await join(gc, { groupId: 'admin' });
+    assert.deepEqual(gc.commitOffsets({ groupId: 'admin', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 6, leaderEpoch: -1, metadata: '' }] }), [ErrorCode.REBALANCE_IN_PROGRESS]);
+    assert.equal(gc.deleteGroup('admin'), ErrorCode.NON_EMPTY_GROUP);
+    gc.leaveGroup('admin', [{ memberId: a.memberId, groupInstanceId: null }]);
+    assert.equal(gc.deleteGroup('admin'), ErrorCode.NONE);
+    assert.equal(gc.deleteGroup('admin'), ErrorCode.GROUP_ID_NOT_FOUND);
+    assert.deepEqual(gc.fetchOffsets('admin', null), []);
+  });
+
+  it('offsets of an empty group expire after offsets.retention.minutes', async () => {
+    let now = 1_000_000;
+    const short = new GroupCoordinator(store, { ...config, offsetsRetentionMs: 60_000 }, { now: () => now });
+    short.commitOffsets({ groupId: 'old', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 5, leaderEpoch: -1, metadata: '' }] });
+    now += 30_000;
+    assert.equal(short.expireOffsets(now), 0);
+    now += 31_000;
+    assert.equal(short.expireOffsets(now), 1);
+    assert.equal(short.group('old'), undefined);
+    short.shutdown();
+  });
+
+  it('storage failures become retriable coordinator errors', async () => {
+    const { KafkaError } = await import('../../../src/broker/errors');
+    store.failWith = new KafkaError('NOT_LEADER_OR_FOLLOWER');
+    assert.deepEqual(gc.commitOffsets({ groupId: 'x', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '' }] }), [ErrorCode.NOT_COORDINATOR]);
+  });
+});
