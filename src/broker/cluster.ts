@@ -12,6 +12,21 @@ import { LogManager } from './storage/log-manager';
 import { Log, LogAppendInfo, FetchDataInfo, FetchIsolation } from './storage/log';
 import { KafkaError } from './errors';
 import { io } from './storage/file-io';
+import { GroupCoordinator, GroupCoordinatorConfig } from './coordinator/group/group-coordinator';
+import { ClusterOffsetsTopic } from './coordinator/group/offsets-topic';
+import { GroupAdmin } from './coordinator/group/group-admin';
+
+function groupConfig(c: BrokerConfig): GroupCoordinatorConfig {
+  return {
+    groupMinSessionTimeoutMs: c.get('group.min.session.timeout.ms'),
+    groupMaxSessionTimeoutMs: c.get('group.max.session.timeout.ms'),
+    groupMaxSize: c.get('group.max.size'),
+    groupInitialRebalanceDelayMs: c.get('group.initial.rebalance.delay.ms'),
+    offsetsRetentionMs: c.get<number>('offsets.retention.minutes') * 60000,
+    offsetMetadataMaxBytes: c.get('offset.metadata.max.bytes'),
+    newMemberJoinTimeoutMs: 5 * 60 * 1000,
+  };
+}
 
 export interface ClusterOptions {
   dataDir: string;
@@ -66,7 +81,18 @@ export class Cluster {
     }
     this.reconcileLogs();
     for (const n of this.nodes) n.logManager.startup();
+    this.offsetsTopic = new ClusterOffsetsTopic(this);
+    this.groupCoordinator = new GroupCoordinator(this.offsetsTopic, groupConfig(this.brokerConfig), { logger: this.logger });
+    const loaded = this.groupCoordinator.load();
+    if (loaded.groups > 0) this.logger.info(`group coordinator loaded ${loaded.groups} groups and ${loaded.offsets} committed offsets from __consumer_offsets`);
+    this.groupCoordinator.startExpiry(this.brokerConfig.get<number>('offsets.retention.check.interval.ms'));
   }
+
+  /** Kafka's classic group coordinator, over __consumer_offsets. */
+  readonly groupCoordinator: GroupCoordinator;
+  /** Describe, lag, reset, delete, rebalance history: the group operations the UI and the command line use. */
+  readonly groups = new GroupAdmin(this);
+  readonly offsetsTopic: ClusterOffsetsTopic;
 
   get dataDir(): string {
     return this.opts.dataDir;
@@ -93,9 +119,8 @@ export class Cluster {
    */
   waitForAppend(keys: readonly string[], timeoutMs: number, cancel?: Promise<unknown>): Promise<void> {
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
       const done = () => {
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
         for (const k of keys) this.appendWaiters.get(k)?.delete(done);
         resolve();
       };
@@ -104,7 +129,7 @@ export class Cluster {
         if (!set) this.appendWaiters.set(k, (set = new Set()));
         set.add(done);
       }
-      timer = setTimeout(done, timeoutMs);
+      const timer = setTimeout(done, timeoutMs);
       void cancel?.then(done, done);
     });
   }
@@ -152,13 +177,14 @@ export class Cluster {
     }
   }
 
-  createTopic(name: string, numPartitions?: number, replicationFactor?: number, configs: Record<string, string> = {}): TopicState {
+  createTopic(name: string, numPartitions?: number, replicationFactor?: number, configs: Record<string, string> = {}, opts: { internal?: boolean } = {}): TopicState {
     const t = this.metadata.createTopic(
       name,
       numPartitions ?? this.brokerConfig.get<number>('num.partitions'),
       replicationFactor ?? this.brokerConfig.get<number>('default.replication.factor'),
       this.nodeIds(),
       configs,
+      opts.internal ?? false,
     );
     for (const p of t.partitions) for (const r of p.replicas) this.node(r).logManager.getOrCreateLog({ topic: name, partition: p.partition }, t.topicId);
     this.logger.info(`created topic ${name} with ${t.partitions.length} partitions, replication factor ${t.partitions[0].replicas.length}`);
@@ -176,6 +202,32 @@ export class Cluster {
     const t = this.metadata.addPartitions(name, totalCount, this.nodeIds());
     for (const p of t.partitions) for (const r of p.replicas) this.node(r).logManager.getOrCreateLog({ topic: name, partition: p.partition }, t.topicId);
     return t;
+  }
+
+  /** CreateTopics with a manual assignment (validated by the caller): partition i on the nodes `assignment[i]`. */
+  createTopicWithAssignment(name: string, assignment: number[][], configs: Record<string, string> = {}): TopicState {
+    const t = this.metadata.createTopic(name, assignment.length, assignment[0].length, this.nodeIds(), configs);
+    this.placeManually(t, 0, assignment);
+    this.logger.info(`created topic ${name} with ${t.partitions.length} partitions on the replicas given: ${JSON.stringify(assignment)}`);
+    return t;
+  }
+
+  /** CreatePartitions with a manual assignment (validated by the caller): new partition n + i on `assignment[i]`. */
+  addPartitionsWithAssignment(name: string, assignment: number[][]): TopicState {
+    const first = this.metadata.topic(name)?.partitions.length ?? 0;
+    const t = this.metadata.addPartitions(name, first + assignment.length, this.nodeIds());
+    this.placeManually(t, first, assignment);
+    return t;
+  }
+
+  /** Puts partitions first.. on the given replicas, each led by its first replica that is up, and creates their logs. */
+  private placeManually(t: TopicState, first: number, assignment: number[][]): void {
+    const up = new Set(this.nodes.filter((n) => n.up).map((n) => n.id));
+    assignment.forEach((replicas, i) => {
+      const isr = replicas.filter((r) => up.has(r));
+      this.metadata.updatePartition(t.name, first + i, { replicas: [...replicas], leader: isr[0] ?? replicas[0], isr: isr.length > 0 ? isr : [...replicas] });
+    });
+    for (const p of t.partitions.slice(first)) for (const r of p.replicas) this.node(r).logManager.getOrCreateLog({ topic: t.name, partition: p.partition }, t.topicId);
   }
 
   /** Replaces a topic's config overrides and applies them to its logs at once. */
@@ -216,6 +268,7 @@ export class Cluster {
   shutdown(): void {
     if (this.closed) return;
     this.closed = true;
+    this.groupCoordinator.shutdown();
     for (const n of this.nodes) n.logManager.shutdown();
     this.logger.info('cluster shut down cleanly');
   }

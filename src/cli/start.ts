@@ -23,10 +23,8 @@ export async function startBroker(opts: StartOptions): Promise<void> {
     cluster.shutdown();
     throw e;
   }
-  for (const l of server.listeners()) consoleLogger.info(`node ${l.nodeId} listening on ${l.host}:${l.port}`);
-  process.stdout.write(`Tributary is running: ${cluster.nodes.length} node(s), data in ${opts.dataDir}\n`);
-  process.stdout.write(`bootstrap servers: ${server.bootstrap()}\n`);
-  await new Promise<void>((resolve) => {
+  // Signal handlers go in before the "running" lines: whoever reads them may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -43,4 +41,8 @@ export async function startBroker(opts: StartOptions): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  for (const l of server.listeners()) consoleLogger.info(`node ${l.nodeId} listening on ${l.host}:${l.port}`);
+  process.stdout.write(`Tributary is running: ${cluster.nodes.length} node(s), data in ${opts.dataDir}\n`);
+  process.stdout.write(`bootstrap servers: ${server.bootstrap()}\n`);
+  await stopped;
 }

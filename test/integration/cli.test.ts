@@ -57,9 +57,9 @@ describe('tributary command line', function () {
       const sock = net.connect(ports[2], '127.0.0.1');
       await new Promise((r) => sock.once('connect', r));
       sock.destroy();
-      const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      const exited = new Promise<string>((r) => child.once('exit', (c, sig) => r(`${c} ${sig}`)));
       child.kill('SIGTERM');
-      assert.equal(await exited, 0);
+      assert.equal(await exited, '0 null', output());
       for (const n of [0, 1, 2]) assert.ok(fs.existsSync(path.join(dir, `node-${n}`, '.kafka_cleanshutdown')), `node ${n} left a clean-shutdown marker`);
       assert.ok(fs.existsSync(path.join(dir, 'cluster-metadata.json')));
     } finally {

@@ -34,6 +34,8 @@ interface MetadataDocument {
   version: 1;
   clusterId: string;
   topics: TopicState[];
+  /** The first producer id no block has covered yet (Kafka's ProducerIdsRecord.nextProducerId); absent means 0. */
+  nextProducerId?: number;
 }
 
 export class MetadataStore {
@@ -128,6 +130,19 @@ export class MetadataStore {
     const p = this.requireTopic(name).partitions[partition];
     Object.assign(p, change);
     this.save();
+  }
+
+  /**
+   * Reserves the next block of `size` producer ids (Kafka's AllocateProducerIds, blocks of 1000) and saves the new
+   * end before returning, so an id is never handed out twice, even across restarts; ids of a block not used up
+   * before a stop are skipped, as in Kafka.
+   */
+  allocateProducerIdBlock(size = 1000): { firstProducerId: number; size: number } {
+    const first = this.doc.nextProducerId ?? 0;
+    if (!Number.isSafeInteger(first + size)) throw new KafkaError('UNKNOWN_SERVER_ERROR', 'the producer id space is exhausted');
+    this.doc.nextProducerId = first + size;
+    this.save();
+    return { firstProducerId: first, size };
   }
 
   private requireTopic(name: string): TopicState {

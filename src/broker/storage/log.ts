@@ -23,6 +23,7 @@ import {
   SWAP_FILE_SUFFIX,
 } from './log-files';
 import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata-file';
+import { ProducerStateManager, loadProducerState, rebuildProducerState } from './producer-state-manager';
 
 export interface LogAppendInfo {
   firstOffset: number;
@@ -33,6 +34,8 @@ export interface LogAppendInfo {
   logStartOffset: number;
   numMessages: number;
   validBytes: number;
+  /** The batch repeats one its idempotent producer already wrote: nothing was appended, the offsets are the original ones. */
+  duplicate?: boolean;
 }
 
 export type FetchIsolation = 'logEnd' | 'highWatermark';
@@ -68,6 +71,8 @@ export class Log {
   private unflushedMessages = 0;
   private lastFlushTime: number;
   readonly leaderEpochCache: LeaderEpochFileCache;
+  /** Idempotent-producer state and its .snapshot files. */
+  readonly producerStateManager: ProducerStateManager;
   private readonly logger: Logger;
   private readonly now: () => number;
   topicId: string | undefined;
@@ -78,6 +83,7 @@ export class Log {
     this.now = opts.now ?? Date.now;
     this.lastFlushTime = this.now();
     this.leaderEpochCache = new LeaderEpochFileCache(dir);
+    this.producerStateManager = new ProducerStateManager(dir, `${tp.topic}-${tp.partition}`, { now: this.now, logger: this.logger });
   }
 
   /** Opens the partition directory, creating it when absent, and recovers what an unclean shutdown left. */
@@ -175,6 +181,7 @@ export class Log {
         this.recoverSegment(seg);
       }
     }
+    const firstRecoveredOffset = this.segments[firstToRecover]?.baseOffset;
     this.recoverFrom(firstToRecover);
 
     if (this.segments.length === 0) this.segments.push(LogSegment.open(this.dir, opts.logStartOffset ?? 0, sc));
@@ -188,6 +195,14 @@ export class Log {
     this.updateHighWatermark(opts.highWatermark ?? this._logStartOffset);
     this.leaderEpochCache.truncateFromEnd(this._logEndOffset);
     this.leaderEpochCache.truncateFromStart(this._logStartOffset);
+    loadProducerState(this.producerStateManager, {
+      segments: this.segments,
+      logStartOffset: this._logStartOffset,
+      logEndOffset: this._logEndOffset,
+      hadCleanShutdown: opts.hadCleanShutdown ?? false,
+      firstRecoveredOffset,
+      logger: this.logger,
+    });
 
     const existingId = readPartitionMetadata(this.dir);
     if (opts.topicId && existingId && existingId !== opts.topicId) {
@@ -241,7 +256,15 @@ export class Log {
     this.checkOpen();
     const now = this.now();
     const v = validateAndAssignOffsets(records, this._logEndOffset, leaderEpoch, this.config, now, { fromClient: opts.fromClient ?? true });
+    // Idempotence (Kafka's analyzeAndValidateProducerState): epochs and sequences are checked before anything is
+    // written, and a retried batch already in the log is answered with its original offsets, not written again.
+    const producers = this.producerStateManager.analyzeAndValidate(v.records, v.batches, opts.fromClient ?? true ? 'client' : 'coordinator');
+    if (producers.duplicate) {
+      const d = producers.duplicate;
+      return { firstOffset: d.firstOffset, lastOffset: d.lastOffset, maxTimestamp: v.maxTimestamp, offsetOfMaxTimestamp: v.offsetOfMaxTimestamp, logAppendTime: d.timestamp, numMessages: v.numMessages, logStartOffset: this._logStartOffset, validBytes: v.records.length, duplicate: true };
+    }
     this.appendValidated(v.records, v.batches, v.lastOffset, v.maxTimestamp, now);
+    this.producerStateManager.onAppended(producers, v.lastOffset);
     this.leaderEpochCache.assign(leaderEpoch, v.firstOffset);
     return { firstOffset: v.firstOffset, lastOffset: v.lastOffset, maxTimestamp: v.maxTimestamp, offsetOfMaxTimestamp: v.offsetOfMaxTimestamp, logAppendTime: v.logAppendTime, numMessages: v.numMessages, logStartOffset: this._logStartOffset, validBytes: v.records.length };
   }
@@ -272,7 +295,9 @@ export class Log {
       // A gap means the leader's log starts later (retention): start ours there too.
       this.truncateFullyAndStartAt(first.baseOffset);
     }
+    const producers = this.producerStateManager.analyzeAndValidate(records, batches, 'replication');
     this.appendValidated(records, batches, last, maxTimestamp, this.now());
+    this.producerStateManager.onAppended(producers, last);
     return { firstOffset: first.baseOffset, lastOffset: last, maxTimestamp, offsetOfMaxTimestamp: offsetOfMax, logAppendTime: -1, logStartOffset: this._logStartOffset, numMessages: n, validBytes: records.length };
   }
 
@@ -316,6 +341,9 @@ export class Log {
     const seg = LogSegment.open(this.dir, newOffset, segmentConfig(this.config));
     this.segments.push(seg);
     this.flushUpTo(newOffset);
+    // A producer snapshot at the new segment's base: recovery of that segment starts from it.
+    this.producerStateManager.updateMapEndOffset(newOffset);
+    this.producerStateManager.takeSnapshot();
     this.logger.info(`${this.name}: rolled new segment at offset ${newOffset}`);
     return seg;
   }
@@ -428,6 +456,8 @@ export class Log {
     this._highWatermark = Math.min(this._highWatermark, this._logEndOffset);
     this._recoveryPoint = Math.min(this._recoveryPoint, this._logEndOffset);
     this.leaderEpochCache.truncateFromEnd(this._logEndOffset);
+    // Snapshots above the new end go; the state is reloaded from the latest one left and the batches after it.
+    rebuildProducerState(this.producerStateManager, this.segments, this._logStartOffset, this._logEndOffset, false, this.logger);
     this.logger.info(`${this.name}: truncated to offset ${targetOffset}`);
     return true;
   }
@@ -442,6 +472,7 @@ export class Log {
     this._highWatermark = offset;
     this._recoveryPoint = offset;
     this.leaderEpochCache.clearAndFlush();
+    this.producerStateManager.truncateFullyAndStartAt(offset);
   }
 
   /**
@@ -462,6 +493,7 @@ export class Log {
     if (newStart <= this._logStartOffset) return;
     this._logStartOffset = newStart;
     this.leaderEpochCache.truncateFromStart(newStart);
+    this.producerStateManager.onLogStartOffsetIncremented(newStart);
     this.logger.info(`${this.name}: log start offset is now ${newStart} (${reason})`);
   }
 
@@ -520,6 +552,7 @@ export class Log {
       this.logger.info(`${this.name}: deleting segment ${seg.baseOffset} (${seg.size} bytes) by ${reason}`);
       seg.changeFileSuffixes('', DELETED_FILE_SUFFIX);
       seg.deleteIfExists();
+      this.producerStateManager.deleteSnapshot(seg.baseOffset);
     }
     return deletable.length;
   }
@@ -533,6 +566,7 @@ export class Log {
       s.changeFileSuffixes('', DELETED_FILE_SUFFIX);
     }
     for (const s of oldSegments) s.deleteIfExists();
+    for (const s of oldSegments) if (s.baseOffset !== newSegment.baseOffset) this.producerStateManager.deleteSnapshot(s.baseOffset);
     newSegment.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
     fsyncDir(this.dir);
     const i = this.segments.findIndex((s) => remaining.has(s));
@@ -559,6 +593,12 @@ export class Log {
 
   close(): void {
     if (this.closed) return;
+    // A producer snapshot at the log end, so that the next start need not replay anything.
+    try {
+      this.producerStateManager.takeSnapshot();
+    } catch (e) {
+      this.logger.warn(`${this.name}: could not write the producer snapshot at close: ${(e as Error).message}`);
+    }
     for (const s of this.segments) s.close();
     this.closed = true;
   }

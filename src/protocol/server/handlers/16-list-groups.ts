@@ -14,7 +14,7 @@ export default defineHandler({
       .allGroups()
       .filter((g) => gc.coordinatorFor(g.groupId) === ctx.nodeId)
       .filter((g) => states.length === 0 || states.includes(g.state.toLowerCase()))
-      .filter((g) => types.length === 0 || types.includes('classic'))
+      .filter(() => types.length === 0 || types.includes('classic'))
       .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: v >= 4 ? g.state : '', groupType: v >= 5 ? 'classic' : '' }));
     return { throttleTimeMs: 0, errorCode: 0, groups };
   },

@@ -1,0 +1,225 @@
+// DescribeConfigs v0-4: TOPIC resources (every topic config with its value, source, synonyms, type and
+// documentation) and BROKER resources (a node id: that node's configs; "": the cluster-wide dynamic defaults, of
+// which Tributary has none). isDefault in v0, config sources and synonyms from v1, type and documentation from v3.
+import { defineHandler, RequestContext } from '../handler';
+import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
+import type { Cluster } from '../../../broker/cluster';
+import { ConfigKey, ConfigValue, formatValue } from '../../../broker/config/config-def';
+import { topicConfigDef, parseTopicConfigs, TOPIC_CONFIG_SYNONYMS } from '../../../broker/config/topic-config';
+import { brokerConfigDef } from '../../../broker/config/broker-config';
+import { validateTopicName } from '../../../broker/config/topic-name';
+import type { DescribeConfigsResult, DescribeConfigsResourceResult } from '../../messages/describe-configs-response';
+
+/** Kafka's ConfigResource.Type ids. */
+export const ResourceType = { UNKNOWN: 0, TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, CLIENT_METRICS: 16, GROUP: 32 } as const;
+
+/** Kafka's DescribeConfigsResponse.ConfigSource ids. */
+export const ConfigSource = {
+  UNKNOWN: 0,
+  DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
+} as const;
+
+/** Kafka's DescribeConfigsResponse.ConfigType ids. */
+const CONFIG_TYPE: Record<ConfigKey['type'], number> = { boolean: 1, string: 2, int: 3, long: 5, double: 6, list: 7, password: 9 };
+
+export interface ConfigSynonymView {
+  name: string;
+  value: string | null;
+  source: number;
+}
+
+/** One described config, before it is cut to the response version. */
+export interface ConfigEntryView {
+  name: string;
+  value: string | null;
+  source: number;
+  readOnly: boolean;
+  isSensitive: boolean;
+  /** Highest precedence first; the first one's source is the entry's source. */
+  synonyms: ConfigSynonymView[];
+  configType: number;
+  documentation: string;
+}
+
+/** A value as Kafka's ConfigDef.convertToString prints it (doubles keep their ".0"). */
+export function formatConfigValue(key: ConfigKey, value: ConfigValue | null): string | null {
+  if (key.type === 'double' && typeof value === 'number' && Number.isInteger(value)) return value.toFixed(1);
+  return formatValue(key, value);
+}
+
+/** Broker configs that set the same thing in other units, highest precedence first (Kafka's brokerConfigSynonyms). */
+const BROKER_SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'],
+  ['log.roll.ms', 'log.roll.hours'],
+];
+
+function brokerSynonymNames(name: string): readonly string[] {
+  return BROKER_SYNONYM_GROUPS.find((g) => g.includes(name)) ?? [name];
+}
+
+/** The broker-level synonyms of `names`: the ones set in the broker's configuration, then the ones with defaults. */
+function brokerSynonyms(cluster: Cluster, names: readonly string[], sensitive: boolean): ConfigSynonymView[] {
+  const out: ConfigSynonymView[] = [];
+  const bc = cluster.brokerConfig;
+  for (const n of names) {
+    const key = brokerConfigDef.get(n);
+    if (key && bc.isExplicit(n)) out.push({ name: n, value: sensitive ? null : formatConfigValue(key, bc.values.get(n)!), source: ConfigSource.STATIC_BROKER_CONFIG });
+  }
+  for (const n of names) {
+    const key = brokerConfigDef.get(n);
+    if (key && key.default !== null) out.push({ name: n, value: sensitive ? null : formatConfigValue(key, key.default), source: ConfigSource.DEFAULT_CONFIG });
+  }
+  return out;
+}
+
+/**
+ * Every topic config of a topic whose overrides are `overrides`: the override (DYNAMIC_TOPIC_CONFIG), else the
+ * broker setting that supplies the default (STATIC_BROKER_CONFIG, including log.retention.hours/minutes for
+ * retention.ms), else Kafka's default (DEFAULT_CONFIG). Sorted by name.
+ */
+export function topicConfigEntries(cluster: Cluster, overrides: Record<string, string>): ConfigEntryView[] {
+  const parsed = parseTopicConfigs(overrides);
+  const defaults = cluster.brokerConfig.topicDefaults();
+  return topicConfigDef.all().map((key) => {
+    const sensitive = key.type === 'password';
+    const value = parsed.has(key.name) ? parsed.get(key.name)! : defaults.has(key.name) ? defaults.get(key.name)! : key.default;
+    const synonyms: ConfigSynonymView[] = [];
+    if (parsed.has(key.name)) synonyms.push({ name: key.name, value: sensitive ? null : formatConfigValue(key, parsed.get(key.name)!), source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
+    const brokerName = TOPIC_CONFIG_SYNONYMS[key.name];
+    if (brokerName) synonyms.push(...brokerSynonyms(cluster, brokerSynonymNames(brokerName), sensitive));
+    return {
+      name: key.name,
+      value: sensitive ? null : formatConfigValue(key, value),
+      source: synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG,
+      readOnly: false,
+      isSensitive: sensitive,
+      synonyms,
+      configType: CONFIG_TYPE[key.type],
+      documentation: key.doc,
+    };
+  });
+}
+
+/**
+ * The configs of one node, as Kafka describes a broker: the value in effect (null for an unset key without a
+ * default, such as log.retention.ms), STATIC_BROKER_CONFIG for what the broker configuration sets, DEFAULT_CONFIG
+ * otherwise. All read-only: Tributary has no dynamic broker configs.
+ */
+export function brokerConfigEntries(cluster: Cluster, nodeId: number): ConfigEntryView[] {
+  const bc = cluster.brokerConfig;
+  return brokerConfigDef.all().map((key) => {
+    const sensitive = key.type === 'password';
+    let value: string | null;
+    let synonyms: ConfigSynonymView[];
+    if (key.name === 'node.id') {
+      // Each virtual node is given its id by the process that runs it.
+      value = String(nodeId);
+      synonyms = [{ name: key.name, value, source: ConfigSource.STATIC_BROKER_CONFIG }];
+    } else {
+      value = sensitive ? null : formatConfigValue(key, bc.isExplicit(key.name) ? bc.values.get(key.name)! : key.default);
+      const all = brokerSynonyms(cluster, brokerSynonymNames(key.name), sensitive);
+      // As Kafka: a synonym of higher precedence than the key itself (log.retention.ms when describing
+      // log.retention.hours) is not listed.
+      const first = all.findIndex((s) => s.name === key.name);
+      synonyms = first < 0 ? [] : all.slice(first);
+    }
+    return {
+      name: key.name,
+      value,
+      source: synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG,
+      readOnly: true,
+      isSensitive: sensitive,
+      synonyms,
+      configType: CONFIG_TYPE[key.type],
+      documentation: key.doc,
+    };
+  });
+}
+
+/** Kafka parses a broker resource name as an int. */
+export function brokerIdOf(resourceName: string): number {
+  if (!/^[+-]?\d+$/.test(resourceName) || Number(resourceName) > 2147483647 || Number(resourceName) < -2147483648) {
+    throw new KafkaError('INVALID_REQUEST', `Broker id must be an integer, but it is: ${resourceName}`);
+  }
+  return Number(resourceName);
+}
+
+function toResult(e: ConfigEntryView, version: number, includeSynonyms: boolean, includeDocumentation: boolean): DescribeConfigsResourceResult {
+  return {
+    name: e.name,
+    value: e.value,
+    readOnly: e.readOnly,
+    // v0 has no sources: IsDefault says whether the value is anyone's setting.
+    isDefault: version === 0 ? e.source === ConfigSource.DEFAULT_CONFIG : false,
+    configSource: e.source,
+    isSensitive: e.isSensitive,
+    synonyms: includeSynonyms ? e.synonyms : [],
+    configType: e.configType,
+    documentation: includeDocumentation ? e.documentation : null,
+  };
+}
+
+function errorResult(resourceType: number, resourceName: string, errorCode: number, errorMessage: string | null): DescribeConfigsResult {
+  return { errorCode, errorMessage, resourceType, resourceName, configs: [] };
+}
+
+export default defineHandler({
+  apiKey: 32,
+  minVersion: 0,
+  maxVersion: 4,
+  handle(ctx: RequestContext, req) {
+    const version = ctx.apiVersion;
+    const includeSynonyms = version >= 1 && req.includeSynonyms;
+    const includeDocumentation = version >= 3 && req.includeDocumentation;
+    const results = req.resources.map((res): DescribeConfigsResult => {
+      try {
+        let entries: ConfigEntryView[];
+        switch (res.resourceType) {
+          case ResourceType.TOPIC: {
+            validateTopicName(res.resourceName);
+            const t = ctx.cluster.metadata.topic(res.resourceName);
+            if (!t) return errorResult(res.resourceType, res.resourceName, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${res.resourceName}' does not exist.`);
+            entries = topicConfigEntries(ctx.cluster, t.configs);
+            break;
+          }
+          case ResourceType.BROKER: {
+            // "" is the cluster-wide default resource: it holds dynamic defaults only, and Tributary has none.
+            if (res.resourceName === '') {
+              entries = [];
+              break;
+            }
+            const id = brokerIdOf(res.resourceName);
+            if (id !== ctx.nodeId) throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${ctx.nodeId} or empty string, but received ${res.resourceName}`);
+            entries = brokerConfigEntries(ctx.cluster, id);
+            break;
+          }
+          case ResourceType.BROKER_LOGGER:
+            throw new KafkaError('INVALID_REQUEST', 'Tributary does not expose broker log levels (BROKER_LOGGER resources)');
+          case ResourceType.GROUP:
+          case ResourceType.CLIENT_METRICS:
+            throw new KafkaError('INVALID_REQUEST', `Tributary does not support configs of resource type ${res.resourceType} yet`);
+          default:
+            throw new KafkaError('INVALID_REQUEST', `Unsupported resource type: ${res.resourceType}`);
+        }
+        const wanted = res.configurationKeys && res.configurationKeys.length > 0 ? new Set(res.configurationKeys) : undefined;
+        return {
+          errorCode: ErrorCode.NONE,
+          errorMessage: null,
+          resourceType: res.resourceType,
+          resourceName: res.resourceName,
+          configs: entries.filter((e) => !wanted || wanted.has(e.name)).map((e) => toResult(e, version, includeSynonyms, includeDocumentation)),
+        };
+      } catch (e) {
+        const code = errorCodeOf(e);
+        if (code === ErrorCode.UNKNOWN_SERVER_ERROR) ctx.server.logger.error(`DescribeConfigs of ${res.resourceType}/${res.resourceName} failed: ${(e as Error).stack}`);
+        return errorResult(res.resourceType, res.resourceName, code, (e as Error).message);
+      }
+    });
+    return { throttleTimeMs: 0, results };
+  },
+});
