@@ -289,14 +289,12 @@ export class Log {
         offsetOfMax = last;
       }
       n += b.header.recordCount;
-      this.leaderEpochCache.assign(b.header.partitionLeaderEpoch, b.header.baseOffset);
     }
-    if (first.baseOffset > this._logEndOffset) {
-      // A gap means the leader's log starts later (retention): start ours there too.
-      this.truncateFullyAndStartAt(first.baseOffset);
-    }
+    // A gap (first.baseOffset > log end) is normal: the leader's log was compacted there. A leader whose log
+    // starts past ours answers the fetch with OFFSET_OUT_OF_RANGE and the follower restarts its log instead.
     const producers = this.producerStateManager.analyzeAndValidate(records, batches, 'replication');
     this.appendValidated(records, batches, last, maxTimestamp, this.now());
+    for (const b of batches) this.leaderEpochCache.assign(b.header.partitionLeaderEpoch, b.header.baseOffset);
     this.producerStateManager.onAppended(producers, last);
     return { firstOffset: first.baseOffset, lastOffset: last, maxTimestamp, offsetOfMaxTimestamp: offsetOfMax, logAppendTime: -1, logStartOffset: this._logStartOffset, numMessages: n, validBytes: records.length };
   }

@@ -400,3 +400,28 @@ describe('Log: compression.type', () => {
     }
   });
 });
+
+describe('Log: follower appends', () => {
+  let dir: string;
+  beforeEach(() => (dir = tmpDir()));
+  afterEach(() => rm(dir));
+
+  it('accept the offset gaps of a compacted leader log without dropping what the follower has', () => {
+    const leader = Log.open(path.join(dir, 'l', 'c-0'), { topic: 'c', partition: 0 }, defaultLogConfig());
+    leader.appendAsLeader(textBatch(['a']), 1);
+    leader.appendAsLeader(textBatch(['b']), 1);
+    leader.appendAsLeader(textBatch(['c']), 2);
+    const all = leader.read(0, 1 << 20).records;
+    const follower = Log.open(path.join(dir, 'f', 'c-0'), { topic: 'c', partition: 0 }, defaultLogConfig());
+    const firstSize = all.readInt32BE(8) + LOG_OVERHEAD;
+    const secondSize = all.readInt32BE(firstSize + 8) + LOG_OVERHEAD;
+    follower.appendAsFollower(Buffer.from(all.subarray(0, firstSize)));
+    // Offset 1 was compacted away on the leader: the next batch starts at 2.
+    follower.appendAsFollower(Buffer.from(all.subarray(firstSize + secondSize)));
+    assert.deepEqual([follower.logStartOffset, follower.logEndOffset], [0, 3]);
+    assert.deepEqual(values(follower.read(0, 1 << 20).records), ['a', 'c']);
+    assert.deepEqual(follower.leaderEpochCache.all(), [{ epoch: 1, startOffset: 0 }, { epoch: 2, startOffset: 2 }]);
+    leader.close();
+    follower.close();
+  });
+});

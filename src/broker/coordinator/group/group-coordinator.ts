@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, KafkaError } from '../../errors';
 import { Logger, silentLogger } from '../../logger';
 import { ClassicGroup, Member, JoinResult, SyncResult, Protocol, CommittedOffset } from './classic-group';
-import { RebalanceTrigger, RebalanceRecord } from './rebalance-journal';
+import { RebalanceTrigger, RebalanceRecord, MemberSnapshot } from './rebalance-journal';
 import { partitionForGroup } from './group-partitioner';
 import { offsetCommitKey, offsetCommitValue, groupMetadataKey, groupMetadataValue, decodeOffsetsTopicRecord } from './offsets-records';
 import { decodeSubscriptionTopics } from './consumer-protocol';
@@ -253,12 +253,14 @@ export class GroupCoordinator {
     }
     return new Promise((resolve) => {
       old.awaitingJoin = resolve;
-      this.prepareRebalance(group, 'static member replaced', newId, p.reason ?? undefined);
+      this.prepareRebalance(group, 'static member replaced', newId, p.reason ?? undefined, before);
     });
   }
 
   private addMemberAndRebalance(group: ClassicGroup, memberId: string, p: JoinGroupParams, trigger: RebalanceTrigger): Promise<JoinResult> {
     const member = new Member(memberId, p.groupInstanceId, p.clientId, p.clientHost, p.rebalanceTimeoutMs, p.sessionTimeoutMs, p.protocolType, p.protocols, this.now());
+    // The journal's "before" is the membership of the generation being left, without the newcomer.
+    const before = group.snapshot();
     if (group.members.size === 0) group.protocolType = p.protocolType;
     group.members.set(memberId, member);
     if (p.groupInstanceId !== null) group.staticMembers.set(p.groupInstanceId, memberId);
@@ -270,7 +272,7 @@ export class GroupCoordinator {
       if (group.is('PreparingRebalance')) {
         this.maybeCompleteJoin(group);
       } else {
-        this.prepareRebalance(group, trigger, memberId, p.reason ?? undefined);
+        this.prepareRebalance(group, trigger, memberId, p.reason ?? undefined, before);
       }
     });
   }
@@ -290,7 +292,7 @@ export class GroupCoordinator {
     });
   }
 
-  private prepareRebalance(group: ClassicGroup, trigger: RebalanceTrigger, triggeredBy?: string, detail?: string): void {
+  private prepareRebalance(group: ClassicGroup, trigger: RebalanceTrigger, triggeredBy?: string, detail?: string, before: MemberSnapshot[] = group.snapshot()): void {
     const now = this.now();
     if (group.is('CompletingRebalance')) {
       // The assignment being collected is void: members waiting in SyncGroup must rejoin.
@@ -302,7 +304,7 @@ export class GroupCoordinator {
     }
     this.clearSyncTimer(group);
     const wasEmpty = group.is('Empty');
-    group.journal.begin(group.generationId, trigger, group.snapshot(), now, triggeredBy, detail);
+    group.journal.begin(group.generationId, trigger, before, now, triggeredBy, detail);
     group.transitionTo('PreparingRebalance', now);
     this.logger.info(`group ${group.groupId}: preparing to rebalance (generation ${group.generationId}, ${trigger}${triggeredBy ? ` by ${triggeredBy}` : ''})`);
     if (group.joinTimer) clearTimeout(group.joinTimer);
