@@ -15,6 +15,9 @@ import { io } from './storage/file-io';
 import { GroupCoordinator, GroupCoordinatorConfig } from './coordinator/group/group-coordinator';
 import { ClusterOffsetsTopic } from './coordinator/group/offsets-topic';
 import { GroupAdmin } from './coordinator/group/group-admin';
+import { Controller } from './replication/controller';
+import { ReplicaManager } from './replication/replica-manager';
+import type { ClusterEvent, ClusterEventListener } from './replication/cluster-events';
 
 function groupConfig(c: BrokerConfig): GroupCoordinatorConfig {
   return {
@@ -38,6 +41,7 @@ export interface ClusterOptions {
 
 export interface VirtualNode {
   id: number;
+  /** Replaced when a stopped node starts again. */
   logManager: LogManager;
   up: boolean;
 }
@@ -60,32 +64,94 @@ export class Cluster {
     this.metadata = new MetadataStore(opts.dataDir);
     const count = this.brokerConfig.get<number>('num.nodes');
     try {
-      for (let id = 0; id < count; id++) {
-        const logManager = new LogManager({
-          logDir: path.join(opts.dataDir, `node-${id}`),
-          nodeId: id,
-          clusterId: this.metadata.clusterId,
-          topicConfig: (topic) => this.logConfig(topic),
-          logger: this.logger,
-          retentionCheckIntervalMs: this.brokerConfig.get<number>('log.retention.check.interval.ms'),
-          checkpointIntervalMs: this.brokerConfig.get<number>('log.flush.offset.checkpoint.interval.ms') || 60000,
-          logCleanerEnable: this.brokerConfig.get<boolean>('log.cleaner.enable'),
-          logCleanerBackoffMs: this.brokerConfig.get<number>('log.cleaner.backoff.ms'),
-          logCleanerDedupeBufferSize: this.brokerConfig.get<number>('log.cleaner.dedupe.buffer.size'),
-        });
-        this.nodes.push({ id, logManager, up: true });
-      }
+      for (let id = 0; id < count; id++) this.nodes.push({ id, logManager: this.openLogManager(id), up: true });
     } catch (e) {
       for (const n of this.nodes) n.logManager.shutdown();
       throw e;
     }
-    this.reconcileLogs();
+    for (const n of this.nodes) this.reconcileLogs(n);
     for (const n of this.nodes) n.logManager.startup();
+    this.controller = new Controller(this);
+    this.replicaManager = new ReplicaManager(this);
+    // Followers reconcile with their leaders before fetching: the last run may have ended with diverged logs.
+    for (const t of this.metadata.topics()) for (const p of t.partitions) for (const r of p.replicas) if (r !== p.leader) this.replicaManager.needsTruncation.add(`${r}:${t.name}-${p.partition}`);
+    this.replicaManager.start();
     this.offsetsTopic = new ClusterOffsetsTopic(this);
     this.groupCoordinator = new GroupCoordinator(this.offsetsTopic, groupConfig(this.brokerConfig), { logger: this.logger });
     const loaded = this.groupCoordinator.load();
     if (loaded.groups > 0) this.logger.info(`group coordinator loaded ${loaded.groups} groups and ${loaded.offsets} committed offsets from __consumer_offsets`);
     this.groupCoordinator.startExpiry(this.brokerConfig.get<number>('offsets.retention.check.interval.ms'));
+  }
+
+  /** Leader and ISR decisions, the active controller. */
+  readonly controller: Controller;
+  /** Leader appends with acks, follower fetching, ISR and high watermarks. */
+  readonly replicaManager: ReplicaManager;
+  private readonly listeners = new Set<ClusterEventListener>();
+
+  on(listener: ClusterEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(e: ClusterEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.logger.error(`cluster event listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private openLogManager(id: number): LogManager {
+    return new LogManager({
+      logDir: path.join(this.opts.dataDir, `node-${id}`),
+      nodeId: id,
+      clusterId: this.metadata.clusterId,
+      topicConfig: (topic) => this.logConfig(topic),
+      logger: this.logger,
+      retentionCheckIntervalMs: this.brokerConfig.get<number>('log.retention.check.interval.ms'),
+      checkpointIntervalMs: this.brokerConfig.get<number>('log.flush.offset.checkpoint.interval.ms') || 60000,
+      logCleanerEnable: this.brokerConfig.get<boolean>('log.cleaner.enable'),
+      logCleanerBackoffMs: this.brokerConfig.get<number>('log.cleaner.backoff.ms'),
+      logCleanerDedupeBufferSize: this.brokerConfig.get<number>('log.cleaner.dedupe.buffer.size'),
+    });
+  }
+
+  isNodeUp(id: number): boolean {
+    return this.nodes.some((n) => n.id === id && n.up);
+  }
+
+  /**
+   * Stops a node as a crash or shutdown would look to the others: its logs are closed (cleanly), it stops
+   * fetching, the controller fences it (new leaders with bumped epochs, ISR shrunk), and its listener closes
+   * (the server watches for 'node-stopped').
+   */
+  stopNode(id: number): void {
+    const node = this.node(id);
+    if (!node.up) return;
+    if (this.nodes.filter((n) => n.up).length === 1) throw new KafkaError('INVALID_REQUEST', `node ${id} is the last node up; stop the broker instead`);
+    this.replicaManager.stopFetcher(id);
+    node.up = false;
+    node.logManager.shutdown();
+    this.controller.onNodeStopped(id);
+    this.logger.info(`node ${id} stopped`);
+    this.emit({ type: 'node-stopped', nodeId: id });
+  }
+
+  /** Starts a stopped node: it reloads its logs, follows its leaders, catches up and rejoins the ISR. */
+  startNode(id: number): void {
+    const node = this.node(id);
+    if (node.up) return;
+    node.logManager = this.openLogManager(id);
+    node.up = true;
+    this.reconcileLogs(node);
+    node.logManager.startup();
+    this.controller.onNodeStarted(id);
+    this.replicaManager.startFetcher(id);
+    this.logger.info(`node ${id} started`);
+    this.emit({ type: 'node-started', nodeId: id });
   }
 
   /** Kafka's classic group coordinator, over __consumer_offsets. */
@@ -98,9 +164,9 @@ export class Cluster {
     return this.opts.dataDir;
   }
 
-  /** The node acting as controller: the lowest-numbered node that is up (controller election arrives with replication). */
+  /** The active controller: the lowest-numbered node that is up. */
   get controllerId(): number {
-    return this.nodes.find((n) => n.up)?.id ?? -1;
+    return this.controller.controllerId;
   }
 
   partitionState(topic: string, partition: number): PartitionState {
@@ -134,7 +200,8 @@ export class Cluster {
     });
   }
 
-  private notifyAppend(key: string): void {
+  /** Wakes fetches waiting on `key` ("topic-partition"): new data, or a high watermark that moved. */
+  notifyPartition(key: string): void {
     const set = this.appendWaiters.get(key);
     if (!set || set.size === 0) return;
     this.appendWaiters.delete(key);
@@ -157,23 +224,28 @@ export class Cluster {
     return this.brokerConfig.logConfig(t ? parseTopicConfigs(t.configs) : new Map());
   }
 
-  /** Makes the directories match the metadata: logs for every assigned replica, none for deleted topics. */
-  private reconcileLogs(): void {
-    for (const node of this.nodes) {
-      const wanted = new Set<string>();
-      for (const t of this.metadata.topics()) {
-        for (const p of t.partitions) {
-          if (!p.replicas.includes(node.id)) continue;
-          wanted.add(`${t.name}-${p.partition}`);
-          node.logManager.getOrCreateLog({ topic: t.name, partition: p.partition }, t.topicId);
-        }
+  /** Makes a node's directories match the metadata: logs for its replicas, none for deleted topics. */
+  private reconcileLogs(node: VirtualNode): void {
+    const wanted = new Set<string>();
+    for (const t of this.metadata.topics()) {
+      for (const p of t.partitions) {
+        if (!p.replicas.includes(node.id)) continue;
+        wanted.add(`${t.name}-${p.partition}`);
+        node.logManager.getOrCreateLog({ topic: t.name, partition: p.partition }, t.topicId);
       }
-      for (const log of node.logManager.allLogs()) {
-        if (!wanted.has(log.name)) {
-          this.logger.warn(`node ${node.id}: ${log.name} is not in the cluster metadata; deleting it`);
-          node.logManager.deleteLog(log.tp);
-        }
+    }
+    for (const log of node.logManager.allLogs()) {
+      if (!wanted.has(log.name)) {
+        this.logger.warn(`node ${node.id}: ${log.name} is not in the cluster metadata; deleting it`);
+        node.logManager.deleteLog(log.tp);
       }
+    }
+  }
+
+  /** Creates the logs of a topic's partitions on the replicas that are up (stopped ones create theirs at start). */
+  private createLogs(t: TopicState, first = 0): void {
+    for (const p of t.partitions.slice(first)) {
+      for (const r of p.replicas) if (this.isNodeUp(r)) this.node(r).logManager.getOrCreateLog({ topic: t.name, partition: p.partition }, t.topicId);
     }
   }
 
@@ -186,21 +258,27 @@ export class Cluster {
       configs,
       opts.internal ?? false,
     );
-    for (const p of t.partitions) for (const r of p.replicas) this.node(r).logManager.getOrCreateLog({ topic: name, partition: p.partition }, t.topicId);
+    this.createLogs(t);
     this.logger.info(`created topic ${name} with ${t.partitions.length} partitions, replication factor ${t.partitions[0].replicas.length}`);
+    this.emit({ type: 'topic-created', topic: name });
     return t;
   }
 
   deleteTopic(name: string): void {
     if (!this.brokerConfig.get<boolean>('delete.topic.enable')) throw new KafkaError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.');
     const t = this.metadata.deleteTopic(name);
-    for (const p of t.partitions) for (const r of p.replicas) this.node(r).logManager.deleteLog({ topic: name, partition: p.partition });
+    for (const p of t.partitions) {
+      this.replicaManager.forgetPartition(name, p.partition);
+      for (const r of p.replicas) if (this.isNodeUp(r)) this.node(r).logManager.deleteLog({ topic: name, partition: p.partition });
+    }
     this.logger.info(`deleted topic ${name}`);
+    this.emit({ type: 'topic-deleted', topic: name });
   }
 
   addPartitions(name: string, totalCount: number): TopicState {
+    const before = this.metadata.topic(name)?.partitions.length ?? 0;
     const t = this.metadata.addPartitions(name, totalCount, this.nodeIds());
-    for (const p of t.partitions) for (const r of p.replicas) this.node(r).logManager.getOrCreateLog({ topic: name, partition: p.partition }, t.topicId);
+    this.createLogs(t, before);
     return t;
   }
 
@@ -227,13 +305,13 @@ export class Cluster {
       const isr = replicas.filter((r) => up.has(r));
       this.metadata.updatePartition(t.name, first + i, { replicas: [...replicas], leader: isr[0] ?? replicas[0], isr: isr.length > 0 ? isr : [...replicas] });
     });
-    for (const p of t.partitions.slice(first)) for (const r of p.replicas) this.node(r).logManager.getOrCreateLog({ topic: t.name, partition: p.partition }, t.topicId);
+    this.createLogs(t, first);
   }
 
   /** Replaces a topic's config overrides and applies them to its logs at once. */
   setTopicConfigs(name: string, configs: Record<string, string>): void {
     this.metadata.setTopicConfigs(name, configs);
-    for (const n of this.nodes) n.logManager.updateTopicConfig(name);
+    for (const n of this.nodes) if (n.up) n.logManager.updateTopicConfig(name);
   }
 
   /** The leader's log of a partition. */
@@ -241,6 +319,7 @@ export class Cluster {
     const t = this.metadata.topic(topic);
     const p = t?.partitions[partition];
     if (!t || !p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic}-${partition}`);
+    if (p.leader < 0) throw new KafkaError('LEADER_NOT_AVAILABLE', `${topic}-${partition} is offline: no in-sync replica is up`);
     const node = this.node(p.leader);
     if (!node.up) throw new KafkaError('LEADER_NOT_AVAILABLE', `the leader of ${topic}-${partition} (node ${p.leader}) is down`);
     const log = node.logManager.getLog({ topic, partition });
@@ -248,17 +327,14 @@ export class Cluster {
     return log;
   }
 
-  /**
-   * Appends to the partition's leader. Until follower replication lands, the high watermark follows the
-   * leader's log end offset.
-   */
+  /** Appends to the partition's leader and returns once it is written there (acks=1). */
   append(topic: string, partition: number, records: Buffer): LogAppendInfo {
-    const t = this.metadata.topic(topic)!;
-    const log = this.leaderLog(topic, partition);
-    const info = log.appendAsLeader(records, t.partitions[partition].leaderEpoch);
-    log.updateHighWatermark(log.logEndOffset);
-    this.notifyAppend(`${topic}-${partition}`);
-    return info;
+    return this.replicaManager.appendLocal(topic, partition, records);
+  }
+
+  /** The Produce path: acks 0 and 1 return after the leader's write, acks=all once the ISR has the records. */
+  produce(topic: string, partition: number, records: Buffer, acks: number, timeoutMs: number): Promise<LogAppendInfo> {
+    return this.replicaManager.appendRecords(topic, partition, records, acks, timeoutMs);
   }
 
   read(topic: string, partition: number, offset: number, maxBytes: number, isolation: FetchIsolation = 'highWatermark'): FetchDataInfo {
@@ -269,7 +345,8 @@ export class Cluster {
     if (this.closed) return;
     this.closed = true;
     this.groupCoordinator.shutdown();
-    for (const n of this.nodes) n.logManager.shutdown();
+    this.replicaManager.shutdown();
+    for (const n of this.nodes) if (n.up) n.logManager.shutdown();
     this.logger.info('cluster shut down cleanly');
   }
 }

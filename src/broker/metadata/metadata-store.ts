@@ -151,7 +151,25 @@ export class MetadataStore {
     return t;
   }
 
+  private batching = 0;
+  private dirty = false;
+
+  /** Runs `fn` and saves once at the end, however many changes it made (an election moves many partitions). */
+  batch<T>(fn: () => T): T {
+    this.batching++;
+    try {
+      return fn();
+    } finally {
+      if (--this.batching === 0 && this.dirty) this.save();
+    }
+  }
+
   private save(): void {
+    if (this.batching > 0) {
+      this.dirty = true;
+      return;
+    }
+    this.dirty = false;
     writeFileAtomic(this.file, JSON.stringify(this.doc, null, 2) + '\n');
   }
 }

@@ -152,6 +152,11 @@ export class Connection {
       clientHost: this.socket.remoteAddress ?? '',
       connectionId: this.id,
       closed: this.closed,
+      closeConnection: (reason: string) => {
+        slot.done = true;
+        this.flush();
+        this.close(reason);
+      },
     };
     const finish = (response: unknown) => {
       if (response !== undefined) slot.chunks = this.encode(header.correlationId, apiKey, apiVersion, response);

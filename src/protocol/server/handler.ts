@@ -34,6 +34,8 @@ export interface RequestContext {
   readonly connectionId: string;
   /** Resolves when the connection closes, so that a long-poll stops waiting for a client that left. */
   readonly closed: Promise<void>;
+  /** Closes this connection after the responses already queued (Kafka's reaction to a failed acks=0 produce). */
+  closeConnection(reason: string): void;
 }
 
 export type ApiKeyNumber = keyof ApiMessageTypes;

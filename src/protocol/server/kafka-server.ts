@@ -33,7 +33,18 @@ export class KafkaServer implements ServerView {
     this.host = opts.host ?? cluster.brokerConfig.get<string>('listeners.host');
     this.logger = cluster.logger;
     for (const h of ALL_HANDLERS) this.handlers.set(h.apiKey, h as ApiHandler);
+    // A stopped node closes its listener and connections; a started one listens on its old port again.
+    this.unsubscribe = cluster.on((e) => {
+      if (e.type === 'node-stopped') void this.closeNode(e.nodeId);
+      if (e.type === 'node-started' && this.started) {
+        this.listen(e.nodeId, this.lastPorts.get(e.nodeId) ?? 0).catch((err) => this.logger.error(`node ${e.nodeId}: cannot listen again: ${(err as Error).message}`));
+      }
+    });
   }
+
+  private readonly unsubscribe: () => void;
+  private readonly lastPorts = new Map<number, number>();
+  private started = false;
 
   supportedApis(): Array<{ apiKey: number; minVersion: number; maxVersion: number }> {
     return [...this.handlers.values()]
@@ -52,6 +63,7 @@ export class KafkaServer implements ServerView {
 
   /** Opens a listener for every node that is up. */
   async start(): Promise<void> {
+    this.started = true;
     const base = this.opts.basePort ?? this.cluster.brokerConfig.get<number>('listeners.base.port');
     let port = base;
     for (const node of this.cluster.nodes) {
@@ -83,6 +95,7 @@ export class KafkaServer implements ServerView {
       const l: NodeListener = { nodeId, server, port: actual, connections };
       server.on('connection', (socket) => this.accept(l, socket));
       this.nodes.set(nodeId, l);
+      this.lastPorts.set(nodeId, actual);
       if (wanted !== 0 && actual !== wanted) this.logger.warn(`node ${nodeId}: port ${wanted} is taken; listening on ${actual}`);
       return l;
     }
@@ -109,6 +122,8 @@ export class KafkaServer implements ServerView {
   }
 
   async stop(): Promise<void> {
+    this.started = false;
+    this.unsubscribe();
     await Promise.all([...this.nodes.keys()].map((id) => this.closeNode(id)));
   }
 }

@@ -218,7 +218,7 @@ export class GroupCoordinator {
     if (group.pendingSync.delete(oldId)) group.pendingSync.add(newId);
 
     const protocolUnchanged = group.protocolName !== null && group.selectProtocol() === group.protocolName;
-    if (group.is('Stable') && protocolUnchanged && (!wasLeader || p.supportsSkipAssignment)) {
+    if (group.is('Stable') && protocolUnchanged) {
       this.heartbeatMember(group, old);
       this.persistGroup(group);
       const now = this.now();
@@ -241,7 +241,15 @@ export class GroupCoordinator {
       group.journal.event(record);
       this.logger.info(`group ${group.groupId}: static member ${p.groupInstanceId} replaced ${oldId} with ${newId} without a rebalance`);
       const r = this.joinResponse(group, old, ErrorCode.NONE);
-      if (wasLeader) r.skipAssignment = true;
+      if (wasLeader && p.supportsSkipAssignment) {
+        // v9+: the replaced leader learns it leads, with the members, but must not run the assignor.
+        r.skipAssignment = true;
+      } else if (wasLeader) {
+        // Before v9 Kafka answers a replaced leader with the old leader id and no members, so the client does not
+        // think it leads and runs no assignment that a Stable group would ignore; no rebalance either way.
+        r.leader = oldId;
+        r.members = [];
+      }
       return Promise.resolve(r);
     }
     void oldProtocols;

@@ -12,6 +12,7 @@ export default defineHandler({
   handle(ctx, req) {
     const cluster = ctx.cluster;
     const acks = req.acks;
+    const pending: Array<Promise<void>> = [];
     const responses = req.topicData.map((t) => ({
       name: t.name,
       partitionResponses: t.partitionData.map((p): PartitionProduceResponse => {
@@ -26,22 +27,42 @@ export default defineHandler({
           currentLeader: { leaderId: -1, leaderEpoch: -1 },
           ...extra,
         });
+        const failed = (e: unknown): PartitionProduceResponse => {
+          const code = errorCodeOf(e);
+          if (code === ErrorCode.UNKNOWN_SERVER_ERROR) ctx.server.logger.error(`produce to ${t.name}-${p.index} failed: ${(e as Error).stack}`);
+          return answer(code, (e as Error).message);
+        };
         if (ctx.apiVersion < 3) return answer(ErrorCode.UNSUPPORTED_VERSION, 'Produce v0-2 (message format v0/v1) is not supported; use a client from Kafka 0.11 or later');
         if (acks !== 0 && acks !== 1 && acks !== -1) return answer(ErrorCode.INVALID_REQUIRED_ACKS);
         if (!p.records || p.records.length === 0) return answer(ErrorCode.CORRUPT_MESSAGE, 'no records');
         try {
           const leader = cluster.partitionLeader(t.name, p.index);
           if (leader !== ctx.nodeId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER, `node ${ctx.nodeId} is not the leader of ${t.name}-${p.index}`);
-          const info = cluster.append(t.name, p.index, p.records);
-          return answer(ErrorCode.NONE, null, { baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: info.logStartOffset });
+          if (acks !== -1) {
+            const info = cluster.append(t.name, p.index, p.records);
+            return answer(ErrorCode.NONE, null, { baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: info.logStartOffset });
+          }
+          // acks=all: the slot is filled in when the in-sync replicas have the records.
+          const slot = answer(ErrorCode.NONE);
+          pending.push(
+            cluster.produce(t.name, p.index, p.records, acks, Math.max(1, req.timeoutMs)).then(
+              (info) => void Object.assign(slot, { baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: info.logStartOffset }),
+              (e) => void Object.assign(slot, failed(e)),
+            ),
+          );
+          return slot;
         } catch (e) {
-          const code = errorCodeOf(e);
-          if (code === ErrorCode.UNKNOWN_SERVER_ERROR) ctx.server.logger.error(`produce to ${t.name}-${p.index} failed: ${(e as Error).stack}`);
-          return answer(code, (e as Error).message);
+          return failed(e);
         }
       }),
     }));
-    if (acks === 0) return undefined;
-    return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+    if (acks === 0) {
+      // Kafka's answer to a failed acks=0 produce: close the connection, so the client notices and refreshes.
+      const bad = responses.flatMap((t) => t.partitionResponses.filter((p) => p.errorCode !== ErrorCode.NONE).map((p) => `${t.name}-${p.index}: ${p.errorMessage ?? p.errorCode}`));
+      if (bad.length) ctx.closeConnection(`acks=0 produce failed (${bad.join('; ')})`);
+      return undefined;
+    }
+    const response = { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+    return pending.length ? Promise.all(pending).then(() => response) : response;
   },
 });

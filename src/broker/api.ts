@@ -1,0 +1,393 @@
+/**
+ * The broker's one typed API: what the extension host, the command line, webviews and tests ask of an embedded
+ * cluster. Everything going in and out is plain data that survives JSON (and so a worker's postMessage and a
+ * webview's): numbers, strings, arrays, objects; bytes travel as base64 (`Bytes`). Names follow Kafka's vocabulary
+ * (high watermark, log start offset, ISR, committed offset, lag...).
+ *
+ * Implemented in-process by BrokerService (src/broker/broker-service.ts) and over the worker RPC by EmbeddedCluster
+ * (src/clusters/embedded-cluster.ts); both raise the same BrokerEvents.
+ */
+import type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget } from './coordinator/group/group-admin';
+import type { GroupState } from './coordinator/group/classic-group';
+import type { RebalanceRecord } from './coordinator/group/rebalance-journal';
+import type { NullKeyStrategy } from './partitioner';
+
+export type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget, GroupState, RebalanceRecord, NullKeyStrategy };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bytes
+
+/** Bytes as base64, so a record's key or value stays JSON. */
+export interface Bytes {
+  base64: string;
+}
+
+/** What a caller may give for bytes: a string is taken as UTF-8 text, `{ base64 }` as raw bytes. */
+export type BytesInput = string | Bytes;
+
+export function bytesFromBuffer(b: Uint8Array): Bytes {
+  return { base64: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64') };
+}
+
+export function bytesFromText(text: string): Bytes {
+  return { base64: Buffer.from(text, 'utf8').toString('base64') };
+}
+
+export function bytesToBuffer(b: BytesInput): Buffer {
+  return typeof b === 'string' ? Buffer.from(b, 'utf8') : Buffer.from(b.base64, 'base64');
+}
+
+/** The bytes as UTF-8 text (invalid sequences become U+FFFD, as a UI would show them). */
+export function bytesToText(b: Bytes): string {
+  return Buffer.from(b.base64, 'base64').toString('utf8');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cluster and nodes
+
+export interface NodeStatus {
+  id: number;
+  host: string;
+  /** The port the node listens on; null while it is down. */
+  port: number | null;
+  up: boolean;
+  isController: boolean;
+  /** Partitions this node leads. */
+  leaderCount: number;
+  /** The node's Kafka log directory (<dataDir>/node-<id>). */
+  logDir: string;
+}
+
+export interface BrokerStatus {
+  clusterId: string;
+  dataDir: string;
+  /** "127.0.0.1:9092,127.0.0.1:9093,..." for every node that listens. */
+  bootstrap: string;
+  controllerId: number;
+  nodes: NodeStatus[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Topics
+
+export interface TopicSummary {
+  name: string;
+  topicId: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Partitions whose ISR is smaller than their replica set. */
+  underReplicated: number;
+  /** Partitions without a live leader. */
+  offline: number;
+  internal: boolean;
+}
+
+export interface FileInfo {
+  name: string;
+  /** Absolute path. */
+  path: string;
+  size: number;
+}
+
+/** One log segment: the files named by its base offset (.log, .index, .timeindex, .snapshot, .txnindex...). */
+export interface SegmentInfo {
+  baseOffset: number;
+  /** Size of the .log file in bytes. */
+  size: number;
+  files: FileInfo[];
+}
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+  /** Offsets of the leader's log; -1 where they are not known (a directory read without a broker). */
+  logStartOffset: number;
+  highWatermark: number;
+  logEndOffset: number;
+  /** Bytes in the leader's log. */
+  size: number;
+  /** The directory the figures come from: the leader's partition directory. */
+  dir: string;
+  segments: SegmentInfo[];
+  /** Files of the partition directory that belong to no segment (leader-epoch-checkpoint, partition.metadata). */
+  otherFiles: FileInfo[];
+}
+
+export interface TopicDescription {
+  name: string;
+  topicId: string;
+  internal: boolean;
+  /** Config overrides only; getTopicConfigs gives every config with its source. */
+  configs: Record<string, string>;
+  partitions: PartitionDescription[];
+}
+
+export interface CreateTopicRequest {
+  name: string;
+  /** Defaults to the broker's num.partitions. */
+  partitions?: number;
+  /** Defaults to the broker's default.replication.factor. */
+  replicationFactor?: number;
+  configs?: Record<string, string>;
+}
+
+/** Where a topic config's value comes from, in Kafka's DescribeConfigs words. */
+export type ConfigSourceName = 'DYNAMIC_TOPIC_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG';
+
+export interface TopicConfigEntry {
+  name: string;
+  value: string | null;
+  /** The value the topic would have without its override (the broker's setting, else Kafka's default). */
+  default: string | null;
+  source: ConfigSourceName;
+  type: string;
+  documentation: string;
+  /** Kafka's allowed values, when the config has a fixed set (cleanup.policy, compression.type...). */
+  validValues?: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Producing and consuming
+
+export interface ProduceHeader {
+  key: string;
+  value: BytesInput | null;
+}
+
+export interface ProduceRecord {
+  key?: BytesInput | null;
+  value?: BytesInput | null;
+  headers?: ProduceHeader[];
+  /** An explicit partition; otherwise Kafka's default partitioner chooses (murmur2 of the key, or sticky). */
+  partition?: number;
+  /** CreateTime in ms; defaults to now. */
+  timestamp?: number;
+}
+
+export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export interface ProduceRequest {
+  topic: string;
+  records: ProduceRecord[];
+  compression?: CompressionName;
+  /** For records without a key or partition: one partition per request ('sticky', the default) or per record. */
+  nullKeyStrategy?: NullKeyStrategy;
+}
+
+export interface ProducedRecord {
+  partition: number;
+  offset: number;
+  /** The record's timestamp as stored: its CreateTime, or the broker's append time for LogAppendTime topics. */
+  timestamp: number;
+}
+
+export interface ProduceResult {
+  topic: string;
+  /** One entry per record, in the order given. */
+  records: ProducedRecord[];
+}
+
+/** Where a consume starts, as ListOffsets and kafka-console-consumer name it. */
+export type OffsetSpec =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'offset'; offset: number }
+  /** The first record whose timestamp is at or after this (ms). */
+  | { kind: 'timestamp'; timestamp: number }
+  /** The last `count` offsets before the high watermark ("tail"). */
+  | { kind: 'fromEnd'; count: number };
+
+export interface ConsumeRequest {
+  topic: string;
+  partition: number;
+  from: OffsetSpec;
+  /** Default 100, at most 10,000. */
+  maxRecords?: number;
+  /** Bytes read from the log per step; default 1 MiB. */
+  maxBytes?: number;
+}
+
+export interface ConsumedHeader {
+  key: string;
+  value: Bytes | null;
+}
+
+export interface ConsumedRecord {
+  partition: number;
+  offset: number;
+  timestamp: number;
+  timestampType: 'CreateTime' | 'LogAppendTime';
+  key: Bytes | null;
+  value: Bytes | null;
+  headers: ConsumedHeader[];
+  /** Bytes the record takes inside its batch. */
+  size: number;
+  leaderEpoch: number;
+}
+
+export interface ConsumeResult {
+  topic: string;
+  partition: number;
+  /** The offset `from` resolved to. */
+  startOffset: number;
+  /** Where the next consume should start. */
+  nextOffset: number;
+  logStartOffset: number;
+  highWatermark: number;
+  logEndOffset: number;
+  records: ConsumedRecord[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Consumer groups
+
+export interface GroupSummary {
+  groupId: string;
+  state: GroupState;
+  protocolType: string | null;
+  /** The assignor the members agreed on (range, cooperative-sticky...). */
+  protocol: string | null;
+  members: number;
+  coordinator: number;
+  /** Sum over partitions with a committed offset of end offset - committed. */
+  totalLag: number;
+  /** Topics the group has committed offsets for or is assigned. */
+  topics: string[];
+}
+
+export interface ResetOffsetsRequest {
+  groupId: string;
+  topic: string;
+  to: ResetTarget;
+  /** Defaults to every partition of the topic. */
+  partitions?: number[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Events
+
+export interface PartitionOffsets {
+  topic: string;
+  partition: number;
+  logStartOffset: number;
+  highWatermark: number;
+  logEndOffset: number;
+}
+
+export type LogLevel = 'info' | 'warn' | 'error' | 'debug';
+
+/**
+ * What the broker tells its users without being asked. Changes are noticed from every path (this API, Kafka clients,
+ * retention, replication) and coalesced, so a burst of produce requests becomes one `partitionsAppended`.
+ */
+export type BrokerEvent =
+  | { type: 'topicCreated'; topic: string; partitions: number }
+  | { type: 'topicDeleted'; topic: string }
+  /** Partitions added, leaders or ISR moved, or config overrides changed. */
+  | { type: 'topicChanged'; topic: string; partitions: number }
+  /** Offsets that moved since the last event: appends, retention or DeleteRecords, truncation. */
+  | { type: 'partitionsAppended'; partitions: PartitionOffsets[] }
+  /** A group's state, generation, membership or committed offsets changed; `state` null: the group is gone. */
+  | { type: 'groupChanged'; groupId: string; state: GroupState | null; generation: number; members: number }
+  /**
+   * A node went up or down, gained or lost the controller role, or led a different number of partitions.
+   * (Stopping and starting nodes is the replication work's; this event already carries what it changes.)
+   */
+  | { type: 'nodeChanged'; node: NodeStatus }
+  | { type: 'log'; level: LogLevel; message: string; time: number };
+
+export type BrokerEventType = BrokerEvent['type'];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Start failures
+
+export type StartFailureReason =
+  /** No port free at or after the one asked for (or not allowed to bind it). */
+  | 'portInUse'
+  /** Another broker process holds the data directory's lock. */
+  | 'directoryLocked'
+  /** A file the broker must read is unreadable: cluster-metadata.json, meta.properties, a checkpoint. */
+  | 'corruptData'
+  /** A broker or topic config the settings gave is unknown or out of range. */
+  | 'badConfig'
+  /** The data directory cannot be created or written. */
+  | 'permissionDenied'
+  /** The worker thread did not load or died before the broker was up. */
+  | 'workerCrashed'
+  | 'timeout'
+  | 'unknown';
+
+export interface StartFailure {
+  reason: StartFailureReason;
+  /** One sentence for the user. */
+  message: string;
+  dataDir: string;
+  /** portInUse: the port asked for. */
+  port?: number;
+  /** directoryLocked: the process holding the lock. */
+  pid?: number;
+  /** corruptData, permissionDenied, directoryLocked: the file or directory at fault. */
+  path?: string;
+  /** The original error, with its stack, for the log. */
+  detail?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The API
+
+export interface BrokerApi {
+  status(): Promise<BrokerStatus>;
+
+  listTopics(): Promise<TopicSummary[]>;
+  describeTopic(topic: string): Promise<TopicDescription>;
+  createTopic(request: CreateTopicRequest): Promise<TopicSummary>;
+  deleteTopic(topic: string): Promise<void>;
+  /** Grows the topic to `totalCount` partitions (Kafka's CreatePartitions). */
+  addPartitions(topic: string, totalCount: number): Promise<TopicSummary>;
+  getTopicConfigs(topic: string): Promise<TopicConfigEntry[]>;
+  /**
+   * Changes overrides like IncrementalAlterConfigs: a string sets the override, null removes it (back to the
+   * default); configs not named keep their overrides. Returns every config afterwards.
+   */
+  setTopicConfigs(topic: string, changes: Record<string, string | null>): Promise<TopicConfigEntry[]>;
+
+  produce(request: ProduceRequest): Promise<ProduceResult>;
+  consume(request: ConsumeRequest): Promise<ConsumeResult>;
+
+  listGroups(): Promise<GroupSummary[]>;
+  describeGroup(groupId: string): Promise<GroupDescription>;
+  /** What resetOffsets would commit (kafka-consumer-groups --reset-offsets --dry-run). */
+  planReset(request: ResetOffsetsRequest): Promise<ResetPlanRow[]>;
+  /** Commits a reset; refused with NON_EMPTY_GROUP while the group has members. */
+  resetOffsets(request: ResetOffsetsRequest): Promise<ResetPlanRow[]>;
+  deleteGroup(groupId: string): Promise<void>;
+  rebalanceHistory(groupId: string): Promise<RebalanceRecord[]>;
+}
+
+export type BrokerMethod = keyof BrokerApi;
+
+/** The read-only part of the API that the sidebar needs; a data directory read without a broker provides it too. */
+export type ClusterReader = Pick<BrokerApi, 'status' | 'listTopics' | 'describeTopic' | 'listGroups' | 'describeGroup'>;
+
+/** Something that raises BrokerEvents. */
+export interface BrokerEventSource {
+  onEvent(listener: (event: BrokerEvent) => void): () => void;
+}
+
+/** Options of an embedded broker, whether it runs in this thread or in a worker. */
+export interface BrokerServiceOptions {
+  dataDir: string;
+  /** Virtual nodes; default 3. */
+  nodes?: number;
+  /** Port of node 0 (node i tries base + i, then the next free one); 0 for any free port. Default 9092. */
+  basePort?: number;
+  /** Address to bind and advertise; default 127.0.0.1. */
+  host?: string;
+  /** Broker configs by Kafka name ("log.retention.hours": "1", ...). */
+  config?: Record<string, string>;
+  /** How often the broker looks for changes to report as events; default 250 ms. */
+  eventIntervalMs?: number;
+}

@@ -1,0 +1,12 @@
+/** What the cluster tells the UI and the listeners: elections, ISR changes, nodes stopping and starting. */
+export type ClusterEvent =
+  | { type: 'node-stopped'; nodeId: number }
+  | { type: 'node-started'; nodeId: number }
+  | { type: 'controller-changed'; from: number; to: number }
+  | { type: 'leader-elected'; topic: string; partition: number; leader: number; previousLeader: number; leaderEpoch: number; reason: string; unclean: boolean }
+  | { type: 'isr-changed'; topic: string; partition: number; isr: number[]; reason: string }
+  | { type: 'topic-created'; topic: string }
+  | { type: 'topic-deleted'; topic: string }
+  | { type: 'fault-changed'; description: string };
+
+export type ClusterEventListener = (e: ClusterEvent) => void;

@@ -1,0 +1,154 @@
+/**
+ * The controller's decisions (what KRaft's QuorumController does for partitions): which node leads each partition
+ * and which replicas are in sync. A node that stops is fenced: it leaves every ISR, and the partitions it led get
+ * a new leader from the rest of the ISR with a new leader epoch; with nobody left they go offline, unless
+ * unclean.leader.election.enable lets an out-of-sync replica lead (and lose what it missed).
+ * The active controller is the lowest-numbered node that is up; it changes when that node stops.
+ */
+import type { Cluster } from '../cluster';
+import type { PartitionState, TopicState } from '../metadata/metadata-store';
+import { KafkaError } from '../errors';
+
+export type ElectionType = 'preferred' | 'unclean';
+
+export class Controller {
+  private currentController: number;
+
+  constructor(private readonly cluster: Cluster) {
+    this.currentController = this.computeController();
+  }
+
+  get controllerId(): number {
+    return this.currentController;
+  }
+
+  private computeController(): number {
+    return this.cluster.nodes.find((n) => n.up)?.id ?? -1;
+  }
+
+  private isUp(id: number): boolean {
+    return this.cluster.nodes.some((n) => n.id === id && n.up);
+  }
+
+  private maybeMoveController(): void {
+    const next = this.computeController();
+    if (next !== this.currentController) {
+      const from = this.currentController;
+      this.currentController = next;
+      this.cluster.logger.info(`controller moved from node ${from} to node ${next}`);
+      this.cluster.emit({ type: 'controller-changed', from, to: next });
+    }
+  }
+
+  private uncleanAllowed(topic: string): boolean {
+    return this.cluster.logConfig(topic).uncleanLeaderElectionEnable;
+  }
+
+  private setLeader(t: TopicState, p: PartitionState, leader: number, isr: number[], reason: string, unclean = false): void {
+    const previousLeader = p.leader;
+    this.cluster.metadata.updatePartition(t.name, p.partition, { leader, leaderEpoch: p.leaderEpoch + 1, isr });
+    this.cluster.logger.info(
+      `${t.name}-${p.partition}: leader ${previousLeader} -> ${leader} (epoch ${p.leaderEpoch}) ${reason}${unclean ? ' (UNCLEAN: records the new leader missed are lost)' : ''}`,
+    );
+    this.cluster.emit({ type: 'leader-elected', topic: t.name, partition: p.partition, leader, previousLeader, leaderEpoch: p.leaderEpoch, reason, unclean });
+    this.cluster.replicaManager.onLeadershipChange(t.name, p.partition);
+  }
+
+  setIsr(topic: string, partition: number, isr: number[], reason: string): void {
+    const p = this.cluster.partitionState(topic, partition);
+    if (sameSet(p.isr, isr)) return;
+    this.cluster.metadata.updatePartition(topic, partition, { isr });
+    this.cluster.logger.info(`${topic}-${partition}: ISR ${JSON.stringify(isr)} (${reason})`);
+    this.cluster.emit({ type: 'isr-changed', topic, partition, isr, reason });
+  }
+
+  /** A node stopped: fence it and move its leaderships. */
+  onNodeStopped(nodeId: number): void {
+    this.cluster.metadata.batch(() => {
+      for (const t of this.cluster.metadata.topics()) {
+        for (const p of t.partitions) {
+          if (!p.replicas.includes(nodeId)) continue;
+          const rest = p.isr.filter((r) => r !== nodeId && this.isUp(r));
+          if (p.leader === nodeId) {
+            const next = p.replicas.find((r) => rest.includes(r));
+            if (next !== undefined) {
+              this.setLeader(t, p, next, rest, `node ${nodeId} stopped`);
+            } else if (this.uncleanAllowed(t.name) && p.replicas.some((r) => r !== nodeId && this.isUp(r))) {
+              const u = p.replicas.find((r) => r !== nodeId && this.isUp(r))!;
+              this.setLeader(t, p, u, [u], `node ${nodeId} stopped and no in-sync replica is left`, true);
+            } else {
+              // Offline: the ISR keeps the last leader so that it leads again when it comes back.
+              this.setLeader(t, p, -1, p.isr.length ? p.isr : [nodeId], `node ${nodeId} stopped; no in-sync replica left: partition offline`);
+            }
+          } else if (p.isr.includes(nodeId) && p.leader >= 0) {
+            this.setIsr(t.name, p.partition, p.isr.filter((r) => r !== nodeId), `node ${nodeId} stopped`);
+          }
+        }
+      }
+    });
+    this.maybeMoveController();
+  }
+
+  /** A node started: offline partitions it can lead come back; elsewhere it follows and will rejoin the ISR. */
+  onNodeStarted(nodeId: number): void {
+    this.cluster.metadata.batch(() => {
+      for (const t of this.cluster.metadata.topics()) {
+        for (const p of t.partitions) {
+          if (p.leader === -1 && p.replicas.includes(nodeId)) {
+            if (p.isr.includes(nodeId)) this.setLeader(t, p, nodeId, p.isr.filter((r) => this.isUp(r)), `node ${nodeId} (in the ISR) came back`);
+            else if (this.uncleanAllowed(t.name)) this.setLeader(t, p, nodeId, [nodeId], `node ${nodeId} came back; no in-sync replica was left`, true);
+          } else if (p.replicas.includes(nodeId) && p.leader !== nodeId) {
+            this.cluster.replicaManager.onLeadershipChange(t.name, p.partition);
+          }
+        }
+      }
+    });
+    this.maybeMoveController();
+  }
+
+  /**
+   * ElectLeaders: "preferred" makes the first replica lead if it is up and in sync (ELECTION_NOT_NEEDED when it
+   * already does); "unclean" elects any live replica when no in-sync one is left.
+   */
+  electLeader(topic: string, partition: number, type: ElectionType): void {
+    const t = this.cluster.metadata.topic(topic);
+    const p = t?.partitions[partition];
+    if (!t || !p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `${topic}-${partition} does not exist`);
+    if (type === 'preferred') {
+      const preferred = p.replicas[0];
+      if (p.leader === preferred) throw new KafkaError('ELECTION_NOT_NEEDED', `${topic}-${partition} is already led by its preferred replica ${preferred}`);
+      if (!this.isUp(preferred) || !p.isr.includes(preferred)) {
+        throw new KafkaError('PREFERRED_LEADER_NOT_AVAILABLE', `the preferred replica ${preferred} of ${topic}-${partition} is not up and in sync`);
+      }
+      this.setLeader(t, p, preferred, p.isr, 'preferred leader election');
+      return;
+    }
+    if (p.leader >= 0 && this.isUp(p.leader)) throw new KafkaError('ELECTION_NOT_NEEDED', `${topic}-${partition} has a leader`);
+    const live = p.replicas.filter((r) => this.isUp(r));
+    if (live.length === 0) throw new KafkaError('ELIGIBLE_LEADERS_NOT_AVAILABLE', `no replica of ${topic}-${partition} is up`);
+    const inSync = live.find((r) => p.isr.includes(r));
+    if (inSync !== undefined) this.setLeader(t, p, inSync, p.isr.filter((r) => this.isUp(r)), 'unclean election request with an in-sync replica up');
+    else this.setLeader(t, p, live[0], [live[0]], 'unclean leader election', true);
+  }
+
+  /** Kafka's auto.leader.rebalance.enable: give partitions back to their preferred replicas when they can take them. */
+  rebalancePreferredLeaders(): number {
+    let moved = 0;
+    this.cluster.metadata.batch(() => {
+      for (const t of this.cluster.metadata.topics()) {
+        for (const p of t.partitions) {
+          const preferred = p.replicas[0];
+          if (p.leader !== preferred && this.isUp(preferred) && p.isr.includes(preferred)) {
+            this.setLeader(t, p, preferred, p.isr, 'preferred leader rebalance');
+            moved++;
+          }
+        }
+      }
+    });
+    return moved;
+  }
+}
+
+function sameSet(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
