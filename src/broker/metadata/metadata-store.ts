@@ -53,6 +53,7 @@ export class MetadataStore {
         throw new Error(`${this.file} is not valid JSON (${(e as Error).message}); restore it or move it away`, { cause: e });
       }
       if (this.doc.version !== 1 || !Array.isArray(this.doc.topics)) throw new Error(`${this.file} has an unknown format`);
+      for (const t of this.doc.topics) this.index(t);
     } else {
       this.doc = { version: 1, clusterId: randomKafkaId(), topics: [] };
       this.save();
@@ -68,11 +69,11 @@ export class MetadataStore {
   }
 
   topic(name: string): TopicState | undefined {
-    return this.doc.topics.find((t) => t.name === name);
+    return this.byName.get(name);
   }
 
   topicById(id: string): TopicState | undefined {
-    return this.doc.topics.find((t) => t.topicId === id);
+    return this.byId.get(id);
   }
 
   /**
@@ -96,6 +97,7 @@ export class MetadataStore {
       internal,
     };
     this.doc.topics.push(topic);
+    this.index(topic);
     this.save();
     return topic;
   }
@@ -114,6 +116,8 @@ export class MetadataStore {
   deleteTopic(name: string): TopicState {
     const t = this.requireTopic(name);
     this.doc.topics = this.doc.topics.filter((x) => x !== t);
+    this.byName.delete(t.name);
+    this.byId.delete(t.topicId);
     this.save();
     return t;
   }
@@ -149,6 +153,15 @@ export class MetadataStore {
     const t = this.topic(name);
     if (!t) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${name}`);
     return t;
+  }
+
+  /** Lookups by name and id happen on every request; the document stays the persisted form. */
+  private readonly byName = new Map<string, TopicState>();
+  private readonly byId = new Map<string, TopicState>();
+
+  private index(t: TopicState): void {
+    this.byName.set(t.name, t);
+    this.byId.set(t.topicId, t);
   }
 
   private batching = 0;

@@ -34,6 +34,7 @@ export interface FollowerFetchResult {
 }
 
 const key = (topic: string, partition: number) => `${topic}-${partition}`;
+const EMPTY = Buffer.alloc(0);
 
 export class ReplicaManager {
   private readonly followers = new Map<string, Map<number, FollowerState>>();
@@ -163,8 +164,9 @@ export class ReplicaManager {
     f.lastFetchLeaderLeo = leaderLeo;
     this.maybeExpandIsr(topic, partition, followerId);
     this.maybeIncrementHighWatermark(topic, partition);
-    const read = log.read(fetchOffset, maxBytes, 'logEnd', true);
-    return { records: read.records, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset, leaderEpoch: state.leaderEpoch };
+    // A caught-up follower's fetch only reports its position: no read (most rounds, for most partitions).
+    const records = fetchOffset === log.logEndOffset ? EMPTY : log.read(fetchOffset, maxBytes, 'logEnd', true).records;
+    return { records, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset, leaderEpoch: state.leaderEpoch };
   }
 
   private maybeExpandIsr(topic: string, partition: number, followerId: number): void {
