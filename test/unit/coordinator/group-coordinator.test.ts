@@ -8,7 +8,7 @@ class MemoryStore implements OffsetsTopicStore {
   readonly numPartitions = 50;
   readonly logs = new Map<number, OffsetsTopicRecordIn[]>();
   failWith?: Error;
-  append(partition: number, records: OffsetsTopicRecordIn[]): void {
+  async append(partition: number, records: OffsetsTopicRecordIn[]): Promise<void> {
     if (this.failWith) throw this.failWith;
     this.logs.set(partition, [...(this.logs.get(partition) ?? []), ...records]);
   }
@@ -170,9 +170,9 @@ describe('GroupCoordinator', () => {
   it('offsets: commits are records in __consumer_offsets, fetched back, reloaded after a restart, metadata kept', async () => {
     const a = await join(gc);
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
-    const codes = gc.commitOffsets({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 42, leaderEpoch: 3, metadata: 'my metadata ✓' }, { topic: 't', partition: 1, offset: 7, leaderEpoch: -1, metadata: 'x'.repeat(5000) }] });
+    const codes = await gc.commitOffsets({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 42, leaderEpoch: 3, metadata: 'my metadata ✓' }, { topic: 't', partition: 1, offset: 7, leaderEpoch: -1, metadata: 'x'.repeat(5000) }] });
     assert.deepEqual(codes, [ErrorCode.NONE, ErrorCode.OFFSET_METADATA_TOO_LARGE]);
-    assert.deepEqual(gc.commitOffsets({ groupId: 'g', generationId: 0, memberId: a.memberId, groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: null }] }), [ErrorCode.ILLEGAL_GENERATION]);
+    assert.deepEqual(await gc.commitOffsets({ groupId: 'g', generationId: 0, memberId: a.memberId, groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: null }] }), [ErrorCode.ILLEGAL_GENERATION]);
     assert.deepEqual(gc.fetchOffsets('g', [{ topic: 't', partition: 0 }, { topic: 't', partition: 9 }]), [
       { topic: 't', partition: 0, offset: 42, leaderEpoch: 3, metadata: 'my metadata ✓' },
       { topic: 't', partition: 9, offset: -1, leaderEpoch: -1, metadata: '' },
@@ -190,24 +190,24 @@ describe('GroupCoordinator', () => {
   });
 
   it('commits from outside the group (generation -1) work only while it is empty; deletes need an empty group', async () => {
-    assert.deepEqual(gc.commitOffsets({ groupId: 'admin', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 5, leaderEpoch: -1, metadata: '' }] }), [ErrorCode.NONE]);
+    assert.deepEqual(await gc.commitOffsets({ groupId: 'admin', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 5, leaderEpoch: -1, metadata: '' }] }), [ErrorCode.NONE]);
     const a = await join(gc, { groupId: 'admin' });
-    assert.deepEqual(gc.commitOffsets({ groupId: 'admin', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 6, leaderEpoch: -1, metadata: '' }] }), [ErrorCode.REBALANCE_IN_PROGRESS]);
-    assert.equal(gc.deleteGroup('admin'), ErrorCode.NON_EMPTY_GROUP);
+    assert.deepEqual(await gc.commitOffsets({ groupId: 'admin', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 6, leaderEpoch: -1, metadata: '' }] }), [ErrorCode.REBALANCE_IN_PROGRESS]);
+    assert.equal(await gc.deleteGroup('admin'), ErrorCode.NON_EMPTY_GROUP);
     gc.leaveGroup('admin', [{ memberId: a.memberId, groupInstanceId: null }]);
-    assert.equal(gc.deleteGroup('admin'), ErrorCode.NONE);
-    assert.equal(gc.deleteGroup('admin'), ErrorCode.GROUP_ID_NOT_FOUND);
+    assert.equal(await gc.deleteGroup('admin'), ErrorCode.NONE);
+    assert.equal(await gc.deleteGroup('admin'), ErrorCode.GROUP_ID_NOT_FOUND);
     assert.deepEqual(gc.fetchOffsets('admin', null), []);
   });
 
   it('offsets of an empty group expire after offsets.retention.minutes', async () => {
     let now = 1_000_000;
     const short = new GroupCoordinator(store, { ...config, offsetsRetentionMs: 60_000 }, { now: () => now });
-    short.commitOffsets({ groupId: 'old', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 5, leaderEpoch: -1, metadata: '' }] });
+    await short.commitOffsets({ groupId: 'old', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 5, leaderEpoch: -1, metadata: '' }] });
     now += 30_000;
-    assert.equal(short.expireOffsets(now), 0);
+    assert.equal(await short.expireOffsets(now), 0);
     now += 31_000;
-    assert.equal(short.expireOffsets(now), 1);
+    assert.equal(await short.expireOffsets(now), 1);
     assert.equal(short.group('old'), undefined);
     short.shutdown();
   });
@@ -215,6 +215,6 @@ describe('GroupCoordinator', () => {
   it('storage failures become retriable coordinator errors', async () => {
     const { KafkaError } = await import('../../../src/broker/errors');
     store.failWith = new KafkaError('NOT_LEADER_OR_FOLLOWER');
-    assert.deepEqual(gc.commitOffsets({ groupId: 'x', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '' }] }), [ErrorCode.NOT_COORDINATOR]);
+    assert.deepEqual(await gc.commitOffsets({ groupId: 'x', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '' }] }), [ErrorCode.NOT_COORDINATOR]);
   });
 });

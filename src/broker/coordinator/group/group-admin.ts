@@ -167,13 +167,13 @@ export class GroupAdmin {
   }
 
   /** Commits a reset plan; refused while the group has members, with kafka-consumer-groups' reason. */
-  resetOffsets(groupId: string, topic: string, to: ResetTarget, partitions?: number[]): ResetPlanRow[] {
+  async resetOffsets(groupId: string, topic: string, to: ResetTarget, partitions?: number[]): Promise<ResetPlanRow[]> {
     const g = this.gc.group(groupId);
     if (g && !g.is('Empty', 'Dead')) {
       throw new KafkaError('NON_EMPTY_GROUP', `Assignments can only be reset if the group '${groupId}' is inactive, but the current state is ${g.state}.`);
     }
     const plan = this.planReset(groupId, topic, to, partitions);
-    const codes = this.gc.commitOffsets({
+    const codes = await this.gc.commitOffsets({
       groupId,
       generationId: -1,
       memberId: '',
@@ -185,14 +185,14 @@ export class GroupAdmin {
     return plan;
   }
 
-  deleteOffsets(groupId: string, topic: string, partitions: number[]): number[] {
-    const r = this.gc.deleteOffsets(groupId, partitions.map((p) => ({ topic, partition: p })));
+  async deleteOffsets(groupId: string, topic: string, partitions: number[]): Promise<number[]> {
+    const r = await this.gc.deleteOffsets(groupId, partitions.map((p) => ({ topic, partition: p })));
     if (r.errorCode !== ErrorCode.NONE) throw new KafkaError(errorName(r.errorCode) as never, `deleting offsets of ${groupId}: ${errorName(r.errorCode)}`);
     return r.partitions;
   }
 
-  deleteGroup(groupId: string): void {
-    const code = this.gc.deleteGroup(groupId);
+  async deleteGroup(groupId: string): Promise<void> {
+    const code = await this.gc.deleteGroup(groupId);
     if (code === ErrorCode.NON_EMPTY_GROUP) throw new KafkaError('NON_EMPTY_GROUP', `The group '${groupId}' is not empty.`);
     if (code !== ErrorCode.NONE) throw new KafkaError(errorName(code) as never, `deleting group ${groupId}: ${errorName(code)}`);
   }

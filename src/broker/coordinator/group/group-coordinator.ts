@@ -22,8 +22,11 @@ export interface OffsetsTopicRecordIn {
 /** How the coordinator reaches __consumer_offsets (the cluster implements it). */
 export interface OffsetsTopicStore {
   readonly numPartitions: number;
-  /** Appends the records as one batch to the partition's leader; throws a KafkaError when it cannot. */
-  append(partition: number, records: OffsetsTopicRecordIn[]): void;
+  /**
+   * Appends the records as one batch to the partition's leader and resolves once the in-sync replicas have them
+   * (Kafka's coordinator writes with acks=all); rejects with a KafkaError when it cannot.
+   */
+  append(partition: number, records: OffsetsTopicRecordIn[]): Promise<void>;
   /** Every record of the partition, oldest first. */
   read(partition: number): Iterable<OffsetsTopicRecordIn>;
   /** The node leading the partition, or -1 when none is up. */
@@ -220,7 +223,7 @@ export class GroupCoordinator {
     const protocolUnchanged = group.protocolName !== null && group.selectProtocol() === group.protocolName;
     if (group.is('Stable') && protocolUnchanged) {
       this.heartbeatMember(group, old);
-      this.persistGroup(group);
+      this.persistGroupInBackground(group);
       const now = this.now();
       const record: RebalanceRecord = {
         fromGeneration: group.generationId,
@@ -376,7 +379,7 @@ export class GroupCoordinator {
       group.leaderId = null;
       group.transitionTo('Empty', now);
       group.journal.end(group.generationId, null, [], now, 'empty');
-      this.persistGroup(group);
+      this.persistGroupInBackground(group);
       this.logger.info(`group ${group.groupId}: generation ${group.generationId} is empty`);
       return;
     }
@@ -460,7 +463,7 @@ export class GroupCoordinator {
           if (member.memberId === group.leaderId) {
             const byId = new Map(p.assignments.map((a) => [a.memberId, a.assignment]));
             for (const m of group.members.values()) m.assignment = byId.get(m.memberId) ?? Buffer.alloc(0);
-            this.completeSync(group);
+            void this.completeSync(group);
           }
         });
       default:
@@ -468,10 +471,13 @@ export class GroupCoordinator {
     }
   }
 
-  private completeSync(group: ClassicGroup): void {
+  /** Stores the assignment, then answers every member; a rebalance that starts meanwhile wins. */
+  private async completeSync(group: ClassicGroup): Promise<void> {
+    const generation = group.generationId;
     try {
-      this.persistGroup(group);
+      await this.persistGroup(group);
     } catch (e) {
+      if (!group.is('CompletingRebalance') || group.generationId !== generation) return;
       // Kafka answers the members with the storage error and starts over.
       const code = e instanceof KafkaError ? e.code : ErrorCode.COORDINATOR_NOT_AVAILABLE;
       for (const m of group.members.values()) {
@@ -482,6 +488,7 @@ export class GroupCoordinator {
       this.prepareRebalance(group, 'subscription or metadata change', undefined, `storing the assignment failed: ${(e as Error).message}`);
       return;
     }
+    if (!group.is('CompletingRebalance') || group.generationId !== generation) return;
     const now = this.now();
     group.transitionTo('Stable', now);
     group.journal.end(group.generationId, group.protocolName, group.snapshot(), now, 'stable');
@@ -590,7 +597,7 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------- Offsets
 
   /** OffsetCommit: per-partition error codes, in request order. */
-  commitOffsets(p: { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null; retentionTimeMs?: number; offsets: OffsetCommitPartition[] }): number[] {
+  async commitOffsets(p: { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null; retentionTimeMs?: number; offsets: OffsetCommitPartition[] }): Promise<number[]> {
     const fail = (code: number) => p.offsets.map(() => code);
     if (!p.groupId) return fail(ErrorCode.INVALID_GROUP_ID);
     let group = this.groups.get(p.groupId);
@@ -614,14 +621,14 @@ export class GroupCoordinator {
     return this.storeOffsets(group, p.offsets);
   }
 
-  private storeOffsets(group: ClassicGroup, offsets: OffsetCommitPartition[]): number[] {
+  private async storeOffsets(group: ClassicGroup, offsets: OffsetCommitPartition[]): Promise<number[]> {
     const now = this.now();
     const codes = offsets.map((o) => ((o.metadata ?? '').length > this.config.offsetMetadataMaxBytes ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE));
     const accepted = offsets.filter((_, i) => codes[i] === ErrorCode.NONE);
     if (accepted.length === 0) return codes;
     const values = accepted.map((o) => ({ offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata ?? '', commitTimestamp: now, expireTimestamp: -1 }));
     try {
-      this.store.append(
+      await this.store.append(
         this.partitionFor(group.groupId),
         accepted.map((o, i) => ({ key: offsetCommitKey(group.groupId, o.topic, o.partition), value: offsetCommitValue(values[i]) })),
       );
@@ -648,7 +655,7 @@ export class GroupCoordinator {
   }
 
   /** OffsetDelete: refused for partitions of topics the group's members subscribe to. */
-  deleteOffsets(groupId: string, partitions: Array<{ topic: string; partition: number }>): { errorCode: number; partitions: number[] } {
+  async deleteOffsets(groupId: string, partitions: Array<{ topic: string; partition: number }>): Promise<{ errorCode: number; partitions: number[] }> {
     const group = this.groups.get(groupId);
     if (!group || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitions: [] };
     const subscribed = new Set<string>();
@@ -660,14 +667,18 @@ export class GroupCoordinator {
     const codes = partitions.map((tp) => (subscribed.has(tp.topic) ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC : ErrorCode.NONE));
     const doomed = partitions.filter((tp, i) => codes[i] === ErrorCode.NONE && group.offsets.has(`${tp.topic}\u0000${tp.partition}`));
     if (doomed.length) {
-      this.store.append(this.partitionFor(groupId), doomed.map((tp) => ({ key: offsetCommitKey(groupId, tp.topic, tp.partition), value: null })));
+      try {
+        await this.store.append(this.partitionFor(groupId), doomed.map((tp) => ({ key: offsetCommitKey(groupId, tp.topic, tp.partition), value: null })));
+      } catch (e) {
+        return { errorCode: e instanceof KafkaError ? mapStoreError(e.code) : ErrorCode.COORDINATOR_NOT_AVAILABLE, partitions: [] };
+      }
       for (const tp of doomed) group.offsets.delete(`${tp.topic}\u0000${tp.partition}`);
     }
     return { errorCode: ErrorCode.NONE, partitions: codes };
   }
 
   /** DeleteGroups: only empty groups; their offsets and metadata get tombstones. */
-  deleteGroup(groupId: string): number {
+  async deleteGroup(groupId: string): Promise<number> {
     const group = this.groups.get(groupId);
     if (!group || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
     if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
@@ -677,7 +688,7 @@ export class GroupCoordinator {
     });
     tombstones.push({ key: groupMetadataKey(groupId), value: null });
     try {
-      this.store.append(this.partitionFor(groupId), tombstones);
+      await this.store.append(this.partitionFor(groupId), tombstones);
     } catch (e) {
       return e instanceof KafkaError ? mapStoreError(e.code) : ErrorCode.COORDINATOR_NOT_AVAILABLE;
     }
@@ -689,7 +700,11 @@ export class GroupCoordinator {
 
   // ---------------------------------------------------------------- persistence
 
-  private persistGroup(group: ClassicGroup): void {
+  private persistGroupInBackground(group: ClassicGroup): void {
+    this.persistGroup(group).catch((e) => this.logger.warn(`group ${group.groupId}: storing its metadata failed: ${(e as Error).message}`));
+  }
+
+  private persistGroup(group: ClassicGroup): Promise<void> {
     const value = groupMetadataValue({
       protocolType: group.protocolType ?? '',
       generation: group.generationId,
@@ -707,7 +722,7 @@ export class GroupCoordinator {
         assignment: m.assignment,
       })),
     });
-    this.store.append(this.partitionFor(group.groupId), [{ key: groupMetadataKey(group.groupId), value }]);
+    return this.store.append(this.partitionFor(group.groupId), [{ key: groupMetadataKey(group.groupId), value }]);
   }
 
   /**
@@ -769,14 +784,14 @@ export class GroupCoordinator {
    * offsets.retention.minutes: an empty group's offsets expire that long after it became empty (Kafka 2.1+ rule).
    * Returns the number of offsets removed.
    */
-  expireOffsets(now = this.now()): number {
+  async expireOffsets(now = this.now()): Promise<number> {
     let removed = 0;
     for (const g of [...this.groups.values()]) {
       if (!g.is('Empty') || g.offsets.size === 0) continue;
       if (now - g.currentStateTimestamp < this.config.offsetsRetentionMs) continue;
       const keys = [...g.offsets.keys()];
       try {
-        this.store.append(this.partitionFor(g.groupId), [
+        await this.store.append(this.partitionFor(g.groupId), [
           ...keys.map((k) => {
             const [topic, p] = k.split('\u0000');
             return { key: offsetCommitKey(g.groupId, topic, Number(p)), value: null };
@@ -797,7 +812,7 @@ export class GroupCoordinator {
   }
 
   startExpiry(intervalMs = 600000): void {
-    this.expiryTimer = setInterval(() => this.expireOffsets(), intervalMs);
+    this.expiryTimer = setInterval(() => void this.expireOffsets().catch((e) => this.logger.warn(`expiring offsets: ${(e as Error).message}`)), intervalMs);
     this.expiryTimer.unref?.();
   }
 

@@ -40,11 +40,12 @@ export class ClusterOffsetsTopic implements OffsetsTopicStore {
     return this.cluster.nodes.find((n) => n.id === p.leader)?.up ? p.leader : -1;
   }
 
-  append(partition: number, records: OffsetsTopicRecordIn[]): void {
+  /** offsets.commit.required.acks = -1 and offsets.commit.timeout.ms = 5000, as Kafka's coordinator writes. */
+  async append(partition: number, records: OffsetsTopicRecordIn[]): Promise<void> {
     this.ensure();
     const now = Date.now();
     const batch = encodeRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value, timestamp: now })) });
-    this.cluster.append(OFFSETS_TOPIC, partition, batch);
+    await this.cluster.produce(OFFSETS_TOPIC, partition, batch, -1, 5000);
   }
 
   *read(partition: number): Iterable<OffsetsTopicRecordIn> {

@@ -8,11 +8,11 @@ export default defineHandler({
   apiKey: 8,
   minVersion: 2,
   maxVersion: 9,
-  handle(ctx, req) {
+  async handle(ctx, req) {
     const v = ctx.apiVersion;
     const flat = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: v >= 6 ? p.committedLeaderEpoch : -1, metadata: p.committedMetadata })));
     const err = coordinatorError(ctx, req.groupId);
-    const codes = err !== ErrorCode.NONE ? flat.map(() => err) : ctx.cluster.groupCoordinator.commitOffsets({
+    const codes = err !== ErrorCode.NONE ? flat.map(() => err) : await ctx.cluster.groupCoordinator.commitOffsets({
       groupId: req.groupId,
       generationId: req.generationIdOrMemberEpoch,
       memberId: req.memberId,

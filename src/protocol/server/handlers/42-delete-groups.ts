@@ -7,13 +7,12 @@ export default defineHandler({
   apiKey: 42,
   minVersion: 0,
   maxVersion: 2,
-  handle(ctx, req) {
-    return {
-      throttleTimeMs: 0,
-      results: req.groupsNames.map((groupId) => {
-        const err = coordinatorError(ctx, groupId);
-        return { groupId, errorCode: err !== ErrorCode.NONE ? err : ctx.cluster.groupCoordinator.deleteGroup(groupId) };
-      }),
-    };
+  async handle(ctx, req) {
+    const results = [];
+    for (const groupId of req.groupsNames) {
+      const err = coordinatorError(ctx, groupId);
+      results.push({ groupId, errorCode: err !== ErrorCode.NONE ? err : await ctx.cluster.groupCoordinator.deleteGroup(groupId) });
+    }
+    return { throttleTimeMs: 0, results };
   },
 });

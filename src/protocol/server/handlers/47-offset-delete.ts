@@ -8,11 +8,11 @@ export default defineHandler({
   apiKey: 47,
   minVersion: 0,
   maxVersion: 0,
-  handle(ctx, req) {
+  async handle(ctx, req) {
     const err = coordinatorError(ctx, req.groupId);
     if (err !== ErrorCode.NONE) return { errorCode: err, throttleTimeMs: 0, topics: [] };
     const flat = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex })));
-    const r = ctx.cluster.groupCoordinator.deleteOffsets(req.groupId, flat);
+    const r = await ctx.cluster.groupCoordinator.deleteOffsets(req.groupId, flat);
     if (r.errorCode !== ErrorCode.NONE) return { errorCode: r.errorCode, throttleTimeMs: 0, topics: [] };
     let i = 0;
     return {
