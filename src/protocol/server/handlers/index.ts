@@ -20,11 +20,13 @@ import createTopics from './19-create-topics';
 import deleteTopics from './20-delete-topics';
 import deleteRecords from './21-delete-records';
 import initProducerId from './22-init-producer-id';
+import offsetForLeaderEpoch from './23-offset-for-leader-epoch';
 import describeConfigs from './32-describe-configs';
 import alterConfigs from './33-alter-configs';
 import describeLogDirs from './35-describe-log-dirs';
 import createPartitions from './37-create-partitions';
+import electLeaders from './43-elect-leaders';
 import incrementalAlterConfigs from './44-incremental-alter-configs';
 import describeCluster from './60-describe-cluster';
 
-export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete] as unknown as ApiHandler[];
+export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders] as unknown as ApiHandler[];
