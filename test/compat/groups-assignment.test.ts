@@ -2,8 +2,9 @@
  * Consumer groups with real clients, the happy paths: kafkajs 2.2.4 consumers and librdkafka 2.0.2 consumers
  * (confluent-kafka-python, one process each) split topics between them, an extra member sits idle, two groups read
  * one topic independently, kcat -G joins and commits, and kafkajs' admin describes, lists, fetches offsets of and
- * deletes groups. What each client says it was assigned is checked against the broker's view (describeGroup) and the
- * rebalance journal.
+ * deletes groups. The cluster has three nodes, so groups have different coordinators that the clients must find
+ * (FindCoordinator) and use. What each client says it was assigned is checked against the broker's view
+ * (describeGroup) and the rebalance journal.
  */
 import { strict as assert } from 'node:assert';
 import { AssignerProtocol, Kafka, Producer, Admin } from 'kafkajs';
@@ -24,11 +25,12 @@ import {
   assertJournalWellFormed,
   exactlyOnce,
   tpKey,
+  committedToEnd,
 } from './groups-helpers';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => String(i));
 
-describe('compat: consumer groups — assignment (kafkajs, librdkafka, kcat)', function () {
+describe('compat: consumer groups — assignment (kafkajs, librdkafka, kcat) on a three-node cluster', function () {
   this.timeout(30000);
   let broker: TestBroker;
   let kafka: Kafka;
@@ -38,7 +40,7 @@ describe('compat: consumer groups — assignment (kafkajs, librdkafka, kcat)', f
   const py: PyMember[] = [];
 
   before(async () => {
-    broker = await startTestBroker({ config: FAST_GROUPS });
+    broker = await startTestBroker({ nodes: 3, config: { ...FAST_GROUPS, 'offsets.topic.replication.factor': '3' } });
     kafka = kafkaClient(broker.bootstrap, 'groups-assignment');
     producer = await connectedProducer(kafka);
     admin = kafka.admin();
@@ -150,9 +152,10 @@ describe('compat: consumer groups — assignment (kafkajs, librdkafka, kcat)', f
     }
     assert.deepEqual(exactlyOnce(members.flatMap((m) => m.messages), 600), { missing: [], duplicated: [] });
     // They committed synchronously after each batch: the group is at the end of every partition.
+    await waitUntil(() => committedToEnd(broker.cluster, group, 6), 5000, 'commits to the end', () => describeState(broker.cluster, group));
     const d = broker.cluster.groups.describeGroup(group);
     assert.equal(d.totalLag, 0);
-    assert.deepEqual(d.offsets.map((o) => o.committed), [100, 100, 100, 100, 100, 100]);
+    assert.ok(members.every((m) => m.count('commit_error') === 0), members.map((m) => m.describe()).join('\n'));
 
     const genBefore = d.generation;
     for (const m of members) await m.close();
@@ -186,9 +189,34 @@ describe('compat: consumer groups — assignment (kafkajs, librdkafka, kcat)', f
     assert.deepEqual(exactlyOnce(a.flatMap((m) => m.messages), 500), { missing: [], duplicated: [] }, 'group-a (kafkajs)');
     assert.deepEqual(exactlyOnce(b.flatMap((m) => m.messages), 500), { missing: [], duplicated: [] }, 'group-b (librdkafka)');
     // Each group has its own offsets, both at the end.
-    await waitUntil(() => broker.cluster.groups.describeGroup('group-a').totalLag === 0 && broker.cluster.groups.describeGroup('group-b').totalLag === 0, 5000, 'both groups to commit to the end');
+    await waitUntil(() => committedToEnd(broker.cluster, 'group-a', 4) && committedToEnd(broker.cluster, 'group-b', 4), 5000, 'both groups to commit to the end');
     for (const g of ['group-a', 'group-b']) assert.deepEqual(broker.cluster.groupCoordinator.fetchOffsets(g, null).map((o) => o.offset), [125, 125, 125, 125], g);
     assert.notEqual(broker.cluster.groups.describeGroup('group-a').protocol, broker.cluster.groups.describeGroup('group-b').protocol);
+    // On this three-node cluster the two groups have different coordinators: both clients found theirs.
+    const coordinators = ['group-a', 'group-b'].map((g) => broker.cluster.groupCoordinator.coordinatorFor(g));
+    assert.notEqual(coordinators[0], coordinators[1], `coordinators ${coordinators}`);
+  });
+
+  it('group.initial.rebalance.delay.ms: three librdkafka consumers starting together form the group in one rebalance', async function () {
+    if (!haveConfluentKafka()) this.skip();
+    const delayed = await startTestBroker({ config: { ...FAST_GROUPS, 'group.initial.rebalance.delay.ms': '1500' } });
+    const members: PyMember[] = [];
+    try {
+      const topic = 'delay-six';
+      const group = 'delay-group';
+      delayed.cluster.createTopic(topic, 6, 1);
+      for (const n of ['delay-a', 'delay-b', 'delay-c']) members.push(new PyMember(n, delayed.bootstrap, { topics: [topic], config: { 'group.id': group, 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 500 } }));
+      await waitUntil(() => members.every((m) => m.holding().length === 2), 15000, 'a 2/2/2 split', () => members.map((m) => m.describe()).join('\n') + describeState(delayed.cluster, group));
+      const h = history(delayed.cluster, group);
+      assertJournalWellFormed(h);
+      assert.equal(h.length, 1, `one rebalance: ${describeState(delayed.cluster, group)}`);
+      assert.deepEqual([h[0].trigger, h[0].fromGeneration, h[0].toGeneration, h[0].before.length, h[0].after!.length], ['member joined', 0, 1, 0, 3]);
+      assert.ok(h[0].durationMs! >= 1500, `the first rebalance waited the initial delay: ${h[0].durationMs} ms`);
+      for (const m of members) assert.equal(m.count('assign'), 1, `${m.name} was assigned once: ${m.describe()}`);
+    } finally {
+      await Promise.all(members.map((m) => m.kill()));
+      await delayed.stop();
+    }
   });
 
   it('kafkajs admin: describeGroups, listGroups, fetchOffsets; deleteGroups refused with NON_EMPTY_GROUP while active, works when empty', async () => {
@@ -199,7 +227,7 @@ describe('compat: consumer groups — assignment (kafkajs, librdkafka, kcat)', f
     const m = kjsMember('admin-member', group);
     await m.start([topic]);
     await waitUntil(() => m.messages.length >= 20, 10000, '20 messages');
-    await waitUntil(() => broker.cluster.groups.describeGroup(group).totalLag === 0, 5000, 'commits to the end');
+    await waitUntil(() => committedToEnd(broker.cluster, group, 2), 5000, 'commits to the end');
 
     const { groups } = await admin.describeGroups([group, 'no-such-group']);
     const g = groups.find((x) => x.groupId === group)!;

@@ -73,7 +73,7 @@ export class PyMember {
   constructor(
     readonly name: string,
     bootstrap: string,
-    spec: { topics: string[]; config: Record<string, string | number | boolean>; commit?: 'sync' | 'none'; commitOnRevoke?: boolean; batch?: number },
+    spec: { topics: string[]; config: Record<string, string | number | boolean>; commit?: 'sync' | 'none'; commitOnRevoke?: boolean; batch?: number; processMs?: number },
   ) {
     this.child = spawn(PYTHON, [PY_GROUP_CONSUMER, bootstrap, JSON.stringify({ ...spec, config: { 'client.id': name, ...spec.config } })], { stdio: ['pipe', 'pipe', 'pipe'] });
     let buf = '';
@@ -234,6 +234,13 @@ export function describeState(cluster: Cluster, groupId: string): string {
   return `group ${groupId}: ${d.state}, generation ${d.generation}, members ${JSON.stringify(d.members.map((m) => ({ client: m.clientId, inst: m.groupInstanceId, a: m.assignment })))}\njournal: ${JSON.stringify(
     history(cluster, groupId).map((r) => ({ from: r.fromGeneration, to: r.toGeneration, trigger: r.trigger, removed: r.removed, outcome: r.outcome, moves: r.moves?.length })),
   )}`;
+}
+
+/** The group has committed offsets for exactly `partitions` partitions, each at the end of its partition. */
+export function committedToEnd(cluster: Cluster, groupId: string, partitions: number): boolean {
+  if (!cluster.groupCoordinator.group(groupId)) return false;
+  const offsets = cluster.groups.describeGroup(groupId).offsets;
+  return offsets.length === partitions && offsets.every((o) => o.committed !== null && o.committed === o.endOffset);
 }
 
 /** Partition assignment per client id, from the broker (describeGroup). */

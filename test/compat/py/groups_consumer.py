@@ -10,11 +10,12 @@ spec
                   whatever config says)
   commitOnRevoke  commit synchronously in the revoke callback (what an at-least-once consumer does)
   batch           max messages per consume() call (default 500)
+  processMs       time each batch takes to "process" before it is committed (default 0)
 
 Prints one JSON object per line on stdout:
   {"ev": "start"}
-  {"ev": "assign", "partitions": [[topic, p], ...], "protocol": "EAGER" | "COOPERATIVE"}   (from on_assign)
-  {"ev": "revoke", "partitions": [...], "protocol": ...}                                    (from on_revoke)
+  {"ev": "assign", "partitions": [[topic, p], ...]}   (from on_assign: all of it (eager) or what is added (cooperative))
+  {"ev": "revoke", "partitions": [...]}               (from on_revoke: all of it (eager) or what is taken (cooperative))
   {"ev": "lost", "partitions": [...]}                                                       (from on_lost)
   {"ev": "msgs", "m": [[topic, p, offset, value], ...]}                                     (one line per batch)
   {"ev": "committed", "offsets": [[topic, p, offset], ...], "where": "batch" | "revoke"}
@@ -84,7 +85,7 @@ def main():
         out({"ev": "committed", "offsets": [[tp.topic, tp.partition, tp.offset] for tp in (res or [])], "where": where})
 
     def on_assign(consumer, partitions):
-        out({"ev": "assign", "partitions": tps(partitions), "protocol": consumer.rebalance_protocol() if hasattr(consumer, "rebalance_protocol") else None})
+        out({"ev": "assign", "partitions": tps(partitions)})
 
     def on_revoke(consumer, partitions):
         if spec.get("commitOnRevoke") and partitions:
@@ -125,6 +126,8 @@ def main():
                 got.append([m.topic(), m.partition(), m.offset(), None if v is None else v.decode("utf-8", "backslashreplace")])
             if got:
                 out({"ev": "msgs", "m": got})
+                if spec.get("processMs"):
+                    time.sleep(spec["processMs"] / 1000.0)
                 if commit_mode == "sync":
                     commit("batch")
     finally:
