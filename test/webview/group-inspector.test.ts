@@ -1,0 +1,153 @@
+/**
+ * The group inspector in Chromium under the production CSP: members, the partition map (partition -> member),
+ * committed offsets and lag with bars, live refresh, the rebalance timeline from the journal, and the reset
+ * dialog: a preview from the host's planReset, a clear refusal while the group has members, a commit when empty.
+ */
+import * as assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import type { ResetParams } from '../../src/shared/webview-protocol';
+import { GROUP_ACTIVE } from './fixtures/canned';
+import { chromiumAvailable, choose, fillText, launchChromium, openPanel, pageProblems, screenshot, sentMessages, settle, startServer, TestServer } from './harness';
+
+async function barWidth(page: Page, topic: string, partition: number): Promise<number> {
+  const box = await page.locator(`[data-role="offsets"] tr[data-topic="${topic}"][data-partition="${partition}"] [data-role="lag-bar"]`).boundingBox();
+  return box?.width ?? 0;
+}
+
+describe('webview: group inspector (Chromium)', function () {
+  this.timeout(60_000);
+  let browser: Browser | undefined;
+  let server: TestServer | undefined;
+
+  before(async function () {
+    if (!chromiumAvailable()) return this.skip();
+    server = await startServer();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('renders members, the partition map and lag bars, and refreshes live', async () => {
+    const p = await openPanel(browser!, server!, 'group');
+    const { page } = p;
+    await page.locator('[data-role="members"]').waitFor();
+    assert.equal(await page.locator('[data-role="members"] tr').count(), 3);
+    assert.equal(await page.locator('[data-role="state"]').innerText(), 'Stable');
+    const owners = await page
+      .locator('[data-role="partition-map"] .cell')
+      .evaluateAll((els) => els.map((e) => `${e.closest('[data-topic]')!.getAttribute('data-topic')}-${e.getAttribute('data-partition')}=${e.getAttribute('data-owner') ?? 'none'}`));
+    assert.deepEqual(owners, ['orders-0=billing-1', 'orders-1=billing-1', 'orders-2=billing-2', 'payments-0=billing-1', 'payments-1=billing-2']);
+    // The two members have different colours.
+    const colours = await page.locator('[data-role="partition-map"] .cell').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+    assert.equal(colours[0], colours[1]);
+    assert.notEqual(colours[0], colours[2]);
+
+    assert.equal(await page.locator('tr[data-topic="orders"][data-partition="1"] [data-role="lag"]').innerText(), '200');
+    assert.equal(await page.locator('tr[data-topic="payments"][data-partition="1"] [data-role="lag"]').innerText(), '—');
+    const max = await barWidth(page, 'orders', 1);
+    assert.ok(max > 100, `the largest lag fills its track (${max}px)`);
+    assert.ok(Math.abs((await barWidth(page, 'orders', 0)) / max - 0.25) < 0.03, 'lag 50 of 200 is a quarter bar');
+    assert.ok((await barWidth(page, 'orders', 2)) <= 3, 'lag 0 is a sliver');
+    assert.equal(await barWidth(page, 'payments', 1), 0, 'nothing committed: no bar');
+
+    // The host pushes a new description: lag grows on orders-0.
+    const next = { ...GROUP_ACTIVE, offsets: GROUP_ACTIVE.offsets.map((o) => (o.topic === 'orders' && o.partition === 0 ? { ...o, endOffset: 1600, lag: 400 } : o)), totalLag: 610 };
+    await page.evaluate((d) => window.__fakeHost.notify('group/didChange', { description: d, at: Date.now() }), next);
+    await page.locator('[data-role="total-lag"]').getByText('total lag 610').waitFor();
+    assert.equal(await page.locator('tr[data-topic="orders"][data-partition="0"] [data-role="lag"]').innerText(), '400');
+    assert.ok((await barWidth(page, 'orders', 0)) > (await barWidth(page, 'orders', 1)));
+    assert.deepEqual(await pageProblems(p), []);
+    await page.close();
+  });
+
+  it('shows the rebalance timeline: trigger, generations, duration, who moved where', async () => {
+    const { page } = await openPanel(browser!, server!, 'group');
+    const entries = page.locator('[data-role="rebalance"]');
+    await entries.first().waitFor();
+    assert.equal(await entries.count(), 3);
+    const newest = await entries.nth(0).innerText();
+    assert.match(newest, /session timeout/);
+    assert.match(newest, /generation 2 → 4/);
+    assert.match(newest, /took 45\.0 s/);
+    assert.match(newest, /Removed: billing-3 \(session timeout\)/);
+    assert.match(newest, /No partition moved/);
+    const second = entries.nth(1);
+    assert.match(await second.innerText(), /member joined by billing-2 \(billing-static-2\)/);
+    assert.match(await second.innerText(), /Reason given: need to re-join/);
+    const moves = await second.locator('[data-role="moves"] tr').allInnerTexts();
+    assert.deepEqual(
+      moves.slice(1).map((t) => t.split('\t').map((x) => x.trim())),
+      [
+        ['orders-2', 'billing-1 billing-1-5b0d', 'billing-static-2'],
+        ['payments-1', 'billing-1 billing-1-5b0d', 'billing-static-2'],
+      ],
+    );
+    assert.match(await entries.nth(2).innerText(), /generation 0 → 1 · .* took 3\.02 s/);
+    await page.close();
+  });
+
+  it('previews a reset but refuses to apply it while the group has members', async () => {
+    const p = await openPanel(browser!, server!, 'group');
+    const { page } = p;
+    await page.locator('#open-reset').click();
+    const refusal = page.locator('[data-role="reset-refusal"]');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /Offsets can only be reset while the group is inactive: 'billing' has 2 members \(state Stable\)/);
+    await page.locator('#reset-preview').click();
+    await page.locator('[data-role="reset-plan"]').waitFor();
+    const [plan] = await sentMessages<ResetParams>(page, 'group/planReset');
+    assert.deepEqual(plan.params, { groupId: 'billing', topic: 'orders', target: { kind: 'earliest' } });
+    const rows = await page.locator('[data-role="reset-plan"] tr').allInnerTexts();
+    assert.deepEqual(rows.slice(1).map((r) => r.split('\t').map((x) => x.trim())), [
+      ['orders-0', '1,200', '0', '-1,200'],
+      ['orders-1', '980', '0', '-980'],
+      ['orders-2', '1,310', '100', '-1,210'],
+    ]);
+    assert.equal(await page.locator('#reset-apply').getAttribute('disabled'), '');
+    await page.locator('#reset-apply').click({ force: true });
+    await settle(page);
+    assert.equal((await sentMessages(page, 'group/resetOffsets')).length, 0, 'nothing is committed');
+    assert.deepEqual(await pageProblems(p), []);
+    await screenshot(page, 'group-reset-refused-dark');
+    await page.close();
+  });
+
+  it('commits a reset of an empty group, and shows the broker refusing when a member joined meanwhile', async () => {
+    const { page } = await openPanel(browser!, server!, 'group', { query: { scenario: 'empty-group' } });
+    await page.locator('[data-role="no-members"]').waitFor();
+    await page.locator('#open-reset').click();
+    assert.equal(await page.locator('[data-role="reset-refusal"]').count(), 0);
+    await choose(page, '#reset-kind', 'shift');
+    await fillText(page, '#reset-value', '-100');
+    await fillText(page, '#reset-partitions', '0, 2');
+    await page.locator('#reset-preview').click();
+    await page.locator('[data-role="reset-plan"]').waitFor();
+    await page.locator('#reset-apply').click();
+    await page.locator('[data-role="reset-done"]').getByText('Committed new offsets for 2 partitions of orders.').waitFor();
+    const [reset] = await sentMessages<ResetParams>(page, 'group/resetOffsets');
+    assert.deepEqual(reset.params, { groupId: 'billing', topic: 'orders', target: { kind: 'shift', by: -100 }, partitions: [0, 2] });
+    assert.equal((await sentMessages(page, 'group/refresh')).length, 1);
+
+    await page.evaluate(() => {
+      window.__fakeHost.responders['group/resetOffsets'] = () => {
+        throw Object.assign(new Error("Assignments can only be reset if the group 'billing' is inactive, but the current state is PreparingRebalance."), { code: 'NON_EMPTY_GROUP' });
+      };
+    });
+    await page.locator('#reset-apply').click();
+    await page.locator('[data-role="reset-error"]').getByText('Refused by the broker: Assignments can only be reset').waitFor();
+    await page.close();
+  });
+
+  for (const theme of ['light', 'dark', 'hc'] as const) {
+    it(`renders in the ${theme} theme (screenshot)`, async () => {
+      const p = await openPanel(browser!, server!, 'group', { theme, width: 1100, height: 1500 });
+      await p.page.locator('[data-role="timeline"]').waitFor();
+      await settle(p.page);
+      await screenshot(p.page, `group-${theme}`);
+      assert.deepEqual(await pageProblems(p), []);
+      await p.page.close();
+    });
+  }
+});

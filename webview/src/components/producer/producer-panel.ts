@@ -1,0 +1,399 @@
+/**
+ * <tributary-producer>: produce records to a topic. Topic, partition (or automatic), key, value, headers,
+ * compression, acks, repeat N with templates ({{i}}, {{uuid}}, {{now}}, {{random.int(a,b)}}). Templates are
+ * expanded here; the host receives plain records in ProduceRequests of at most PRODUCE_CHUNK records.
+ */
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import {
+  Acks,
+  CompressionName,
+  PRODUCE_CHUNK,
+  ProduceRecordInput,
+  ProduceRequest,
+  ProducerInit,
+  ProducerInitNotification,
+  TopicsChangedNotification,
+  TopicSummary,
+} from '../../../../src/shared/webview-protocol';
+import { getHost, Unsubscribe } from '../../host';
+import { baseStyles } from '../common/styles';
+import { checkedOf, valueOf } from '../common/controls';
+import { formatCount } from '../common/bytes';
+import { CompiledTemplate, compileAll, expandTemplate, TEMPLATE_HELP } from './templates';
+
+export interface ProducerForm {
+  topic: string;
+  /** 'auto' or a partition number as text. */
+  partition: string;
+  key: string;
+  value: string;
+  nullValue: boolean;
+  headers: Array<{ key: string; value: string }>;
+  compression: CompressionName;
+  acks: Acks;
+  repeat: number;
+}
+
+const DEFAULT_FORM: ProducerForm = {
+  topic: '',
+  partition: 'auto',
+  key: '',
+  value: '',
+  nullValue: false,
+  headers: [],
+  compression: 'none',
+  acks: -1,
+  repeat: 1,
+};
+
+const MAX_REPEAT = 1_000_000;
+
+interface SendSummary {
+  topic: string;
+  count: number;
+  ms: number;
+  /** partition -> [first offset, last offset]. */
+  ranges: Map<number, [number, number]>;
+  cancelled: boolean;
+}
+
+@customElement('tributary-producer')
+export class ProducerPanel extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        padding: 10px 16px 16px;
+        max-width: 1000px;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 8px 12px;
+        align-items: center;
+        margin-top: 10px;
+      }
+      .grid > label {
+        color: var(--vscode-descriptionForeground);
+      }
+      .top-align {
+        align-self: start;
+        padding-top: 4px;
+      }
+      vscode-text-area {
+        width: 100%;
+      }
+      vscode-text-area::part(control) {
+        font-family: var(--vscode-editor-font-family);
+        font-size: var(--vscode-editor-font-size);
+      }
+      .wide {
+        width: 100%;
+      }
+      .headers {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+      }
+      .header-row {
+        display: grid;
+        grid-template-columns: 1fr 2fr max-content;
+        gap: 6px;
+        align-items: center;
+      }
+      .inline {
+        display: flex;
+        gap: 12px;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+      .preview {
+        margin-top: 12px;
+      }
+      .preview .kv {
+        margin-top: 4px;
+      }
+      .preview dd {
+        white-space: pre-wrap;
+        max-height: 12em;
+        overflow: auto;
+      }
+      .actions {
+        margin-top: 14px;
+        display: flex;
+        gap: 10px;
+        align-items: center;
+      }
+      .results li {
+        margin: 2px 0;
+      }
+      progress {
+        accent-color: var(--vscode-progressBar-background);
+      }
+    `,
+  ];
+
+  @state() private topics: TopicSummary[] = [];
+  @state() private form: ProducerForm = { ...DEFAULT_FORM };
+  @state() private sending = false;
+  @state() private sent = 0;
+  @state() private total = 0;
+  @state() private error = '';
+  @state() private results: SendSummary[] = [];
+  private cancelRequested = false;
+  private readonly unsubscribe: Unsubscribe[] = [];
+  private readonly host$ = getHost();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const saved = this.host$.getState<ProducerForm>('producer');
+    if (saved) this.form = { ...DEFAULT_FORM, ...saved };
+    this.unsubscribe.push(
+      this.host$.on(ProducerInitNotification, (p) => this.init(p)),
+      this.host$.on(TopicsChangedNotification, (p) => (this.topics = p.topics.filter((t) => !t.internal))),
+    );
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  private init(p: ProducerInit): void {
+    this.topics = p.topics.filter((t) => !t.internal);
+    if (p.topic && !this.form.topic) this.update$({ topic: p.topic });
+    else if (!this.form.topic && this.topics.length) this.update$({ topic: this.topics[0].name });
+  }
+
+  private update$(patch: Partial<ProducerForm>): void {
+    this.form = { ...this.form, ...patch };
+    this.host$.setState('producer', this.form);
+  }
+
+  private get partitionCount(): number {
+    return this.topics.find((t) => t.name === this.form.topic)?.partitions ?? 0;
+  }
+
+  /** Template sources by field name (key, value, header N key / value). */
+  private templateFields(): Record<string, string> {
+    const f: Record<string, string> = { key: this.form.key };
+    if (!this.form.nullValue) f.value = this.form.value;
+    this.form.headers.forEach((h, i) => {
+      f[`header ${i + 1} key`] = h.key;
+      f[`header ${i + 1} value`] = h.value;
+    });
+    return f;
+  }
+
+  private recordAt(t: Record<string, CompiledTemplate>, i: number): ProduceRecordInput {
+    const key = expandTemplate(t.key, i);
+    return {
+      key: key === '' ? null : key,
+      value: this.form.nullValue ? null : expandTemplate(t.value, i),
+      headers: this.form.headers.map((_, h) => ({ key: expandTemplate(t[`header ${h + 1} key`], i), value: expandTemplate(t[`header ${h + 1} value`], i) })),
+    };
+  }
+
+  private validate(): string | undefined {
+    if (!this.form.topic.trim()) return 'Choose a topic.';
+    const n = this.form.repeat;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_REPEAT) return `Repeat must be a whole number from 1 to ${formatCount(MAX_REPEAT)}.`;
+    if (this.form.headers.some((h) => h.key.trim() === '')) return 'Every header needs a key.';
+    return compileAll(this.templateFields()).error;
+  }
+
+  private async send(): Promise<void> {
+    const problem = this.validate();
+    if (problem) {
+      this.error = problem;
+      return;
+    }
+    const { templates } = compileAll(this.templateFields());
+    this.error = '';
+    this.sending = true;
+    this.cancelRequested = false;
+    this.sent = 0;
+    this.total = this.form.repeat;
+    const started = performance.now();
+    const summary: SendSummary = { topic: this.form.topic, count: 0, ms: 0, ranges: new Map(), cancelled: false };
+    const partition = this.form.partition === 'auto' ? null : Number(this.form.partition);
+    try {
+      for (let start = 0; start < this.total; start += PRODUCE_CHUNK) {
+        if (this.cancelRequested) {
+          summary.cancelled = true;
+          break;
+        }
+        const records: ProduceRecordInput[] = [];
+        for (let i = start; i < Math.min(this.total, start + PRODUCE_CHUNK); i++) records.push(this.recordAt(templates, i));
+        const res = await this.host$.request(ProduceRequest, {
+          topic: this.form.topic,
+          partition,
+          compression: this.form.compression,
+          acks: this.form.acks,
+          records,
+        });
+        for (const r of res.records) {
+          const range = summary.ranges.get(r.partition);
+          if (!range) summary.ranges.set(r.partition, [r.offset, r.offset]);
+          else {
+            range[0] = Math.min(range[0], r.offset);
+            range[1] = Math.max(range[1], r.offset);
+          }
+        }
+        summary.count += records.length;
+        this.sent = summary.count;
+      }
+    } catch (e) {
+      this.error = `Producing to ${this.form.topic} failed${summary.count ? ` after ${formatCount(summary.count)} records` : ''}: ${(e as Error).message}`;
+    } finally {
+      this.sending = false;
+      summary.ms = Math.round(performance.now() - started);
+      if (summary.count > 0) this.results = [summary, ...this.results].slice(0, 5);
+    }
+  }
+
+  private preview() {
+    const { templates, error } = compileAll(this.templateFields());
+    if (error) return html`<div class="error-box" data-role="template-error">${error}</div>`;
+    const r = this.recordAt(templates, 0);
+    return html`<div class="preview">
+      <div class="label">Record 0 as it will be sent${this.form.repeat > 1 ? html` (of ${formatCount(this.form.repeat)})` : nothing}</div>
+      <dl class="kv mono" data-role="preview">
+        <dt>key</dt>
+        <dd>${r.key === null ? html`<span class="muted">null</span>` : r.key}</dd>
+        <dt>value</dt>
+        <dd>${r.value === null ? html`<span class="muted">null (tombstone)</span>` : r.value.length > 2000 ? r.value.slice(0, 2000) + '…' : r.value}</dd>
+        ${r.headers.map((h) => html`<dt>header</dt><dd>${h.key}: ${h.value}</dd>`)}
+      </dl>
+    </div>`;
+  }
+
+  private renderHeaders() {
+    return html`<div class="headers">
+      ${this.form.headers.map(
+        (h, i) => html`<div class="header-row">
+          <vscode-text-field
+            placeholder="header key"
+            aria-label="Header ${i + 1} key"
+            data-role="header-key"
+            .value=${h.key}
+            @input=${(e: Event) => this.setHeader(i, { key: valueOf(e) })}
+          ></vscode-text-field>
+          <vscode-text-field
+            placeholder="header value"
+            aria-label="Header ${i + 1} value"
+            data-role="header-value"
+            .value=${h.value}
+            @input=${(e: Event) => this.setHeader(i, { value: valueOf(e) })}
+          ></vscode-text-field>
+          <vscode-button appearance="icon" aria-label="Remove header ${i + 1}" title="Remove header" @click=${() => this.removeHeader(i)}>✕</vscode-button>
+        </div>`,
+      )}
+      <div><vscode-button appearance="secondary" id="add-header" @click=${() => this.update$({ headers: [...this.form.headers, { key: '', value: '' }] })}>Add header</vscode-button></div>
+    </div>`;
+  }
+
+  private setHeader(i: number, patch: Partial<{ key: string; value: string }>): void {
+    this.update$({ headers: this.form.headers.map((h, j) => (j === i ? { ...h, ...patch } : h)) });
+  }
+
+  private removeHeader(i: number): void {
+    this.update$({ headers: this.form.headers.filter((_, j) => j !== i) });
+  }
+
+  private describe(r: SendSummary): string {
+    const ranges = [...r.ranges.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([p, [a, b]]) => (a < 0 ? `partition ${p}` : a === b ? `partition ${p} offset ${a}` : `partition ${p} offsets ${a}–${b}`))
+      .join(', ');
+    return `${r.cancelled ? 'Stopped after' : 'Produced'} ${formatCount(r.count)} record${r.count === 1 ? '' : 's'} to ${r.topic} in ${r.ms} ms: ${ranges}`;
+  }
+
+  override render() {
+    const f = this.form;
+    const pc = this.partitionCount;
+    return html`
+      <h1>Produce</h1>
+      <div class="grid">
+        <label for="topic">Topic</label>
+        ${this.topics.length
+          ? html`<vscode-dropdown id="topic" .value=${f.topic} @change=${(e: Event) => this.update$({ topic: valueOf(e), partition: 'auto' })}>
+              ${this.topics.map((t) => html`<vscode-option value=${t.name} ?selected=${t.name === f.topic}>${t.name}</vscode-option>`)}
+            </vscode-dropdown>`
+          : html`<vscode-text-field id="topic" placeholder="topic name" .value=${f.topic} @input=${(e: Event) => this.update$({ topic: valueOf(e) })}></vscode-text-field>`}
+
+        <label>Options</label>
+        <div class="inline">
+          <div class="field">
+            <label for="partition">Partition</label>
+            <vscode-dropdown id="partition" .value=${f.partition} @change=${(e: Event) => this.update$({ partition: valueOf(e) })}>
+              <vscode-option value="auto" ?selected=${f.partition === 'auto'}>automatic</vscode-option>
+              ${Array.from({ length: pc }, (_, p) => html`<vscode-option value=${String(p)} ?selected=${f.partition === String(p)}>${p}</vscode-option>`)}
+            </vscode-dropdown>
+          </div>
+          <div class="field">
+            <label for="compression">Compression</label>
+            <vscode-dropdown id="compression" .value=${f.compression} @change=${(e: Event) => this.update$({ compression: valueOf(e) as CompressionName })}>
+              ${(['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const).map((c) => html`<vscode-option value=${c} ?selected=${c === f.compression}>${c}</vscode-option>`)}
+            </vscode-dropdown>
+          </div>
+          <div class="field">
+            <label for="acks">Acks</label>
+            <vscode-dropdown id="acks" .value=${String(f.acks)} @change=${(e: Event) => this.update$({ acks: Number(valueOf(e)) as Acks })}>
+              <vscode-option value="-1" ?selected=${f.acks === -1}>all (-1)</vscode-option>
+              <vscode-option value="1" ?selected=${f.acks === 1}>leader (1)</vscode-option>
+              <vscode-option value="0" ?selected=${f.acks === 0}>none (0)</vscode-option>
+            </vscode-dropdown>
+          </div>
+          <div class="field">
+            <label for="repeat">Repeat</label>
+            <vscode-text-field id="repeat" size="8" .value=${String(f.repeat)} @input=${(e: Event) => this.update$({ repeat: Number(valueOf(e).trim() || NaN) })}></vscode-text-field>
+          </div>
+        </div>
+
+        <label for="key">Key</label>
+        <vscode-text-field id="key" class="wide" placeholder="empty = null key" .value=${f.key} @input=${(e: Event) => this.update$({ key: valueOf(e) })}></vscode-text-field>
+
+        <label for="value" class="top-align">Value</label>
+        <div>
+          <vscode-text-area
+            id="value"
+            rows="8"
+            resize="vertical"
+            placeholder='{"id": {{i}}, "at": {{now}}}'
+            ?disabled=${f.nullValue}
+            .value=${f.value}
+            @input=${(e: Event) => this.update$({ value: valueOf(e) })}
+          ></vscode-text-area>
+          <vscode-checkbox id="null-value" ?checked=${f.nullValue} @change=${(e: Event) => this.update$({ nullValue: checkedOf(e) })}>null value (tombstone)</vscode-checkbox>
+        </div>
+
+        <label class="top-align">Headers</label>
+        ${this.renderHeaders()}
+      </div>
+      <p class="muted">Templates in key, value and headers: ${TEMPLATE_HELP}</p>
+      ${this.preview()}
+      <div class="actions">
+        <vscode-button id="send" ?disabled=${this.sending} @click=${() => void this.send()}>${f.repeat > 1 ? `Send ${formatCount(f.repeat)} records` : 'Send'}</vscode-button>
+        ${this.sending
+          ? html`<progress max=${this.total} .value=${this.sent}></progress><span class="muted">${formatCount(this.sent)} / ${formatCount(this.total)}</span>
+              <vscode-button appearance="secondary" id="stop" @click=${() => (this.cancelRequested = true)}>Stop</vscode-button>`
+          : nothing}
+      </div>
+      ${this.error ? html`<div class="error-box" role="alert" data-role="error">${this.error}</div>` : nothing}
+      ${this.results.length
+        ? html`<h2>Sent</h2>
+            <ul class="results" data-role="results">
+              ${this.results.map((r) => html`<li>${this.describe(r)}</li>`)}
+            </ul>`
+        : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tributary-producer': ProducerPanel;
+  }
+}
