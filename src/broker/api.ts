@@ -175,6 +175,14 @@ export interface ProduceRequest {
   compression?: CompressionName;
   /** For records without a key or partition: one partition per request ('sticky', the default) or per record. */
   nullKeyStrategy?: NullKeyStrategy;
+  /**
+   * Kafka's acks: 'all' (the Java producer's default since Kafka 3.0) answers once every in-sync replica has the
+   * records, so a consume right after sees them; 1 once the leader has written them; 0 likewise, without waiting
+   * for anything else. Default 'all'.
+   */
+  acks?: 'all' | 1 | 0;
+  /** How long acks 'all' may wait for the in-sync replicas (Kafka's request.timeout.ms); default 30 s. */
+  timeoutMs?: number;
 }
 
 export interface ProducedRecord {

@@ -5,8 +5,8 @@
  * handler, auto-created topics, retention, the log cleaner, group timers, and node stop/start once replication
  * lands), and the Cluster has no change notifications. A snapshot of in-memory figures catches all of them, costs
  * well under a millisecond for thousands of partitions, and coalesces bursts by itself: a thousand produce requests
- * between two ticks become one `partitionsAppended`. Callers that just changed something call tick() so their own
- * changes are reported at once.
+ * between two ticks become one `partitionsAppended`. The Cluster's own events (elections, ISR changes, nodes stopping
+ * and starting) and callers that just changed something bring the next comparison forward, so those show at once.
  */
 import type { Cluster } from './cluster';
 import type { KafkaServer } from '../protocol/server/kafka-server';
@@ -34,6 +34,8 @@ export class ClusterWatcher {
   private groups = new Map<string, GroupFingerprint>();
   private nodes = new Map<number, string>();
   private timer: NodeJS.Timeout | undefined;
+  private soonTimer: NodeJS.Immediate | undefined;
+  private unsubscribe: (() => void) | undefined;
   private primed = false;
 
   constructor(
@@ -48,11 +50,23 @@ export class ClusterWatcher {
     this.tick();
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref();
+    this.unsubscribe = this.cluster.on(() => this.soon());
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    if (this.soonTimer) clearImmediate(this.soonTimer);
+    this.unsubscribe?.();
+    this.timer = this.soonTimer = this.unsubscribe = undefined;
+  }
+
+  /** Compares once the current burst of changes is over (one turn of the event loop), however many asked. */
+  soon(): void {
+    if (this.soonTimer || !this.timer) return;
+    this.soonTimer = setImmediate(() => {
+      this.soonTimer = undefined;
+      this.tick();
+    });
   }
 
   /** Compares the cluster with the last snapshot and emits what changed. */

@@ -44,6 +44,11 @@ export default defineHandler({
     let topics: MetadataResponseTopic[];
     if (all) {
       topics = cluster.metadata.topics().map((t) => describeTopic(ctx, t));
+    } else if (ctx.apiVersion < 12 && req.topics!.some((rt) => rt.name === null || rt.topicId !== ZERO_UUID)) {
+      // Kafka (KafkaApis.handleTopicMetadataRequest): topic ids are not supported before v12 and names cannot be null
+      // in v10-11; the whole request fails with INVALID_REQUEST, a null name answered as "" (the response cannot
+      // carry null before v12).
+      topics = req.topics!.map((rt) => errorTopic(rt.name ?? '', rt.topicId, ErrorCode.INVALID_REQUEST));
     } else {
       topics = (req.topics ?? []).map((rt) => {
         let t: TopicState | undefined;

@@ -1,0 +1,84 @@
+/**
+ * The worker's side of the RPC (src/broker/rpc.ts): runs a BrokerService, answers each request with its method's
+ * result or error, and pushes the service's events. Written against a MessagePort-like object so that it can be
+ * served from a worker thread (src/broker/worker.ts) or over a MessageChannel.
+ */
+import type { BrokerServiceOptions } from './api';
+import { BrokerService } from './broker-service';
+import { BrokerStartError, classifyStartError } from './start-failure';
+import { HostToWorker, WorkerToHost, isBrokerMethod, toRemoteError } from './rpc';
+
+export interface RpcPort {
+  postMessage(message: WorkerToHost): void;
+  on(event: 'message', listener: (message: HostToWorker) => void): unknown;
+  close(): void;
+}
+
+/** Serves until the host asks for `shutdown`; resolves once the broker has stopped (or failed to start). */
+export function serveBroker(port: RpcPort, options: BrokerServiceOptions): Promise<void> {
+  const service = new BrokerService(options);
+  const post = (m: WorkerToHost) => {
+    try {
+      port.postMessage(m);
+    } catch (e) {
+      // Only plain data crosses; anything else is a bug worth a log line rather than a dead worker.
+      console.error(`tributary worker: cannot send ${m.type}: ${(e as Error).message}`);
+    }
+  };
+  const unsubscribe = service.onEvent((event) => post({ type: 'event', event }));
+  let stopping = false;
+
+  return new Promise<void>((resolve) => {
+    const finish = () => {
+      unsubscribe();
+      port.close();
+      resolve();
+    };
+
+    const started = service.start().then(
+      (status) => {
+        post({ type: 'ready', status });
+        return true;
+      },
+      (e: unknown) => {
+        const failure = e instanceof BrokerStartError ? e.failure : classifyStartError(e, { dataDir: options.dataDir, basePort: options.basePort });
+        post({ type: 'startFailed', failure });
+        stopping = true;
+        finish();
+        return false;
+      },
+    );
+
+    port.on('message', (m: HostToWorker) => {
+      if (m.type === 'shutdown') {
+        if (stopping) return;
+        stopping = true;
+        // A shutdown that arrives while the broker is still starting waits for the start to settle.
+        void started
+          .then((ok) => (ok ? service.stop() : undefined))
+          .catch((e: unknown) => service.logger.error(`shutdown failed: ${(e as Error).stack ?? e}`))
+          .finally(() => {
+            post({ type: 'stopped', id: m.id });
+            finish();
+          });
+        return;
+      }
+      if (m.type !== 'request') return;
+      const { id, method } = m;
+      if (stopping || !isBrokerMethod(method)) {
+        post({ type: 'response', id, ok: false, error: { name: 'Error', message: stopping ? 'The broker is stopping.' : `Unknown broker method ${String(method)}` } });
+        return;
+      }
+      void started.then(async () => {
+        try {
+          // The method is one of BrokerApi's (checked above) and its arguments were typed by the host's call().
+          const fn = service[method] as (...args: unknown[]) => Promise<unknown>;
+          const result = await fn.apply(service, m.params as unknown[]);
+          post({ type: 'response', id, ok: true, result });
+        } catch (e) {
+          post({ type: 'response', id, ok: false, error: toRemoteError(e) });
+        }
+      });
+    });
+  });
+}

@@ -1,0 +1,377 @@
+/**
+ * The broker API (src/broker/api.ts) in this thread: a Cluster and its KafkaServer, started and stopped together,
+ * with their changes raised as BrokerEvents. The worker thread runs one of these; the command line and tests can
+ * use it directly.
+ */
+import type {
+  BrokerApi,
+  BrokerEvent,
+  BrokerEventSource,
+  BrokerServiceOptions,
+  BrokerStatus,
+  ConsumeRequest,
+  ConsumeResult,
+  ConsumedRecord,
+  CreateTopicRequest,
+  GroupDescription,
+  GroupSummary,
+  LogLevel,
+  ProduceRequest,
+  ProduceResult,
+  ProducedRecord,
+  RebalanceRecord,
+  ResetOffsetsRequest,
+  ResetPlanRow,
+  TopicConfigEntry,
+  TopicDescription,
+  TopicSummary,
+} from './api';
+import { bytesFromBuffer, bytesToBuffer } from './api';
+import { Cluster } from './cluster';
+import { KafkaServer } from '../protocol/server/kafka-server';
+import { Logger } from './logger';
+import { KafkaError } from './errors';
+import { Listeners } from '../shared/listeners';
+import { ClusterWatcher } from './cluster-watcher';
+import { brokerStatus, describeTopic, groupSummaries, requireTopic, topicConfigs, topicSummary } from './cluster-views';
+import { DefaultPartitioner } from './partitioner';
+import { BrokerStartError, classifyStartError } from './start-failure';
+import { CompressionType, compressionTypeFromName, initCompression } from './records/compression';
+import { encodeRecordBatch } from './records/record-batch';
+import { decodeRecords } from './records/record-batch';
+import { iterateBatches } from './records/batch-iterator';
+import { isControl, isLogAppendTime, nextOffsetOf } from './records/batch-header';
+import type { RecordInput } from './records/record';
+import { isInternalTopic } from './config/topic-name';
+import { MAX_PARTITIONS_PER_REQUEST } from '../protocol/server/handlers/19-create-topics';
+
+const DEFAULT_MAX_RECORDS = 100;
+const MAX_RECORDS_LIMIT = 10_000;
+const DEFAULT_MAX_BYTES = 1 << 20;
+/** The Java producer's request.timeout.ms. */
+const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
+
+export class BrokerService implements BrokerApi, BrokerEventSource {
+  private cluster: Cluster | undefined;
+  private server: KafkaServer | undefined;
+  private watcher: ClusterWatcher | undefined;
+  private readonly events = new Listeners<BrokerEvent>();
+  private readonly partitioner = new DefaultPartitioner();
+  /** The broker's log: each line becomes a `log` event, and also goes to the logger given (the console, a test's memory). */
+  readonly logger: Logger;
+
+  constructor(
+    readonly options: BrokerServiceOptions,
+    extra: { logger?: Logger } = {},
+  ) {
+    const line = (level: LogLevel, message: string) => this.events.fire({ type: 'log', level, message, time: Date.now() });
+    const inner = extra.logger;
+    this.logger = {
+      info: (m) => (inner?.info(m), line('info', m)),
+      warn: (m) => (inner?.warn(m), line('warn', m)),
+      error: (m) => (inner?.error(m), line('error', m)),
+      debug: (m) => (inner?.debug?.(m), line('debug', m)),
+    };
+  }
+
+  onEvent(listener: (event: BrokerEvent) => void): () => void {
+    return this.events.add(listener);
+  }
+
+  get running(): boolean {
+    return this.cluster !== undefined;
+  }
+
+  /** Opens the data directory and the listeners; a failure says why (BrokerStartError) and leaves nothing open. */
+  async start(): Promise<BrokerStatus> {
+    if (this.cluster) return this.status();
+    const o = this.options;
+    let cluster: Cluster | undefined;
+    try {
+      // zstd's encoder is WebAssembly, which loads asynchronously: once, before any batch is written.
+      await initCompression();
+      cluster = new Cluster({ dataDir: o.dataDir, nodes: o.nodes, config: o.config, logger: this.logger });
+      const server = new KafkaServer(cluster, { host: o.host, basePort: o.basePort });
+      await server.start();
+      this.cluster = cluster;
+      this.server = server;
+    } catch (e) {
+      cluster?.shutdown();
+      throw new BrokerStartError(classifyStartError(e, { dataDir: o.dataDir, basePort: o.basePort ?? 9092 }));
+    }
+    for (const l of this.server.listeners()) this.logger.info(`node ${l.nodeId} listening on ${l.host}:${l.port}`);
+    this.logger.info(`Tributary is running: ${this.cluster.nodes.length} node(s), data in ${this.cluster.dataDir}, bootstrap servers ${this.server.bootstrap()}`);
+    this.watcher = new ClusterWatcher(this.cluster, this.server, (e) => this.events.fire(e), o.eventIntervalMs ?? 250);
+    this.watcher.start();
+    return this.status();
+  }
+
+  /** Closes the listeners, then flushes the logs, writes the checkpoints and releases the directory. */
+  async stop(): Promise<void> {
+    const { cluster, server, watcher } = this;
+    if (!cluster) return;
+    this.cluster = undefined;
+    this.server = undefined;
+    this.watcher = undefined;
+    watcher?.stop();
+    try {
+      await server?.stop();
+    } catch (e) {
+      this.logger.error(`closing listeners: ${(e as Error).message}`);
+    }
+    cluster.shutdown();
+  }
+
+  private require(): Cluster {
+    if (!this.cluster) throw new KafkaError('BROKER_NOT_AVAILABLE', 'The broker is not running.');
+    return this.cluster;
+  }
+
+  /**
+   * After a change made through this API: report it before answering, so that a caller's next call cannot come
+   * first and hide it (a topic created and deleted between two comparisons is never seen).
+   */
+  private changed(): void {
+    if (this.running) this.watcher?.tick();
+  }
+
+
+  async status(): Promise<BrokerStatus> {
+    return brokerStatus(this.require(), this.server);
+  }
+
+  // -- topics ------------------------------------------------------------------------------------------------
+
+  async listTopics(): Promise<TopicSummary[]> {
+    const c = this.require();
+    return c.metadata
+      .topics()
+      .map((t) => topicSummary(c, t))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async describeTopic(topic: string): Promise<TopicDescription> {
+    return describeTopic(this.require(), topic);
+  }
+
+  async createTopic(request: CreateTopicRequest): Promise<TopicSummary> {
+    const c = this.require();
+    const t = c.createTopic(request.name, request.partitions, request.replicationFactor, request.configs ?? {});
+    this.changed();
+    return topicSummary(c, t);
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    const c = this.require();
+    requireTopic(c, topic);
+    // As DeleteTopics: the coordinators keep their state in the internal topics while they run.
+    if (isInternalTopic(topic)) throw new KafkaError('INVALID_REQUEST', `Topic ${topic} is a Kafka internal topic and is not allowed to be deleted.`);
+    c.deleteTopic(topic);
+    this.partitioner.forget(topic);
+    this.changed();
+  }
+
+  async addPartitions(topic: string, totalCount: number): Promise<TopicSummary> {
+    const c = this.require();
+    const current = requireTopic(c, topic).partitions.length;
+    // As CreatePartitions, with Kafka's messages.
+    if (isInternalTopic(topic)) {
+      throw new KafkaError('INVALID_PARTITIONS', 'The number of partitions for the internal topics __consumer_offsets and __transaction_state cannot be changed.');
+    }
+    if (!Number.isInteger(totalCount)) throw new KafkaError('INVALID_PARTITIONS', `The partition count must be an integer, not ${totalCount}.`);
+    if (totalCount === current) throw new KafkaError('INVALID_PARTITIONS', `Topic already has ${current} partition(s).`);
+    if (totalCount < current) throw new KafkaError('INVALID_PARTITIONS', `The topic ${topic} currently has ${current} partition(s); ${totalCount} would not be an increase.`);
+    if (totalCount > MAX_PARTITIONS_PER_REQUEST) throw new KafkaError('INVALID_PARTITIONS', `Tributary grows a topic to at most ${MAX_PARTITIONS_PER_REQUEST} partitions.`);
+    const t = c.addPartitions(topic, totalCount);
+    this.partitioner.forget(topic);
+    this.logger.info(`topic ${topic}: grew from ${current} to ${totalCount} partitions`);
+    this.changed();
+    return topicSummary(c, t);
+  }
+
+  async getTopicConfigs(topic: string): Promise<TopicConfigEntry[]> {
+    return topicConfigs(this.require(), topic);
+  }
+
+  async setTopicConfigs(topic: string, changes: Record<string, string | null>): Promise<TopicConfigEntry[]> {
+    const c = this.require();
+    const overrides = { ...requireTopic(c, topic).configs };
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null) delete overrides[name];
+      else overrides[name] = String(value);
+    }
+    // Validated as a whole (unknown names, ranges) before anything is changed.
+    c.setTopicConfigs(topic, overrides);
+    this.logger.info(`topic ${topic}: config overrides are now ${JSON.stringify(overrides)}`);
+    this.changed();
+    return topicConfigs(c, topic);
+  }
+
+  // -- records -----------------------------------------------------------------------------------------------
+
+  async produce(request: ProduceRequest): Promise<ProduceResult> {
+    const c = this.require();
+    const topic = request.topic;
+    let t = c.metadata.topic(topic);
+    if (!t) {
+      // What a Kafka client's metadata request does for an unknown topic, under the same broker setting.
+      if (!c.brokerConfig.get<boolean>('auto.create.topics.enable')) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' does not exist.`);
+      t = c.createTopic(topic);
+    }
+    const compression = request.compression === undefined ? CompressionType.None : compressionTypeFromName(request.compression);
+    if (compression === undefined) throw new KafkaError('INVALID_REQUEST', `Unknown compression ${request.compression}; use none, gzip, snappy, lz4 or zstd.`);
+    const numPartitions = t.partitions.length;
+    const strategy = request.nullKeyStrategy ?? 'sticky';
+    const sticky = this.partitioner.newBatch(topic, numPartitions);
+    const now = Date.now();
+
+    const groups = new Map<number, { inputs: RecordInput[]; indexes: number[] }>();
+    request.records.forEach((r, i) => {
+      const key = r.key === undefined || r.key === null ? null : bytesToBuffer(r.key);
+      let partition: number;
+      if (r.partition !== undefined) {
+        if (!Number.isInteger(r.partition) || r.partition < 0 || r.partition >= numPartitions) {
+          throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' has partitions 0 to ${numPartitions - 1}, not ${r.partition}.`);
+        }
+        partition = r.partition;
+      } else {
+        partition = this.partitioner.partition(topic, key, numPartitions, strategy, sticky);
+      }
+      if (r.timestamp !== undefined && !Number.isSafeInteger(r.timestamp)) throw new KafkaError('INVALID_TIMESTAMP', `Invalid timestamp ${r.timestamp}`);
+      let g = groups.get(partition);
+      if (!g) groups.set(partition, (g = { inputs: [], indexes: [] }));
+      g.indexes.push(i);
+      g.inputs.push({
+        key,
+        value: r.value === undefined || r.value === null ? null : bytesToBuffer(r.value),
+        headers: (r.headers ?? []).map((h) => ({ key: h.key, value: h.value === null ? null : bytesToBuffer(h.value) })),
+        timestamp: r.timestamp ?? now,
+      });
+    });
+
+    const logAppendTime = c.logConfig(topic).messageTimestampType === 'LogAppendTime';
+    const acks = request.acks === 'all' || request.acks === undefined ? -1 : request.acks;
+    const timeoutMs = request.timeoutMs ?? DEFAULT_PRODUCE_TIMEOUT_MS;
+    const records = new Array<ProducedRecord>(request.records.length);
+    // Partitions are written in parallel, as a producer's one request to several leaders would be. The appends are
+    // reported by the watcher's next regular comparison, which is what coalesces a burst into one event.
+    await Promise.all(
+      [...groups].map(async ([partition, g]) => {
+        const info = await c.produce(topic, partition, encodeRecordBatch({ records: g.inputs, compression }), acks, timeoutMs);
+        g.indexes.forEach((index, j) => {
+          records[index] = { partition, offset: info.firstOffset + j, timestamp: logAppendTime ? info.logAppendTime : g.inputs[j].timestamp! };
+        });
+      }),
+    );
+    return { topic, records };
+  }
+
+  async consume(request: ConsumeRequest): Promise<ConsumeResult> {
+    const c = this.require();
+    const { topic, partition } = request;
+    requireTopic(c, topic);
+    const log = c.leaderLog(topic, partition);
+    const maxRecords = Math.min(Math.max(1, Math.floor(request.maxRecords ?? DEFAULT_MAX_RECORDS)), MAX_RECORDS_LIMIT);
+    const maxBytes = Math.max(1024, Math.floor(request.maxBytes ?? DEFAULT_MAX_BYTES));
+    const from = request.from;
+    let start: number;
+    switch (from.kind) {
+      case 'earliest':
+        start = log.logStartOffset;
+        break;
+      case 'latest':
+        start = log.highWatermark;
+        break;
+      case 'offset':
+        if (!Number.isSafeInteger(from.offset)) throw new KafkaError('OFFSET_OUT_OF_RANGE', `Invalid offset ${from.offset}`);
+        start = from.offset;
+        break;
+      case 'timestamp':
+        start = log.fetchOffsetByTimestamp(from.timestamp)?.offset ?? log.highWatermark;
+        break;
+      case 'fromEnd':
+        start = Math.max(log.logStartOffset, log.highWatermark - Math.max(0, Math.floor(from.count)));
+        break;
+    }
+    // Out-of-range offsets answer as a fetch does (OFFSET_OUT_OF_RANGE, with the range in the message).
+    const records: ConsumedRecord[] = [];
+    let offset = start;
+    while (records.length < maxRecords) {
+      const data = c.read(topic, partition, offset, maxBytes, 'highWatermark');
+      if (data.records.length === 0) break;
+      const before = offset;
+      for (const b of iterateBatches(data.records)) {
+        const h = b.header;
+        const next = nextOffsetOf(h);
+        if (next <= offset) continue;
+        if (isControl(h.attributes)) {
+          offset = next; // transaction markers are not records a consumer sees
+          continue;
+        }
+        const batch = data.records.subarray(b.position, b.position + b.size);
+        for (const r of decodeRecords(batch)) {
+          if (r.offset < offset) continue;
+          if (records.length >= maxRecords) break;
+          records.push({
+            partition,
+            offset: r.offset,
+            timestamp: r.timestamp,
+            timestampType: isLogAppendTime(h.attributes) ? 'LogAppendTime' : 'CreateTime',
+            key: r.key === null ? null : bytesFromBuffer(r.key),
+            value: r.value === null ? null : bytesFromBuffer(r.value),
+            headers: r.headers.map((x) => ({ key: x.key, value: x.value === null ? null : bytesFromBuffer(x.value) })),
+            size: r.sizeInBytes,
+            leaderEpoch: h.partitionLeaderEpoch,
+          });
+          offset = r.offset + 1;
+        }
+        if (records.length >= maxRecords) break;
+        // Compaction may have left the batch's last offsets out: the next read starts after the whole batch.
+        offset = Math.max(offset, next);
+      }
+      if (offset === before) break;
+    }
+    return {
+      topic,
+      partition,
+      startOffset: start,
+      nextOffset: offset,
+      logStartOffset: log.logStartOffset,
+      highWatermark: log.highWatermark,
+      logEndOffset: log.logEndOffset,
+      records,
+    };
+  }
+
+  // -- groups ------------------------------------------------------------------------------------------------
+
+  async listGroups(): Promise<GroupSummary[]> {
+    return groupSummaries(this.require()).sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  }
+
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    // A copy: the coordinator's objects must not leak to callers in this thread.
+    return structuredClone(this.require().groups.describeGroup(groupId));
+  }
+
+  async planReset(r: ResetOffsetsRequest): Promise<ResetPlanRow[]> {
+    return this.require().groups.planReset(r.groupId, r.topic, r.to, r.partitions);
+  }
+
+  async resetOffsets(r: ResetOffsetsRequest): Promise<ResetPlanRow[]> {
+    const plan = await this.require().groups.resetOffsets(r.groupId, r.topic, r.to, r.partitions);
+    this.logger.info(`group ${r.groupId}: offsets of ${r.topic} reset to ${JSON.stringify(r.to)}`);
+    this.changed();
+    return plan;
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    await this.require().groups.deleteGroup(groupId);
+    this.logger.info(`group ${groupId}: deleted`);
+    this.changed();
+  }
+
+  async rebalanceHistory(groupId: string): Promise<RebalanceRecord[]> {
+    return structuredClone([...this.require().groups.rebalanceHistory(groupId)]);
+  }
+}

@@ -1,0 +1,42 @@
+/** Registers every command; each lives in its own file and receives the shared services. */
+import * as vscode from 'vscode';
+import { CommandArg, Services, guarded } from './services';
+import { startBroker, showStartFailure } from './start-broker';
+import { stopBroker } from './stop-broker';
+import { restartBroker } from './restart-broker';
+import { copyBootstrap } from './copy-bootstrap';
+import { openSettings } from './open-settings';
+import { showLog } from './show-log';
+import { refresh } from './refresh';
+import { createTopic } from './create-topic';
+import { deleteTopic } from './delete-topic';
+import { addPartitions } from './add-partitions';
+import { editTopicConfig } from './edit-topic-config';
+import { resetOffsets } from './reset-offsets';
+import { deleteGroup } from './delete-group';
+import { openSegment } from './open-segment';
+
+/** Command ids, as contributed in package.json. */
+export const COMMANDS: Record<string, { title: string; run: (s: Services, arg: CommandArg) => Promise<void> }> = {
+  'tributary.startBroker': { title: 'Start Broker', run: (s) => startBroker(s) },
+  'tributary.stopBroker': { title: 'Stop Broker', run: (s) => stopBroker(s) },
+  'tributary.restartBroker': { title: 'Restart Broker', run: (s) => restartBroker(s) },
+  'tributary.showStartFailure': { title: 'Show Why the Broker Is Not Running', run: (s) => showStartFailure(s) },
+  'tributary.copyBootstrap': { title: 'Copy Bootstrap Servers', run: (s) => copyBootstrap(s) },
+  'tributary.openSettings': { title: 'Open Settings', run: () => openSettings() },
+  'tributary.showLog': { title: 'Show Broker Log', run: (s) => showLog(s) },
+  'tributary.refresh': { title: 'Refresh', run: (s) => refresh(s) },
+  'tributary.createTopic': { title: 'Create Topic', run: (s) => createTopic(s) },
+  'tributary.deleteTopic': { title: 'Delete Topic', run: (s, a) => deleteTopic(s, a) },
+  'tributary.addPartitions': { title: 'Add Partitions', run: (s, a) => addPartitions(s, a) },
+  'tributary.editTopicConfig': { title: 'Edit Topic Config', run: (s, a) => editTopicConfig(s, a) },
+  'tributary.resetOffsets': { title: 'Reset Offsets', run: (s, a) => resetOffsets(s, a) },
+  'tributary.deleteGroup': { title: 'Delete Consumer Group', run: (s, a) => deleteGroup(s, a) },
+  'tributary.openSegment': { title: 'Open Segment', run: (s, a) => openSegment(s, a) },
+};
+
+export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
+  for (const [id, c] of Object.entries(COMMANDS)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(s, c.title, (arg?: CommandArg) => c.run(s, arg))));
+  }
+}

@@ -1,0 +1,74 @@
+/** What commands share: the broker's lifecycle, the tree model, the log, the settings; and how they reach the broker. */
+import * as vscode from 'vscode';
+import type { BrokerApi } from '../broker/api';
+import type { BrokerLifecycle } from '../clusters/broker-lifecycle';
+import type { ClusterTreeModel } from '../views/cluster-tree-model';
+import type { ResolvedSettings } from '../config';
+import type { TreeNode } from '../views/tree-nodes';
+import type { SegmentDocumentProvider } from '../views/segment-document-provider';
+import { kafkaErrorOf } from '../broker/rpc';
+import { BrokerStartError } from '../broker/start-failure';
+
+export interface Services {
+  readonly lifecycle: BrokerLifecycle;
+  readonly model: ClusterTreeModel;
+  readonly output: vscode.LogOutputChannel;
+  /** The extension's dist/worker.js. */
+  readonly workerPath: string;
+  /** The read-only dump-log documents. */
+  readonly dumps: SegmentDocumentProvider;
+  settings(): ResolvedSettings;
+  /** Shows a failed start with its actions (see start-broker.ts); set once the commands are registered. */
+  presentStartFailure(e: unknown): Promise<void>;
+}
+
+/** What a command receives: a tree node (context menu), a name (another command, a test), or nothing (palette). */
+export type CommandArg = TreeNode | string | undefined;
+
+export function isTreeNode(arg: unknown): arg is TreeNode {
+  return typeof arg === 'object' && arg !== null && 'ref' in arg && 'id' in arg;
+}
+
+/**
+ * The running broker, started if need be (a command is a need). Undefined, after telling the user why, when it
+ * cannot run here: another process owns the data directory, or the start failed.
+ */
+export async function brokerFor(s: Services, action: string): Promise<BrokerApi | undefined> {
+  const state = s.lifecycle.state;
+  if (state.kind === 'running') return s.lifecycle.api;
+  if (state.kind === 'external') {
+    void vscode.window.showWarningMessage(
+      `Cannot ${action}: the data directory ${state.dataDir} is used by another broker (process ${state.pid}). Use a Kafka client against that broker, or stop it and start Tributary's.`,
+    );
+    return undefined;
+  }
+  try {
+    return await s.lifecycle.start();
+  } catch (e) {
+    await s.presentStartFailure(e);
+    return undefined;
+  }
+}
+
+/** Shows a failed action with the broker's own words (Kafka's error messages), and logs the details. */
+export function reportError(s: Services, what: string, e: unknown): void {
+  if (e instanceof BrokerStartError) {
+    void s.presentStartFailure(e);
+    return;
+  }
+  const message = (e as Error)?.message ?? String(e);
+  const code = kafkaErrorOf(e);
+  s.output.error(`${what} failed${code ? ` (${code})` : ''}: ${(e as Error)?.stack ?? message}`);
+  void vscode.window.showErrorMessage(`${what} failed: ${message}`);
+}
+
+/** Runs a command body, reporting anything it throws. */
+export function guarded<A extends unknown[]>(s: Services, what: string, body: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await body(...args);
+    } catch (e) {
+      reportError(s, what, e);
+    }
+  };
+}

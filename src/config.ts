@@ -1,0 +1,111 @@
+/**
+ * The extension's settings (`tributary.*` in package.json), typed and resolved into broker options. Reads through a
+ * `get` function rather than importing vscode, so that the rules (defaults, relative paths, topic defaults as the
+ * broker configs Kafka takes them from) are tested without VS Code.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrokerServiceOptions } from './broker/api';
+import { TOPIC_CONFIG_SYNONYMS, topicConfigDef } from './broker/config/topic-config';
+
+export const SECTION = 'tributary';
+
+/** The subset of vscode.WorkspaceConfiguration read here. */
+export interface ConfigurationLike {
+  get<T>(key: string): T | undefined;
+}
+
+export interface TributarySettings {
+  /** Absolute path of the data directory. */
+  dataDirectory: string;
+  basePort: number;
+  nodes: number;
+  autoStart: boolean;
+  /** Kafka topic configs every new topic gets, by their topic names (retention.ms, cleanup.policy...). */
+  topicDefaults: Record<string, string>;
+}
+
+export interface ResolvedSettings {
+  settings: TributarySettings;
+  /** Settings that were ignored, and why: shown to the user. */
+  problems: string[];
+}
+
+export interface SettingsContext {
+  /** The first workspace folder, where `.tributary/` goes by default. */
+  workspaceFolder?: string;
+  /** Where data goes without a workspace (the extension's global storage). */
+  fallbackDirectory: string;
+}
+
+/** Broker configs that are really topic defaults, accepted in tributary.topicDefaults under these names. */
+const BROKER_TOPIC_DEFAULTS: Readonly<Record<string, string>> = {
+  'num.partitions': 'num.partitions',
+  partitions: 'num.partitions',
+  'default.replication.factor': 'default.replication.factor',
+  'replication.factor': 'default.replication.factor',
+};
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+function intIn(value: unknown, min: number, max: number): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+}
+
+export function resolveSettings(config: ConfigurationLike, ctx: SettingsContext): ResolvedSettings {
+  const problems: string[] = [];
+  const base = ctx.workspaceFolder ?? ctx.fallbackDirectory;
+  const rawDir = config.get<string>('dataDirectory')?.trim();
+  const dataDirectory = rawDir ? path.resolve(base, expandHome(rawDir)) : path.join(base, '.tributary');
+
+  const rawPort = config.get<number>('basePort');
+  let basePort = intIn(rawPort ?? 9092, 0, 65535);
+  if (basePort === undefined) {
+    problems.push(`tributary.basePort must be a port number from 0 to 65535, not ${JSON.stringify(rawPort)}; using 9092.`);
+    basePort = 9092;
+  }
+  const rawNodes = config.get<number>('nodes');
+  let nodes = intIn(rawNodes ?? 3, 1, 9);
+  if (nodes === undefined) {
+    problems.push(`tributary.nodes must be from 1 to 9, not ${JSON.stringify(rawNodes)}; using 3.`);
+    nodes = 3;
+  }
+
+  const topicDefaults: Record<string, string> = {};
+  const rawDefaults = config.get<Record<string, unknown>>('topicDefaults') ?? {};
+  if (typeof rawDefaults !== 'object' || rawDefaults === null || Array.isArray(rawDefaults)) {
+    problems.push('tributary.topicDefaults must be an object of Kafka topic configs, such as { "retention.ms": 3600000 }.');
+  } else {
+    for (const [name, value] of Object.entries(rawDefaults)) {
+      if (!topicConfigDef.get(name) && !BROKER_TOPIC_DEFAULTS[name]) {
+        problems.push(`tributary.topicDefaults: ${name} is not a Kafka topic config; ignored.`);
+        continue;
+      }
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        problems.push(`tributary.topicDefaults: ${name} needs a string, number or boolean value; ignored.`);
+        continue;
+      }
+      topicDefaults[name] = String(value);
+    }
+  }
+  return { settings: { dataDirectory, basePort, nodes, autoStart: config.get<boolean>('autoStart') === true, topicDefaults }, problems };
+}
+
+/**
+ * Broker options from the settings. Topic defaults become the broker configs Kafka takes topic defaults from
+ * (retention.ms -> log.retention.ms, partitions -> num.partitions), so they apply to topics created by any client
+ * and DescribeConfigs reports them as STATIC_BROKER_CONFIG, as a Kafka broker with those settings would.
+ */
+export function brokerOptions(s: TributarySettings): BrokerServiceOptions {
+  const config: Record<string, string> = {};
+  for (const [name, value] of Object.entries(s.topicDefaults)) {
+    const brokerName = BROKER_TOPIC_DEFAULTS[name] ?? TOPIC_CONFIG_SYNONYMS[name];
+    if (brokerName) config[brokerName] = value;
+  }
+  return { dataDir: s.dataDirectory, nodes: s.nodes, basePort: s.basePort, host: '127.0.0.1', config };
+}
+
+/** Settings whose change needs a broker restart to apply. */
+export const RESTART_SETTINGS = ['dataDirectory', 'basePort', 'nodes', 'topicDefaults'].map((k) => `${SECTION}.${k}`);

@@ -1,0 +1,155 @@
+/**
+ * The extension's entry: activate() builds the pieces and registers them, deactivate() stops the broker cleanly.
+ *
+ * The broker runs in a worker thread (EmbeddedCluster) under BrokerLifecycle, started on first need: the sidebar
+ * opened, a command, or tributary.autoStart. Its log goes to the "Tributary" output channel, its state to the
+ * status bar and the `tributary.state` context key, its events and data-directory changes to the sidebar.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { BrokerLifecycle, BrokerState } from './clusters/broker-lifecycle';
+import { EmbeddedCluster } from './clusters/embedded-cluster';
+import { DirectorySnapshot } from './clusters/directory-snapshot';
+import { DataDirWatcher } from './clusters/data-dir-watcher';
+import type { TributaryApi } from './clusters/tributary-api';
+import { RESTART_SETTINGS, ResolvedSettings, SECTION, brokerOptions, resolveSettings } from './config';
+import { ClusterTreeModel, TreeSource } from './views/cluster-tree-model';
+import { ClusterTreeProvider } from './views/cluster-tree-provider';
+import { BrokerStatusBar } from './views/status-bar';
+import { stateContextValue } from './views/broker-presentation';
+import { DUMP_SCHEME, SegmentDocumentProvider } from './views/segment-document-provider';
+import { registerCommands } from './commands';
+import { Services, brokerFor } from './commands/services';
+import { presentStartFailure } from './commands/start-broker';
+
+let lifecycle: BrokerLifecycle | undefined;
+
+export function activate(context: vscode.ExtensionContext): TributaryApi {
+  const output = vscode.window.createOutputChannel('Tributary', { log: true });
+  const workerPath = context.asAbsolutePath(path.join('dist', 'worker.js'));
+
+  const readSettings = (): ResolvedSettings =>
+    resolveSettings(vscode.workspace.getConfiguration(SECTION), {
+      workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      fallbackDirectory: context.globalStorageUri.fsPath,
+    });
+  let resolved = readSettings();
+  const reportProblems = () => {
+    for (const p of resolved.problems) {
+      output.warn(p);
+      void vscode.window.showWarningMessage(`Tributary: ${p}`);
+    }
+  };
+  reportProblems();
+
+  const broker = new BrokerLifecycle((options) => new EmbeddedCluster({ workerPath, broker: options }), () => brokerOptions(resolved.settings));
+  lifecycle = broker;
+
+  // The sidebar reads the running broker, or the directory's files while another process owns it.
+  let snapshot: DirectorySnapshot | undefined;
+  const treeSource = (): TreeSource | undefined => {
+    const state = broker.state;
+    if (state.kind === 'running' && broker.api) return { reader: broker.api };
+    if (state.kind === 'external') {
+      if (snapshot?.dataDir !== state.dataDir) snapshot = new DirectorySnapshot(state.dataDir);
+      return { reader: snapshot, ownerPid: state.pid };
+    }
+    return undefined;
+  };
+  const model = new ClusterTreeModel(treeSource);
+  const provider = new ClusterTreeProvider(model);
+  const treeView = vscode.window.createTreeView('tributary.cluster', { treeDataProvider: provider, showCollapseAll: true });
+  const statusBar = new BrokerStatusBar();
+  const dumps = new SegmentDocumentProvider(workerPath);
+
+  const services: Services = {
+    lifecycle: broker,
+    model,
+    output,
+    workerPath,
+    dumps,
+    settings: () => resolved,
+    presentStartFailure: (e) => presentStartFailure(services, e),
+  };
+
+  broker.onEvent((e) => {
+    if (e.type === 'log') output[e.level](e.message);
+    else model.handleEvent(e);
+  });
+
+  const showState = (state: BrokerState) => {
+    statusBar.show(state);
+    void vscode.commands.executeCommand('setContext', 'tributary.state', stateContextValue(state));
+    treeView.message = state.kind === 'external' ? `Read-only: the data directory is used by another broker (process ${state.pid}).` : undefined;
+    model.invalidateAll();
+  };
+  broker.onState(showState);
+  showState(broker.state);
+
+  /** First need: start unless the user stopped it or it already failed; say why when it cannot start. */
+  const startOnNeed = () => {
+    broker.startOnNeed().catch((e: unknown) => presentStartFailure(services, e));
+  };
+  context.subscriptions.push(treeView.onDidChangeVisibility((e) => e.visible && startOnNeed()));
+  if (treeView.visible) startOnNeed();
+
+  // Files written by anyone (a `tributary start` in a terminal) refresh the read-only view; a released lock
+  // means that broker stopped, and ours may start.
+  let watcher: DataDirWatcher | undefined;
+  const watch = () => {
+    watcher?.dispose();
+    watcher = new DataDirWatcher(resolved.settings.dataDirectory, (change) => {
+      if (change.lockReleased) broker.externalOwnerGone();
+      if (broker.state.kind !== 'running') model.invalidateAll();
+      if (change.lockReleased && treeView.visible) startOnNeed();
+    });
+  };
+  watch();
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      const before = resolved.settings;
+      resolved = readSettings();
+      reportProblems();
+      if (before.dataDirectory !== resolved.settings.dataDirectory) watch();
+      if (broker.state.kind === 'running' && RESTART_SETTINGS.some((k) => e.affectsConfiguration(k))) {
+        const restart = await vscode.window.showInformationMessage('Tributary: restart the broker to apply the changed settings?', 'Restart');
+        if (restart) void vscode.commands.executeCommand('tributary.restartBroker');
+      }
+    }),
+  );
+
+  registerCommands(context, services);
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(DUMP_SCHEME, dumps),
+    dumps,
+    treeView,
+    provider,
+    statusBar,
+    output,
+    { dispose: () => watcher?.dispose() },
+    { dispose: () => model.dispose() },
+  );
+
+  if (resolved.settings.autoStart) startOnNeed();
+
+  const api: TributaryApi = {
+    broker: () => brokerFor(services, 'use the broker'),
+    state: () => broker.state,
+    onState: (l) => broker.onState(l),
+    onEvent: (l) => broker.onEvent(l),
+  };
+
+  // Issue 6 part B: the `.kafka` language, its CodeLens and producing from the editor are registered here, as
+  // registerKafkaEditor(context, api), by the helper that writes them.
+
+  return api;
+}
+
+/** Stops the broker cleanly (logs flushed, checkpoints written, ports freed) before the extension host goes. */
+export async function deactivate(): Promise<void> {
+  const b = lifecycle;
+  lifecycle = undefined;
+  await b?.stop();
+}

@@ -1,0 +1,299 @@
+/**
+ * What the sidebar shows and when it changes, without VS Code: children are fetched lazily per level (the root asks
+ * for one topic list, never one call per topic; a topic is described only when expanded), answers are cached until
+ * an event or a file change says they are stale, and change notifications are debounced and aimed at the nodes
+ * concerned. Node objects keep their identity across refreshes (VS Code tracks tree elements by object), updated in
+ * place.
+ */
+import type { BrokerEvent, ClusterReader, GroupDescription, GroupSummary, TopicDescription, TopicSummary } from '../broker/api';
+import { Listeners } from '../shared/listeners';
+import {
+  TreeNode,
+  assignmentNodes,
+  brokerNode,
+  clusterNode,
+  fileNode,
+  groupNode,
+  groupsSectionNode,
+  infoNode,
+  memberNode,
+  membersSectionNode,
+  nodeId,
+  offsetNode,
+  offsetsSectionNode,
+  partitionFiles,
+  partitionNode,
+  sortTopics,
+  topicNode,
+  topicsSectionNode,
+} from './tree-nodes';
+
+/** Where the tree's data comes from right now. */
+export interface TreeSource {
+  reader: ClusterReader;
+  /** Set when the data directory is read from disk because this process owns it. */
+  ownerPid?: number;
+}
+
+const ROOT = '';
+const ID = {
+  cluster: nodeId('cluster'),
+  topics: nodeId('topics'),
+  groups: nodeId('groups'),
+};
+
+/** More pending nodes than this and one refresh of the whole tree is cheaper. */
+const MAX_TARGETED = 50;
+
+export class ClusterTreeModel {
+  private readonly nodes = new Map<string, TreeNode>();
+  private readonly childIds = new Map<string, string[]>();
+  private topics: Promise<TopicSummary[]> | undefined;
+  private readonly topicDescriptions = new Map<string, Promise<TopicDescription>>();
+  private groups: Promise<GroupSummary[]> | undefined;
+  private readonly groupDescriptions = new Map<string, Promise<GroupDescription>>();
+  private readonly changes = new Listeners<TreeNode | undefined>();
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly source: () => TreeSource | undefined,
+    private readonly debounceMs = 300,
+  ) {}
+
+  /** A node to refresh (with its children), or undefined for the whole tree. */
+  onDidChange(listener: (node: TreeNode | undefined) => void): () => void {
+    return this.changes.add(listener);
+  }
+
+  /** The node with this id, if it has been shown. */
+  node(id: string): TreeNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  // -- children -----------------------------------------------------------------------------------------------
+
+  async children(parent?: TreeNode): Promise<TreeNode[]> {
+    const src = this.source();
+    if (!src) return this.adopt(ROOT, []); // nothing to show: the view's welcome content says why
+    try {
+      return this.adopt(parent?.id ?? ROOT, await this.build(src, parent));
+    } catch (e) {
+      return this.adopt(parent?.id ?? ROOT, [this.make(nodeId(parent?.id ?? ROOT, 'error'), infoNode(`Could not read: ${(e as Error).message}`, (e as Error).message, 'error'))]);
+    }
+  }
+
+  private async build(src: TreeSource, parent: TreeNode | undefined): Promise<TreeNode[]> {
+    const reader = src.reader;
+    if (!parent) {
+      const status = await reader.status();
+      const topics = await this.topicList(reader);
+      const groups = src.ownerPid === undefined ? await this.groupList(reader) : undefined;
+      return [
+        this.make(ID.cluster, clusterNode({ status, ownerPid: src.ownerPid })),
+        this.make(ID.topics, topicsSectionNode(topics.length)),
+        this.make(ID.groups, groupsSectionNode(groups?.length)),
+      ];
+    }
+    const ref = parent.ref;
+    switch (ref.kind) {
+      case 'cluster': {
+        const status = await reader.status();
+        return status.nodes.map((n) => this.make(nodeId('node', n.id), brokerNode(n, src.ownerPid !== undefined)));
+      }
+      case 'topics': {
+        const topics = sortTopics(await this.topicList(reader));
+        if (topics.length === 0) return [this.make(nodeId('topics', 'empty'), infoNode('No topics yet', 'Create one from the view\'s menu, or produce to a new topic with any Kafka client.'))];
+        return topics.map((t) => this.make(nodeId('topic', t.name), topicNode(t)));
+      }
+      case 'topic': {
+        const d = await this.topicDescription(reader, ref.topic);
+        return d.partitions.map((p) => this.make(nodeId('partition', ref.topic, p.partition), partitionNode(ref.topic, p)));
+      }
+      case 'partition': {
+        const d = await this.topicDescription(reader, ref.topic);
+        const p = d.partitions[ref.partition];
+        if (!p) return [];
+        const files = partitionFiles(p);
+        if (files.length === 0) return [this.make(nodeId('files', ref.topic, ref.partition, 'empty'), infoNode('No files', p.dir))];
+        return files.map(({ file, baseOffset }) => this.make(nodeId('file', file.path), fileNode(ref.topic, ref.partition, file, baseOffset)));
+      }
+      case 'groups': {
+        if (src.ownerPid !== undefined) return [this.make(nodeId('groups', 'readOnly'), infoNode('Groups are shown while the broker runs here', 'The consumer groups live in the broker process that owns the data directory.'))];
+        const groups = await this.groupList(reader);
+        if (groups.length === 0) return [this.make(nodeId('groups', 'empty'), infoNode('No consumer groups yet', 'Groups appear when a consumer joins one or commits offsets.'))];
+        return groups.map((g) => this.make(nodeId('group', g.groupId), groupNode(g)));
+      }
+      case 'group': {
+        const d = await this.groupDescription(reader, ref.groupId);
+        return [this.make(nodeId('members', ref.groupId), membersSectionNode(d)), this.make(nodeId('offsets', ref.groupId), offsetsSectionNode(d))];
+      }
+      case 'members': {
+        const d = await this.groupDescription(reader, ref.groupId);
+        return d.members.map((m) => this.make(nodeId('member', ref.groupId, m.memberId), memberNode(ref.groupId, m)));
+      }
+      case 'member': {
+        const d = await this.groupDescription(reader, ref.groupId);
+        const m = d.members.find((x) => x.memberId === ref.memberId);
+        if (!m) return [];
+        return assignmentNodes(ref.groupId, m).map((a) => this.make(nodeId('assignment', ref.groupId, ref.memberId, a.label), a));
+      }
+      case 'offsets': {
+        const d = await this.groupDescription(reader, ref.groupId);
+        return d.offsets.map((o) => this.make(nodeId('offset', ref.groupId, o.topic, o.partition), offsetNode(ref.groupId, o)));
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** The node with this id, updated in place when it already exists (VS Code knows elements by identity). */
+  private make(id: string, fields: Omit<TreeNode, 'id'>): TreeNode {
+    const existing = this.nodes.get(id);
+    if (existing) {
+      // Optional fields absent from the new build must not linger from the old one.
+      const target = existing as unknown as Record<string, unknown>;
+      for (const k of Object.keys(target)) if (k !== 'id' && !(k in fields)) delete target[k];
+      Object.assign(existing, fields);
+      return existing;
+    }
+    const node: TreeNode = { id, ...fields };
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  /** Records a parent's children and forgets the nodes it no longer has (and theirs). */
+  private adopt(parentId: string, children: TreeNode[]): TreeNode[] {
+    const now = new Set(children.map((c) => c.id));
+    for (const old of this.childIds.get(parentId) ?? []) if (!now.has(old)) this.forget(old);
+    this.childIds.set(parentId, [...now]);
+    return children;
+  }
+
+  private forget(id: string): void {
+    for (const c of this.childIds.get(id) ?? []) this.forget(c);
+    this.childIds.delete(id);
+    this.nodes.delete(id);
+  }
+
+  // -- cached answers -----------------------------------------------------------------------------------------
+
+  private cached<T>(get: () => Promise<T> | undefined, set: (p: Promise<T> | undefined) => void, load: () => Promise<T>): Promise<T> {
+    let p = get();
+    if (!p) {
+      p = load();
+      set(p);
+      // A failure is not cached: the next look tries again.
+      p.catch(() => {
+        if (get() === p) set(undefined);
+      });
+    }
+    return p;
+  }
+
+  private topicList(reader: ClusterReader): Promise<TopicSummary[]> {
+    return this.cached(() => this.topics, (p) => (this.topics = p), () => reader.listTopics());
+  }
+
+  private groupList(reader: ClusterReader): Promise<GroupSummary[]> {
+    return this.cached(() => this.groups, (p) => (this.groups = p), () => reader.listGroups());
+  }
+
+  private topicDescription(reader: ClusterReader, topic: string): Promise<TopicDescription> {
+    const m = this.topicDescriptions;
+    return this.cached(() => m.get(topic), (p) => (p ? m.set(topic, p) : m.delete(topic)), () => reader.describeTopic(topic));
+  }
+
+  private groupDescription(reader: ClusterReader, groupId: string): Promise<GroupDescription> {
+    const m = this.groupDescriptions;
+    return this.cached(() => m.get(groupId), (p) => (p ? m.set(groupId, p) : m.delete(groupId)), () => reader.describeGroup(groupId));
+  }
+
+  // -- invalidation -------------------------------------------------------------------------------------------
+
+  /**
+   * Marks what an event makes stale and schedules a refresh of the nodes showing it. Changes to topics, groups or
+   * nodes also change the counts on the root's section lines, so they refresh from the root (expanded levels answer
+   * from the cache); appends refresh only the expanded topics they touch, and the groups whose lag they move.
+   */
+  handleEvent(e: BrokerEvent): void {
+    switch (e.type) {
+      case 'topicCreated':
+      case 'topicDeleted':
+      case 'topicChanged':
+        this.topics = undefined;
+        this.topicDescriptions.delete(e.topic);
+        this.schedule(ROOT);
+        return;
+      case 'partitionsAppended': {
+        const topics = new Set(e.partitions.map((p) => p.topic));
+        for (const t of topics) {
+          // Only described (expanded) topics show offsets; the others have nothing to refresh.
+          if (this.topicDescriptions.delete(t)) this.schedule(nodeId('topic', t));
+        }
+        // Lag follows the end offsets of the topics a group reads.
+        const groups = this.groups;
+        void groups?.then((list) => {
+          const affected = list.filter((g) => g.topics.some((t) => topics.has(t)));
+          if (affected.length === 0 || this.groups !== groups) return;
+          this.groups = undefined;
+          for (const g of affected) this.groupDescriptions.delete(g.groupId);
+          this.schedule(ID.groups);
+        }, () => undefined);
+        return;
+      }
+      case 'groupChanged':
+        this.groups = undefined;
+        this.groupDescriptions.delete(e.groupId);
+        this.schedule(ROOT);
+        return;
+      case 'nodeChanged':
+        this.schedule(ROOT);
+        return;
+      case 'log':
+        return;
+    }
+  }
+
+  /** Everything is stale (the broker started or stopped, files changed on disk): refresh the whole tree. */
+  invalidateAll(): void {
+    this.topics = undefined;
+    this.groups = undefined;
+    this.topicDescriptions.clear();
+    this.groupDescriptions.clear();
+    this.schedule(ROOT);
+  }
+
+  private schedule(id: string): void {
+    this.pending.add(id);
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.debounceMs);
+  }
+
+  /** Sends the pending refreshes now (tests; and the debounce timer). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const ids = [...this.pending];
+    const all = this.pending.has(ROOT) || ids.length > MAX_TARGETED;
+    this.pending.clear();
+    if (all) {
+      this.changes.fire(undefined);
+      return;
+    }
+    // A node never shown needs no refresh; its parent's counts come with the root's next look.
+    for (const id of ids) {
+      const n = this.nodes.get(id);
+      if (n) this.changes.fire(n);
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.changes.clear();
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * The sidebar's nodes as plain data, built from the broker API's answers: labels, descriptions, tooltips, codicon
+ * and theme colour ids, context values for menus. No vscode import (cluster-tree-provider.ts turns these into
+ * TreeItems), so the building is tested, and timed for a thousand topics, without VS Code.
+ *
+ * Every tooltip and label is plain text: names and messages are shown as data, never interpreted as markup.
+ */
+import type { BrokerStatus, FileInfo, GroupDescription, GroupMemberView, GroupOffsetView, GroupSummary, NodeStatus, PartitionDescription, TopicSummary } from '../broker/api';
+
+export type NodeRef =
+  | { kind: 'cluster' }
+  | { kind: 'node'; nodeId: number }
+  | { kind: 'topics' }
+  | { kind: 'topic'; topic: string; internal: boolean; partitions: number }
+  | { kind: 'partition'; topic: string; partition: number }
+  | { kind: 'file'; topic: string; partition: number; path: string; name: string }
+  | { kind: 'groups' }
+  | { kind: 'group'; groupId: string; state: string; members: number }
+  | { kind: 'members'; groupId: string }
+  | { kind: 'member'; groupId: string; memberId: string }
+  | { kind: 'assignment'; groupId: string; topic: string; partition: number }
+  | { kind: 'offsets'; groupId: string }
+  | { kind: 'offset'; groupId: string; topic: string; partition: number }
+  | { kind: 'info' };
+
+export type Collapsible = 'none' | 'collapsed' | 'expanded';
+
+export interface TreeNode {
+  /** Stable across refreshes: VS Code keeps expansion and selection by it. */
+  readonly id: string;
+  ref: NodeRef;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** A codicon id (https://code.visualstudio.com/api/references/icons-in-labels). */
+  icon: string;
+  /** A theme colour id for the icon. */
+  color?: string;
+  /** What menus match on (`viewItem == tributary.topic`). */
+  contextValue: string;
+  collapsible: Collapsible;
+  /** Clicking the node runs this (a segment file opens its dump). */
+  command?: 'tributary.openSegment';
+}
+
+/** The files dump-log reads; others (.snapshot, checkpoints) have nothing to open. */
+export const DUMPABLE_SUFFIXES = ['.log', '.index', '.timeindex'];
+
+export function formatBytes(n: number): string {
+  if (n < 0) return '?';
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
+function offset(n: number): string {
+  return n < 0 ? '?' : String(n);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+const COLOR = {
+  up: 'charts.green',
+  down: 'charts.red',
+  warning: 'list.warningForeground',
+  error: 'list.errorForeground',
+  lag: 'charts.yellow',
+  muted: 'disabledForeground',
+} as const;
+
+// -- ids ----------------------------------------------------------------------------------------------------------
+// Names can hold '.', '_' and '-' (topics) or anything (group ids), so parts are joined with a character neither uses.
+const SEP = '\u241f';
+export const nodeId = (...parts: Array<string | number>): string => parts.join(SEP);
+
+// -- cluster ------------------------------------------------------------------------------------------------------
+
+export interface ClusterNodeInput {
+  status: BrokerStatus;
+  /** Read from disk while another process (this pid) runs the broker. */
+  ownerPid?: number;
+}
+
+export function clusterNode(input: ClusterNodeInput): Omit<TreeNode, 'id'> {
+  const { status, ownerPid } = input;
+  const readOnly = ownerPid !== undefined;
+  const description = readOnly ? `read-only · in use by process ${ownerPid}` : status.bootstrap;
+  const lines = [
+    readOnly ? `The data directory is used by another broker (process ${ownerPid}); shown from its files, read-only.` : 'The embedded cluster is running.',
+    `Cluster id: ${status.clusterId || 'not formatted yet'}`,
+    `Data directory: ${status.dataDir}`,
+  ];
+  if (status.bootstrap) lines.push(`Bootstrap servers: ${status.bootstrap}`);
+  return {
+    ref: { kind: 'cluster' },
+    label: 'Cluster',
+    description,
+    tooltip: lines.join('\n'),
+    icon: readOnly ? 'lock' : 'server-environment',
+    color: readOnly ? COLOR.muted : undefined,
+    contextValue: readOnly ? 'tributary.cluster.readOnly' : 'tributary.cluster',
+    collapsible: 'expanded',
+  };
+}
+
+export function brokerNode(n: NodeStatus, readOnly: boolean): Omit<TreeNode, 'id'> {
+  const parts: string[] = [];
+  if (n.up && n.port !== null) parts.push(`${n.host}:${n.port}`);
+  if (!n.up) parts.push(readOnly ? 'not running' : 'down');
+  if (n.isController) parts.push('controller');
+  parts.push(plural(n.leaderCount, 'leader'));
+  return {
+    ref: { kind: 'node', nodeId: n.id },
+    label: `node ${n.id}`,
+    description: parts.join(' · '),
+    tooltip: [
+      `Node ${n.id}: ${n.up ? 'up' : 'down'}${n.isController ? ', controller' : ''}`,
+      n.port !== null ? `Listener: ${n.host}:${n.port}` : 'Listener: none',
+      `Leads ${plural(n.leaderCount, 'partition')}`,
+      `Log directory: ${n.logDir}`,
+    ].join('\n'),
+    icon: n.isController ? 'server-process' : 'server',
+    color: n.up ? COLOR.up : readOnly ? COLOR.muted : COLOR.down,
+    contextValue: `tributary.node.${n.up ? 'up' : 'down'}`,
+    collapsible: 'none',
+  };
+}
+
+// -- topics -------------------------------------------------------------------------------------------------------
+
+export function topicsSectionNode(count: number | undefined): Omit<TreeNode, 'id'> {
+  return {
+    ref: { kind: 'topics' },
+    label: 'Topics',
+    description: count === undefined ? undefined : String(count),
+    icon: 'list-unordered',
+    contextValue: 'tributary.topics',
+    collapsible: 'expanded',
+  };
+}
+
+export function topicNode(t: TopicSummary): Omit<TreeNode, 'id'> {
+  const parts = [plural(t.partitions, 'partition'), `RF ${t.replicationFactor}`];
+  if (t.offline > 0) parts.push(`${t.offline} offline`);
+  if (t.underReplicated > 0) parts.push(`${t.underReplicated} under-replicated`);
+  if (t.internal) parts.push('internal');
+  const tooltip = [
+    `Topic ${t.name}${t.internal ? ' (internal)' : ''}`,
+    `Topic id: ${t.topicId}`,
+    `${plural(t.partitions, 'partition')}, replication factor ${t.replicationFactor}`,
+  ];
+  if (t.underReplicated > 0) tooltip.push(`${plural(t.underReplicated, 'partition')} with fewer in-sync replicas than replicas`);
+  if (t.offline > 0) tooltip.push(`${plural(t.offline, 'partition')} without a live leader`);
+  return {
+    ref: { kind: 'topic', topic: t.name, internal: t.internal, partitions: t.partitions },
+    label: t.name,
+    description: parts.join(' · '),
+    tooltip: tooltip.join('\n'),
+    icon: t.offline > 0 ? 'error' : t.underReplicated > 0 ? 'warning' : t.internal ? 'gear' : 'symbol-event',
+    color: t.offline > 0 ? COLOR.error : t.underReplicated > 0 ? COLOR.warning : t.internal ? COLOR.muted : undefined,
+    contextValue: t.internal ? 'tributary.topic.internal' : 'tributary.topic',
+    collapsible: 'collapsed',
+  };
+}
+
+/** Internal topics last, each group by name (the API already sorts by name). */
+export function sortTopics(topics: readonly TopicSummary[]): TopicSummary[] {
+  return [...topics].sort((a, b) => (a.internal === b.internal ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.internal ? 1 : -1));
+}
+
+export function partitionNode(topic: string, p: PartitionDescription): Omit<TreeNode, 'id'> {
+  const underReplicated = p.isr.length < p.replicas.length;
+  const range = p.logEndOffset >= 0 ? `${offset(p.logStartOffset)}–${offset(p.logEndOffset)}` : `from ${offset(p.logStartOffset)}`;
+  const parts = [`leader ${p.leader}`, `replicas [${p.replicas.join(',')}]`, `ISR [${p.isr.join(',')}]`, range, `HW ${offset(p.highWatermark)}`, formatBytes(p.size)];
+  return {
+    ref: { kind: 'partition', topic, partition: p.partition },
+    label: `partition ${p.partition}`,
+    description: parts.join(' · '),
+    tooltip: [
+      `${topic}-${p.partition}`,
+      `Leader: node ${p.leader} (epoch ${p.leaderEpoch})`,
+      `Replicas: ${p.replicas.join(', ')}`,
+      `In-sync replicas: ${p.isr.join(', ')}${underReplicated ? ' (under-replicated)' : ''}`,
+      `Log start offset: ${offset(p.logStartOffset)}`,
+      `High watermark: ${offset(p.highWatermark)}`,
+      `Log end offset: ${offset(p.logEndOffset)}`,
+      `Size: ${formatBytes(p.size)} in ${plural(p.segments.length, 'segment')}`,
+      `Directory: ${p.dir}`,
+    ].join('\n'),
+    icon: underReplicated ? 'warning' : 'layers',
+    color: underReplicated ? COLOR.warning : undefined,
+    contextValue: 'tributary.partition',
+    collapsible: 'collapsed',
+  };
+}
+
+export function fileNode(topic: string, partition: number, f: FileInfo, baseOffset?: number): Omit<TreeNode, 'id'> {
+  const dumpable = DUMPABLE_SUFFIXES.some((s) => f.name.endsWith(s));
+  const icon = f.name.endsWith('.log') ? 'file-binary' : f.name.endsWith('.index') ? 'list-ordered' : f.name.endsWith('.timeindex') ? 'watch' : 'file';
+  return {
+    ref: { kind: 'file', topic, partition, path: f.path, name: f.name },
+    label: f.name,
+    description: formatBytes(f.size),
+    tooltip: [f.path, `${f.size} bytes`, ...(baseOffset !== undefined ? [`Segment base offset: ${baseOffset}`] : []), ...(dumpable ? ['Click to open its dump-log output.'] : [])].join('\n'),
+    icon,
+    contextValue: dumpable ? 'tributary.segmentFile' : 'tributary.file',
+    collapsible: 'none',
+    command: dumpable ? 'tributary.openSegment' : undefined,
+  };
+}
+
+/** A partition's files: segment files by base offset (.log first), then the others. */
+export function partitionFiles(p: PartitionDescription): Array<{ file: FileInfo; baseOffset?: number }> {
+  const rank = (name: string) => {
+    const i = DUMPABLE_SUFFIXES.findIndex((s) => name.endsWith(s));
+    return i < 0 ? DUMPABLE_SUFFIXES.length : i;
+  };
+  const out: Array<{ file: FileInfo; baseOffset?: number }> = [];
+  for (const s of p.segments) for (const f of [...s.files].sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : 1))) out.push({ file: f, baseOffset: s.baseOffset });
+  for (const f of p.otherFiles) out.push({ file: f });
+  return out;
+}
+
+// -- groups -------------------------------------------------------------------------------------------------------
+
+export function groupsSectionNode(count: number | undefined): Omit<TreeNode, 'id'> {
+  return {
+    ref: { kind: 'groups' },
+    label: 'Consumer Groups',
+    description: count === undefined ? undefined : String(count),
+    icon: 'organization',
+    contextValue: 'tributary.groups',
+    collapsible: 'collapsed',
+  };
+}
+
+const STATE_COLOR: Record<string, string | undefined> = {
+  Stable: COLOR.up,
+  PreparingRebalance: COLOR.lag,
+  CompletingRebalance: COLOR.lag,
+  Empty: undefined,
+  Dead: COLOR.muted,
+};
+
+export function groupNode(g: GroupSummary): Omit<TreeNode, 'id'> {
+  const parts: string[] = [g.state];
+  if (g.protocol) parts.push(g.protocol);
+  parts.push(plural(g.members, 'member'));
+  parts.push(`lag ${g.totalLag}`);
+  return {
+    ref: { kind: 'group', groupId: g.groupId, state: g.state, members: g.members },
+    label: g.groupId,
+    description: parts.join(' · '),
+    tooltip: [
+      `Group ${g.groupId}`,
+      `State: ${g.state}`,
+      `Protocol: ${g.protocolType ?? 'none'}${g.protocol ? ` / ${g.protocol}` : ''}`,
+      `Members: ${g.members}`,
+      `Coordinator: node ${g.coordinator}`,
+      `Total lag: ${g.totalLag}`,
+      ...(g.topics.length ? [`Topics: ${g.topics.join(', ')}`] : []),
+    ].join('\n'),
+    icon: g.members > 0 ? 'organization' : 'circle-outline',
+    color: STATE_COLOR[g.state],
+    // Menus tell an active group (offsets cannot be reset) from an inactive one.
+    contextValue: g.members > 0 ? 'tributary.group.active' : 'tributary.group.inactive',
+    collapsible: 'collapsed',
+  };
+}
+
+export function membersSectionNode(d: GroupDescription): Omit<TreeNode, 'id'> {
+  return {
+    ref: { kind: 'members', groupId: d.groupId },
+    label: 'Members',
+    description: String(d.members.length),
+    icon: 'account',
+    contextValue: 'tributary.groupMembers',
+    collapsible: d.members.length > 0 ? 'expanded' : 'none',
+  };
+}
+
+export function offsetsSectionNode(d: GroupDescription): Omit<TreeNode, 'id'> {
+  return {
+    ref: { kind: 'offsets', groupId: d.groupId },
+    label: 'Offsets',
+    description: `${d.offsets.length} · lag ${d.totalLag}`,
+    icon: 'symbol-numeric',
+    contextValue: 'tributary.groupOffsets',
+    collapsible: d.offsets.length > 0 ? 'expanded' : 'none',
+  };
+}
+
+export function memberNode(groupId: string, m: GroupMemberView): Omit<TreeNode, 'id'> {
+  const count = m.assignment.reduce((n, a) => n + a.partitions.length, 0);
+  return {
+    ref: { kind: 'member', groupId, memberId: m.memberId },
+    label: m.clientId || m.memberId,
+    description: `${m.clientHost} · ${plural(count, 'partition')}`,
+    tooltip: [
+      `Member id: ${m.memberId}`,
+      ...(m.groupInstanceId ? [`Group instance id: ${m.groupInstanceId} (static member)`] : []),
+      `Client id: ${m.clientId}`,
+      `Host: ${m.clientHost}`,
+      `Session timeout: ${m.sessionTimeoutMs} ms, rebalance timeout: ${m.rebalanceTimeoutMs} ms`,
+      `Assigned: ${m.assignment.map((a) => `${a.topic} [${a.partitions.join(',')}]`).join('; ') || 'nothing'}`,
+    ].join('\n'),
+    icon: 'account',
+    contextValue: 'tributary.groupMember',
+    collapsible: count > 0 ? 'collapsed' : 'none',
+  };
+}
+
+export function assignmentNodes(groupId: string, m: GroupMemberView): Array<Omit<TreeNode, 'id'>> {
+  const out: Array<Omit<TreeNode, 'id'>> = [];
+  for (const a of m.assignment) {
+    for (const p of [...a.partitions].sort((x, y) => x - y)) {
+      out.push({ ref: { kind: 'assignment', groupId, topic: a.topic, partition: p }, label: `${a.topic}-${p}`, icon: 'symbol-field', contextValue: 'tributary.assignment', collapsible: 'none' });
+    }
+  }
+  return out;
+}
+
+export function offsetNode(groupId: string, o: GroupOffsetView): Omit<TreeNode, 'id'> {
+  const lagging = o.lag !== null && o.lag > 0;
+  return {
+    ref: { kind: 'offset', groupId, topic: o.topic, partition: o.partition },
+    label: `${o.topic}-${o.partition}`,
+    description: `committed ${o.committed ?? '-'} · end ${offset(o.endOffset)} · lag ${o.lag ?? '-'}`,
+    tooltip: [
+      `${o.topic}-${o.partition}`,
+      `Committed offset: ${o.committed ?? 'none'}`,
+      ...(o.metadata ? [`Commit metadata: ${o.metadata}`] : []),
+      `Log start offset: ${offset(o.logStartOffset)}`,
+      `End offset (high watermark): ${offset(o.endOffset)}`,
+      `Lag: ${o.lag ?? 'unknown (nothing committed)'}`,
+      `Owner: ${o.owner ? `${o.owner.clientId} (${o.owner.memberId})` : 'none'}`,
+    ].join('\n'),
+    icon: lagging ? 'arrow-down' : 'check',
+    color: lagging ? COLOR.lag : undefined,
+    contextValue: 'tributary.groupOffset',
+    collapsible: 'none',
+  };
+}
+
+export function infoNode(label: string, tooltip?: string, icon = 'info'): Omit<TreeNode, 'id'> {
+  return { ref: { kind: 'info' }, label, tooltip, icon, color: icon === 'error' ? COLOR.error : undefined, contextValue: 'tributary.info', collapsible: 'none' };
+}

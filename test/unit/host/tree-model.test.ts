@@ -1,0 +1,236 @@
+import { strict as assert } from 'node:assert';
+import type { ClusterReader, GroupDescription, GroupSummary, PartitionDescription, TopicDescription, TopicSummary } from '../../../src/broker/api';
+import { ClusterTreeModel } from '../../../src/views/cluster-tree-model';
+import { TreeNode, formatBytes } from '../../../src/views/tree-nodes';
+
+/** A reader over made-up data that counts the calls the tree makes. */
+class FakeReader implements ClusterReader {
+  calls: string[] = [];
+  topics: TopicSummary[];
+  groups: GroupSummary[] = [];
+
+  constructor(topicCount: number) {
+    this.topics = Array.from({ length: topicCount }, (_, i) => ({
+      name: `topic-${String(i).padStart(4, '0')}`,
+      topicId: `id${i}`,
+      partitions: 3,
+      replicationFactor: 2,
+      underReplicated: i % 100 === 7 ? 1 : 0,
+      offline: 0,
+      internal: false,
+    }));
+    this.topics.push({ name: '__consumer_offsets', topicId: 'co', partitions: 50, replicationFactor: 3, underReplicated: 0, offline: 0, internal: true });
+  }
+
+  async status() {
+    this.calls.push('status');
+    return {
+      clusterId: 'c1',
+      dataDir: '/data',
+      bootstrap: '127.0.0.1:9092,127.0.0.1:9093',
+      controllerId: 0,
+      nodes: [
+        { id: 0, host: '127.0.0.1', port: 9092, up: true, isController: true, leaderCount: 2, logDir: '/data/node-0' },
+        { id: 1, host: '127.0.0.1', port: null, up: false, isController: false, leaderCount: 0, logDir: '/data/node-1' },
+      ],
+    };
+  }
+
+  async listTopics() {
+    this.calls.push('listTopics');
+    return this.topics;
+  }
+
+  async describeTopic(topic: string): Promise<TopicDescription> {
+    this.calls.push(`describeTopic ${topic}`);
+    const partition = (p: number): PartitionDescription => ({
+      partition: p,
+      leader: 0,
+      leaderEpoch: 0,
+      replicas: [0, 1],
+      isr: p === 1 ? [0] : [0, 1],
+      logStartOffset: 0,
+      highWatermark: 10,
+      logEndOffset: 12,
+      size: 2048,
+      dir: `/data/node-0/${topic}-${p}`,
+      segments: [
+        {
+          baseOffset: 0,
+          size: 2048,
+          files: [
+            { name: '00000000000000000000.timeindex', path: `/data/node-0/${topic}-${p}/00000000000000000000.timeindex`, size: 12 },
+            { name: '00000000000000000000.index', path: `/data/node-0/${topic}-${p}/00000000000000000000.index`, size: 8 },
+            { name: '00000000000000000000.log', path: `/data/node-0/${topic}-${p}/00000000000000000000.log`, size: 2048 },
+          ],
+        },
+      ],
+      otherFiles: [{ name: 'partition.metadata', path: `/data/node-0/${topic}-${p}/partition.metadata`, size: 40 }],
+    });
+    return { name: topic, topicId: 'x', internal: false, configs: {}, partitions: [0, 1, 2].map(partition) };
+  }
+
+  async listGroups() {
+    this.calls.push('listGroups');
+    return this.groups;
+  }
+
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    this.calls.push(`describeGroup ${groupId}`);
+    return {
+      groupId,
+      state: 'Stable',
+      protocolType: 'consumer',
+      protocol: 'range',
+      generation: 3,
+      coordinator: 0,
+      leader: 'm1',
+      members: [{ memberId: 'm1', groupInstanceId: null, clientId: 'app<script>', clientHost: '/127.0.0.1', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 30000, assignment: [{ topic: 'topic-0000', partitions: [2, 0] }] }],
+      offsets: [
+        { topic: 'topic-0000', partition: 0, committed: 5, metadata: null, logStartOffset: 0, endOffset: 10, lag: 5, owner: { memberId: 'm1', clientId: 'app' } },
+        { topic: 'topic-0000', partition: 2, committed: null, metadata: null, logStartOffset: 0, endOffset: 10, lag: null },
+      ],
+      totalLag: 5,
+    };
+  }
+}
+
+function find(nodes: TreeNode[], label: string): TreeNode {
+  const n = nodes.find((x) => x.label === label);
+  assert.ok(n, `no node "${label}" among ${nodes.map((x) => x.label).join(', ')}`);
+  return n;
+}
+
+describe('Sidebar tree model (no VS Code)', () => {
+  it('builds the root and 1,000 topics well under a second, with one topic-list call and no call per topic', async () => {
+    const reader = new FakeReader(1000);
+    const model = new ClusterTreeModel(() => ({ reader }));
+    const t0 = performance.now();
+    const roots = await model.children();
+    const topics = await model.children(find(roots, 'Topics'));
+    const elapsed = performance.now() - t0;
+    assert.ok(elapsed < 250, `took ${elapsed.toFixed(1)} ms`);
+    assert.equal(topics.length, 1001);
+    assert.deepEqual(reader.calls.filter((c) => c.startsWith('describe')), []);
+    assert.equal(reader.calls.filter((c) => c === 'listTopics').length, 1, 'the root and the section share one answer');
+    assert.equal(find(roots, 'Topics').description, '1001');
+    // Internal topics last; under-replicated ones marked.
+    assert.equal(topics[topics.length - 1].label, '__consumer_offsets');
+    assert.equal(topics[topics.length - 1].contextValue, 'tributary.topic.internal');
+    const ur = find(topics, 'topic-0007');
+    assert.deepEqual([ur.icon, ur.color], ['warning', 'list.warningForeground']);
+    assert.match(ur.description!, /1 under-replicated/);
+    assert.equal(find(topics, 'topic-0008').icon, 'symbol-event');
+    model.dispose();
+  });
+
+  it('shows nodes with their port, controller role, leader count, and down nodes in red', async () => {
+    const reader = new FakeReader(1);
+    const model = new ClusterTreeModel(() => ({ reader }));
+    const cluster = find(await model.children(), 'Cluster');
+    assert.equal(cluster.description, '127.0.0.1:9092,127.0.0.1:9093');
+    const nodes = await model.children(cluster);
+    assert.deepEqual(nodes.map((n) => [n.label, n.description, n.icon, n.color]), [
+      ['node 0', '127.0.0.1:9092 · controller · 2 leaders', 'server-process', 'charts.green'],
+      ['node 1', 'down · 0 leaders', 'server', 'charts.red'],
+    ]);
+  });
+
+  it('describes a topic only when expanded, and shows partitions with their offsets and segment files', async () => {
+    const reader = new FakeReader(3);
+    const model = new ClusterTreeModel(() => ({ reader }));
+    const topics = await model.children(find(await model.children(), 'Topics'));
+    const parts = await model.children(find(topics, 'topic-0001'));
+    assert.deepEqual(reader.calls.filter((c) => c.startsWith('describe')), ['describeTopic topic-0001']);
+    assert.equal(parts.length, 3);
+    assert.equal(parts[0].description, 'leader 0 · replicas [0,1] · ISR [0,1] · 0–12 · HW 10 · 2.0 KiB');
+    assert.equal(parts[1].icon, 'warning', 'ISR smaller than the replicas');
+    const files = await model.children(parts[0]);
+    assert.deepEqual(files.map((f) => f.label), ['00000000000000000000.log', '00000000000000000000.index', '00000000000000000000.timeindex', 'partition.metadata']);
+    assert.deepEqual([files[0].command, files[0].contextValue], ['tributary.openSegment', 'tributary.segmentFile']);
+    assert.deepEqual([files[3].command, files[3].contextValue], [undefined, 'tributary.file']);
+    assert.equal(reader.calls.filter((c) => c.startsWith('describe')).length, 1, 'files come from the same description');
+  });
+
+  it('refreshes only expanded topics on appends, the whole tree on topic changes, and keeps node identity', async () => {
+    const reader = new FakeReader(3);
+    const model = new ClusterTreeModel(() => ({ reader }), 10);
+    const fired: Array<string | undefined> = [];
+    model.onDidChange((n) => fired.push(n?.id));
+    const roots = await model.children();
+    const topics = await model.children(find(roots, 'Topics'));
+    const t1 = find(topics, 'topic-0001');
+    await model.children(t1);
+
+    model.handleEvent({ type: 'partitionsAppended', partitions: [1, 2].map((p) => ({ topic: 'topic-0001', partition: p, logStartOffset: 0, highWatermark: 11, logEndOffset: 11 })) });
+    model.handleEvent({ type: 'partitionsAppended', partitions: [{ topic: 'topic-0002', partition: 0, logStartOffset: 0, highWatermark: 1, logEndOffset: 1 }] });
+    assert.deepEqual(fired, [], 'debounced');
+    model.flush();
+    assert.deepEqual(fired, [t1.id], 'one refresh, for the expanded topic only');
+    await model.children(t1);
+    assert.equal(reader.calls.filter((c) => c === 'describeTopic topic-0001').length, 2, 're-described after the append');
+
+    fired.length = 0;
+    reader.topics = reader.topics.filter((t) => t.name !== 'topic-0002');
+    model.handleEvent({ type: 'topicDeleted', topic: 'topic-0002' });
+    model.flush();
+    assert.deepEqual(fired, [undefined], 'counts on the root change: refresh from the root');
+    const again = await model.children(find(await model.children(), 'Topics'));
+    assert.equal(find(again, 'topic-0001'), t1, 'the same object, updated in place');
+    assert.ok(!again.some((t) => t.label === 'topic-0002'));
+    assert.equal(model.node(t1.id), t1);
+  });
+
+  it('shows groups with state, protocol, members and lag; members with assignments; offsets with lag; text stays text', async () => {
+    const reader = new FakeReader(1);
+    reader.groups = [
+      { groupId: 'billing', state: 'Stable', protocolType: 'consumer', protocol: 'range', members: 1, coordinator: 0, totalLag: 5, topics: ['topic-0000'] },
+      { groupId: 'idle', state: 'Empty', protocolType: 'consumer', protocol: null, members: 0, coordinator: 0, totalLag: 0, topics: ['topic-0000'] },
+    ];
+    const model = new ClusterTreeModel(() => ({ reader }), 10);
+    const groups = await model.children(find(await model.children(), 'Consumer Groups'));
+    const billing = find(groups, 'billing');
+    assert.deepEqual([billing.description, billing.contextValue, billing.color], ['Stable · range · 1 member · lag 5', 'tributary.group.active', 'charts.green']);
+    assert.equal(find(groups, 'idle').contextValue, 'tributary.group.inactive');
+    const [members, offsets] = await model.children(billing);
+    const member = (await model.children(members))[0];
+    assert.equal(member.label, 'app<script>', 'a client id is shown as the text it is');
+    assert.match(member.tooltip!, /Client id: app<script>/);
+    assert.deepEqual((await model.children(member)).map((a) => a.label), ['topic-0000-0', 'topic-0000-2']);
+    const rows = await model.children(offsets);
+    assert.deepEqual(rows.map((r) => [r.label, r.description, r.color]), [
+      ['topic-0000-0', 'committed 5 · end 10 · lag 5', 'charts.yellow'],
+      ['topic-0000-2', 'committed - · end 10 · lag -', undefined],
+    ]);
+
+    // Appends to a topic a group reads move its lag: the groups section refreshes.
+    const fired: Array<string | undefined> = [];
+    model.onDidChange((n) => fired.push(n?.id));
+    model.handleEvent({ type: 'partitionsAppended', partitions: [{ topic: 'topic-0000', partition: 0, logStartOffset: 0, highWatermark: 12, logEndOffset: 12 }] });
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(fired, [find(await model.children(), 'Consumer Groups').id]);
+  });
+
+  it('shows nothing without a broker (welcome content), read-only data with the owner, and errors as a node', async () => {
+    const current: { source?: { reader: ClusterReader; ownerPid?: number } } = {};
+    const model = new ClusterTreeModel(() => current.source);
+    assert.deepEqual(await model.children(), []);
+    const reader = new FakeReader(2);
+    current.source = { reader, ownerPid: 4242 };
+    const roots = await model.children();
+    assert.equal(find(roots, 'Cluster').description, 'read-only · in use by process 4242');
+    assert.equal(find(roots, 'Cluster').contextValue, 'tributary.cluster.readOnly');
+    assert.deepEqual((await model.children(find(roots, 'Consumer Groups'))).map((n) => n.label), ['Groups are shown while the broker runs here']);
+    assert.ok(!reader.calls.includes('listGroups'));
+    reader.describeTopic = async () => {
+      throw new Error('gone');
+    };
+    const topics = await model.children(find(roots, 'Topics'));
+    const err = await model.children(topics[0]);
+    assert.deepEqual([err[0].label, err[0].icon], ['Could not read: gone', 'error']);
+  });
+
+  it('formats sizes in binary units', () => {
+    assert.deepEqual([0, 1023, 1024, 1536, 10 * 1024 * 1024, 3 * 1024 ** 3].map(formatBytes), ['0 B', '1023 B', '1.0 KiB', '1.5 KiB', '10.0 MiB', '3.0 GiB']);
+  });
+});
