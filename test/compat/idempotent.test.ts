@@ -3,6 +3,7 @@
  * idempotence on write every message exactly once, in order; a produce request re-sent byte for byte is
  * acknowledged with the original offset and stored once; producer ids are unique and never reused across restarts.
  */
+import type { LogAppendInfo } from '../../src/broker/storage/log';
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
@@ -155,16 +156,19 @@ function produce(c: WireClient, topic: string, records: Buffer) {
  */
 function loseSomeAcks(cluster: Cluster, every: number, times: number): { failed: () => number } {
   const append = cluster.append.bind(cluster);
+  const produce = cluster.produce.bind(cluster);
   let calls = 0;
   let failed = 0;
-  cluster.append = (topic: string, partition: number, records: Buffer) => {
-    const info = append(topic, partition, records);
+  const maybeLose = (info: LogAppendInfo): LogAppendInfo => {
     if (++calls % every === 0 && failed < times && !info.duplicate) {
       failed++;
       throw new KafkaError('NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'test: written, but the acknowledgement is lost');
     }
     return info;
   };
+  // acks=1 appends go through append(), acks=all through produce(): lose some of either.
+  cluster.append = (topic: string, partition: number, records: Buffer) => maybeLose(append(topic, partition, records));
+  cluster.produce = async (topic: string, partition: number, records: Buffer, acks: number, timeoutMs: number) => maybeLose(await produce(topic, partition, records, acks, timeoutMs));
   return { failed: () => failed };
 }
 
