@@ -305,6 +305,11 @@ export type BrokerEvent =
    * (Stopping and starting nodes is the replication work's; this event already carries what it changes.)
    */
   | { type: 'nodeChanged'; node: NodeStatus }
+  /** A partition got a new leader (a node stopped, an election); `unclean` when records may have been lost. */
+  | { type: 'leaderElected'; topic: string; partition: number; leader: number; previousLeader: number; leaderEpoch: number; reason: string; unclean: boolean; time: number }
+  | { type: 'isrChanged'; topic: string; partition: number; isr: number[]; reason: string; time: number }
+  | { type: 'controllerChanged'; from: number; to: number; time: number }
+  | { type: 'faultsChanged'; faults: FaultState }
   | { type: 'log'; level: LogLevel; message: string; time: number };
 
 export type BrokerEventType = BrokerEvent['type'];
@@ -373,6 +378,70 @@ export interface BrokerApi {
   resetOffsets(request: ResetOffsetsRequest): Promise<ResetPlanRow[]>;
   deleteGroup(groupId: string): Promise<void>;
   rebalanceHistory(groupId: string): Promise<RebalanceRecord[]>;
+
+  /** Every partition's replicas as the leader sees them: the cluster view's partition x node matrix. */
+  replication(): Promise<ReplicationView>;
+  /** Stops a node as a crash would look to the others: listener and logs closed, leaders re-elected, ISR shrunk. */
+  stopNode(nodeId: number): Promise<void>;
+  /** Starts a stopped node: it reloads its logs, catches up and rejoins the ISR. */
+  startNode(nodeId: number): Promise<void>;
+  /** Injects or removes a fault between nodes (pause or slow a follower, cut or heal a link). */
+  setFault(fault: FaultChange): Promise<FaultState>;
+  /** ElectLeaders: preferred (give partitions back to their first replica) or unclean. */
+  electLeaders(type: 'preferred' | 'unclean', partitions?: Array<{ topic: string; partition: number }>): Promise<ElectionResult[]>;
+}
+
+export type FaultChange =
+  | { kind: 'pauseFollower'; node: number }
+  | { kind: 'resumeFollower'; node: number }
+  /** delayMs 0 removes the delay. */
+  | { kind: 'slowFollower'; node: number; delayMs: number }
+  | { kind: 'cutLink'; a: number; b: number }
+  | { kind: 'healLink'; a: number; b: number }
+  | { kind: 'clear' };
+
+export interface FaultState {
+  /** "a-b" pairs of nodes that cannot replicate between each other. */
+  cutLinks: string[];
+  paused: number[];
+  slow: Array<{ node: number; delayMs: number }>;
+}
+
+export interface ReplicaView {
+  node: number;
+  up: boolean;
+  inSync: boolean;
+  isLeader: boolean;
+  /** The replica's log end offset, as its own log says (-1 when its node is down). */
+  logEndOffset: number;
+  /** What the leader knows of it: the offset of its last fetch. */
+  lastCaughtUpMsAgo: number | null;
+}
+
+export interface PartitionReplication {
+  topic: string;
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  highWatermark: number;
+  underReplicated: boolean;
+  offline: boolean;
+  replicas: ReplicaView[];
+}
+
+export interface ReplicationView {
+  controllerId: number;
+  nodes: Array<{ id: number; up: boolean }>;
+  faults: FaultState;
+  partitions: PartitionReplication[];
+}
+
+export interface ElectionResult {
+  topic: string;
+  partition: number;
+  /** null when the election happened; else Kafka's error name (ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE...). */
+  error: string | null;
+  leader: number;
 }
 
 export type BrokerMethod = keyof BrokerApi;

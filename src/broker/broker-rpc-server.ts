@@ -6,7 +6,7 @@
 import type { BrokerServiceOptions } from './api';
 import { BrokerService } from './broker-service';
 import { BrokerStartError, classifyStartError } from './start-failure';
-import { HostToWorker, WorkerToHost, isBrokerMethod, toRemoteError } from './rpc';
+import { HostToWorker, WorkerToHost, answerRequest, isBrokerMethod } from './rpc';
 
 export interface RpcPort {
   postMessage(message: WorkerToHost): void;
@@ -69,16 +69,7 @@ export function serveBroker(port: RpcPort, options: BrokerServiceOptions): Promi
         post({ type: 'response', id, ok: false, error: { name: 'Error', message: stopping ? 'The broker is stopping.' : `Unknown broker method ${String(method)}` } });
         return;
       }
-      void started.then(async () => {
-        try {
-          // The method is one of BrokerApi's (checked above) and its arguments were typed by the host's call().
-          const fn = service[method] as (...args: unknown[]) => Promise<unknown>;
-          const result = await fn.apply(service, m.params as unknown[]);
-          post({ type: 'response', id, ok: true, result });
-        } catch (e) {
-          post({ type: 'response', id, ok: false, error: toRemoteError(e) });
-        }
-      });
+      void started.then(async () => post(await answerRequest(service, m)));
     });
   });
 }

@@ -13,7 +13,11 @@ import type {
   ConsumeResult,
   ConsumedRecord,
   CreateTopicRequest,
+  ElectionResult,
+  FaultChange,
+  FaultState,
   GroupDescription,
+  ReplicationView,
   GroupSummary,
   LogLevel,
   ProduceRequest,
@@ -28,6 +32,7 @@ import type {
 } from './api';
 import { bytesFromBuffer, bytesToBuffer } from './api';
 import { Cluster } from './cluster';
+import type { ClusterEvent } from './replication/cluster-events';
 import { KafkaServer } from '../protocol/server/kafka-server';
 import { Logger } from './logger';
 import { KafkaError } from './errors';
@@ -103,6 +108,7 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     this.logger.info(`Tributary is running: ${this.cluster.nodes.length} node(s), data in ${this.cluster.dataDir}, bootstrap servers ${this.server.bootstrap()}`);
     this.watcher = new ClusterWatcher(this.cluster, this.server, (e) => this.events.fire(e), o.eventIntervalMs ?? 250);
     this.watcher.start();
+    this.unsubscribeCluster = this.cluster.on((e) => this.forwardClusterEvent(e));
     return this.status();
   }
 
@@ -114,12 +120,35 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     this.server = undefined;
     this.watcher = undefined;
     watcher?.stop();
+    this.unsubscribeCluster?.();
     try {
       await server?.stop();
     } catch (e) {
       this.logger.error(`closing listeners: ${(e as Error).message}`);
     }
     cluster.shutdown();
+  }
+
+  private unsubscribeCluster: (() => void) | undefined;
+
+  /** Elections, ISR and controller changes as they happen (the cluster view shows them live). */
+  private forwardClusterEvent(e: ClusterEvent): void {
+    const time = Date.now();
+    switch (e.type) {
+      case 'leader-elected':
+        this.events.fire({ type: 'leaderElected', topic: e.topic, partition: e.partition, leader: e.leader, previousLeader: e.previousLeader, leaderEpoch: e.leaderEpoch, reason: e.reason, unclean: e.unclean, time });
+        break;
+      case 'isr-changed':
+        this.events.fire({ type: 'isrChanged', topic: e.topic, partition: e.partition, isr: e.isr, reason: e.reason, time });
+        break;
+      case 'controller-changed':
+        this.events.fire({ type: 'controllerChanged', from: e.from, to: e.to, time });
+        break;
+      default:
+        // Topics and nodes reach the UI through the watcher's comparisons.
+        break;
+    }
+    this.changed();
   }
 
   private require(): Cluster {
@@ -373,5 +402,97 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
 
   async rebalanceHistory(groupId: string): Promise<RebalanceRecord[]> {
     return structuredClone([...this.require().groups.rebalanceHistory(groupId)]);
+  }
+
+  async replication(): Promise<ReplicationView> {
+    const c = this.require();
+    const now = Date.now();
+    const partitions = c.metadata.topics().flatMap((t) =>
+      t.partitions.map((p) => {
+        const leaderUp = p.leader >= 0 && c.isNodeUp(p.leader);
+        const known = new Map(leaderUp ? c.replicaManager.followerStates(t.name, p.partition).map((f) => [f.nodeId, f]) : []);
+        return {
+          topic: t.name,
+          partition: p.partition,
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          highWatermark: leaderUp ? c.leaderLog(t.name, p.partition).highWatermark : -1,
+          underReplicated: p.isr.length < p.replicas.length,
+          offline: !leaderUp,
+          replicas: p.replicas.map((node) => {
+            const up = c.isNodeUp(node);
+            const log = up ? c.node(node).logManager.getLog({ topic: t.name, partition: p.partition }) : undefined;
+            const f = known.get(node);
+            return { node, up, inSync: p.isr.includes(node), isLeader: node === p.leader, logEndOffset: log?.logEndOffset ?? -1, lastCaughtUpMsAgo: node === p.leader ? 0 : f ? now - f.lastCaughtUpTimeMs : null };
+          }),
+        };
+      }),
+    );
+    return { controllerId: c.controllerId, nodes: c.nodes.map((n) => ({ id: n.id, up: n.up })), faults: c.replicaManager.faults.describe(), partitions };
+  }
+
+  async stopNode(nodeId: number): Promise<void> {
+    this.require().stopNode(nodeId);
+    this.changed();
+  }
+
+  async startNode(nodeId: number): Promise<void> {
+    this.require().startNode(nodeId);
+    this.changed();
+  }
+
+  async setFault(fault: FaultChange): Promise<FaultState> {
+    const c = this.require();
+    const f = c.replicaManager.faults;
+    const node = (id: number) => {
+      if (!c.nodes.some((n) => n.id === id)) throw new KafkaError('BROKER_NOT_AVAILABLE', `no node ${id}`);
+      return id;
+    };
+    switch (fault.kind) {
+      case 'pauseFollower':
+        f.pauseFollower(node(fault.node));
+        break;
+      case 'resumeFollower':
+        f.resumeFollower(node(fault.node));
+        break;
+      case 'slowFollower':
+        f.slowFollower(node(fault.node), Math.max(0, fault.delayMs));
+        break;
+      case 'cutLink':
+        f.cutLink(node(fault.a), node(fault.b));
+        break;
+      case 'healLink':
+        f.healLink(node(fault.a), node(fault.b));
+        break;
+      case 'clear':
+        f.clear();
+        break;
+    }
+    const state = f.describe();
+    this.logger.info(`faults now: ${JSON.stringify(state)}`);
+    this.events.fire({ type: 'faultsChanged', faults: state });
+    return state;
+  }
+
+  async electLeaders(type: 'preferred' | 'unclean', partitions?: Array<{ topic: string; partition: number }>): Promise<ElectionResult[]> {
+    const c = this.require();
+    const wanted = partitions ?? c.metadata.topics().flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+    const results = wanted.map(({ topic, partition }) => {
+      try {
+        c.controller.electLeader(topic, partition, type);
+        return { topic, partition, error: null, leader: c.partitionLeader(topic, partition) };
+      } catch (e) {
+        const name = e instanceof KafkaError ? e.errorName : 'UNKNOWN_SERVER_ERROR';
+        let leader = -1;
+        try {
+          leader = c.partitionLeader(topic, partition);
+        } catch {
+          // an unknown partition has no leader
+        }
+        return { topic, partition, error: name, leader };
+      }
+    });
+    this.changed();
+    return partitions ? results : results.filter((r) => r.error !== 'ELECTION_NOT_NEEDED');
   }
 }

@@ -32,6 +32,11 @@ const METHODS: Record<BrokerMethod, true> = {
   resetOffsets: true,
   deleteGroup: true,
   rebalanceHistory: true,
+  replication: true,
+  stopNode: true,
+  startNode: true,
+  setFault: true,
+  electLeaders: true,
 };
 
 export const BROKER_METHODS = Object.keys(METHODS) as BrokerMethod[];
@@ -70,6 +75,18 @@ export type WorkerToHost =
 
 /** Messages of the dump-log job. */
 export type DumpToHost = { type: 'lines'; lines: string[] } | { type: 'done'; exitCode: number; truncated: boolean } | { type: 'failed'; error: RemoteError };
+
+/** Runs one API request against a broker and returns its response message (worker threads and the control socket). */
+export async function answerRequest(api: BrokerApi, m: RpcRequest): Promise<WorkerToHost> {
+  if (!isBrokerMethod(m.method)) return { type: 'response', id: m.id, ok: false, error: { name: 'Error', message: `Unknown broker method ${String(m.method)}` } };
+  try {
+    // The method is one of BrokerApi's (checked above); its arguments were typed by the caller's call().
+    const fn = api[m.method] as (...args: unknown[]) => Promise<unknown>;
+    return { type: 'response', id: m.id, ok: true, result: await fn.apply(api, m.params as unknown[]) };
+  } catch (e) {
+    return { type: 'response', id: m.id, ok: false, error: toRemoteError(e) };
+  }
+}
 
 export function toRemoteError(e: unknown): RemoteError {
   if (e instanceof Error) {

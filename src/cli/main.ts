@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseArgs, intOption, UsageError } from './args';
 import { startBroker } from './start';
 import { dumpLog } from './dump-log';
+import { controlCommand } from './control';
 
 const USAGE = `usage:
   tributary start [--data DIR] [--port P] [--nodes N] [--host H] [--config name=value]...
@@ -13,6 +14,14 @@ const USAGE = `usage:
       --nodes 3, --host 127.0.0.1. --config takes any Kafka broker config (log.retention.hours=1, ...).
   tributary dump-log [--print-data-log] FILE...
       Prints .log, .index and .timeindex files with the fields of Kafka's kafka-dump-log.
+  tributary status [--data DIR]
+      Nodes, controller, faults, and each partition's leader, epoch, high watermark and replicas, of a running broker.
+  tributary node stop|start N [--data DIR]
+      Stops or starts a virtual node of a running broker (its listener, its logs, its replication).
+  tributary fault pause-follower N | resume-follower N | slow-follower N MS | cut-link A B | heal-link A B | clear | show [--data DIR]
+      Injects replication faults into a running broker.
+  tributary elect-leaders [--unclean] [TOPIC:PARTITION]... [--data DIR]
+      Preferred (or unclean) leader election, as kafka-leader-election does.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -41,6 +50,14 @@ export async function main(argv: string[]): Promise<number> {
         const a = parseArgs(rest, new Set(), new Set(['print-data-log', 'print-data', 'deep-iteration']));
         if (a.positional.length === 0) throw new UsageError('dump-log needs at least one file');
         return dumpLog(a.positional, { printData: a.flags.has('print-data-log') || a.flags.has('print-data') });
+      }
+      case 'status':
+      case 'node':
+      case 'fault':
+      case 'elect-leaders': {
+        const a = parseArgs(rest, new Set(['data']), new Set(['unclean']));
+        const words = [...a.positional, ...(a.flags.has('unclean') ? ['--unclean'] : [])];
+        return await controlCommand(command, words, path.resolve(a.options.get('data')?.at(-1) ?? '.tributary'), (l) => process.stdout.write(l + '\n'));
       }
       case undefined:
       case 'help':

@@ -1,8 +1,11 @@
-/** `tributary start`: the cluster and its listeners in the foreground until SIGINT or SIGTERM. */
-import { Cluster } from '../broker/cluster';
+/**
+ * `tributary start`: the broker (the same BrokerService the extension runs in its worker) in the foreground until
+ * SIGINT or SIGTERM, with its control socket open so that `tributary node` and `tributary fault` can reach it.
+ */
+import { BrokerService } from '../broker/broker-service';
+import { BrokerStartError } from '../broker/start-failure';
 import { consoleLogger } from '../broker/logger';
-import { KafkaServer } from '../protocol/server/kafka-server';
-import { initCompression } from '../broker/records/compression';
+import { serveControlSocket } from '../broker/control-socket';
 
 export interface StartOptions {
   dataDir: string;
@@ -13,15 +16,19 @@ export interface StartOptions {
 }
 
 export async function startBroker(opts: StartOptions): Promise<void> {
-  // zstd's encoder is WebAssembly, which loads asynchronously: once, before any batch is written.
-  await initCompression();
-  const cluster = new Cluster({ dataDir: opts.dataDir, nodes: opts.nodes, config: opts.config, logger: consoleLogger });
-  const server = new KafkaServer(cluster, { host: opts.host, basePort: opts.port });
+  const service = new BrokerService({ dataDir: opts.dataDir, nodes: opts.nodes, basePort: opts.port, host: opts.host, config: opts.config }, { logger: consoleLogger });
+  let status;
   try {
-    await server.start();
+    status = await service.start();
   } catch (e) {
-    cluster.shutdown();
+    if (e instanceof BrokerStartError) throw new Error(e.failure.message, { cause: e });
     throw e;
+  }
+  let closeControl: () => Promise<void> = async () => {};
+  try {
+    closeControl = await serveControlSocket(service, opts.dataDir);
+  } catch (e) {
+    consoleLogger.warn(`the control socket could not be opened (${(e as Error).message}); tributary node/fault commands will not reach this broker`);
   }
   // Signal handlers go in before the "running" lines: whoever reads them may stop us at once.
   const stopped = new Promise<void>((resolve) => {
@@ -30,19 +37,15 @@ export async function startBroker(opts: StartOptions): Promise<void> {
       if (stopping) return;
       stopping = true;
       consoleLogger.info(`${signal}: shutting down`);
-      server
-        .stop()
-        .catch((e) => consoleLogger.error(`closing listeners: ${(e as Error).message}`))
-        .finally(() => {
-          cluster.shutdown();
-          resolve();
-        });
+      closeControl()
+        .then(() => service.stop())
+        .catch((e) => consoleLogger.error(`shutting down: ${(e as Error).message}`))
+        .finally(resolve);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-  for (const l of server.listeners()) consoleLogger.info(`node ${l.nodeId} listening on ${l.host}:${l.port}`);
-  process.stdout.write(`Tributary is running: ${cluster.nodes.length} node(s), data in ${opts.dataDir}\n`);
-  process.stdout.write(`bootstrap servers: ${server.bootstrap()}\n`);
+  process.stdout.write(`Tributary is running: ${status.nodes.length} node(s), data in ${opts.dataDir}\n`);
+  process.stdout.write(`bootstrap servers: ${status.bootstrap}\n`);
   await stopped;
 }

@@ -17,6 +17,10 @@ import type {
   ConsumeRequest,
   ConsumeResult,
   CreateTopicRequest,
+  ElectionResult,
+  FaultChange,
+  FaultState,
+  ReplicationView,
   GroupDescription,
   GroupSummary,
   ProduceRequest,
@@ -299,5 +303,25 @@ export class EmbeddedCluster implements BrokerApi, BrokerEventSource {
   }
   rebalanceHistory(groupId: string): Promise<RebalanceRecord[]> {
     return this.call('rebalanceHistory', groupId);
+  }
+
+  replication(): Promise<ReplicationView> {
+    return this.call('replication');
+  }
+
+  stopNode(nodeId: number): Promise<void> {
+    return this.call('stopNode', nodeId);
+  }
+
+  startNode(nodeId: number): Promise<void> {
+    return this.call('startNode', nodeId);
+  }
+
+  setFault(fault: FaultChange): Promise<FaultState> {
+    return this.call('setFault', fault);
+  }
+
+  electLeaders(type: 'preferred' | 'unclean', partitions?: Array<{ topic: string; partition: number }>): Promise<ElectionResult[]> {
+    return this.call('electLeaders', type, partitions);
   }
 }

@@ -90,7 +90,10 @@ export class ReplicaManager {
       throw new KafkaError('NOT_ENOUGH_REPLICAS', `The size of the current ISR ${JSON.stringify(state.isr)} is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topic}-${partition}`);
     }
     const info = this.appendLocal(topic, partition, records);
-    if (acks !== -1 || info.duplicate) return info;
+    // A duplicate (an idempotent producer's retry) is answered with the first attempt's offsets, and like any other
+    // acks=all append only once the ISR has them: the first attempt may have reached this replica but not the rest
+    // of the ISR (it was sent to a leader that died before the high watermark covered it). Kafka waits the same way.
+    if (acks !== -1) return info;
     const log = this.cluster.leaderLog(topic, partition);
     const required = info.lastOffset + 1;
     if (log.highWatermark < required) {

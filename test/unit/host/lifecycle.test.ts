@@ -48,6 +48,11 @@ class FakeConnection {
       planReset: notUsed,
       resetOffsets: notUsed,
       deleteGroup: notUsed,
+      replication: notUsed,
+      stopNode: notUsed,
+      startNode: notUsed,
+      setFault: notUsed,
+      electLeaders: notUsed,
       rebalanceHistory: notUsed,
     };
   }

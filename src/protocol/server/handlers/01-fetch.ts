@@ -167,8 +167,19 @@ export default defineHandler({
 
     let read = readAll(ctx, parts, req);
     const deadline = Date.now() + req.maxWaitMs;
-    while (read.bytes < Math.max(1, req.minBytes) && !read.errors && req.maxWaitMs > 0 && Date.now() < deadline && parts.length > 0) {
-      await ctx.cluster.waitForAppend(parts.map(key), deadline - Date.now(), ctx.closed);
+    // A client that leaves ends the long poll. Each wait gets its own cancel promise: waiting on ctx.closed itself
+    // would, once the connection is gone, resolve every wait at once and spin this loop in microtasks (the event
+    // loop frozen) until max.wait.ms, and while the client stays it would pile up one reaction per wake-up.
+    let closed = false;
+    let wake: (() => void) | undefined;
+    void ctx.closed.then(() => {
+      closed = true;
+      wake?.();
+    });
+    while (!closed && read.bytes < Math.max(1, req.minBytes) && !read.errors && req.maxWaitMs > 0 && Date.now() < deadline && parts.length > 0) {
+      await ctx.cluster.waitForAppend(parts.map(key), deadline - Date.now(), new Promise<void>((r) => (wake = r)));
+      wake = undefined;
+      if (closed) break;
       read = readAll(ctx, parts, req);
       if (read.bytes >= Math.max(1, req.minBytes)) break;
     }
