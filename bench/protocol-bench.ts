@@ -94,10 +94,13 @@ async function kcatRound(target: string, bootstrap: string, size: number, count:
 async function kafkajsRound(target: string, bootstrap: string, size: number, count: number): Promise<void> {
   const topic = `kafkajs-${size}-${target}`;
   const kafka = new Kafka({ clientId: 'bench', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-  await admin.disconnect();
+  if (target === 'tributary') {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    await admin.disconnect();
+  }
+  // The mock cluster reports no controller, which kafkajs' admin needs; its topics are created on first use.
   const producer = kafka.producer({ allowAutoTopicCreation: true });
   await producer.connect();
   const value = Buffer.alloc(size, 0x78);
@@ -105,7 +108,7 @@ async function kafkajsRound(target: string, bootstrap: string, size: number, cou
   let t0 = process.hrtime.bigint();
   const inflight: Promise<unknown>[] = [];
   for (let i = 0; i < count / 1000; i++) {
-    inflight.push(producer.send({ topic, messages: batch, acks: 1, compression: CompressionTypes.None }));
+    inflight.push(producer.send({ topic, messages: batch.map((m) => ({ ...m, partition: 0 })), acks: 1, compression: CompressionTypes.None }));
     if (inflight.length >= 5) await inflight.shift();
   }
   await Promise.all(inflight);
