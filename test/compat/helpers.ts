@@ -65,7 +65,8 @@ export async function runOk(cmd: string, args: string[], opts: { input?: string 
 
 /** Runs test/compat/py/client.py and returns its JSON lines; fails on a {"fatal"} line or a missing {"done"}. */
 export async function python(command: string, bootstrap: string, spec: unknown, timeoutMs = 60000): Promise<Array<Record<string, unknown>>> {
-  const r = await run(PYTHON, [PY_CLIENT, command, bootstrap, JSON.stringify(spec)], { timeoutMs });
+  // The spec goes on stdin: a long list of messages does not fit in argv.
+  const r = await run(PYTHON, [PY_CLIENT, command, bootstrap], { input: JSON.stringify(spec), timeoutMs });
   const lines = r.stdout
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -114,6 +115,15 @@ export function storedRecords(cluster: Cluster, topic: string, partition = 0): S
     }
   }
   return out;
+}
+
+/** Waits until a partition's log holds `n` records (acks=0 producers cannot tell when the broker appended). */
+export async function waitForLogEnd(cluster: Cluster, topic: string, n: number, partition = 0, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (cluster.metadata.topic(topic) && cluster.leaderLog(topic, partition).logEndOffset >= n) return;
+    await sleep(10);
+  }
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import { Kafka, CompressionTypes, logLevel, Producer, Admin, KafkaJSProtocolError, IHeaders } from 'kafkajs';
 import { startTestBroker, TestBroker } from '../support/broker';
 import { encodeRecordBatch } from '../../src/broker/records/record-batch';
-import { storedRecords } from './helpers';
+import { storedRecords, waitForLogEnd } from './helpers';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -103,8 +103,7 @@ describe('compat: kafkajs 2.2.4', function () {
         assert.deepEqual(first, []);
         assert.deepEqual(second, []);
         // ...and the broker must still have appended (poll: nothing tells us when).
-        const deadline = Date.now() + 5000;
-        while (broker.cluster.leaderLog(topic, 0).logEndOffset < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        await waitForLogEnd(broker.cluster, topic, 50);
       } else {
         assert.equal(first.length, 1);
         assert.equal(first[0].errorCode, 0);

@@ -19,6 +19,7 @@ import {
 } from '../records/batch-header';
 import { crc32c } from '../records/crc32c';
 import { decodeRecords, encodeRecordBatch } from '../records/record-batch';
+import { readVarint } from '../records/varint';
 import { CompressionType, compressionTypeFromName } from '../records/compression';
 import { KafkaError } from '../errors';
 import { LogConfig } from '../config/topic-config';
@@ -38,10 +39,9 @@ export interface ValidatedRecords {
 }
 
 /**
- * Walks the batches in `records`, rejecting anything malformed; no offsets are assigned. `fromLeader` batches may
- * have offset gaps (a compacted leader log), so the dense-offsets rule applies only to what clients send.
+ * Walks the batches in `records`, rejecting anything malformed; no offsets are assigned.
  */
-export function analyzeBatches(records: Buffer, maxMessageBytes: number, fromLeader = false): BatchPosition[] {
+export function analyzeBatches(records: Buffer, maxMessageBytes: number): BatchPosition[] {
   const batches: BatchPosition[] = [];
   let pos = 0;
   while (pos < records.length) {
@@ -62,8 +62,9 @@ export function analyzeBatches(records: Buffer, maxMessageBytes: number, fromLea
     if (crc32c(records, pos + ATTRIBUTES_OFFSET, pos + size) !== h.crc) {
       throw new KafkaError('CORRUPT_MESSAGE', `record batch at byte ${pos} fails its CRC-32C check`);
     }
-    if (h.recordCount < 0 || h.lastOffsetDelta < 0 || (!fromLeader && h.recordCount > 0 && h.lastOffsetDelta !== h.recordCount - 1)) {
-      throw new KafkaError('INVALID_RECORD', `record batch has ${h.recordCount} records but lastOffsetDelta ${h.lastOffsetDelta}`);
+    // The dense-offsets rule for client batches is checkClientBatch's; a leader's (compacted) batch may have gaps.
+    if (h.recordCount < 0 || h.lastOffsetDelta < 0) {
+      throw new KafkaError('INVALID_RECORD', `record batch has ${h.recordCount} records and lastOffsetDelta ${h.lastOffsetDelta}`);
     }
     batches.push({ position: pos, header: h });
     pos += size;
@@ -82,9 +83,10 @@ export function validateAndAssignOffsets(
   leaderEpoch: number,
   config: LogConfig,
   now: number,
-  opts: { fromClient: boolean },
+  opts: { fromClient: boolean; partition?: string },
 ): ValidatedRecords {
   let batches = analyzeBatches(records, config.maxMessageBytes);
+  if (opts.fromClient) for (const b of batches) checkClientBatch(records, b, opts.partition ?? '');
   const target = targetCompression(config.compressionType);
   if (target !== undefined && batches.some((b) => !isControl(b.header.attributes) && compressionOf(b.header.attributes) !== target)) {
     records = recompress(records, batches, target);
@@ -173,6 +175,40 @@ function recompress(records: Buffer, batches: BatchPosition[], target: Compressi
     );
   }
   return Buffer.concat(out);
+}
+
+/**
+ * What Kafka's LogValidator refuses in a batch a client sent (beyond framing and CRC): an empty or inconsistent offset
+ * range (a zero-record batch claiming lastOffsetDelta 2^31-1 would move the log end by 2^31), control records
+ * (transaction markers are the coordinator's), a producer id without a sequence, an unknown codec, and records that
+ * do not fill the batch exactly. Uncompressed records are walked by their length prefixes only (no allocation);
+ * compressed ones are checked when decoded for compaction or timestamps.
+ */
+function checkClientBatch(records: Buffer, b: BatchPosition, partition: string): void {
+  const h = b.header;
+  const last = h.baseOffset + h.lastOffsetDelta;
+  const invalid = (m: string) => new KafkaError('INVALID_RECORD', `${m} in topic partition ${partition}`);
+  if (h.recordCount <= 0) throw invalid(`Invalid reported count for record batch: ${h.recordCount}`);
+  if (h.lastOffsetDelta + 1 !== h.recordCount) throw invalid(`Inconsistent batch offset range [${h.baseOffset}, ${last}] and count of records ${h.recordCount}`);
+  if (isControl(h.attributes)) throw invalid('Clients are not allowed to write control records');
+  if (h.producerId >= 0 && h.baseSequence < 0) throw invalid(`Invalid sequence number ${h.baseSequence} in record batch with producerId ${h.producerId}`);
+  const codec = compressionOf(h.attributes);
+  if (codec > 4) throw new KafkaError('CORRUPT_MESSAGE', `Unknown compression type id: ${codec}`);
+  if (codec !== 0) return;
+  const end = b.position + h.batchLength + LOG_OVERHEAD;
+  const cur = { pos: b.position + RECORD_BATCH_OVERHEAD };
+  let n = 0;
+  try {
+    while (cur.pos < end) {
+      const length = readVarint(records, cur, end);
+      if (length <= 0 || cur.pos + length > end) throw new Error(`record ${n} claims ${length} bytes`);
+      cur.pos += length;
+      n++;
+    }
+  } catch (e) {
+    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${h.baseOffset} has malformed records: ${(e as Error).message}`);
+  }
+  if (n !== h.recordCount) throw invalid(`Record batch claims ${h.recordCount} records but holds ${n}`);
 }
 
 function checkTimestamp(ts: number, config: LogConfig, now: number): void {

@@ -255,7 +255,7 @@ export class Log {
   appendAsLeader(records: Buffer, leaderEpoch: number, opts: { fromClient?: boolean } = {}): LogAppendInfo {
     this.checkOpen();
     const now = this.now();
-    const v = validateAndAssignOffsets(records, this._logEndOffset, leaderEpoch, this.config, now, { fromClient: opts.fromClient ?? true });
+    const v = validateAndAssignOffsets(records, this._logEndOffset, leaderEpoch, this.config, now, { fromClient: opts.fromClient ?? true, partition: this.name });
     // Idempotence (Kafka's analyzeAndValidateProducerState): epochs and sequences are checked before anything is
     // written, and a retried batch already in the log is answered with its original offsets, not written again.
     const producers = this.producerStateManager.analyzeAndValidate(v.records, v.batches, opts.fromClient ?? true ? 'client' : 'coordinator');
@@ -272,7 +272,7 @@ export class Log {
   /** Appends records a leader already stamped with offsets (replication, recovery of a follower). */
   appendAsFollower(records: Buffer): LogAppendInfo {
     this.checkOpen();
-    const batches = analyzeBatches(records, Math.max(this.config.maxMessageBytes, records.length), true);
+    const batches = analyzeBatches(records, Math.max(this.config.maxMessageBytes, records.length));
     const first = batches[0].header;
     if (first.baseOffset < this._logEndOffset) {
       throw new KafkaError('OFFSET_OUT_OF_RANGE', `${this.name}: follower append at ${first.baseOffset} is below the log end offset ${this._logEndOffset}`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """confluent-kafka-python driver for the compatibility suite (test/compat/confluent-kafka.test.ts).
 
-Usage: client.py <command> <bootstrap> '<json spec>'
+Usage: client.py <command> <bootstrap> ['<json spec>']   (without the argument, the spec is read from stdin)
 Prints one JSON object per line on stdout; the last line is always {"done": ...} or {"fatal": ...}.
 
 Commands
@@ -12,15 +12,20 @@ Commands
              Consumer.assign() at the start position (offsets_for_times for a timestamp); reads until `count` messages
              or, without a count, until every partition reached its end. Prints {"partition", "offset", "key",
              "value", "headers", "timestamp", "timestampType"} per message and {"resolved": [...]} for timestamps.
+  admin      spec {"create": [{"topic", "partitions", "replication", "config": {...}}], "validateOnly": bool, "delete": [topic, ...]}
+             AdminClient.create_topics / delete_topics, then list_topics; prints {"created"|"deleted": topic, "error"}
+             per topic and {"topics": {name: partition count}}.
   roundtrip  spec {"topic", "partitions", "count", "config": {...}, "timeout": s}
              Produces `count` messages (value = sequence number, partition = seq % partitions), then reads every
              partition from the beginning and checks every message: none lost, none duplicated, per-partition order.
 """
+import ctypes
 import json
 import sys
 import time
 
-from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition, OFFSET_BEGINNING, OFFSET_END
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING, OFFSET_END
+from confluent_kafka.admin import AdminClient, NewTopic
 
 
 def out(obj):
@@ -35,6 +40,17 @@ def dec(b):
     return None if b is None else b.decode("utf-8", "backslashreplace")
 
 
+def headers_of(m):
+    """m.headers() as [[key, value]], working around confluent-kafka-python 1.7's Message.headers(), which drops a
+    reference to None for every null header value (the interpreter aborts with "deallocating None" after a few
+    hundred): the reference it drops is given back."""
+    h = m.headers() or []
+    for _, v in h:
+        if v is None:
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
+    return [[k, dec(v)] for k, v in h]
+
+
 def consumer(bootstrap, extra=None):
     # confluent-kafka-python 1.7 insists on a group.id; nothing is committed and no group is joined (assign() only).
     conf = {
@@ -44,6 +60,8 @@ def consumer(bootstrap, extra=None):
         "enable.auto.offset.store": False,
         "enable.partition.eof": True,
         "auto.offset.reset": "error",
+        # Reaching the end of a partition takes one empty long-poll: keep it short.
+        "fetch.wait.max.ms": 50,
     }
     conf.update(extra or {})
     return Consumer(conf)
@@ -131,7 +149,7 @@ def consume(bootstrap, spec):
                 "offset": m.offset(),
                 "key": dec(m.key()),
                 "value": dec(m.value()),
-                "headers": [[k, dec(v)] for k, v in (m.headers() or [])],
+                "headers": headers_of(m),
                 "timestamp": ts,
                 "timestampType": ts_type,
             })
@@ -230,10 +248,36 @@ def roundtrip(bootstrap, spec):
     })
 
 
-def main():
-    command, bootstrap, spec = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+def error_name(future):
     try:
-        {"produce": produce, "consume": consume, "roundtrip": roundtrip}[command](bootstrap, spec)
+        future.result()
+        return None
+    except KafkaException as e:
+        return e.args[0].name()
+
+
+def admin(bootstrap, spec):
+    a = AdminClient({"bootstrap.servers": bootstrap})
+    timeout = spec.get("timeout", 20)
+    if spec.get("create"):
+        topics = [NewTopic(t["topic"], num_partitions=t.get("partitions", -1), replication_factor=t.get("replication", -1), config=t.get("config", {})) for t in spec["create"]]
+        futures = a.create_topics(topics, operation_timeout=timeout, request_timeout=timeout, validate_only=spec.get("validateOnly", False))
+        for name, f in futures.items():
+            out({"created": name, "error": error_name(f)})
+    if spec.get("delete"):
+        futures = a.delete_topics(spec["delete"], operation_timeout=timeout, request_timeout=timeout)
+        for name, f in futures.items():
+            out({"deleted": name, "error": error_name(f)})
+    md = a.list_topics(timeout=timeout)
+    out({"topics": {name: len(t.partitions) for name, t in md.topics.items() if t.error is None}})
+    out({"done": True})
+
+
+def main():
+    command, bootstrap = sys.argv[1], sys.argv[2]
+    spec = json.loads(sys.argv[3] if len(sys.argv) > 3 else sys.stdin.read())
+    try:
+        {"produce": produce, "consume": consume, "roundtrip": roundtrip, "admin": admin}[command](bootstrap, spec)
     except Exception as e:  # reported, not raised: the test prints it
         out({"fatal": "%s: %s" % (type(e).__name__, e)})
     sys.stdout.flush()
