@@ -32,11 +32,6 @@ describe('group APIs over raw frames: coordinators, limits, offsets of several g
   });
   after(() => broker.stop());
 
-  const addressOf = (node: number) => {
-    const l = broker.server.listeners().find((x) => x.nodeId === node)!;
-    return `${l.host}:${l.port}`;
-  };
-
   /** The coordinator of `groupId` as FindCoordinator answers, and some other node. */
   async function coordinator(groupId: string): Promise<{ at: string; elsewhere: string; node: number }> {
     const r = await sendRequest(broker.bootstrap, 10, 4, { key: '', keyType: 0, coordinatorKeys: [groupId] });
