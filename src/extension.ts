@@ -21,6 +21,8 @@ import { DUMP_SCHEME, SegmentDocumentProvider } from './views/segment-document-p
 import { registerCommands } from './commands';
 import { Services, brokerFor } from './commands/services';
 import { presentStartFailure } from './commands/start-broker';
+import { registerWebviews } from './webviews';
+import { registerKafkaEditor } from './editor';
 
 let lifecycle: BrokerLifecycle | undefined;
 
@@ -121,6 +123,8 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
   );
 
   registerCommands(context, services);
+  // Issue 7: the producer, consumer, group inspector, segment inspector and cluster view panels and their commands.
+  registerWebviews(context, services);
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(DUMP_SCHEME, dumps),
     dumps,
@@ -141,8 +145,9 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
     onEvent: (l) => broker.onEvent(l),
   };
 
-  // Issue 6 part B: the `.kafka` language, its CodeLens and producing from the editor are registered here, as
-  // registerKafkaEditor(context, api), by the helper that writes them.
+  // Issue 6 part B: the `.kafka` language (CodeLens, completion, diagnostics) and producing from the editor; results
+  // and errors go to the same output channel as the broker's log.
+  registerKafkaEditor(context, api, output);
 
   return api;
 }

@@ -15,6 +15,8 @@ import { editTopicConfig } from './edit-topic-config';
 import { resetOffsets } from './reset-offsets';
 import { deleteGroup } from './delete-group';
 import { openSegment } from './open-segment';
+import { stopNode } from './stop-node';
+import { startNode } from './start-node';
 
 /** Command ids, as contributed in package.json. */
 export const COMMANDS: Record<string, { title: string; run: (s: Services, arg: CommandArg) => Promise<void> }> = {
@@ -33,6 +35,8 @@ export const COMMANDS: Record<string, { title: string; run: (s: Services, arg: C
   'tributary.resetOffsets': { title: 'Reset Offsets', run: (s, a) => resetOffsets(s, a) },
   'tributary.deleteGroup': { title: 'Delete Consumer Group', run: (s, a) => deleteGroup(s, a) },
   'tributary.openSegment': { title: 'Open Segment', run: (s, a) => openSegment(s, a) },
+  'tributary.stopNode': { title: 'Stop Node', run: (s, a) => stopNode(s, a) },
+  'tributary.startNode': { title: 'Start Node', run: (s, a) => startNode(s, a) },
 };
 
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {

@@ -1,0 +1,165 @@
+/**
+ * From a parsed PRODUCE block to the broker API's records, and from the API's answers to what the user reads (the
+ * output channel's lines, the notifications, the consumed-records document). No vscode import.
+ */
+import type { ConsumeResult, ConsumedRecord, OffsetSpec, ProduceRecord, ProduceRequest, ProducedRecord } from '../broker/api';
+import { bytesToText } from '../broker/api';
+import { ConsumeSpec, ProduceSpec, looksLikeJson } from './kafka-file';
+import { RenderContext, renderTemplate } from './template';
+
+/** Sources of variation for the helpers; Date.now, Math.random and crypto.randomUUID outside tests. */
+export interface RenderEnvironment {
+  now: () => number;
+  random: () => number;
+  uuid: () => string;
+}
+
+/**
+ * Records `first` .. `first + count - 1` of a run: `{{i}}` is the index in the run, `{{seq}}` is `seqBase + i`
+ * (the block's own counter, so that runs go on numbering where the last one stopped).
+ */
+export function buildRecords(spec: ProduceSpec, first: number, count: number, seqBase: number, env: RenderEnvironment): ProduceRecord[] {
+  const out = new Array<ProduceRecord>(count);
+  for (let k = 0; k < count; k++) {
+    const i = first + k;
+    const ctx: RenderContext = { i, seq: seqBase + i, now: env.now, random: env.random, uuid: env.uuid };
+    const r: ProduceRecord = {
+      value: spec.value === null ? null : renderTemplate(spec.value, ctx),
+      headers: spec.headers.map((h) => ({ key: h.name, value: renderTemplate(h.value, ctx) })),
+    };
+    if (spec.key) r.key = renderTemplate(spec.key, ctx);
+    if (spec.partition !== undefined) r.partition = spec.partition;
+    out[k] = r;
+  }
+  return out;
+}
+
+/** One produce call of a run. */
+export function produceRequest(spec: ProduceSpec, records: ProduceRecord[]): ProduceRequest {
+  const r: ProduceRequest = { topic: spec.topic, records };
+  if (spec.compression) r.compression = spec.compression;
+  if (spec.acks !== undefined) r.acks = spec.acks;
+  return r;
+}
+
+/** A value that starts like JSON ({ or [) but does not parse: worth a warning, though it is sent as written. */
+export function brokenJson(value: string): boolean {
+  if (!looksLikeJson(value)) return false;
+  try {
+    JSON.parse(value);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Records per produce call: big runs go in chunks so progress shows and cancelling is prompt. */
+export const CHUNK_RECORDS = 1000;
+
+/** Where a run's records went, per partition: first and last offset and how many. */
+export class ProduceTally {
+  readonly partitions = new Map<number, { first: number; last: number; count: number }>();
+  total = 0;
+
+  add(records: readonly ProducedRecord[]): void {
+    for (const r of records) {
+      this.total++;
+      const p = this.partitions.get(r.partition);
+      if (!p) this.partitions.set(r.partition, { first: r.offset, last: r.offset, count: 1 });
+      else {
+        p.first = Math.min(p.first, r.offset);
+        p.last = Math.max(p.last, r.offset);
+        p.count++;
+      }
+    }
+  }
+
+  /** "partition 0 offset 12" or "partition 0: offsets 10–14 (5); partition 2: offsets 3–7 (5)". */
+  describe(): string {
+    const parts = [...this.partitions].sort(([a], [b]) => a - b);
+    if (this.total === 1 && parts.length === 1) return `partition ${parts[0][0]}, offset ${parts[0][1].first}`;
+    return parts.map(([p, r]) => `partition ${p}: ${r.first === r.last ? `offset ${r.first}` : `offsets ${r.first}–${r.last}`}${parts.length > 1 ? ` (${r.count})` : ''}`).join('; ');
+  }
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+export function describeFrom(from: OffsetSpec): string {
+  switch (from.kind) {
+    case 'earliest':
+      return 'earliest';
+    case 'latest':
+      return 'latest';
+    case 'offset':
+      return `offset ${from.offset}`;
+    case 'fromEnd':
+      return `the last ${from.count}`;
+    case 'timestamp':
+      return `timestamp ${new Date(from.timestamp).toISOString()}`;
+  }
+}
+
+/** Text of bytes for the document: UTF-8 when it is valid text, else base64, said so. */
+function text(b: { base64: string } | null): { text: string; binary: boolean } | null {
+  if (b === null) return null;
+  const buf = Buffer.from(b.base64, 'base64');
+  const t = bytesToText(b);
+  // Invalid UTF-8 became U+FFFD; such bytes are shown as base64 rather than garbled.
+  if (!Buffer.from(t, 'utf8').equals(buf)) return { text: b.base64, binary: true };
+  return { text: t, binary: false };
+}
+
+/** A JSON value indented, anything else as it is. */
+export function prettyValue(value: string): string {
+  const t = value.trim();
+  if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
+    try {
+      return JSON.stringify(JSON.parse(t), null, 2);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function recordText(topic: string, r: ConsumedRecord): string[] {
+  const lines = [`### ${topic}-${r.partition} @ ${r.offset} · ${new Date(r.timestamp).toISOString()} (${r.timestampType})`];
+  const key = text(r.key);
+  lines.push(`# key: ${key === null ? '(null)' : key.binary ? `(bytes, base64) ${key.text}` : JSON.stringify(key.text)}`);
+  for (const h of r.headers) {
+    const v = text(h.value);
+    lines.push(`# header ${h.key}: ${v === null ? '(null)' : v.binary ? `(bytes, base64) ${v.text}` : v.text}`);
+  }
+  const v = text(r.value);
+  lines.push(v === null ? '# value: (null, a tombstone)' : v.binary ? `# value (bytes, base64):\n${v.text}` : prettyValue(v.text));
+  lines.push('');
+  return lines;
+}
+
+/** The read-only document of a CONSUME: a summary per partition, then each record with its key and headers. */
+export function consumeDocument(spec: ConsumeSpec, results: ConsumeResult[], at: Date): string {
+  const total = results.reduce((n, r) => n + r.records.length, 0);
+  const out = [
+    `# CONSUME ${spec.topic} from=${describeFrom(spec.from)} max=${spec.max} per partition — ${plural(total, 'record')}, read ${at.toISOString()}`,
+  ];
+  for (const r of results) {
+    out.push(
+      `# partition ${r.partition}: ${r.records.length ? `offsets ${r.records[0].offset}–${r.records[r.records.length - 1].offset}` : 'no records'} from ${r.startOffset}; log start ${r.logStartOffset}, high watermark ${r.highWatermark}, next ${r.nextOffset}`,
+    );
+  }
+  out.push('');
+  // Records in time order across partitions (offset order within each), as a console consumer would interleave them.
+  const all = results.flatMap((r) => r.records.map((rec) => ({ topic: r.topic, rec })));
+  all.sort((a, b) => a.rec.timestamp - b.rec.timestamp || a.rec.partition - b.rec.partition || a.rec.offset - b.rec.offset);
+  for (const { topic, rec } of all) out.push(...recordText(topic, rec));
+  return out.join('\n');
+}
+
+/** One line for the output channel about a CONSUME. */
+export function consumeSummary(spec: ConsumeSpec, results: ConsumeResult[]): string {
+  const total = results.reduce((n, r) => n + r.records.length, 0);
+  const parts = results.map((r) => `p${r.partition} ${r.records.length ? `${r.records[0].offset}–${r.records[r.records.length - 1].offset}` : '-'} (HW ${r.highWatermark})`);
+  return `CONSUME ${spec.topic} from ${describeFrom(spec.from)}: ${plural(total, 'record')} · ${parts.join(', ')}`;
+}

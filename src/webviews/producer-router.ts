@@ -1,0 +1,105 @@
+/**
+ * The producer panel's host logic: the topic list (kept current as topics come and go) and ProduceRequest mapped to
+ * BrokerApi.produce with the panel's compression, acks and partition (or Kafka's default partitioner).
+ */
+import type { ProduceRecord } from '../broker/api';
+import {
+  IpcMessage,
+  PRODUCE_CHUNK,
+  ProduceParams,
+  ProduceRequest,
+  ProduceResult,
+  ProducerInitNotification,
+  TopicsChangedNotification,
+} from '../shared/webview-protocol';
+import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, Throttle, int, obj, oneOf, optInt, str, topicSummaries } from './panel-router';
+
+const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+const ACKS = [0, 1, -1] as const;
+/** A panel may send a repeat of N in chunks of PRODUCE_CHUNK; a little slack for hand-made requests. */
+const MAX_RECORDS_PER_REQUEST = PRODUCE_CHUNK * 2;
+
+/** Topic lists are pushed at most this often while topics change. */
+export const TOPICS_THROTTLE_MS = 300;
+
+function nullableStr(v: unknown, what: string): string | null {
+  return v === null || v === undefined ? null : str(v, what);
+}
+
+/** Checks a ProduceRequest's parameters and turns them into BrokerApi.produce's records. */
+export function produceRecords(p: ProduceParams): ProduceRecord[] {
+  if (!Array.isArray(p.records)) throw new InvalidRequestError('records must be a list');
+  if (p.records.length === 0) throw new InvalidRequestError('There is nothing to produce.');
+  if (p.records.length > MAX_RECORDS_PER_REQUEST) throw new InvalidRequestError(`At most ${MAX_RECORDS_PER_REQUEST} records per request, not ${p.records.length}.`);
+  const partition = optInt(p.partition, 'partition', 0);
+  return p.records.map((raw, i) => {
+    const r = obj(raw, `records[${i}]`);
+    const headers = r.headers === undefined ? [] : Array.isArray(r.headers) ? r.headers : [];
+    return {
+      key: nullableStr(r.key, `records[${i}].key`),
+      value: nullableStr(r.value, `records[${i}].value`),
+      headers: headers.map((h, j) => {
+        const x = obj(h, `records[${i}].headers[${j}]`);
+        return { key: str(x.key, `records[${i}].headers[${j}].key`), value: nullableStr(x.value, `records[${i}].headers[${j}].value`) };
+      }),
+      ...(partition !== undefined ? { partition } : {}),
+      ...(r.timestamp !== undefined && r.timestamp !== null ? { timestamp: int(r.timestamp, `records[${i}].timestamp`, 0) } : {}),
+    };
+  });
+}
+
+export class ProducerRouter extends PanelRouter {
+  private readonly topicsPush = new Throttle(TOPICS_THROTTLE_MS, () => this.pushTopics());
+
+  constructor(
+    broker: BrokerSource,
+    env: PanelEnvironment,
+    /** The topic the panel was opened for (preselected); undefined: the user picks one. */
+    readonly topic: string | undefined,
+  ) {
+    super('producer', broker, env);
+    this.disposables.push(
+      broker.onEvent((e) => {
+        if (this.ready && (e.type === 'topicCreated' || e.type === 'topicDeleted' || e.type === 'topicChanged')) this.topicsPush.schedule();
+      }),
+      () => this.topicsPush.dispose(),
+    );
+    if (broker.onAvailability) this.disposables.push(broker.onAvailability((running) => running && this.ready && this.topicsPush.schedule()));
+  }
+
+  protected async init(): Promise<void> {
+    let topics: ReturnType<typeof topicSummaries> = [];
+    try {
+      topics = topicSummaries(await (await this.broker.api()).listTopics()).filter((t) => !t.internal);
+    } catch (e) {
+      this.env.log('warn', `producer panel: could not list topics: ${(e as Error).message}`);
+    }
+    await this.notify(ProducerInitNotification, { topics, ...(this.topic !== undefined ? { topic: this.topic } : {}) });
+  }
+
+  private async pushTopics(): Promise<void> {
+    const topics = topicSummaries(await (await this.broker.api()).listTopics()).filter((t) => !t.internal);
+    await this.notify(TopicsChangedNotification, { topics });
+  }
+
+  protected async route(msg: IpcMessage): Promise<boolean> {
+    if (ProduceRequest.is(msg)) {
+      await this.answer(ProduceRequest, msg, (p) => this.produce(p));
+      return true;
+    }
+    return false;
+  }
+
+  async produce(params: ProduceParams): Promise<ProduceResult> {
+    const p = obj(params, 'produce') as unknown as ProduceParams;
+    const topic = str(p.topic, 'topic');
+    if (!topic) throw new InvalidRequestError('Choose a topic to produce to.');
+    const compression = oneOf(p.compression ?? 'none', 'compression', COMPRESSIONS);
+    const acks = oneOf(p.acks ?? -1, 'acks', ACKS);
+    const records = produceRecords(p);
+    const api = await this.broker.api();
+    const result = await api.produce({ topic, records, compression, acks: acks === -1 ? 'all' : acks });
+    // With acks 0 a Kafka producer learns no offsets; the panel shows them as -1 (the protocol's contract).
+    return { records: result.records.map((r) => ({ partition: r.partition, offset: acks === 0 ? -1 : r.offset, timestamp: r.timestamp })) };
+  }
+}

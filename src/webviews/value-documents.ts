@@ -1,0 +1,45 @@
+/**
+ * Read-only editors for a record's whole key or value (consumer/openValue): a TextDocumentContentProvider on the
+ * `tributary-value` scheme serving text the consumer panel's host put there. Each open gets its own URI (named
+ * after the record, so the tab says which) and its content is dropped when the document closes, the oldest first
+ * past MAX_DOCUMENTS.
+ */
+import * as vscode from 'vscode';
+
+export const VALUE_SCHEME = 'tributary-value';
+const MAX_DOCUMENTS = 32;
+
+export class ValueDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private next = 0;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor() {
+    this.subscriptions.push(
+      vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, this),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.scheme === VALUE_SCHEME) this.contents.delete(d.uri.toString());
+      }),
+    );
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? 'This value is no longer available: open it again from the consumer panel.';
+  }
+
+  /** Shows `content` in a read-only editor titled `name` (a file name; its extension picks the language). */
+  async open(content: string, name: string, language: string): Promise<void> {
+    const safe = name.replace(/[\\/?#%]/g, '_');
+    const uri = vscode.Uri.from({ scheme: VALUE_SCHEME, path: `/${safe}`, query: String(++this.next) });
+    this.contents.set(uri.toString(), content);
+    while (this.contents.size > MAX_DOCUMENTS) this.contents.delete(this.contents.keys().next().value as string);
+    let doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.languageId !== language) doc = await vscode.languages.setTextDocumentLanguage(doc, language);
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.contents.clear();
+  }
+}
