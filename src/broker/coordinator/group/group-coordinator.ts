@@ -204,7 +204,6 @@ export class GroupCoordinator {
   private replaceStaticMember(group: ClassicGroup, oldId: string, newId: string, p: JoinGroupParams): Promise<JoinResult> {
     const old = group.members.get(oldId)!;
     const before = group.snapshot();
-    const oldProtocols = old.protocols;
     // The old incarnation is fenced: whatever it was waiting for ends now.
     old.awaitingJoin?.(joinError(ErrorCode.FENCED_INSTANCE_ID, oldId));
     old.awaitingSync?.(syncError(ErrorCode.FENCED_INSTANCE_ID));
@@ -255,7 +254,6 @@ export class GroupCoordinator {
       }
       return Promise.resolve(r);
     }
-    void oldProtocols;
     if (group.is('PreparingRebalance')) {
       return new Promise((resolve) => {
         old.awaitingJoin = resolve;
