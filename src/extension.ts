@@ -12,6 +12,8 @@ import { EmbeddedCluster } from './clusters/embedded-cluster';
 import { DirectorySnapshot } from './clusters/directory-snapshot';
 import { DataDirWatcher } from './clusters/data-dir-watcher';
 import type { TributaryApi } from './clusters/tributary-api';
+import { ClusterRegistry } from './clusters/cluster-registry';
+import { EMBEDDED_ID, parseConnections } from './clusters/connections';
 import { RESTART_SETTINGS, ResolvedSettings, SECTION, brokerOptions, resolveSettings } from './config';
 import { ClusterTreeModel, TreeSource } from './views/cluster-tree-model';
 import { ClusterTreeProvider } from './views/cluster-tree-provider';
@@ -47,9 +49,25 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
   const broker = new BrokerLifecycle((options) => new EmbeddedCluster({ workerPath, broker: options }), () => brokerOptions(resolved.settings));
   lifecycle = broker;
 
-  // The sidebar reads the running broker, or the directory's files while another process owns it.
+  // External clusters: connections from the settings, passwords from SecretStorage; the choice survives reloads.
+  const clusters = new ClusterRegistry(context.secrets);
+  const readConnections = () => {
+    const { connections, problems } = parseConnections(vscode.workspace.getConfiguration(SECTION).get('connections'));
+    for (const p of problems) {
+      output.warn(p);
+      void vscode.window.showWarningMessage(`Tributary: ${p}`);
+    }
+    clusters.setConnections(connections);
+  };
+  readConnections();
+  const remembered = context.workspaceState.get<string>('tributary.activeCluster');
+  if (remembered && clusters.get(remembered)) clusters.select(remembered);
+
+  // The sidebar reads the selected external cluster, the running broker, or the directory's files while another
+  // process owns it.
   let snapshot: DirectorySnapshot | undefined;
   const treeSource = (): TreeSource | undefined => {
+    if (clusters.isExternal()) return { reader: clusters.reader() };
     const state = broker.state;
     if (state.kind === 'running' && broker.api) return { reader: broker.api };
     if (state.kind === 'external') {
@@ -66,6 +84,8 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
 
   const services: Services = {
     lifecycle: broker,
+    clusters,
+    secrets: context.secrets,
     model,
     output,
     workerPath,
@@ -80,12 +100,27 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
   });
 
   const showState = (state: BrokerState) => {
-    statusBar.show(state);
-    void vscode.commands.executeCommand('setContext', 'tributary.state', stateContextValue(state));
-    treeView.message = state.kind === 'external' ? `Read-only: the data directory is used by another broker (process ${state.pid}).` : undefined;
+    const external = clusters.activeConnection();
+    if (external) {
+      statusBar.showExternal(external.name, external.bootstrapServers);
+      // 'remote' hides the embedded broker's start and stop buttons and its welcome pages.
+      void vscode.commands.executeCommand('setContext', 'tributary.state', 'remote');
+      treeView.description = external.name;
+      treeView.message = undefined;
+    } else {
+      statusBar.show(state);
+      void vscode.commands.executeCommand('setContext', 'tributary.state', stateContextValue(state));
+      treeView.description = undefined;
+      treeView.message = state.kind === 'external' ? `Read-only: the data directory is used by another broker (process ${state.pid}).` : undefined;
+    }
+    void vscode.commands.executeCommand('setContext', 'tributary.clusterKind', external ? 'external' : 'embedded');
     model.invalidateAll();
   };
   broker.onState(showState);
+  clusters.onChange((active) => {
+    void context.workspaceState.update('tributary.activeCluster', active === EMBEDDED_ID ? undefined : active);
+    showState(broker.state);
+  });
   showState(broker.state);
 
   /** First need: start unless the user stopped it or it already failed; say why when it cannot start. */
@@ -111,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
+      if (e.affectsConfiguration(`${SECTION}.connections`)) readConnections();
       const before = resolved.settings;
       resolved = readSettings();
       reportProblems();
@@ -134,6 +170,7 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
     output,
     { dispose: () => watcher?.dispose() },
     { dispose: () => model.dispose() },
+    { dispose: () => void clusters.dispose() },
   );
 
   if (resolved.settings.autoStart) startOnNeed();

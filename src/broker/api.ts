@@ -65,6 +65,8 @@ export interface BrokerStatus {
   bootstrap: string;
   controllerId: number;
   nodes: NodeStatus[];
+  /** Set for an external cluster reached over the network: the name of its connection. */
+  connection?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

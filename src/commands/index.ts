@@ -17,6 +17,7 @@ import { deleteGroup } from './delete-group';
 import { openSegment } from './open-segment';
 import { stopNode } from './stop-node';
 import { startNode } from './start-node';
+import { addConnection, removeConnection, selectCluster } from './connections';
 
 /** Command ids, as contributed in package.json. */
 export const COMMANDS: Record<string, { title: string; run: (s: Services, arg: CommandArg) => Promise<void> }> = {
@@ -37,6 +38,9 @@ export const COMMANDS: Record<string, { title: string; run: (s: Services, arg: C
   'tributary.openSegment': { title: 'Open Segment', run: (s, a) => openSegment(s, a) },
   'tributary.stopNode': { title: 'Stop Node', run: (s, a) => stopNode(s, a) },
   'tributary.startNode': { title: 'Start Node', run: (s, a) => startNode(s, a) },
+  'tributary.addConnection': { title: 'Add Cluster Connection', run: (s, a) => addConnection(s, a) },
+  'tributary.selectCluster': { title: 'Show Cluster', run: (s, a) => selectCluster(s, a) },
+  'tributary.removeConnection': { title: 'Remove Cluster Connection', run: (s, a) => removeConnection(s, a) },
 };
 
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { BrokerApi } from '../broker/api';
 import type { BrokerLifecycle } from '../clusters/broker-lifecycle';
+import type { ClusterRegistry } from '../clusters/cluster-registry';
 import type { ClusterTreeModel } from '../views/cluster-tree-model';
 import type { ResolvedSettings } from '../config';
 import type { TreeNode } from '../views/tree-nodes';
@@ -11,6 +12,10 @@ import { BrokerStartError } from '../broker/start-failure';
 
 export interface Services {
   readonly lifecycle: BrokerLifecycle;
+  /** The external clusters, and which cluster the view and panels show. */
+  readonly clusters: ClusterRegistry;
+  /** VS Code's SecretStorage: the connections' passwords. */
+  readonly secrets: vscode.SecretStorage;
   readonly model: ClusterTreeModel;
   readonly output: vscode.LogOutputChannel;
   /** The extension's dist/worker.js. */
@@ -34,6 +39,14 @@ export function isTreeNode(arg: unknown): arg is TreeNode {
  * cannot run here: another process owns the data directory, or the start failed.
  */
 export async function brokerFor(s: Services, action: string): Promise<BrokerApi | undefined> {
+  if (s.clusters.isExternal()) {
+    try {
+      return await s.clusters.external();
+    } catch (e) {
+      reportError(s, `Cannot ${action}: connecting to ${s.clusters.active}`, e);
+      return undefined;
+    }
+  }
   const state = s.lifecycle.state;
   if (state.kind === 'running') return s.lifecycle.api;
   if (state.kind === 'external') {

@@ -493,6 +493,8 @@ export interface ClusterView {
   partitions: PartitionView[];
   /** Topics that are internal (__consumer_offsets, ...): hidden unless asked for. */
   internalTopics: string[];
+  /** Why nodes cannot be stopped or faulted here (an external cluster); absent for the embedded broker. */
+  faultsUnavailable?: string;
 }
 
 export interface ElectionEvent {
@@ -637,7 +639,8 @@ export const GroupInitNotification = new IpcNotification<{ groupId: string; topi
 /** The group's description (members, assignments, offsets, lag), pushed on change and periodically. */
 export const GroupDescriptionNotification = new IpcNotification<{ description: GroupDescription; at: number }>('group', 'didChange');
 /** The whole rebalance journal (newest last, bounded by the broker), pushed when it changes. */
-export const GroupJournalNotification = new IpcNotification<{ groupId: string; records: RebalanceRecord[] }>('group', 'journal/didChange');
+/** `unavailable` says why there is no journal (an external cluster's coordinator keeps none that a client can read). */
+export const GroupJournalNotification = new IpcNotification<{ groupId: string; records: RebalanceRecord[]; unavailable?: string }>('group', 'journal/didChange');
 /** The group is gone (deleted, or the cluster stopped). */
 export const GroupGoneNotification = new IpcNotification<{ groupId: string; reason: string }>('group', 'didGo');
 export const GroupRefreshCommand = new IpcCommand<{ groupId: string }>('group', 'refresh');

@@ -99,7 +99,8 @@ export class ClusterTreeModel {
     switch (ref.kind) {
       case 'cluster': {
         const status = await reader.status();
-        return status.nodes.map((n) => this.make(nodeId('node', n.id), brokerNode(n, src.ownerPid !== undefined)));
+        // An external cluster's brokers are not ours to stop: shown like a read-only directory's.
+        return status.nodes.map((n) => this.make(nodeId('node', n.id), brokerNode(n, src.ownerPid !== undefined || status.connection !== undefined)));
       }
       case 'topics': {
         const topics = sortTopics(await this.topicList(reader));
@@ -115,6 +116,14 @@ export class ClusterTreeModel {
         const p = d.partitions[ref.partition];
         if (!p) return [];
         const files = partitionFiles(p);
+        if (files.length === 0 && !p.dir) {
+          return [
+            this.make(
+              nodeId('files', ref.topic, ref.partition, 'remote'),
+              infoNode("Segment files are on the cluster's brokers", "The segment inspector reads log files on this machine: the embedded broker's, or a Kafka log directory opened with Tributary: Open Segment Inspector."),
+            ),
+          ];
+        }
         if (files.length === 0) return [this.make(nodeId('files', ref.topic, ref.partition, 'empty'), infoNode('No files', p.dir))];
         return files.map(({ file, baseOffset }) => this.make(nodeId('file', file.path), fileNode(ref.topic, ref.partition, file, baseOffset)));
       }

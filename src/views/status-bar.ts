@@ -19,6 +19,15 @@ export class BrokerStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** An external cluster is shown: its name; a click chooses another cluster. */
+  showExternal(name: string, bootstrap: string): void {
+    this.item.text = `$(cloud) Kafka: ${name}`;
+    this.item.tooltip = `Tributary shows the external cluster ${name} (${bootstrap}). Click to choose another cluster.`;
+    this.item.command = 'tributary.selectCluster';
+    this.item.backgroundColor = undefined;
+    this.item.show();
+  }
+
   dispose(): void {
     this.item.dispose();
   }

@@ -91,6 +91,17 @@ export interface ClusterNodeInput {
 
 export function clusterNode(input: ClusterNodeInput): Omit<TreeNode, 'id'> {
   const { status, ownerPid } = input;
+  if (status.connection) {
+    return {
+      ref: { kind: 'cluster' },
+      label: status.connection,
+      description: status.bootstrap,
+      tooltip: [`External cluster ${status.connection}`, `Cluster id: ${status.clusterId}`, `Bootstrap servers: ${status.bootstrap}`, `Controller: node ${status.controllerId}`].join('\n'),
+      icon: 'cloud',
+      contextValue: 'tributary.cluster.external',
+      collapsible: 'expanded',
+    };
+  }
   const readOnly = ownerPid !== undefined;
   const description = readOnly ? `read-only · in use by process ${ownerPid}` : status.bootstrap;
   const lines = [
@@ -129,7 +140,7 @@ export function brokerNode(n: NodeStatus, readOnly: boolean): Omit<TreeNode, 'id
     ].join('\n'),
     icon: n.isController ? 'server-process' : 'server',
     color: n.up ? COLOR.up : readOnly ? COLOR.muted : COLOR.down,
-    contextValue: `tributary.node.${n.up ? 'up' : 'down'}`,
+    contextValue: readOnly ? 'tributary.node.readOnly' : `tributary.node.${n.up ? 'up' : 'down'}`,
     collapsible: 'none',
   };
 }

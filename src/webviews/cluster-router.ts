@@ -60,6 +60,9 @@ export function clusterView(status: BrokerStatus, replication: ReplicationView, 
       isr: p.replicas.filter((r) => r.inSync).map((r) => r.node),
     })),
     internalTopics: topics.filter((t) => t.internal).map((t) => t.name),
+    ...(status.connection
+      ? { faultsUnavailable: `${status.connection} is an external cluster: stopping nodes, slowing followers and cutting links need the embedded broker, whose nodes run in this process.` }
+      : {}),
   };
 }
 

@@ -141,9 +141,18 @@ export class GroupRouter extends PanelRouter {
     if (this.disposed) return;
     let description: GroupDescription;
     let journal: RebalanceRecord[];
+    let unavailable: string | undefined;
     try {
       const api = await this.broker.api();
-      [description, journal] = await Promise.all([api.describeGroup(this.groupId), api.rebalanceHistory(this.groupId)]);
+      [description, journal] = await Promise.all([
+        api.describeGroup(this.groupId),
+        api.rebalanceHistory(this.groupId).catch((e: unknown) => {
+          // Only the embedded broker journals rebalances: elsewhere the panel says so and shows the rest.
+          if (kafkaErrorOf(e) !== 'LOCAL_ONLY') throw e;
+          unavailable = (e as Error).message;
+          return [];
+        }),
+      ]);
     } catch (e) {
       const code = kafkaErrorOf(e);
       if (code === 'GROUP_ID_NOT_FOUND' || code === 'BROKER_NOT_AVAILABLE') {
@@ -160,10 +169,10 @@ export class GroupRouter extends PanelRouter {
     this.lastError = undefined;
     this.topics = new Set([...description.offsets.map((o) => o.topic), ...description.members.flatMap((m) => m.assignment.map((a) => a.topic))]);
     await this.notify(GroupDescriptionNotification, { description, at: Date.now() });
-    const j = JSON.stringify(journal);
+    const j = JSON.stringify([journal, unavailable]);
     if (j !== this.lastJournal) {
       this.lastJournal = j;
-      await this.notify(GroupJournalNotification, { groupId: this.groupId, records: journal });
+      await this.notify(GroupJournalNotification, { groupId: this.groupId, records: journal, ...(unavailable ? { unavailable } : {}) });
     }
   }
 

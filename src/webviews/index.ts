@@ -161,6 +161,8 @@ export class WebviewPanels implements vscode.Disposable {
 export function brokerSource(s: Services): BrokerSource {
   return {
     api: async (): Promise<BrokerApi> => {
+      // The panels show the cluster the sidebar shows.
+      if (s.clusters.isExternal()) return s.clusters.external();
       const running = s.lifecycle.api ?? (await s.lifecycle.startOnNeed().catch(() => undefined));
       if (running) return running;
       const state = s.lifecycle.state;
@@ -175,13 +177,23 @@ export function brokerSource(s: Services): BrokerSource {
     onEvent: (listener) => s.lifecycle.onEvent(listener),
     onAvailability: (listener) => {
       let running = s.lifecycle.state.kind === 'running';
-      return s.lifecycle.onState((state) => {
+      const offState = s.lifecycle.onState((state) => {
         const now = state.kind === 'running';
-        if (now !== running) {
+        if (now !== running && !s.clusters.isExternal()) {
           running = now;
           listener(now);
         }
       });
+      // Another cluster chosen: the panels start over on it, as after a restart.
+      const offCluster = s.clusters.onChange(() => {
+        running = s.lifecycle.state.kind === 'running';
+        listener(false);
+        listener(true);
+      });
+      return () => {
+        offState();
+        offCluster();
+      };
     },
   };
 }

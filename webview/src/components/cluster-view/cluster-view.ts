@@ -252,7 +252,9 @@ export class ClusterViewPanel extends LitElement {
             )}
           </div>`
         : nothing}
-      <div class="row">
+      ${v.faultsUnavailable
+        ? nothing
+        : html`      <div class="row">
         ${n.up
           ? html`<vscode-button data-role="stop" ?disabled=${busy('stop')} @click=${() => void this.send(`stop:${n.id}`, n.id, StopNodeRequest, { nodeId: n.id })}>Stop node</vscode-button>`
           : html`<vscode-button data-role="start" ?disabled=${busy('start')} @click=${() => void this.send(`start:${n.id}`, n.id, StartNodeRequest, { nodeId: n.id })}>Start node</vscode-button>`}
@@ -275,6 +277,7 @@ export class ClusterViewPanel extends LitElement {
             >
           </div>`
         : nothing}
+`}
       ${this.errors.has(n.id) ? html`<div class="error-box" data-role="node-error">${this.errors.get(n.id)}</div>` : nothing}
     </div>`;
   }
@@ -340,10 +343,19 @@ export class ClusterViewPanel extends LitElement {
       ${rows.length === 0 ? html`<p class="muted">${this.onlyProblems ? 'No under-replicated or offline partition.' : 'No partitions.'}</p>` : nothing}`;
   }
 
-  private renderElections() {
+  private renderElections(v: ClusterView) {
     if (!this.elections.length) return html`<p class="muted">No election since this view opened.</p>`;
-    return html`<ul class="elections" data-role="elections">
-      ${this.elections.map(
+    // As in the matrix, internal topics only when asked for: a stopped node moves dozens of __consumer_offsets
+    // leaders, which would bury the elections of the user's own topics.
+    const internal = new Set(v.internalTopics);
+    const shown = this.showInternal ? this.elections : this.elections.filter((e) => !internal.has(e.topic));
+    const hidden = this.elections.length - shown.length;
+    const note = hidden
+      ? html`<p class="muted" data-role="elections-hidden">${hidden} election${hidden === 1 ? '' : 's'} of internal topics not shown (tick "internal topics" to see them).</p>`
+      : nothing;
+    if (!shown.length) return note;
+    return html`${note}<ul class="elections" data-role="elections">
+      ${shown.map(
         (e) => html`<li class=${e.newLeader < 0 ? 'offline' : ''} data-role="election">
           <span class="muted">${formatTime(e.at)}</span> ${e.topic}-${e.partition}:
           ${e.previousLeader < 0 ? 'no leader' : `node ${e.previousLeader}`} → ${e.newLeader < 0 ? 'offline' : `node ${e.newLeader}`} (epoch ${e.leaderEpoch}) <span class="muted">${e.reason}</span>
@@ -370,11 +382,12 @@ export class ClusterViewPanel extends LitElement {
         >
       </header>
       <h2>Nodes</h2>
+      ${v.faultsUnavailable ? html`<p class="muted" data-role="faults-unavailable">${v.faultsUnavailable}</p>` : nothing}
       <div class="nodes">${[...v.nodes].sort((a, b) => a.id - b.id).map((n) => this.renderNode(n, v))}</div>
       <h2>Partitions</h2>
       ${this.renderMatrix(v)}
       <h2>Elections</h2>
-      ${this.renderElections()}
+      ${this.renderElections(v)}
     `;
   }
 }

@@ -172,6 +172,13 @@ export class GroupInspector extends LitElement {
         padding: 14px 18px;
         min-width: 520px;
         max-width: 90vw;
+        /* A modal dialog clips its content by default (overflow: auto), which cut off the toolkit dropdowns' option
+           lists (they open over the dialog's edge); the preview scrolls on its own instead. */
+        overflow: visible;
+      }
+      .plan {
+        max-height: 40vh;
+        overflow: auto;
       }
       dialog::backdrop {
         background: var(--vscode-widget-shadow);
@@ -199,6 +206,7 @@ export class GroupInspector extends LitElement {
   @state() private desc: GroupDescription | undefined;
   @state() private updatedAt = 0;
   @state() private journal: RebalanceRecord[] = [];
+  @state() private journalUnavailable = '';
   @state() private gone = '';
   // reset dialog
   @state() private resetTopic = '';
@@ -231,6 +239,7 @@ export class GroupInspector extends LitElement {
       this.host$.on(GroupJournalNotification, (p) => {
         if (this.groupId && p.groupId !== this.groupId) return;
         this.journal = p.records;
+        this.journalUnavailable = p.unavailable ?? '';
       }),
       this.host$.on(GroupGoneNotification, (p) => {
         if (p.groupId === this.groupId) this.gone = p.reason;
@@ -349,6 +358,7 @@ export class GroupInspector extends LitElement {
   }
 
   private renderTimeline() {
+    if (this.journalUnavailable) return html`<p class="muted" data-role="journal-unavailable">${this.journalUnavailable}</p>`;
     if (!this.journal.length) return html`<p class="muted">No rebalance recorded.</p>`;
     const maxMs = Math.max(1, ...this.journal.map((r) => r.durationMs ?? 0));
     const who = (id: string | undefined, r: RebalanceRecord) => {
@@ -507,7 +517,7 @@ export class GroupInspector extends LitElement {
       ${this.resetDone ? html`<div class="info-box" data-role="reset-done">${this.resetDone}</div>` : nothing}
       ${this.plan
         ? html`<h3>Preview</h3>
-            <table data-role="reset-plan">
+            <div class="plan"><table data-role="reset-plan">
               <tr><th>Partition</th><th class="num">Current</th><th class="num">New</th><th class="num">Change</th></tr>
               ${this.plan.map((r) => {
                 const delta = r.current === null ? null : r.target - r.current;
@@ -518,7 +528,7 @@ export class GroupInspector extends LitElement {
                   <td class="num ${delta === null ? '' : delta >= 0 ? 'delta-up' : 'delta-down'}">${delta === null ? 'new' : `${delta >= 0 ? '+' : ''}${formatCount(delta)}`}</td>
                 </tr>`;
               })}
-            </table>`
+            </table></div>`
         : nothing}
       <div class="dialog-actions">
         <vscode-button id="reset-preview" appearance="secondary" ?disabled=${this.busy} @click=${() => void this.preview()}>Preview</vscode-button>
