@@ -1,8 +1,24 @@
 // Bundles the extension host, the broker worker, the command line and the webview with esbuild.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
+
+// The CRC-32C addon (native/crc32c): built once with npm's own node-gyp against this Node's headers. Optional: when
+// it cannot be built (no compiler, not x86-64), src/broker/records/crc32c.ts falls back to @node-rs/crc32 and JS.
+function buildCrcAddon() {
+  if (existsSync('native/crc32c/build/Release/crc32c.node') && !process.argv.includes('--rebuild-native')) return;
+  const npmRoot = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const candidates = [path.join(npmRoot, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'), '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js', '/usr/local/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'];
+  const gyp = candidates.find((c) => c && existsSync(c));
+  const nodeDir = path.dirname(path.dirname(process.execPath));
+  const args = gyp ? [gyp, 'rebuild', ...(existsSync(path.join(nodeDir, 'include', 'node', 'node_api.h')) ? [`--nodedir=${nodeDir}`] : [])] : undefined;
+  const r = args ? spawnSync(process.execPath, args, { cwd: 'native/crc32c', encoding: 'utf8' }) : undefined;
+  if (!r || r.status !== 0) console.warn(`native/crc32c not built (${r ? (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ') : 'node-gyp not found'}); CRC-32C uses @node-rs/crc32`);
+}
+if (!watch) buildCrcAddon();
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'node20' };
 
 // Node bundles are CommonJS, where import.meta is empty: ES modules bundled into them (@platformatic/kafka) that use
