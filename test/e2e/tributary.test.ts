@@ -10,11 +10,8 @@
  * installs both through scripts/install-deps.sh).
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { CHROMIUM, CodeServer, RESULTS, buildExtension, codeServerEntry, extensionHostLogs, freePort, freePortRange, installExtension, startCodeServer } from './support/code-server';
+import type { Locator, Page } from 'playwright-core';
+import { Workbench, clearScreenshots, e2eMissing, eventually, notification as notificationIn, printExtensionHostLogs, quickInput as quickInputIn, screenshotter, startWorkbench } from './support/workbench';
 
 // kafkajs (a dev dependency) is the consumer group run beside VS Code, and its default partitioner (Java's) says
 // where the keyed records must land.
@@ -51,44 +48,20 @@ function expectedCounts(keys: string[]): number[] {
   return counts;
 }
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('Tributary in a real VS Code (code-server + Chromium)', function () {
   this.timeout(120_000);
   // Each step builds on the one before: stop at the first failure.
   this.bail(true);
 
-  let root: string;
-  let userDataDir: string;
-  let workspace: string;
-  let basePort: number;
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let wb: Workbench | undefined;
   let page: Page;
+  let basePort: number;
   let consumer: { disconnect(): Promise<void>; pause(t: Array<{ topic: string }>): void } | undefined;
   let failed = false;
-  let shot = 0;
-  const started = Date.now();
+  let started = Date.now();
 
-  /** Saves a numbered screenshot of the whole window. */
-  async function screenshot(name: string): Promise<string> {
-    const file = path.join(RESULTS, `${String(++shot).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file });
-    return file;
-  }
+  /** Saves a numbered screenshot of the whole window (test-results/e2e/NN-name.png). */
+  const screenshot = screenshotter(() => page);
 
   const view = () => page.locator('.part.sidebar');
 
@@ -125,24 +98,8 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
     await eventually(`'${label}' expanded`, async () => (await r.getAttribute('aria-expanded')) === 'true');
   }
 
-  /** Types into the quick input once it shows `title` (each step of a multi-step input has its own), then Enter. */
-  async function quickInput(text: string, title?: string): Promise<void> {
-    const widget = page.locator('.quick-input-widget');
-    const input = widget.locator('input.input');
-    await input.waitFor({ state: 'visible' });
-    if (title) await widget.locator('.quick-input-title', { hasText: title }).waitFor();
-    await page.waitForTimeout(150);
-    await input.fill(text);
-    await eventually(`the quick input to hold '${text}'`, async () => (await input.inputValue()) === text);
-    await page.keyboard.press('Enter');
-  }
-
-  async function notification(pattern: RegExp): Promise<string> {
-    return eventually(`a notification matching ${pattern}`, async () => {
-      const texts = await page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
-      return texts.find((t) => pattern.test(t));
-    });
-  }
+  const quickInput = (text: string, title?: string) => quickInputIn(page, text, title);
+  const notification = (pattern: RegExp) => notificationIn(page, pattern);
 
   /** Per partition: "from–to" range and HW from the partition rows of the topic. */
   async function partitionOffsets(): Promise<Array<{ leader: number; isr: string; end: number }>> {
@@ -157,75 +114,32 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
   }
 
   before(async function () {
-    const cs = codeServerEntry();
-    const missing = [!fs.existsSync(CHROMIUM) ? `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)` : '', 'missing' in cs ? cs.missing : ''].filter(Boolean);
-    if (missing.length > 0) {
-      console.log(`    skipped: ${missing.join('; ')}`);
+    started = Date.now();
+    const missing = e2eMissing();
+    if (missing) {
+      console.log(`    skipped: ${missing}`);
       this.skip();
     }
-    const entry = (cs as { entry: string }).entry;
-    fs.rmSync(RESULTS, { recursive: true, force: true });
-    fs.mkdirSync(RESULTS, { recursive: true });
-
-    // (a) build, (b) install into a fresh extensions dir, (c) a fresh user-data-dir and workspace.
-    buildExtension();
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-e2e-'));
-    userDataDir = path.join(root, 'user-data');
-    const extensionsDir = path.join(root, 'extensions');
-    workspace = path.join(root, 'workspace');
-    fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-    installExtension(extensionsDir);
-    basePort = await freePortRange(3);
-    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'tributary.basePort': basePort, 'tributary.autoStart': true }, null, 2));
-    fs.writeFileSync(
-      path.join(userDataDir, 'User', 'settings.json'),
-      JSON.stringify(
-        {
-          'workbench.startupEditor': 'none',
-          'workbench.tips.enabled': false,
-          'workbench.view.alwaysShowHeaderActions': true,
-          'workbench.secondarySideBar.defaultVisibility': 'hidden',
-          'chat.commandCenter.enabled': false,
-          'editor.minimap.enabled': false,
-          'extensions.ignoreRecommendations': true,
-          'git.enabled': false,
-          'telemetry.telemetryLevel': 'off',
-          'window.commandCenter': false,
-        },
-        null,
-        2,
-      ),
-    );
-    fs.writeFileSync(path.join(workspace, 'orders.kafka'), KAFKA_FILE);
-
-    server = await startCodeServer({ entry, port: await freePort(), userDataDir, extensionsDir, folder: workspace });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // This suite's numbered screenshots (the panels suite's panels-*.png stay).
+    clearScreenshots(/^\d+-.*\.png$/);
+    wb = await startWorkbench({ files: { 'orders.kafka': KAFKA_FILE } });
+    page = wb.page;
+    basePort = wb.basePort;
   });
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
     failed = true;
     if (page) await screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
-    for (const log of extensionHostLogs(userDataDir)) {
-      if (/remoteexthost\.log$|Tributary/.test(log.file)) console.log(`\n----- ${log.file}\n${log.text.slice(-8000)}`);
-    }
+    printExtensionHostLogs(wb?.userDataDir);
   });
 
   after(async function () {
     await consumer?.disconnect().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (root && !failed) fs.rmSync(root, { recursive: true, force: true });
-    else if (root) console.log(`    kept ${root} (user data, logs, workspace) for a look`);
-    if (root) console.log(`    e2e took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (!wb) return;
+    await wb.close(failed);
+    if (failed) console.log(`    kept ${wb.root} (user data, logs, workspace) for a look`);
+    console.log(`    e2e took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
   it('shows the Tributary view with the broker started by tributary.autoStart', async () => {

@@ -75,7 +75,9 @@ export class ConsumerPanel extends LitElement {
         grid-template-columns: minmax(0, 3fr) minmax(280px, 2fr);
         gap: 10px;
       }
-      @media (max-width: 760px) {
+      /* Below this width the list beside the details would clip its value column (the list's fixed columns need
+         about 520px, the details 280px): the details go below the list. */
+      @media (max-width: 880px) {
         .main {
           grid-template-columns: minmax(0, 1fr);
           grid-template-rows: minmax(0, 3fr) minmax(0, 2fr);

@@ -275,6 +275,12 @@ export class SegmentInspector extends LitElement {
         gap: 2px 10px;
         font-size: 0.9em;
       }
+      /* A header's key as wide as it needs, its value the rest (not half the row each). */
+      .headers td:first-child {
+        white-space: nowrap;
+        width: 1%;
+        padding-right: 16px;
+      }
       .summary {
         display: flex;
         gap: 6px 14px;
@@ -467,7 +473,7 @@ export class SegmentInspector extends LitElement {
               <trib-value-view .bytes=${r.key} format=${this.recordFormat}></trib-value-view>
               ${r.headers.length
                 ? html`<h3>Headers</h3>
-                    <table>
+                    <table class="headers">
                       ${r.headers.map((h) => html`<tr><td class="mono">${h.key}</td><td class="mono">${h.value === null ? 'null' : h.value.text}</td></tr>`)}
                     </table>`
                 : nothing}
