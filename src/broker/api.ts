@@ -469,4 +469,28 @@ export interface BrokerServiceOptions {
   config?: Record<string, string>;
   /** How often the broker looks for changes to report as events; default 250 ms. */
   eventIntervalMs?: number;
+  /** Authentication and encryption of every node's listener; default PLAINTEXT (neither). */
+  security?: ListenerSecurityOptions;
+}
+
+/** Kafka's security protocols of a listener: TLS or not, SASL authentication or not. */
+export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+export const SECURITY_PROTOCOLS: readonly SecurityProtocol[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
+
+/** The SASL mechanisms the broker serves (Kafka's `sasl.enabled.mechanisms` values). */
+export type SaslMechanismName = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+export const SASL_MECHANISMS: readonly SaslMechanismName[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+
+export interface ListenerSecurityOptions {
+  /** Every node listener's protocol (Kafka's listener.security.protocol.map entry); default PLAINTEXT. */
+  protocol?: SecurityProtocol;
+  /** `sasl.enabled.mechanisms` of a SASL listener; default all of SASL_MECHANISMS. */
+  saslMechanisms?: SaslMechanismName[];
+  /**
+   * Users who may log in with every enabled mechanism (PLAIN as Kafka's JAAS `user_NAME="PASSWORD"` entries, SCRAM
+   * as credentials kafka-configs would create). Passwords are hashed and salted at start and not kept.
+   */
+  users?: Array<{ name: string; password: string }>;
+  /** The certificate (chain) and private key of SSL and SASL_SSL listeners, as PEM text. */
+  tls?: { cert: string; key: string };
 }

@@ -96,7 +96,7 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
       // zstd's encoder is WebAssembly, which loads asynchronously: once, before any batch is written.
       await initCompression();
       cluster = new Cluster({ dataDir: o.dataDir, nodes: o.nodes, config: o.config, logger: this.logger });
-      const server = new KafkaServer(cluster, { host: o.host, basePort: o.basePort });
+      const server = new KafkaServer(cluster, { host: o.host, basePort: o.basePort, security: o.security });
       await server.start();
       this.cluster = cluster;
       this.server = server;
@@ -104,7 +104,9 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
       cluster?.shutdown();
       throw new BrokerStartError(classifyStartError(e, { dataDir: o.dataDir, basePort: o.basePort ?? 9092 }));
     }
-    for (const l of this.server.listeners()) this.logger.info(`node ${l.nodeId} listening on ${l.host}:${l.port}`);
+    for (const l of this.server.listeners()) this.logger.info(`node ${l.nodeId} listening on ${l.host}:${l.port} (${l.securityProtocol})`);
+    const sec = this.server.security;
+    if (sec.sasl) this.logger.info(`SASL mechanisms ${sec.mechanisms.join(', ')}; configured users: ${sec.userNames.join(', ') || 'none'}`);
     this.logger.info(`Tributary is running: ${this.cluster.nodes.length} node(s), data in ${this.cluster.dataDir}, bootstrap servers ${this.server.bootstrap()}`);
     this.watcher = new ClusterWatcher(this.cluster, this.server, (e) => this.events.fire(e), o.eventIntervalMs ?? 250);
     this.watcher.start();

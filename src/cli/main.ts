@@ -7,11 +7,16 @@ import { parseArgs, intOption, UsageError } from './args';
 import { startBroker } from './start';
 import { dumpLog } from './dump-log';
 import { controlCommand } from './control';
+import { SECURITY_OPTIONS, securityOptions } from './security-args';
 
 const USAGE = `usage:
   tributary start [--data DIR] [--port P] [--nodes N] [--host H] [--config name=value]...
+                  [--security-protocol PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL] [--sasl-mechanisms M1,M2]
+                  [--sasl-user NAME:PASSWORD]... [--tls-cert FILE --tls-key FILE]
       Runs the broker in the foreground (Ctrl-C stops it cleanly). Defaults: --data .tributary, --port 9092,
       --nodes 3, --host 127.0.0.1. --config takes any Kafka broker config (log.retention.hours=1, ...).
+      Security: every listener speaks the protocol given (default PLAINTEXT); SASL mechanisms PLAIN,
+      SCRAM-SHA-256, SCRAM-SHA-512 (default all), with the users given; SSL needs a PEM certificate and key.
   tributary dump-log [--print-data-log] FILE...
       Prints .log, .index and .timeindex files with the fields of Kafka's kafka-dump-log.
   tributary status [--data DIR]
@@ -29,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'start': {
-        const a = parseArgs(rest, new Set(['data', 'port', 'nodes', 'host', 'config']), new Set());
+        const a = parseArgs(rest, new Set(['data', 'port', 'nodes', 'host', 'config', ...SECURITY_OPTIONS]), new Set());
         if (a.positional.length) throw new UsageError(`unexpected argument ${a.positional[0]}`);
         const config: Record<string, string> = {};
         for (const kv of a.options.get('config') ?? []) {
@@ -37,12 +42,14 @@ export async function main(argv: string[]): Promise<number> {
           if (i <= 0) throw new UsageError(`--config takes name=value, not ${kv}`);
           config[kv.slice(0, i)] = kv.slice(i + 1);
         }
+        const dataDir = path.resolve(a.options.get('data')?.at(-1) ?? '.tributary');
         await startBroker({
-          dataDir: path.resolve(a.options.get('data')?.at(-1) ?? '.tributary'),
+          dataDir,
           port: intOption(a, 'port', 0, 65535),
           nodes: intOption(a, 'nodes', 1, 9),
           host: a.options.get('host')?.at(-1),
           config,
+          security: securityOptions(a, dataDir),
         });
         return 0;
       }

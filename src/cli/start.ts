@@ -6,6 +6,7 @@ import { BrokerService } from '../broker/broker-service';
 import { BrokerStartError } from '../broker/start-failure';
 import { consoleLogger } from '../broker/logger';
 import { serveControlSocket } from '../broker/control-socket';
+import type { ListenerSecurityOptions } from '../broker/api';
 
 export interface StartOptions {
   dataDir: string;
@@ -13,10 +14,11 @@ export interface StartOptions {
   nodes?: number;
   host?: string;
   config?: Record<string, string>;
+  security?: ListenerSecurityOptions;
 }
 
 export async function startBroker(opts: StartOptions): Promise<void> {
-  const service = new BrokerService({ dataDir: opts.dataDir, nodes: opts.nodes, basePort: opts.port, host: opts.host, config: opts.config }, { logger: consoleLogger });
+  const service = new BrokerService({ dataDir: opts.dataDir, nodes: opts.nodes, basePort: opts.port, host: opts.host, config: opts.config, security: opts.security }, { logger: consoleLogger });
   let status;
   try {
     status = await service.start();
@@ -46,6 +48,8 @@ export async function startBroker(opts: StartOptions): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   process.stdout.write(`Tributary is running: ${status.nodes.length} node(s), data in ${opts.dataDir}\n`);
+  const protocol = opts.security?.protocol ?? 'PLAINTEXT';
+  if (protocol !== 'PLAINTEXT') process.stdout.write(`security protocol: ${protocol} (clients set security.protocol=${protocol})\n`);
   process.stdout.write(`bootstrap servers: ${status.bootstrap}\n`);
   await stopped;
 }

@@ -7,6 +7,7 @@ import { KafkaServer } from '../../src/protocol/server/kafka-server';
 import { MemoryLogger } from '../../src/broker/logger';
 import { tmpDir, rm } from './tmp';
 import { initCompression } from '../../src/broker/records/compression';
+import type { ListenerSecurityOptions } from '../../src/broker/api';
 
 export interface TestBroker {
   cluster: Cluster;
@@ -18,13 +19,21 @@ export interface TestBroker {
   stop(keepData?: boolean): Promise<void>;
 }
 
-export async function startTestBroker(opts: { nodes?: number; config?: Record<string, string>; dataDir?: string } = {}): Promise<TestBroker> {
+export async function startTestBroker(opts: { nodes?: number; config?: Record<string, string>; dataDir?: string; security?: ListenerSecurityOptions } = {}): Promise<TestBroker> {
   await initCompression();
   const dataDir = opts.dataDir ?? tmpDir('tributary-broker-');
   const logger = new MemoryLogger();
   const cluster = new Cluster({ dataDir, nodes: opts.nodes ?? 1, config: opts.config, logger });
-  const server = new KafkaServer(cluster, { basePort: 0 });
-  await server.start();
+  let server: KafkaServer;
+  try {
+    server = new KafkaServer(cluster, { basePort: 0, security: opts.security });
+    await server.start();
+  } catch (e) {
+    // A refused security setting must not leave the data directory locked for the next test.
+    cluster.shutdown();
+    if (!opts.dataDir) rm(dataDir);
+    throw e;
+  }
   return {
     cluster,
     server,

@@ -10,6 +10,7 @@
  * `rawRequest` encodes a request into a size-prefixed frame without sending it (for tests that mutate frames).
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { Reader, Writer, readResponseHeader, writeRequestHeader } from '../../src/protocol/codec';
 import { getApiCodec, requestHeaderVersion, responseHeaderVersion, type ApiMessageTypes } from '../../src/protocol/messages';
 
@@ -65,17 +66,17 @@ export class RawClient {
     });
   }
 
-  /** Connects to `address` ("host:port", or a bootstrap list: its first entry). */
-  static connect(address: string, opts: { timeoutMs?: number } = {}): Promise<RawClient> {
+  /** Connects to `address` ("host:port", or a bootstrap list: its first entry); over TLS when `tls` is given. */
+  static connect(address: string, opts: { timeoutMs?: number; tls?: tls.ConnectionOptions } = {}): Promise<RawClient> {
     const first = address.split(',')[0];
     const i = first.lastIndexOf(':');
     const host = first.slice(0, i);
     const port = Number(first.slice(i + 1));
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      const socket = opts.tls ? tls.connect({ host, port, ...opts.tls }) : net.connect({ host, port });
       const onError = (e: Error) => reject(e);
       socket.once('error', onError);
-      socket.once('connect', () => {
+      socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
         socket.off('error', onError);
         resolve(new RawClient(socket, opts.timeoutMs ?? 10000));
       });

@@ -1,14 +1,16 @@
 /**
- * One client connection: size-prefixed frames in, responses out in request order. Requests are handled as they
- * arrive (a long-polling Fetch does not hold up the Produce behind it) but answered strictly in order.
- * Bad input (a frame over socket.request.max.bytes, an unknown API key, an undecodable request) is logged and
- * closes this connection only; nothing is allocated from an unchecked length.
+ * One client connection (TCP, or TLS on SSL listeners): size-prefixed frames in, responses out in request order.
+ * Requests are handled as they arrive (a long-polling Fetch does not hold up the Produce behind it) but answered
+ * strictly in order. Bad input (a frame over socket.request.max.bytes, an unknown API key, an undecodable request)
+ * is logged and closes this connection only; nothing is allocated from an unchecked length.
+ * On a SASL listener the connection's SaslAuthenticator decides which requests may come before authentication.
  */
 import * as net from 'node:net';
 import { Reader, Writer, readRequestHeader, writeResponseHeader, ProtocolDecodeError, type RequestHeader } from '../codec';
 import { getApiCodec, requestHeaderVersion, responseHeaderVersion } from '../messages';
 import type { ApiHandler, RequestContext, ServerView } from './handler';
 import { apiVersionsErrorResponse } from './handlers/18-api-versions';
+import type { SaslAuthenticator } from './sasl-authenticator';
 
 interface Pending {
   done: boolean;
@@ -21,7 +23,12 @@ export interface ConnectionOptions {
   idleMs: number;
   /** Requests being handled at once before the socket stops being read. */
   maxInFlight: number;
+  /** The SASL state of a connection to a SASL_PLAINTEXT or SASL_SSL listener. */
+  sasl?: SaslAuthenticator;
 }
+
+/** How long a connection closed after its last answer waits for the client to read it before it is cut. */
+const LINGER_MS = 1000;
 
 let connectionCounter = 0;
 
@@ -34,6 +41,7 @@ export class Connection {
   private resolveClosed!: () => void;
   readonly closed = new Promise<void>((r) => (this.resolveClosed = r));
   private paused = false;
+  private readonly sasl: SaslAuthenticator | undefined;
 
   constructor(
     private readonly socket: net.Socket,
@@ -43,6 +51,7 @@ export class Connection {
     private readonly opts: ConnectionOptions,
   ) {
     this.id = `${nodeId}-${socket.remoteAddress}:${socket.remotePort}-${++connectionCounter}`;
+    this.sasl = opts.sasl;
     socket.setNoDelay(true);
     socket.setTimeout(opts.idleMs, () => {
       if (this.queue.length === 0) this.close(`idle for ${opts.idleMs} ms (connections.max.idle.ms)`);
@@ -65,6 +74,16 @@ export class Connection {
     this.resolveClosed();
   }
 
+  /** Closes after what was written reaches the client (the answer that says why authentication failed). */
+  private closeAfterWrite(reason: string): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.server.logger.warn(`connection ${this.id} closed: ${reason}`);
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+    this.resolveClosed();
+  }
+
   private onData(d: Buffer): void {
     this.buffered.push(d);
     this.bufferedBytes += d.length;
@@ -72,7 +91,9 @@ export class Connection {
       const head = this.peek(4);
       const size = head.readInt32BE(0);
       if (size < 0 || size > this.opts.maxRequestBytes) {
-        this.close(`request size ${size} is outside 0..${this.opts.maxRequestBytes} (socket.request.max.bytes)`);
+        // A TLS record starts 0x16 0x03: a client set up for SSL talking to a listener that is not.
+        const tlsHint = head[0] === 0x16 && head[1] === 0x03 ? '; it looks like a TLS handshake: the client uses SSL or SASL_SSL, but this listener does not' : '';
+        this.close(`request size ${size} is outside 0..${this.opts.maxRequestBytes} (socket.request.max.bytes)${tlsHint}`);
         return;
       }
       if (this.bufferedBytes < 4 + size) return;
@@ -106,6 +127,10 @@ export class Connection {
   }
 
   private handleFrame(frame: Buffer): void {
+    if (this.sasl?.expectsRawTokens) {
+      this.handleRawSaslToken(this.sasl, frame);
+      return;
+    }
     if (frame.length < 8) {
       this.close(`a ${frame.length}-byte request is too short for a request header`);
       return;
@@ -116,6 +141,11 @@ export class Connection {
     const codec = getApiCodec(apiKey);
     if (!handler || !codec) {
       this.close(`unsupported API key ${apiKey} (version ${apiVersion})`);
+      return;
+    }
+    const refusal = this.sasl?.refusal(apiKey, codec.name);
+    if (refusal) {
+      this.close(refusal);
       return;
     }
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
@@ -152,6 +182,7 @@ export class Connection {
       clientHost: this.socket.remoteAddress ?? '',
       connectionId: this.id,
       closed: this.closed,
+      sasl: this.sasl,
       closeConnection: (reason: string) => {
         slot.done = true;
         this.flush();
@@ -162,6 +193,7 @@ export class Connection {
       if (response !== undefined) slot.chunks = this.encode(header.correlationId, apiKey, apiVersion, response);
       slot.done = true;
       this.flush();
+      if (this.sasl?.failed) this.closeAfterWrite(this.sasl.failure ?? 'SASL authentication failed');
     };
     try {
       const result = (handler as ApiHandler).handle(ctx, request as never);
@@ -171,6 +203,31 @@ export class Connection {
     } catch (e) {
       this.handlerFailed(codec.name, apiVersion, e, slot);
     }
+  }
+
+  /**
+   * After a v0 SaslHandshake: a bare SASL message in, the mechanism's answer out as a bare size-prefixed frame.
+   * A failure cannot be answered in this framing; as in Kafka, the connection just closes.
+   */
+  private handleRawSaslToken(sasl: SaslAuthenticator, token: Buffer): void {
+    const slot: Pending = { done: false };
+    this.queue.push(slot);
+    sasl.authenticate(Buffer.from(token)).then(
+      (r) => {
+        if (!r.ok) {
+          slot.done = true;
+          this.flush();
+          this.close(sasl.failure ?? 'SASL authentication failed');
+          return;
+        }
+        const size = Buffer.alloc(4);
+        size.writeInt32BE(r.response.length, 0);
+        slot.chunks = [size, r.response];
+        slot.done = true;
+        this.flush();
+      },
+      (e) => this.handlerFailed('SASL (v0 framing)', 0, e, slot),
+    );
   }
 
   private handlerFailed(name: string, version: number, e: unknown, slot: Pending): void {

@@ -6,17 +6,23 @@ import type { ApiMessageTypes } from '../messages';
 import type { RequestHeader } from '../codec';
 import type { Cluster } from '../../broker/cluster';
 import type { Logger } from '../../broker/logger';
+import type { SecurityProtocol } from '../../broker/api';
+import type { CredentialStore } from '../../broker/security/credential-store';
+import type { SaslAuthenticator } from './sasl-authenticator';
 
 export interface ListenerInfo {
   nodeId: number;
   host: string;
   port: number;
+  securityProtocol: SecurityProtocol;
 }
 
 /** What handlers may ask of the server they run in. */
 export interface ServerView {
   readonly cluster: Cluster;
   readonly logger: Logger;
+  /** SASL users and their credentials (SCRAM credentials can change at run time). */
+  readonly credentials: CredentialStore;
   /** Where each node listens, as advertised in metadata. */
   listeners(): ListenerInfo[];
   /** The ranges this server advertises (ApiVersions). */
@@ -34,6 +40,8 @@ export interface RequestContext {
   readonly connectionId: string;
   /** Resolves when the connection closes, so that a long-poll stops waiting for a client that left. */
   readonly closed: Promise<void>;
+  /** The connection's SASL state on a SASL listener; undefined on PLAINTEXT and SSL listeners. */
+  readonly sasl?: SaslAuthenticator;
   /** Closes this connection after the responses already queued (Kafka's reaction to a failed acks=0 produce). */
   closeConnection(reason: string): void;
 }

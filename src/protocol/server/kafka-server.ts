@@ -1,19 +1,30 @@
 /**
- * The Kafka protocol front of the embedded cluster: one TCP listener per virtual node (base port, base + 1, ...,
- * or the next free port when one is taken), bound to loopback unless configured otherwise.
+ * The Kafka protocol front of the embedded cluster: one listener per virtual node (base port, base + 1, ..., or the
+ * next free port when one is taken), bound to loopback unless configured otherwise. Every listener has the same
+ * security protocol: PLAINTEXT (TCP), SSL (TLS), SASL_PLAINTEXT or SASL_SSL (the same, with SASL authentication
+ * before any other request). Replication between the virtual nodes happens in this process and never goes through
+ * these listeners, so their security does not concern it.
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { Cluster } from '../../broker/cluster';
 import type { Logger } from '../../broker/logger';
+import type { ListenerSecurityOptions } from '../../broker/api';
+import { ConfigError } from '../../broker/config/config-def';
+import { CredentialStore } from '../../broker/security/credential-store';
+import { resolveListenerSecurity, type ListenerSecurity } from '../../broker/security/listener-security';
 import { Connection } from './connection';
 import type { ApiHandler, ListenerInfo, ServerView } from './handler';
 import { ALL_HANDLERS } from './handlers';
+import { SaslAuthenticator } from './sasl-authenticator';
 
 export interface KafkaServerOptions {
   host?: string;
   basePort?: number;
   /** Ports to try past the wanted one before giving up. */
   portSearch?: number;
+  /** Every listener's security protocol, SASL mechanisms and users, TLS certificate; default PLAINTEXT. */
+  security?: ListenerSecurityOptions;
 }
 
 interface NodeListener {
@@ -21,6 +32,8 @@ interface NodeListener {
   server: net.Server;
   port: number;
   connections: Set<Connection>;
+  /** Every accepted socket, TLS handshakes still under way included: closing the listener cuts them all. */
+  sockets: Set<net.Socket>;
 }
 
 export class KafkaServer implements ServerView {
@@ -28,10 +41,18 @@ export class KafkaServer implements ServerView {
   private readonly nodes = new Map<number, NodeListener>();
   readonly host: string;
   readonly logger: Logger;
+  readonly security: ListenerSecurity;
+  readonly credentials: CredentialStore;
 
   constructor(readonly cluster: Cluster, private readonly opts: KafkaServerOptions = {}) {
     this.host = opts.host ?? cluster.brokerConfig.get<string>('listeners.host');
     this.logger = cluster.logger;
+    this.security = resolveListenerSecurity(opts.security);
+    this.credentials = new CredentialStore(cluster.dataDir, this.logger);
+    this.credentials.configureUsers(opts.security?.users ?? [], this.security.mechanisms);
+    if (this.security.sasl && !this.security.mechanisms.some((m) => this.credentials.userCount(m) > 0)) {
+      throw new ConfigError(`SASL is on (${this.security.protocol}, mechanisms ${this.security.mechanisms.join(', ')}) but no user can log in: configure at least one user`);
+    }
     for (const h of ALL_HANDLERS) this.handlers.set(h.apiKey, h as ApiHandler);
     // A stopped node closes its listener and connections; a started one listens on its old port again.
     this.unsubscribe = cluster.on((e) => {
@@ -53,7 +74,7 @@ export class KafkaServer implements ServerView {
   }
 
   listeners(): ListenerInfo[] {
-    return [...this.nodes.values()].map((n) => ({ nodeId: n.nodeId, host: this.host, port: n.port }));
+    return [...this.nodes.values()].map((n) => ({ nodeId: n.nodeId, host: this.host, port: n.port, securityProtocol: this.security.protocol }));
   }
 
   /** The bootstrap string clients use: "127.0.0.1:9092,127.0.0.1:9093,...". */
@@ -79,8 +100,9 @@ export class KafkaServer implements ServerView {
     const search = this.opts.portSearch ?? 100;
     let lastError: Error | undefined;
     for (let port = wanted; port <= Math.min(65535, wanted + search); port++) {
-      const server = net.createServer();
+      const server = this.security.tls ? tls.createServer(this.security.tlsOptions!) : net.createServer();
       const connections = new Set<Connection>();
+      const sockets = new Set<net.Socket>();
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -92,8 +114,16 @@ export class KafkaServer implements ServerView {
         throw e;
       }
       const actual = (server.address() as net.AddressInfo).port;
-      const l: NodeListener = { nodeId, server, port: actual, connections };
-      server.on('connection', (socket) => this.accept(l, socket));
+      const l: NodeListener = { nodeId, server, port: actual, connections, sockets };
+      server.on('connection', (socket: net.Socket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        if (!this.security.tls) this.accept(l, socket);
+      });
+      if (this.security.tls) {
+        server.on('secureConnection', (socket: tls.TLSSocket) => this.accept(l, socket));
+        server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => this.tlsFailed(nodeId, err, socket));
+      }
       this.nodes.set(nodeId, l);
       this.lastPorts.set(nodeId, actual);
       if (wanted !== 0 && actual !== wanted) this.logger.warn(`node ${nodeId}: port ${wanted} is taken; listening on ${actual}`);
@@ -103,13 +133,22 @@ export class KafkaServer implements ServerView {
   }
 
   private accept(l: NodeListener, socket: net.Socket): void {
+    const config = this.cluster.brokerConfig;
     const c = new Connection(socket, l.nodeId, this, this.handlers, {
-      maxRequestBytes: this.cluster.brokerConfig.get<number>('socket.request.max.bytes'),
-      idleMs: this.cluster.brokerConfig.get<number>('connections.max.idle.ms'),
+      maxRequestBytes: config.get<number>('socket.request.max.bytes'),
+      idleMs: config.get<number>('connections.max.idle.ms'),
       maxInFlight: 64,
+      sasl: this.security.sasl ? new SaslAuthenticator(this.security.mechanisms, this.credentials, config.get<number>('connection.failed.authentication.delay.ms')) : undefined,
     });
     l.connections.add(c);
     void c.closed.then(() => l.connections.delete(c));
+  }
+
+  /** A client that could not complete the TLS handshake (wrong CA, not speaking TLS at all) is logged, not fatal. */
+  private tlsFailed(nodeId: number, err: Error, socket: tls.TLSSocket): void {
+    const plain = /wrong version number|http request|unknown protocol/i.test(err.message);
+    const hint = plain ? ' (the client does not speak TLS: is it configured with security.protocol=SSL or SASL_SSL?)' : '';
+    this.logger.warn(`node ${nodeId}: TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message.trim()}${hint}`);
   }
 
   /** Closes one node's listener and its connections (a stopped node). */
@@ -118,6 +157,7 @@ export class KafkaServer implements ServerView {
     if (!l) return;
     this.nodes.delete(nodeId);
     for (const c of l.connections) c.close();
+    for (const socket of l.sockets) socket.destroy();
     await new Promise<void>((r) => l.server.close(() => r()));
   }
 

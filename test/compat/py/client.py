@@ -8,13 +8,18 @@ Commands
   produce    spec {"runs": [{"config": {...}, "topic": t, "messages": [{"key", "value", "headers", "partition", "timestamp"}]}]}
              One Producer per run; prints {"run", "i", "partition", "offset", "error"} per delivery report.
              Keys, values and header values are UTF-8 strings or null.
-  consume    spec {"topic", "partitions": [..], "start": "beginning" | "end" | <offset> | {"timestamp": ms}, "count": n, "timeout": s}
+  consume    spec {"topic", "partitions": [..], "start": "beginning" | "end" | <offset> | {"timestamp": ms}, "count": n, "timeout": s,
+                   "config": {...}}
              Consumer.assign() at the start position (offsets_for_times for a timestamp); reads until `count` messages
              or, without a count, until every partition reached its end. Prints {"partition", "offset", "key",
              "value", "headers", "timestamp", "timestampType"} per message and {"resolved": [...]} for timestamps.
   admin      spec {"create": [{"topic", "partitions", "replication", "config": {...}}], "validateOnly": bool, "delete": [topic, ...]}
              AdminClient.create_topics / delete_topics, then list_topics; prints {"created"|"deleted": topic, "error"}
              per topic and {"topics": {name: partition count}}.
+  probe      spec {"config": {...}, "timeout": s}
+             AdminClient.list_topics with the config (security.protocol, sasl.*, ssl.*); prints {"listed": true,
+             "brokers": [...]} or {"listed": false, "error": name, "str": text}, then {"errors": [...]}: what
+             librdkafka reported through error_cb (an authentication failure, a TLS failure), each {"name", "str"}.
   roundtrip  spec {"topic", "partitions", "count", "config": {...}, "timeout": s}
              Produces `count` messages (value = sequence number, partition = seq % partitions), then reads every
              partition from the beginning and checks every message: none lost, none duplicated, per-partition order.
@@ -121,7 +126,7 @@ def consume(bootstrap, spec):
     partitions = spec.get("partitions", [0])
     timeout = spec.get("timeout", 20)
     count = spec.get("count")
-    c = consumer(bootstrap)
+    c = consumer(bootstrap, spec.get("config"))
     try:
         c.assign(start_offsets(c, topic, partitions, spec.get("start", "beginning"), timeout))
         at_end = set()
@@ -273,11 +278,27 @@ def admin(bootstrap, spec):
     out({"done": True})
 
 
+def probe(bootstrap, spec):
+    errors = []
+    conf = {"bootstrap.servers": bootstrap, "error_cb": lambda e: errors.append({"name": e.name(), "str": e.str()})}
+    conf.update(spec.get("config", {}))
+    a = AdminClient(conf)
+    try:
+        md = a.list_topics(timeout=spec.get("timeout", 10))
+        out({"listed": True, "brokers": sorted("%s:%d" % (b.host, b.port) for b in md.brokers.values())})
+    except KafkaException as e:
+        out({"listed": False, "error": e.args[0].name(), "str": e.args[0].str()})
+    # error_cb runs from poll(): give librdkafka's reports a moment to arrive.
+    a.poll(0.5)
+    out({"errors": errors})
+    out({"done": True})
+
+
 def main():
     command, bootstrap = sys.argv[1], sys.argv[2]
     spec = json.loads(sys.argv[3] if len(sys.argv) > 3 else sys.stdin.read())
     try:
-        {"produce": produce, "consume": consume, "roundtrip": roundtrip, "admin": admin}[command](bootstrap, spec)
+        {"produce": produce, "consume": consume, "roundtrip": roundtrip, "admin": admin, "probe": probe}[command](bootstrap, spec)
     except Exception as e:  # reported, not raised: the test prints it
         out({"fatal": "%s: %s" % (type(e).__name__, e)})
     sys.stdout.flush()

@@ -14,6 +14,10 @@ import syncGroup from './14-sync-group';
 import describeGroups from './15-describe-groups';
 import listGroups from './16-list-groups';
 import apiVersions from './18-api-versions';
+import saslHandshake from './17-sasl-handshake';
+import saslAuthenticate from './36-sasl-authenticate';
+import describeUserScramCredentials from './50-describe-user-scram-credentials';
+import alterUserScramCredentials from './51-alter-user-scram-credentials';
 import deleteGroups from './42-delete-groups';
 import offsetDelete from './47-offset-delete';
 import createTopics from './19-create-topics';
@@ -29,4 +33,4 @@ import electLeaders from './43-elect-leaders';
 import incrementalAlterConfigs from './44-incremental-alter-configs';
 import describeCluster from './60-describe-cluster';
 
-export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders] as unknown as ApiHandler[];
+export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials] as unknown as ApiHandler[];

@@ -1,0 +1,16 @@
+// SaslHandshake v0-1: the client names its SASL mechanism. v1 goes on with SaslAuthenticate requests; v0 (Kafka
+// 0.10) with the mechanism's messages as bare size-prefixed frames (see SaslAuthenticator and Connection).
+import { defineHandler } from '../handler';
+import { ErrorCode } from '../../../broker/errors';
+
+export default defineHandler({
+  apiKey: 17,
+  minVersion: 0,
+  maxVersion: 1,
+  handle: (ctx, request) => {
+    // The connection lets this through only before authentication on a SASL listener. Elsewhere (a PLAINTEXT or SSL
+    // listener, or a connection already authenticated) Kafka's request handler answers ILLEGAL_SASL_STATE.
+    if (!ctx.sasl || ctx.sasl.complete) return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] };
+    return ctx.sasl.handshake(request.mechanism, ctx.apiVersion);
+  },
+});
