@@ -107,9 +107,19 @@ export function asKafkaError(e: unknown): Error {
   if (e instanceof Error) {
     const code = (e as { code?: string }).code;
     if (code === 'PLT_KFK_AUTHENTICATION') return new KafkaError('SASL_AUTHENTICATION_FAILED', e.message);
-    // The library's aggregate "Cannot connect to any broker." hides the socket's own reason in its causes.
-    const causes = [...((e as { errors?: Error[] }).errors ?? [])].map((c) => c?.message).filter(Boolean);
-    if (causes.length) return new Error(`${e.message} (${[...new Set(causes)].join('; ')})`);
+    // The library's aggregates ("metadata failed 2 times", "Cannot connect to any broker.") hide the socket's or
+    // TLS's own reason in their nested causes: the innermost messages say what went wrong.
+    const leaves: string[] = [];
+    const walk = (x: unknown, depth: number) => {
+      if (!x || typeof x !== 'object' || depth > 6) return;
+      const o = x as { message?: string; errors?: unknown[]; cause?: unknown };
+      const inner = [...(o.errors ?? []), ...(o.cause ? [o.cause] : [])];
+      if (!inner.length && o.message) leaves.push(o.message);
+      for (const i of inner) walk(i, depth + 1);
+    };
+    walk(e, 0);
+    const causes = [...new Set(leaves)].filter((m) => m !== e.message);
+    if (causes.length) return new Error(`${e.message} (${causes.join('; ')})`, { cause: e });
     return e;
   }
   return new Error(String(e));

@@ -8,6 +8,8 @@ import { bytesToText } from '../../src/broker/api';
 import { partitionForKey } from '../../src/broker/partitioner';
 import { CliBroker, startCliBroker } from '../support/cli-broker';
 import { rm, tmpDir } from '../support/tmp';
+import { CA_FILE, CERT_FILE, KEY_FILE } from '../support/tls';
+import type { ConnectionConfig } from '../../src/clusters/connections';
 import { ClusterRouter } from '../../src/webviews/cluster-router';
 import { GroupRouter } from '../../src/webviews/group-router';
 import { ConsumerRouter } from '../../src/webviews/consumer-router';
@@ -266,5 +268,66 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
     } finally {
       await nowhere.close();
     }
+  });
+});
+
+describe('external cluster over SASL_SSL: a `tributary start --security-protocol SASL_SSL` as the remote cluster', function () {
+  this.timeout(60000);
+  let dir: string;
+  let broker: CliBroker;
+  const open: ExternalCluster[] = [];
+  const connect = (config: Partial<ConnectionConfig>, password?: string) => {
+    const c = new ExternalCluster({
+      config: { name: 'secure', bootstrapServers: broker.bootstrap.split(',')[0], securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', username: 'alice', caFile: CA_FILE, ...config },
+      password,
+      connectTimeoutMs: 5000,
+      requestTimeoutMs: 10000,
+    });
+    open.push(c);
+    return c;
+  };
+
+  before(async () => {
+    dir = tmpDir();
+    broker = await startCliBroker([
+      '--data', dir, '--port', '0', '--nodes', '3',
+      '--security-protocol', 'SASL_SSL', '--sasl-mechanisms', 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN',
+      '--sasl-user', 'alice:alice-secret', '--tls-cert', CERT_FILE, '--tls-key', KEY_FILE,
+    ]);
+  });
+  after(async () => {
+    await Promise.all(open.map((c) => c.close()));
+    await broker?.stop();
+    rm(dir);
+  });
+
+  for (const mechanism of ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN'] as const) {
+    it(`${mechanism} with the cluster's CA: browses, produces and consumes`, async () => {
+      const c = connect({ saslMechanism: mechanism }, 'alice-secret');
+      const s = await c.status();
+      assert.equal(s.nodes.length, 3);
+      const topic = `secure-${mechanism.toLowerCase()}`;
+      await c.createTopic({ name: topic, partitions: 1, replicationFactor: 3 });
+      await c.produce({ topic, records: [{ key: 'k', value: `over ${mechanism}` }] });
+      const r = await c.consume({ topic, partition: 0, from: { kind: 'earliest' } });
+      assert.deepEqual(r.records.map((x) => text(x.value)), [`over ${mechanism}`]);
+    });
+  }
+
+  it('a wrong password fails with SASL_AUTHENTICATION_FAILED and the broker\'s message', async () => {
+    const c = connect({}, 'wrong');
+    await assert.rejects(c.connect(), (e: Error & { errorName?: string }) => e.errorName === 'SASL_AUTHENTICATION_FAILED' && /invalid credentials with SASL mechanism SCRAM-SHA-512/.test(e.message));
+  });
+
+  it('TLS: a certificate no trusted CA signed is refused unless verification is turned off', async () => {
+    const untrusted = connect({ caFile: undefined }, 'alice-secret');
+    await assert.rejects(untrusted.connect(), (e: Error) => /certificate/i.test(e.message));
+    const unverified = connect({ caFile: undefined, verifyCertificates: false }, 'alice-secret');
+    assert.equal((await unverified.status()).nodes.length, 3);
+  });
+
+  it('a PLAINTEXT client on the TLS listener fails, not hangs', async () => {
+    const c = connect({ securityProtocol: 'PLAINTEXT' });
+    await assert.rejects(c.connect());
   });
 });
