@@ -214,7 +214,9 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
   // -- cluster --------------------------------------------------------------------------------------------------
 
   async status(): Promise<BrokerStatus> {
-    const m = await this.meta();
+    // Metadata for no topics names none: ask for every topic, or each broker would lead 0 partitions.
+    const names = await call(() => this.admin.listTopics({ includeInternals: true }));
+    const m = await this.meta(names);
     const leaders = new Map<number, number>();
     for (const t of m.topics.values()) for (const p of t.partitions) leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1);
     return {

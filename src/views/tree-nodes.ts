@@ -190,7 +190,10 @@ export function sortTopics(topics: readonly TopicSummary[]): TopicSummary[] {
 export function partitionNode(topic: string, p: PartitionDescription): Omit<TreeNode, 'id'> {
   const underReplicated = p.isr.length < p.replicas.length;
   const range = p.logEndOffset >= 0 ? `${offset(p.logStartOffset)}–${offset(p.logEndOffset)}` : `from ${offset(p.logStartOffset)}`;
-  const parts = [`leader ${p.leader}`, `replicas [${p.replicas.join(',')}]`, `ISR [${p.isr.join(',')}]`, range, `HW ${offset(p.highWatermark)}`, formatBytes(p.size)];
+  const parts = [`leader ${p.leader}`, `replicas [${p.replicas.join(',')}]`, `ISR [${p.isr.join(',')}]`, range, `HW ${offset(p.highWatermark)}`];
+  // An external cluster's partitions have no size or directory here (size -1): nothing to show, not "?".
+  const local = p.size >= 0 || p.dir !== '';
+  if (local) parts.push(formatBytes(p.size));
   return {
     ref: { kind: 'partition', topic, partition: p.partition },
     label: `partition ${p.partition}`,
@@ -203,8 +206,7 @@ export function partitionNode(topic: string, p: PartitionDescription): Omit<Tree
       `Log start offset: ${offset(p.logStartOffset)}`,
       `High watermark: ${offset(p.highWatermark)}`,
       `Log end offset: ${offset(p.logEndOffset)}`,
-      `Size: ${formatBytes(p.size)} in ${plural(p.segments.length, 'segment')}`,
-      `Directory: ${p.dir}`,
+      ...(local ? [`Size: ${formatBytes(p.size)} in ${plural(p.segments.length, 'segment')}`, `Directory: ${p.dir}`] : ["Segment files: on the cluster's brokers"]),
     ].join('\n'),
     icon: underReplicated ? 'warning' : 'layers',
     color: underReplicated ? COLOR.warning : undefined,
