@@ -49,6 +49,32 @@ async function startMock(): Promise<{ child: ChildProcess; bootstrap: string }> 
   return { child, bootstrap: await startLine(child, /^(\S+:\d+(?:,\S+:\d+)*)\n/m) };
 }
 
+/**
+ * The mock cluster keeps only about 5 MB per partition and makes topics of 4 partitions: a run of more messages than
+ * fit (a consumer would find the first ones gone, and a count by last offset would credit it with messages it never
+ * served) is split into rounds, each on a fresh topic of 4 partitions holding at most MAX_TOPIC_BYTES; Tributary gets
+ * exactly the same topics. Times are summed over the rounds.
+ */
+const PARTITIONS = 4;
+const MAX_TOPIC_BYTES = 16 * 1024 * 1024;
+
+function rounds(size: number, count: number): number[] {
+  // Whole thousands: the message files are written 1,000 lines at a time.
+  const perTopic = Math.floor(MAX_TOPIC_BYTES / (size + 40) / 1000) * 1000;
+  const out: number[] = [];
+  for (let left = count; left > 0; left -= perTopic) out.push(Math.min(left, perTopic));
+  return out;
+}
+
+async function createTopic(target: string, bootstrap: string, topic: string): Promise<void> {
+  if (target === 'mock') return; // created with 4 partitions on first use
+  const kafka = new Kafka({ clientId: 'bench-admin', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
+  await admin.disconnect();
+}
+
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -82,61 +108,77 @@ function record(f: Figure): void {
 }
 
 async function kcatRound(target: string, bootstrap: string, size: number, count: number): Promise<void> {
-  const topic = `kcat-${size}-${target}`;
-  const file = messagesFile(size, count);
-  const p = await run('kcat', ['-b', bootstrap, '-P', '-t', topic, '-p', '0', '-l', file, '-X', 'linger.ms=5', '-X', 'queue.buffering.max.messages=1000000']);
-  record({ client: 'kcat', op: 'produce', size, target, msgs: count, ms: p.ms });
-  const c = await run('sh', ['-c', `kcat -b ${bootstrap} -C -t ${topic} -p 0 -e -o beginning -q -f '%o\\n' | tail -1`]);
-  if (Number(c.stdout.trim()) !== count - 1) throw new Error(`${target}: kcat consumed up to offset ${c.stdout.trim()}, expected ${count - 1}`);
-  record({ client: 'kcat', op: 'consume', size, target, msgs: count, ms: c.ms });
+  let produceMs = 0;
+  let consumeMs = 0;
+  for (const [r, n] of rounds(size, count).entries()) {
+    const topic = `kcat-${size}-${target}-${r}`;
+    await createTopic(target, bootstrap, topic);
+    // Keyed by the line number before the first "x" (-K x), so murmur2 spreads them evenly over the partitions and
+    // none passes the mock's cap (keyless records go to partitions in random sticky runs, unevenly).
+    const p = await run('kcat', ['-b', bootstrap, '-P', '-t', topic, '-K', 'x', '-l', messagesFile(size, n), '-X', 'partitioner=murmur2_random', '-X', 'linger.ms=5', '-X', 'queue.buffering.max.messages=1000000']);
+    produceMs += p.ms;
+    // Every message counted, so a cluster that dropped some cannot look faster. `-c n` ends at the n-th message: with
+    // `-e` each round would also wait out one empty long-poll (fetch.wait.max.ms) per partition to see the end.
+    const c = await run('sh', ['-c', `timeout 120 kcat -b ${bootstrap} -C -t ${topic} -c ${n} -o beginning -q -f '%o\\n' | wc -l`]);
+    if (Number(c.stdout.trim()) !== n) throw new Error(`${target}: kcat consumed ${c.stdout.trim()} messages of ${topic}, expected ${n}`);
+    consumeMs += c.ms;
+  }
+  record({ client: 'kcat', op: 'produce', size, target, msgs: count, ms: produceMs });
+  record({ client: 'kcat', op: 'consume', size, target, msgs: count, ms: consumeMs });
 }
 
 async function kafkajsRound(target: string, bootstrap: string, size: number, count: number): Promise<void> {
-  const topic = `kafkajs-${size}-${target}`;
   const kafka = new Kafka({ clientId: 'bench', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
-  if (target === 'tributary') {
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-    await admin.disconnect();
-  }
-  // The mock cluster reports no controller, which kafkajs' admin needs; its topics are created on first use.
-  const producer = kafka.producer({ allowAutoTopicCreation: true });
-  await producer.connect();
   const value = Buffer.alloc(size, 0x78);
-  const batch = Array.from({ length: 1000 }, () => ({ value }));
-  let t0 = process.hrtime.bigint();
-  const inflight: Promise<unknown>[] = [];
-  for (let i = 0; i < count / 1000; i++) {
-    inflight.push(producer.send({ topic, messages: batch.map((m) => ({ ...m, partition: 0 })), acks: 1, compression: CompressionTypes.None }));
-    if (inflight.length >= 5) await inflight.shift();
-  }
-  await Promise.all(inflight);
-  record({ client: 'kafkajs', op: 'produce', size, target, msgs: count, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
-  await producer.disconnect();
-  const consumer = kafka.consumer({ groupId: `bench-${topic}`, maxBytes: 50 << 20, maxBytesPerPartition: 10 << 20 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let seen = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  t0 = 0n;
-  await consumer.run({
-    autoCommit: false,
-    eachBatch: async ({ batch: b }) => {
-      if (t0 === 0n) t0 = process.hrtime.bigint();
-      seen += b.messages.length;
-      if (seen >= count) done();
-    },
-  });
-  const started = process.hrtime.bigint();
-  const timedOut = await Promise.race([finished.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 60_000))]);
-  if (timedOut) {
+  let produceMs = 0;
+  let consumeMs = 0;
+  for (const [r, n] of rounds(size, count).entries()) {
+    const topic = `kafkajs-${size}-${target}-${r}`;
+    await createTopic(target, bootstrap, topic);
+    const producer = kafka.producer({ allowAutoTopicCreation: true });
+    await producer.connect();
+    const t0 = process.hrtime.bigint();
+    const inflight: Promise<unknown>[] = [];
+    for (let sent = 0, i = 0; sent < n; sent += 1000, i++) {
+      const messages = Array.from({ length: Math.min(1000, n - sent) }, () => ({ value, partition: i % PARTITIONS }));
+      inflight.push(producer.send({ topic, messages, acks: 1, compression: CompressionTypes.None }));
+      if (inflight.length >= 5) await inflight.shift();
+    }
+    await Promise.all(inflight);
+    produceMs += Number(process.hrtime.bigint() - t0) / 1e6;
+    await producer.disconnect();
+
+    // kafkajs consumes only in a group: timed from the moment it has joined (the mock delays a new group's first
+    // rebalance by 3 s, Tributary here by 0), so the join does not count but every fetch does. Default fetch sizes.
+    const consumer = kafka.consumer({ groupId: `bench-${topic}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let seen = 0;
+    let first = 0n;
+    let last = 0n;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (first === 0n) first = process.hrtime.bigint();
+    });
+    let done!: () => void;
+    const finished = new Promise<void>((res) => (done = res));
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch: b }) => {
+        seen += b.messages.length;
+        if (seen >= n) {
+          last = process.hrtime.bigint();
+          done();
+        }
+      },
+    });
+    const timedOut = await Promise.race([finished.then(() => false), new Promise<boolean>((res) => setTimeout(() => res(true), 60_000))]);
     await consumer.disconnect();
-    throw new Error(`consumed ${seen} of ${count} messages within 60 s`);
+    if (timedOut) throw new Error(`consumed ${seen} of ${n} messages of ${topic} within 60 s`);
+    if (seen !== n) throw new Error(`consumed ${seen} messages of ${topic}, expected ${n}`);
+    consumeMs += Number(last - first) / 1e6;
   }
-  record({ client: 'kafkajs', op: 'consume', size, target, msgs: count, ms: Number(process.hrtime.bigint() - (t0 || started)) / 1e6 });
-  await consumer.disconnect();
+  record({ client: 'kafkajs', op: 'produce', size, target, msgs: count, ms: produceMs });
+  record({ client: 'kafkajs', op: 'consume', size, target, msgs: count, ms: consumeMs });
 }
 
 async function main(): Promise<void> {
