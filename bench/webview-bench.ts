@@ -69,6 +69,39 @@ function summarize(name: string, r: { intervals: number[]; longTasks: number; ro
 }
 
 /**
+ * What each frame costs the panel's renderer: a Chrome trace of the scroll, the main thread's tasks (script, style,
+ * layout, paint recording, all of it) summed between one animation frame and the next. The display's 16.7 ms rhythm
+ * and the software rasterizer of a GPU-less headless Chromium are outside this figure.
+ */
+async function frameWork(page: Page, how: 'smooth' | 'jump'): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: Array<{ name: string; ph: string; ts: number; dur?: number; tid: number }> = [];
+  (cdp as unknown as { on(e: string, l: (p: { value: typeof events }) => void): void }).on('Tracing.dataCollected', (e) => events.push(...e.value));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' } as never);
+  await scrollFrames(page, 300, how);
+  const complete = new Promise((r) => (cdp as unknown as { once(e: string, l: () => void): void }).once('Tracing.tracingComplete', () => r(undefined)));
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  // The renderer's main thread is the one that fires the animation frames.
+  const main = events.find((e) => e.name === 'FireAnimationFrame')?.tid;
+  const frames = events.filter((e) => e.tid === main && e.name === 'FireAnimationFrame').map((e) => e.ts).sort((a, b) => a - b);
+  const tasks = events.filter((e) => e.tid === main && e.name === 'RunTask' && e.ph === 'X' && e.dur !== undefined);
+  // A task's time counts for the frame interval it falls in (the one that runs the animation frame included).
+  const overlap = (t: { ts: number; dur?: number }, a: number, b: number) => Math.max(0, Math.min(t.ts + t.dur!, b) - Math.max(t.ts, a));
+  const work = frames.slice(0, -1).map((start, i) => tasks.reduce((sum, t) => sum + overlap(t, start, frames[i + 1]) / 1000, 0));
+  // BENCH_TRACE_NAMES=1: where the main thread's time goes, per frame, by trace event.
+  if (process.env.BENCH_TRACE_NAMES) {
+    const names = new Map<string, number>();
+    for (const e of events) if (e.tid === main && e.ph === 'X' && e.dur) names.set(e.name, (names.get(e.name) ?? 0) + e.dur / 1000 / work.length);
+    console.log([...names].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '));
+  }
+  const s = work.sort((a, b) => a - b);
+  if (!s.length) return console.log(`frame work (${how}): no frames in the trace`);
+  console.log(`frame work (${how}, ${s.length} frames, renderer main thread from a trace): p50 ${pct(s, 50).toFixed(1)} ms, p95 ${pct(s, 95).toFixed(1)} ms, p99 ${pct(s, 99).toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms (goal p95 <= 16 ms)`);
+}
+
+/**
  * Frame *time*, not the display's rhythm: at 60 Hz every frame interval is 16.7 ms however little work a frame takes,
  * so the same panel and scroll run again in a Chromium without the frame-rate limit and vsync, where the next frame
  * starts as soon as the last one is done and the interval is what a frame costs (script, style, layout, paint).
@@ -146,6 +179,7 @@ async function main(): Promise<void> {
 
     summarize('smooth, 180 px/frame', await scrollFrames(page, 600, 'smooth'));
     summarize('random jumps', await scrollFrames(page, 600, 'jump'));
+    for (const mode of ['smooth', 'jump'] as const) await frameWork(page, mode);
     await uncappedFrameTimes(server);
 
     await page.evaluate(async () => {

@@ -3,6 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 const which = process.argv.slice(2);
+// The bundles first: the webview and extension benchmarks load dist/, not out/.
+const b = spawnSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
+if (b.status !== 0) process.exit(b.status ?? 1);
 const c = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
 if (c.status !== 0) process.exit(c.status ?? 1);
 const all = readdirSync('bench').filter((f) => f.endsWith('-bench.ts')).map((f) => f.replace(/-bench\.ts$/, ''));

@@ -11,7 +11,17 @@ import type { OpenValueCommand, ReproduceRequest, SubscribeParams, IpcParamsOf }
 import { orderRecord, textBytes } from './fixtures/canned';
 import { chromiumAvailable, choose, fillText, launchChromium, openPanel, pageProblems, PanelPage, screenshot, sentMessages, settle, startServer, TestServer } from './harness';
 
-const rows = (page: Page) => page.locator('trib-record-list .row');
+// The list recycles a fixed pool of row slots (unused ones hidden), so DOM order is not screen order: rows are
+// picked by their index in the list (data-row), as a user sees them.
+const rows = (page: Page) => page.locator('trib-record-list .row:not([hidden])');
+async function rowIndexes(page: Page): Promise<number[]> {
+  return (await rows(page).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row'))))).sort((a, b) => a - b);
+}
+/** The n-th row on screen (negative: from the bottom). */
+async function row(page: Page, n: number) {
+  const all = await rowIndexes(page);
+  return page.locator(`trib-record-list .row[data-row="${all.at(n)}"]`);
+}
 
 async function start(page: Page): Promise<void> {
   await page.locator('#start').click();
@@ -62,7 +72,7 @@ describe('webview: consumer panel (Chromium)', function () {
     await push(page, 30);
     assert.equal(await counts(page), '30 records');
     assert.equal(await rows(page).count(), 30);
-    const first = rows(page).first();
+    const first = await row(page, 0);
     assert.equal(await first.getAttribute('data-offset'), '0');
     assert.match(await first.innerText(), /customer-0/);
     assert.match(await first.innerText(), /"orderId":0/);
@@ -75,7 +85,7 @@ describe('webview: consumer panel (Chromium)', function () {
     const { page } = await openPanel(browser!, server!, 'consumer');
     await start(page);
     await push(page, 10);
-    await rows(page).nth(4).click();
+    await (await row(page, 4)).click();
     const details = page.locator('[data-role="details"]');
     await details.getByText('Partition 1 · offset 1').waitFor();
     assert.match(await details.locator('[data-role="headers"]').innerText(), /trace-id\s+trace-4/);
@@ -90,7 +100,7 @@ describe('webview: consumer panel (Chromium)', function () {
     await settle(page);
     const hex = await value.innerText();
     assert.match(hex, /00000000\s+7b 22 6f 72 64 65 72 49\s+64 22 3a 34 2c 22 63 75/); // {"orderId":4,"cu
-    assert.match(await rows(page).first().innerText(), /7b 22 6f 72/, 'the list previews hex too');
+    assert.match(await (await row(page, 0)).innerText(), /7b 22 6f 72/, 'the list previews hex too');
     await page.close();
   });
 
@@ -142,7 +152,7 @@ describe('webview: consumer panel (Chromium)', function () {
     const domRows = await rows(page).count();
     assert.ok(domRows > 10 && domRows < 120, `${domRows} rows in the DOM`);
     // Following the tail: the newest record (i = 99,999: partition 0, offset 33,333) is in view.
-    assert.equal(await rows(page).last().getAttribute('data-offset'), '33333');
+    assert.equal(await (await row(page, -1)).getAttribute('data-offset'), '33333');
     // Scroll to the middle: row 50,000 is record i = 50,000 (partition 2, offset 16,666).
     await page.locator('trib-record-list .viewport').evaluate((el) => (el.scrollTop = 50_000 * 22));
     await settle(page);
@@ -154,7 +164,7 @@ describe('webview: consumer panel (Chromium)', function () {
     await page.locator('[data-role="counts"]').getByText('100,000 records · the oldest 20,000 were dropped').waitFor();
     await page.locator('trib-record-list .viewport').evaluate((el) => (el.scrollTop = 0));
     await settle(page);
-    const top = rows(page).first();
+    const top = await row(page, 0);
     assert.equal(`${await top.getAttribute('data-partition')}/${await top.getAttribute('data-offset')}`, `${20_000 % 3}/${Math.floor(20_000 / 3)}`);
     assert.deepEqual(await pageProblems(p), []);
     await page.close();
@@ -170,10 +180,10 @@ describe('webview: consumer panel (Chromium)', function () {
       await page.waitForTimeout(100);
       assert.equal(await page.evaluate(() => window.__xss), undefined, 'no handler ran');
       assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
-      const row = rows(page).first();
-      assert.match(await row.innerText(), /<img src=x onerror="window.__xss=1">/);
-      assert.match(await row.innerText(), /<script>window.__xss=2<\/script>/);
-      await row.click();
+      const first = await row(page, 0);
+      assert.match(await first.innerText(), /<img src=x onerror="window.__xss=1">/);
+      assert.match(await first.innerText(), /<script>window.__xss=2<\/script>/);
+      await first.click();
       for (const fmt of ['text', 'json', 'hex']) {
         await choose(page, '#format', fmt);
         await settle(page);
@@ -198,7 +208,7 @@ describe('webview: consumer panel (Chromium)', function () {
     const big = { ...orderRecord(7), value: textBytes('x'.repeat(300_000), 1024) };
     await page.evaluate((r) => window.__fakeHost.notify('consumer/records', { subscriptionId: window.__fakeHost.subscriptionId, records: [r] }), big);
     await settle(page);
-    await rows(page).first().click();
+    await (await row(page, 0)).click();
     await page.locator('[data-role="truncated"]').getByText('showing the first 1.0 KB of 293 KB').waitFor();
     await page.locator('#open-whole').click();
     const [open] = await sentMessages<IpcParamsOf<typeof OpenValueCommand>>(page, 'consumer/openValue');
@@ -226,7 +236,7 @@ describe('webview: consumer panel (Chromium)', function () {
       await page.locator('[data-role="counts"]').getByText('400 of 2,000 records match').waitFor();
       await page.locator('trib-record-list .viewport').evaluate((el) => (el.scrollTop = 0));
       await settle(page);
-      await rows(page).nth(2).click();
+      await (await row(page, 2)).click();
       await choose(page, '#format', 'json');
       await settle(page);
       await screenshot(page, `consumer-${theme}`);

@@ -65,21 +65,30 @@ export class RecordList extends LitElement {
         position: relative;
         width: 100%;
       }
+      /* Rows are a fixed pool of slots, each placed at its record's own position: a scroll refills only the slots
+         whose records left the view, so a frame lays out the rows that came into view, not every row (about 0.1 ms
+         of text layout each). The DOM order of the slots is therefore not the visual order: aria-rowindex gives it. */
       .rows {
         position: absolute;
         top: 0;
         left: 0;
         right: 0;
-        will-change: transform;
         contain: layout style;
       }
       .row {
+        position: absolute;
+        top: 0;
+        left: 0;
+        right: 0;
         height: ${ROW_HEIGHT}px;
         line-height: ${ROW_HEIGHT - 2}px;
         cursor: default;
         border: 1px solid transparent;
         /* A row's size never depends on its text: layout and paint stay inside it. */
         contain: strict;
+      }
+      .row[hidden] {
+        display: none;
       }
       .row > span {
         overflow: hidden;
@@ -240,11 +249,27 @@ export class RecordList extends LitElement {
     const first = Math.max(0, Math.min(this.firstRow - OVERSCAN, total - 1));
     const last = Math.min(total, this.firstRow + this.viewportRows + OVERSCAN);
     const rows: unknown[] = [];
-    for (let i = first; i < last; i++) {
-      const seq = this.view.seqAt(i);
-      const r = this.store.get(seq);
-      if (!r) continue;
-      rows.push(html`<div class="row ${seq === this.selected ? 'selected' : ''}" data-seq=${seq} data-offset=${r.offset} data-partition=${r.partition}>
+    // Slot k always shows the index in [first, first + pool) that is k modulo pool: an index keeps its slot (and
+    // its DOM) for as long as it stays in view.
+    const pool = this.viewportRows + 2 * OVERSCAN;
+    for (let k = 0; k < pool; k++) {
+      const i = first + ((((k - first) % pool) + pool) % pool);
+      const seq = i < last ? this.view.seqAt(i) : -1;
+      const r = seq >= 0 ? this.store.get(seq) : undefined;
+      if (!r) {
+        rows.push(html`<div class="row" hidden></div>`);
+        continue;
+      }
+      rows.push(html`<div
+        class="row ${seq === this.selected ? 'selected' : ''}"
+        role="row"
+        aria-rowindex=${i + 1}
+        ${styleProps({ transform: `translateY(${i * ROW_HEIGHT}px)` })}
+        data-row=${i}
+        data-seq=${seq}
+        data-offset=${r.offset}
+        data-partition=${r.partition}
+      >
         <span class="num">${r.partition}</span><span class="num">${r.offset}</span><span>${formatTime(r.timestamp)}</span><span
           >${r.key === null ? html`<span class="null">null</span>` : oneLine(r.key.text, 80)}</span
         ><span>${this.preview(r)}</span>
@@ -255,7 +280,7 @@ export class RecordList extends LitElement {
       <div class="viewport" tabindex="0" role="grid" aria-rowcount=${total} @scroll=${this.onScroll} @keydown=${this.onKey} @click=${this.onClick}>
         ${total === 0 ? html`<div class="empty muted">${this.emptyText}</div>` : ''}
         <div class="spacer" ${styleProps({ height: `${total * ROW_HEIGHT}px` })}>
-          <div class="rows" ${styleProps({ transform: `translateY(${first * ROW_HEIGHT}px)` })}>${rows}</div>
+          <div class="rows">${rows}</div>
         </div>
       </div>
     `;
