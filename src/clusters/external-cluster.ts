@@ -11,7 +11,7 @@
  * OffsetCommit through the admin API to reset a group's offsets (refused while it has members, as
  * kafka-consumer-groups does).
  */
-import { Admin, Consumer, Producer } from '@platformatic/kafka';
+import { Admin, Consumer, Producer, kGetApi, kGetConnection } from '@platformatic/kafka';
 import type {
   BrokerApi,
   BrokerEvent,
@@ -78,6 +78,7 @@ const EARLIEST = -2n;
 const LATEST = -1n;
 
 type Meta = Awaited<ReturnType<Admin['metadata']>>;
+type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
 type TopicMeta = NonNullable<ReturnType<Meta['topics']['get']>>;
 
 function num(v: bigint | number): number {
@@ -415,13 +416,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
     while (records.length < maxRecords && offset < hw) {
       const before = offset;
       const response = await call(() =>
-        this.consumer.fetch({
-          node: p.leader,
-          topics: [{ topicId: t.id, partitions: [{ partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
-          maxWaitTime: 0,
-          minBytes: 1,
-          maxBytes,
-        } as never),
+        this.sessionlessFetch(p.leader, [{ topicId: t.id, partitions: [{ partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }], maxBytes),
       );
       const part = response.responses[0]?.partitions.find((x) => x.partitionIndex === partition);
       if (!part) break;
@@ -464,6 +459,29 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
       if (offset === before) break;
     }
     return { topic, partition, startOffset: start, nextOffset: offset, logStartOffset: logStart, highWatermark: hw, logEndOffset: hw, records };
+  }
+
+  /**
+   * One Fetch to a partition's leader with session id 0 and epoch -1: a sessionless fetch, as Kafka's own tools make
+   * when they do not poll. The library's Consumer.fetch sends epoch 0, which asks the broker for a new incremental
+   * fetch session each time: on a shared cluster every look at a topic would take a slot of the brokers' session
+   * cache (max.incremental.fetch.session.cache.slots) from the real consumers.
+   */
+  private async sessionlessFetch(leader: number, topics: unknown[], maxBytes: number): Promise<FetchResponse> {
+    const m = await this.meta();
+    const node = m.brokers.get(leader);
+    if (!node) throw new KafkaError('LEADER_NOT_AVAILABLE', `The leader, node ${leader}, is not among the cluster's brokers.`);
+    type Callback<T> = (error: Error | null, value: T) => void;
+    const client = this.consumer as unknown as {
+      [kGetConnection](broker: { host: string; port: number }, cb: Callback<unknown>): void;
+      [kGetApi](name: string, cb: Callback<(...args: unknown[]) => void>): void;
+    };
+    const connection = await new Promise<unknown>((res, rej) => client[kGetConnection]({ host: node.host, port: node.port }, (e, c) => (e ? rej(e) : res(c))));
+    const api = await new Promise<(...args: unknown[]) => void>((res, rej) => client[kGetApi]('Fetch', (e, a) => (e ? rej(e) : res(a))));
+    return new Promise<FetchResponse>((res, rej) =>
+      // maxWaitMs 0, minBytes 1: answer at once; isolation read_uncommitted; session 0, epoch -1; no rack.
+      api(connection, 0, 1, maxBytes, 0, 0, -1, topics, [], '', (e: Error | null, r: FetchResponse) => (e ? rej(e) : res(r))),
+    );
   }
 
   // -- groups ---------------------------------------------------------------------------------------------------

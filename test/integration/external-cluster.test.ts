@@ -147,8 +147,17 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
     assert.deepEqual([limited.records.length, limited.nextOffset], [2, first + 2]);
     await assert.rejects(cluster.consume({ topic: 'orders', partition: p, from: { kind: 'offset', offset: first + 99 } }), (e: Error & { errorName?: string }) => e.errorName === 'OFFSET_OUT_OF_RANGE');
     await assert.rejects(cluster.consume({ topic: 'orders', partition: 9, from: { kind: 'earliest' } }), (e: Error & { errorName?: string }) => e.errorName === 'UNKNOWN_TOPIC_OR_PARTITION');
-    // Reading joined no group.
+    // Reading joined no group, and took no fetch session: the broker answers a sessionless fetch with session id 0.
     assert.ok(!(await cluster.listGroups()).some((g) => g.groupId === 'tributary-browser'));
+    const topicId = (await cluster.describeTopic('orders')).topicId;
+    const leader = (await cluster.describeTopic('orders')).partitions[p].leader;
+    const raw = await (cluster as unknown as { sessionlessFetch(l: number, t: unknown[], m: number): Promise<{ sessionId: number; responses: Array<{ partitions: Array<{ records?: unknown[] }> }> }> }).sessionlessFetch(
+      leader,
+      [{ topicId, partitions: [{ partition: p, fetchOffset: BigInt(first), partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
+      1 << 20,
+    );
+    assert.equal(raw.sessionId, 0);
+    assert.ok((raw.responses[0].partitions[0].records ?? []).length > 0);
   });
 
   it('groups: members and assignments, committed offsets and lag; a reset is refused while active, then previewed and applied', async () => {
