@@ -22,13 +22,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { CliBroker, startCliBroker } from '../support/cli-broker';
 import { CA_FILE, CERT_FILE, KEY_FILE, caPem } from '../support/tls';
 import { rm, tmpDir } from '../support/tmp';
 import { panelFrame, panelTab } from './support/webviews';
-import { Workbench, clearScreenshots, e2eMissing, eventually, notification, printExtensionHostLogs, quickPick, runCommand, screenshotter, startWorkbench } from './support/workbench';
+import { Workbench, clearScreenshots, e2eMissing, eventually, notification, printExtensionHostLogs, quickPick, runCommand, screenshotter, startWorkbench, sidebarTree } from './support/workbench';
 
 const NAME = 'remote-sasl';
 const BAD_NAME = 'remote-wrong-password';
@@ -39,10 +39,6 @@ const PARTITIONS = 3;
 const SEEDS = ['order-1', 'order-2', 'order-3', 'order-4', 'order-5'];
 const LIVE_KEY = 'order-live';
 
-interface Row {
-  label: string;
-  description: string;
-}
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -67,30 +63,8 @@ describe('Tributary on an external SASL_SSL cluster in a real VS Code (code-serv
   const widget = () => page.locator('.quick-input-widget');
   const userSettingsFile = () => path.join(wb!.userDataDir, 'User', 'settings.json');
 
-  async function rows(): Promise<Row[]> {
-    return view()
-      .locator('.monaco-list-row')
-      .evaluateAll((els) =>
-        els.map((el) => ({
-          label: (el.querySelector('.label-name') as HTMLElement | null)?.innerText.trim() ?? '',
-          description: (el.querySelector('.label-description') as HTMLElement | null)?.innerText.trim() ?? '',
-        })),
-      );
-  }
+  const { rows, row, rowLocator } = sidebarTree(() => page);
 
-  async function row(label: string, descriptionPattern?: RegExp, timeoutMs?: number): Promise<Row> {
-    return eventually(
-      `a tree row '${label}'${descriptionPattern ? ` matching ${descriptionPattern}` : ''}`,
-      async () => (await rows()).find((r) => r.label === label && (!descriptionPattern || descriptionPattern.test(r.description))),
-      timeoutMs,
-    ).catch(async (e) => {
-      throw new Error(`${(e as Error).message}\nrows now:\n${(await rows()).map((r) => `  ${r.label} | ${r.description}`).join('\n')}`);
-    });
-  }
-
-  function rowLocator(label: string): Locator {
-    return view().locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escape(label)}$`) }) });
-  }
 
   async function expand(label: string): Promise<void> {
     const r = rowLocator(label).first();

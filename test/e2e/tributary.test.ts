@@ -10,8 +10,8 @@
  * installs both through scripts/install-deps.sh).
  */
 import { strict as assert } from 'node:assert';
-import type { Locator, Page } from 'playwright-core';
-import { Workbench, clearScreenshots, e2eMissing, eventually, notification as notificationIn, printExtensionHostLogs, quickInput as quickInputIn, screenshotter, startWorkbench } from './support/workbench';
+import type { Page } from 'playwright-core';
+import { Workbench, clearScreenshots, e2eMissing, eventually, notification as notificationIn, printExtensionHostLogs, quickInput as quickInputIn, screenshotter, startWorkbench, sidebarTree } from './support/workbench';
 
 // kafkajs (a dev dependency) is the consumer group run beside VS Code, and its default partitioner (Java's) says
 // where the keyed records must land.
@@ -34,10 +34,6 @@ const KAFKA_FILE = [
   '',
 ].join('\n');
 
-interface Row {
-  label: string;
-  description: string;
-}
 
 /** Where Java's (and kafkajs') default partitioner puts each key, counted per partition. */
 function expectedCounts(keys: string[]): number[] {
@@ -65,31 +61,8 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
 
   const view = () => page.locator('.part.sidebar');
 
-  /** The sidebar tree's rows, label and description. */
-  async function rows(): Promise<Row[]> {
-    return view()
-      .locator('.monaco-list-row')
-      .evaluateAll((els) =>
-        els.map((el) => ({
-          label: (el.querySelector('.label-name') as HTMLElement | null)?.innerText.trim() ?? '',
-          description: (el.querySelector('.label-description') as HTMLElement | null)?.innerText.trim() ?? '',
-        })),
-      );
-  }
+  const { rows, row, rowLocator } = sidebarTree(() => page);
 
-  async function row(label: string, descriptionPattern?: RegExp, timeoutMs?: number): Promise<Row> {
-    return eventually(
-      `a tree row '${label}'${descriptionPattern ? ` matching ${descriptionPattern}` : ''}`,
-      async () => (await rows()).find((r) => r.label === label && (!descriptionPattern || descriptionPattern.test(r.description))),
-      timeoutMs,
-    ).catch(async (e) => {
-      throw new Error(`${(e as Error).message}\nrows now:\n${(await rows()).map((r) => `  ${r.label} | ${r.description}`).join('\n')}`);
-    });
-  }
-
-  function rowLocator(label: string): Locator {
-    return view().locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
-  }
 
   async function expand(label: string): Promise<void> {
     const r = rowLocator(label).first();

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { CHROMIUM, CodeServer, RESULTS, buildExtension, codeServerEntry, extensionHostLogs, freePort, freePortRange, installExtension, startCodeServer } from './code-server';
 
 /** Why the end-to-end suites cannot run here (Chromium or code-server missing), or undefined when they can. */
@@ -217,4 +217,40 @@ export async function notification(page: Page, pattern: RegExp, timeoutMs?: numb
     },
     timeoutMs,
   );
+}
+
+/** A row of the Tributary tree: its label and description as shown. */
+export interface TreeRow {
+  label: string;
+  description: string;
+}
+
+export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Reading the sidebar tree: its rows, waiting for one, and a locator for one by its exact label. */
+export function sidebarTree(page: () => Page): {
+  rows(): Promise<TreeRow[]>;
+  row(label: string, descriptionPattern?: RegExp, timeoutMs?: number): Promise<TreeRow>;
+  rowLocator(label: string): Locator;
+} {
+  const view = () => page().locator('.part.sidebar');
+  const rows = async (): Promise<TreeRow[]> =>
+    view()
+      .locator('.monaco-list-row')
+      .evaluateAll((els) =>
+        els.map((el) => ({
+          label: (el.querySelector('.label-name') as HTMLElement | null)?.innerText.trim() ?? '',
+          description: (el.querySelector('.label-description') as HTMLElement | null)?.innerText.trim() ?? '',
+        })),
+      );
+  const row = (label: string, descriptionPattern?: RegExp, timeoutMs?: number): Promise<TreeRow> =>
+    eventually(
+      `a tree row '${label}'${descriptionPattern ? ` matching ${descriptionPattern}` : ''}`,
+      async () => (await rows()).find((r) => r.label === label && (!descriptionPattern || descriptionPattern.test(r.description))),
+      timeoutMs,
+    ).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\nrows now:\n${(await rows()).map((r) => `  ${r.label} | ${r.description}`).join('\n')}`, { cause: e });
+    });
+  const rowLocator = (label: string): Locator => view().locator('.monaco-list-row', { has: page().locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+  return { rows, row, rowLocator };
 }
