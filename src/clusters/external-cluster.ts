@@ -40,7 +40,8 @@ import type {
 import { bytesFromBuffer, bytesToBuffer } from '../broker/api';
 import { ErrorCode, ErrorName, KafkaError } from '../broker/errors';
 import { partitionForKey } from '../broker/partitioner';
-import type { GroupMemberView, GroupOffsetView, GroupState, ResetTarget } from '../broker/api';
+import type { GroupMemberView, GroupOffsetView, GroupState } from '../broker/api';
+import { resetTargetOffset } from '../broker/coordinator/group/group-admin';
 import { Listeners } from '../shared/listeners';
 import { ConnectionConfig, parseBootstrap, tlsOptions, usesSasl } from './connections';
 
@@ -197,12 +198,17 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
   }
 
   private async topicMeta(topic: string): Promise<TopicMeta> {
+    return (await this.topicAndBrokers(topic)).topic;
+  }
+
+  /** A topic's metadata and the brokers of the same answer (where its leaders listen). */
+  private async topicAndBrokers(topic: string): Promise<{ topic: TopicMeta; brokers: Meta['brokers'] }> {
     const all = await call(() => this.admin.listTopics({ includeInternals: true }));
     if (!all.includes(topic)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' does not exist.`);
     const m = await this.meta([topic]);
     const t = m.topics.get(topic);
     if (!t) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' does not exist.`);
-    return t;
+    return { topic: t, brokers: m.brokers };
   }
 
   /** ListOffsets for some partitions of one topic: partition → offset. */
@@ -378,7 +384,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
 
   async consume(request: ConsumeRequest): Promise<ConsumeResult> {
     const { topic, partition } = request;
-    const t = await this.topicMeta(topic);
+    const { topic: t, brokers } = await this.topicAndBrokers(topic);
     const p = t.partitions[partition];
     if (!p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${topic}' has partitions 0 to ${t.partitionsCount - 1}, not ${partition}.`);
     const maxRecords = Math.min(Math.max(1, Math.floor(request.maxRecords ?? DEFAULT_MAX_RECORDS)), MAX_RECORDS_LIMIT);
@@ -416,7 +422,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
     while (records.length < maxRecords && offset < hw) {
       const before = offset;
       const response = await call(() =>
-        this.sessionlessFetch(p.leader, [{ topicId: t.id, partitions: [{ partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }], maxBytes),
+        this.sessionlessFetch(brokers.get(p.leader), p.leader, [{ topicId: t.id, partitions: [{ partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }], maxBytes),
       );
       const part = response.responses[0]?.partitions.find((x) => x.partitionIndex === partition);
       if (!part) break;
@@ -467,9 +473,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
    * fetch session each time: on a shared cluster every look at a topic would take a slot of the brokers' session
    * cache (max.incremental.fetch.session.cache.slots) from the real consumers.
    */
-  private async sessionlessFetch(leader: number, topics: unknown[], maxBytes: number): Promise<FetchResponse> {
-    const m = await this.meta();
-    const node = m.brokers.get(leader);
+  private async sessionlessFetch(node: { host: string; port: number } | undefined, leader: number, topics: unknown[], maxBytes: number): Promise<FetchResponse> {
     if (!node) throw new KafkaError('LEADER_NOT_AVAILABLE', `The leader, node ${leader}, is not among the cluster's brokers.`);
     type Callback<T> = (error: Error | null, value: T) => void;
     const client = this.consumer as unknown as {
@@ -583,7 +587,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
       const s = start.get(partition) ?? 0;
       const e = end.get(partition) ?? 0;
       const cur = current.get(partition) ?? -1;
-      return { topic: r.topic, partition, current: cur >= 0 ? cur : null, target: Math.min(Math.max(target(r.to, s, e, cur, byTime?.get(partition)), s), e) };
+      return { topic: r.topic, partition, current: cur >= 0 ? cur : null, target: resetTargetOffset(r.to, s, e, cur, byTime?.get(partition)) };
     });
   }
 
@@ -667,19 +671,4 @@ function inUnitOf(name: string, synonym: { name: string; value?: string | null }
   if (value === null || !synonym || !name.endsWith('.ms') || !/^-?\d+$/.test(value) || Number(value) < 0) return value;
   const factor = synonym.name.endsWith('.hours') ? 3_600_000 : synonym.name.endsWith('.minutes') ? 60_000 : 1;
   return String(Number(value) * factor);
-}
-
-function target(to: ResetTarget, start: number, end: number, current: number, atTime: number | undefined): number {
-  switch (to.kind) {
-    case 'earliest':
-      return start;
-    case 'latest':
-      return end;
-    case 'timestamp':
-      return atTime === undefined || atTime < 0 ? end : atTime;
-    case 'offset':
-      return to.offset;
-    case 'shift':
-      return (current >= 0 ? current : end) + to.by;
-  }
 }

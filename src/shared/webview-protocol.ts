@@ -233,107 +233,12 @@ export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 /** 0 = no answer, 1 = leader only, -1 = all in-sync replicas. */
 export type Acks = 0 | 1 | -1;
 
-/** Copy of the broker's TopicPartitions (consumer-protocol.ts). */
-export interface TopicPartitions {
-  topic: string;
-  partitions: number[];
-}
-
-// Groups: the shapes of src/broker/coordinator/group/group-admin.ts and rebalance-journal.ts, as plain data.
-
-export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
-
-export interface GroupMemberView {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  assignment: TopicPartitions[];
-}
-
-export interface GroupOffsetView {
-  topic: string;
-  partition: number;
-  committed: number | null;
-  metadata: string | null;
-  logStartOffset: number;
-  endOffset: number;
-  /** endOffset - committed; null when nothing is committed. */
-  lag: number | null;
-  owner?: { memberId: string; clientId: string };
-}
-
-export interface GroupDescription {
-  groupId: string;
-  state: GroupState;
-  protocolType: string | null;
-  protocol: string | null;
-  generation: number;
-  coordinator: number;
-  leader: string | null;
-  members: GroupMemberView[];
-  offsets: GroupOffsetView[];
-  totalLag: number;
-}
-
-export type ResetTarget =
-  | { kind: 'earliest' }
-  | { kind: 'latest' }
-  | { kind: 'timestamp'; timestamp: number }
-  | { kind: 'offset'; offset: number }
-  | { kind: 'shift'; by: number };
-
-export interface ResetPlanRow {
-  topic: string;
-  partition: number;
-  current: number | null;
-  target: number;
-}
-
-export type RebalanceTrigger =
-  | 'member joined'
-  | 'member left'
-  | 'session timeout'
-  | 'rebalance timeout'
-  | 'sync timeout'
-  | 'static member replaced'
-  | 'subscription or metadata change'
-  | 'leader rejoined'
-  | 'group loaded';
-
-export interface MemberSnapshot {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  partitions: TopicPartitions[];
-}
-
-export interface PartitionMove {
-  topic: string;
-  partition: number;
-  from?: string;
-  to?: string;
-}
-
-export interface RebalanceRecord {
-  fromGeneration: number;
-  toGeneration?: number;
-  trigger: RebalanceTrigger;
-  triggeredBy?: string;
-  detail?: string;
-  removed: Array<{ memberId: string; clientId: string; why: RebalanceTrigger }>;
-  startedAt: number;
-  endedAt?: number;
-  durationMs?: number;
-  protocol?: string | null;
-  before: MemberSnapshot[];
-  after?: MemberSnapshot[];
-  moves?: PartitionMove[];
-  outcome?: 'stable' | 'empty' | 'restarted';
-}
+// Groups: the broker's own shapes (plain data), shared by type only, so the panels and the broker cannot drift apart.
+import type { TopicPartitions } from '../broker/coordinator/group/consumer-protocol';
+import type { GroupState } from '../broker/coordinator/group/classic-group';
+import type { GroupMemberView, GroupOffsetView, GroupDescription, ResetTarget, ResetPlanRow } from '../broker/coordinator/group/group-admin';
+import type { RebalanceTrigger, MemberSnapshot, PartitionMove, RebalanceRecord } from '../broker/coordinator/group/rebalance-journal';
+export type { TopicPartitions, GroupState, GroupMemberView, GroupOffsetView, GroupDescription, ResetTarget, ResetPlanRow, RebalanceTrigger, MemberSnapshot, PartitionMove, RebalanceRecord };
 
 // Segments: what `tributary dump-log` prints (src/cli/dump-log.ts), as data.
 

@@ -151,7 +151,9 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
     assert.ok(!(await cluster.listGroups()).some((g) => g.groupId === 'tributary-browser'));
     const topicId = (await cluster.describeTopic('orders')).topicId;
     const leader = (await cluster.describeTopic('orders')).partitions[p].leader;
-    const raw = await (cluster as unknown as { sessionlessFetch(l: number, t: unknown[], m: number): Promise<{ sessionId: number; responses: Array<{ partitions: Array<{ records?: unknown[] }> }> }> }).sessionlessFetch(
+    const node = (await cluster.status()).nodes.find((n) => n.id === leader)!;
+    const raw = await (cluster as unknown as { sessionlessFetch(n: { host: string; port: number }, l: number, t: unknown[], m: number): Promise<{ sessionId: number; responses: Array<{ partitions: Array<{ records?: unknown[] }> }> }> }).sessionlessFetch(
+      { host: node.host, port: node.port! },
       leader,
       [{ topicId, partitions: [{ partition: p, fetchOffset: BigInt(first), partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
       1 << 20,

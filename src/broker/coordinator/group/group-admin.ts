@@ -60,6 +60,32 @@ export interface ResetPlanRow {
   target: number;
 }
 
+/**
+ * Where a reset moves a partition, as kafka-consumer-groups computes it, kept between the log start and the high
+ * watermark. `current` is the committed offset or -1; `atTime` the first offset at or after the timestamp, if any.
+ */
+export function resetTargetOffset(to: ResetTarget, start: number, end: number, current: number, atTime: number | undefined): number {
+  let target: number;
+  switch (to.kind) {
+    case 'earliest':
+      target = start;
+      break;
+    case 'latest':
+      target = end;
+      break;
+    case 'timestamp':
+      target = atTime === undefined || atTime < 0 ? end : atTime;
+      break;
+    case 'offset':
+      target = to.offset;
+      break;
+    case 'shift':
+      target = (current >= 0 ? current : end) + to.by;
+      break;
+  }
+  return Math.min(Math.max(target, start), end);
+}
+
 export class GroupAdmin {
   constructor(private readonly cluster: Cluster) {}
 
@@ -141,27 +167,8 @@ export class GroupAdmin {
       const start = log.logStartOffset;
       const end = log.highWatermark;
       const cur = current.get(partition) ?? -1;
-      let target: number;
-      switch (to.kind) {
-        case 'earliest':
-          target = start;
-          break;
-        case 'latest':
-          target = end;
-          break;
-        case 'timestamp': {
-          const found = log.fetchOffsetByTimestamp(to.timestamp);
-          target = found && found.offset < end ? found.offset : end;
-          break;
-        }
-        case 'offset':
-          target = to.offset;
-          break;
-        case 'shift':
-          target = (cur >= 0 ? cur : end) + to.by;
-          break;
-      }
-      target = Math.min(Math.max(target, start), end);
+      const atTime = to.kind === 'timestamp' ? log.fetchOffsetByTimestamp(to.timestamp)?.offset : undefined;
+      const target = resetTargetOffset(to, start, end, cur, atTime);
       return { topic, partition, current: cur >= 0 ? cur : null, target };
     });
   }
