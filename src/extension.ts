@@ -127,8 +127,11 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
   const startOnNeed = () => {
     broker.startOnNeed().catch((e: unknown) => presentStartFailure(services, e));
   };
-  context.subscriptions.push(treeView.onDidChangeVisibility((e) => e.visible && startOnNeed()));
-  if (treeView.visible) startOnNeed();
+  // The sidebar needs the embedded broker only while it shows it, not while it shows an external cluster.
+  const startForView = () => treeView.visible && !clusters.isExternal() && startOnNeed();
+  context.subscriptions.push(treeView.onDidChangeVisibility(startForView));
+  clusters.onChange(startForView);
+  startForView();
 
   // Files written by anyone (a `tributary start` in a terminal) refresh the read-only view; a released lock
   // means that broker stopped, and ours may start.
@@ -138,7 +141,7 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
     watcher = new DataDirWatcher(resolved.settings.dataDirectory, (change) => {
       if (change.lockReleased) broker.externalOwnerGone();
       if (broker.state.kind !== 'running') model.invalidateAll();
-      if (change.lockReleased && treeView.visible) startOnNeed();
+      if (change.lockReleased) startForView();
     });
   };
   watch();
