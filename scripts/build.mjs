@@ -1,6 +1,6 @@
 // Bundles the extension host, the broker worker, the command line and the webview with esbuild.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
@@ -9,7 +9,9 @@ const watch = process.argv.includes('--watch');
 // The CRC-32C addon (native/crc32c): built once with npm's own node-gyp against this Node's headers. Optional: when
 // it cannot be built (no compiler, not x86-64), src/broker/records/crc32c.ts falls back to @node-rs/crc32 and JS.
 function buildCrcAddon() {
-  if (existsSync('native/crc32c/build/Release/crc32c.node') && !process.argv.includes('--rebuild-native')) return;
+  const built = 'native/crc32c/build/Release/crc32c.node';
+  const stale = existsSync(built) && statSync(built).mtimeMs < statSync('native/crc32c/crc32c.c').mtimeMs;
+  if (existsSync(built) && !stale && !process.argv.includes('--rebuild-native')) return;
   const npmRoot = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout?.trim() ?? '';
   const candidates = [path.join(npmRoot, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'), '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js', '/usr/local/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'];
   const gyp = candidates.find((c) => c && existsSync(c));

@@ -52,33 +52,56 @@ export interface BatchHeader {
   recordCount: number;
 }
 
+// Plain byte arithmetic rather than Buffer's readInt32BE & co.: those validate their offset argument through a wrapped
+// function on every call, and a batch header is read on every append. Callers check the length first
+// (readBatchHeader does), since an index past the end reads as undefined here rather than throwing.
+function i32(b: Uint8Array, p: number): number {
+  return (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+}
+function u32(b: Uint8Array, p: number): number {
+  return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+}
+function i16(b: Uint8Array, p: number): number {
+  return ((b[p] << 24) | (b[p + 1] << 16)) >> 16;
+}
+
 export function readInt64(buf: Uint8Array, pos: number): number {
-  const b = buf as Buffer;
-  return b.readInt32BE(pos) * 4294967296 + b.readUInt32BE(pos + 4);
+  if (pos < 0 || pos + 8 > buf.length) throw new RangeError(`int64 at ${pos} is outside the buffer of ${buf.length} bytes`);
+  return i32(buf, pos) * 4294967296 + u32(buf, pos + 4);
+}
+
+export function writeInt32(buf: Uint8Array, pos: number, value: number): void {
+  if (pos < 0 || pos + 4 > buf.length) throw new RangeError(`int32 at ${pos} is outside the buffer of ${buf.length} bytes`);
+  buf[pos] = value >>> 24;
+  buf[pos + 1] = value >>> 16;
+  buf[pos + 2] = value >>> 8;
+  buf[pos + 3] = value;
 }
 
 export function writeInt64(buf: Uint8Array, pos: number, value: number): void {
-  const b = buf as Buffer;
   const hi = Math.floor(value / 4294967296);
-  b.writeInt32BE(hi, pos);
-  b.writeUInt32BE(value - hi * 4294967296, pos + 4);
+  writeInt32(buf, pos, hi);
+  writeInt32(buf, pos + 4, value - hi * 4294967296);
 }
 
-export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
+export function readBatchHeader(buf: Uint8Array, pos = 0): BatchHeader {
+  if (pos < 0 || pos + RECORD_BATCH_OVERHEAD > buf.length) {
+    throw new RangeError(`a record batch header at ${pos} needs ${RECORD_BATCH_OVERHEAD} bytes; the buffer has ${buf.length}`);
+  }
   return {
-    baseOffset: readInt64(buf, pos + BASE_OFFSET_OFFSET),
-    batchLength: buf.readInt32BE(pos + BATCH_LENGTH_OFFSET),
-    partitionLeaderEpoch: buf.readInt32BE(pos + PARTITION_LEADER_EPOCH_OFFSET),
-    magic: buf.readInt8(pos + MAGIC_OFFSET),
-    crc: buf.readUInt32BE(pos + CRC_OFFSET),
-    attributes: buf.readInt16BE(pos + ATTRIBUTES_OFFSET),
-    lastOffsetDelta: buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET),
-    baseTimestamp: readInt64(buf, pos + BASE_TIMESTAMP_OFFSET),
-    maxTimestamp: readInt64(buf, pos + MAX_TIMESTAMP_OFFSET),
-    producerId: readInt64(buf, pos + PRODUCER_ID_OFFSET),
-    producerEpoch: buf.readInt16BE(pos + PRODUCER_EPOCH_OFFSET),
-    baseSequence: buf.readInt32BE(pos + BASE_SEQUENCE_OFFSET),
-    recordCount: buf.readInt32BE(pos + RECORDS_COUNT_OFFSET),
+    baseOffset: i32(buf, pos) * 4294967296 + u32(buf, pos + 4),
+    batchLength: i32(buf, pos + BATCH_LENGTH_OFFSET),
+    partitionLeaderEpoch: i32(buf, pos + PARTITION_LEADER_EPOCH_OFFSET),
+    magic: (buf[pos + MAGIC_OFFSET] << 24) >> 24,
+    crc: u32(buf, pos + CRC_OFFSET),
+    attributes: i16(buf, pos + ATTRIBUTES_OFFSET),
+    lastOffsetDelta: i32(buf, pos + LAST_OFFSET_DELTA_OFFSET),
+    baseTimestamp: i32(buf, pos + BASE_TIMESTAMP_OFFSET) * 4294967296 + u32(buf, pos + BASE_TIMESTAMP_OFFSET + 4),
+    maxTimestamp: i32(buf, pos + MAX_TIMESTAMP_OFFSET) * 4294967296 + u32(buf, pos + MAX_TIMESTAMP_OFFSET + 4),
+    producerId: i32(buf, pos + PRODUCER_ID_OFFSET) * 4294967296 + u32(buf, pos + PRODUCER_ID_OFFSET + 4),
+    producerEpoch: i16(buf, pos + PRODUCER_EPOCH_OFFSET),
+    baseSequence: i32(buf, pos + BASE_SEQUENCE_OFFSET),
+    recordCount: i32(buf, pos + RECORDS_COUNT_OFFSET),
   };
 }
 

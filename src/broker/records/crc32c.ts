@@ -43,15 +43,21 @@ const WORD_PATH_MIN = 64;
  * N-API module shipped in its npm package, one stream), else the table-driven JS below. Each is checked on the
  * standard test vector before it is trusted.
  */
-function loadNative(): { fn: (input: Buffer) => number; name: 'addon' | 'node-rs' } | undefined {
+type NativeCrc = (input: Uint8Array, start: number, end: number) => number;
+
+/** The addon's fused check of a produced batch: see native/crc32c/crc32c.c, check_batch. */
+type NativeCheckBatch = (input: Uint8Array, crcStart: number, end: number, recordsStart: number) => number;
+
+function loadNative(): { fn: NativeCrc; name: 'addon' | 'node-rs'; checkBatch?: NativeCheckBatch } | undefined {
   const CHECK = 0xe3069283;
   // dist/ (the bundles) and out/src/broker/records/ (tests) sit at different depths under the package root.
   for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) {
     const file = path.join(dir, 'native', 'crc32c', 'build', 'Release', 'crc32c.node');
     if (!fs.existsSync(file)) continue;
     try {
-      const m = require(file) as { crc32c?: (input: Buffer) => number };
-      if (m.crc32c && m.crc32c(Buffer.from('123456789')) === CHECK) return { fn: m.crc32c, name: 'addon' };
+      const m = require(file) as { crc32c?: NativeCrc; checkBatch?: NativeCheckBatch };
+      // The range form is checked too: an addon built from an older source takes only the buffer.
+      if (m.crc32c && m.crc32c(Buffer.from('x123456789y'), 1, 10) === CHECK) return { fn: m.crc32c, name: 'addon', checkBatch: m.checkBatch };
     } catch {
       // an addon built for another platform: fall through
     }
@@ -59,7 +65,9 @@ function loadNative(): { fn: (input: Buffer) => number; name: 'addon' | 'node-rs
   }
   try {
     const m = require('@node-rs/crc32') as { crc32c(input: Buffer, initial?: number): number };
-    if (m.crc32c(Buffer.from('123456789')) === CHECK) return { fn: (b: Buffer) => m.crc32c(b), name: 'node-rs' };
+    if (m.crc32c(Buffer.from('123456789')) === CHECK) {
+      return { fn: (b, start, end) => m.crc32c(Buffer.from(b.buffer, b.byteOffset + start, end - start)), name: 'node-rs' };
+    }
   } catch {
     // not installed for this platform
   }
@@ -68,6 +76,13 @@ function loadNative(): { fn: (input: Buffer) => number; name: 'addon' | 'node-rs
 
 const loaded = loadNative();
 const native = loaded?.fn;
+
+/**
+ * The addon's one-call check of a produced batch, when it is built: the CRC-32C over [crcStart, end) and, when
+ * recordsStart >= 0, the record count found by following the records' length prefixes from there (-1 when they do
+ * not fit the batch; log-validator's countRecords is the reference), packed as crc + 2^32 * (count + 1).
+ */
+export const nativeCheckBatch: NativeCheckBatch | undefined = loaded?.checkBatch;
 
 /** Below this many bytes the call into native code costs more than it saves. */
 const NATIVE_MIN = 512;
@@ -79,7 +94,7 @@ export const crc32cNative: 'addon' | 'node-rs' | 'none' = loaded?.name ?? 'none'
 /** CRC-32C of buf[start, end), as an unsigned 32-bit number. */
 export function crc32c(buf: Uint8Array, start = 0, end: number = buf.length): number {
   if (native && end - start >= NATIVE_MIN && start >= 0 && end <= buf.length && start <= end) {
-    return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start)) >>> 0;
+    return native(buf, start, end) >>> 0;
   }
   return crc32cJs(buf, start, end);
 }

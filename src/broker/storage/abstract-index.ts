@@ -69,6 +69,7 @@ export abstract class AbstractIndex {
     data.copy(this.image, 0, 0, n * this.entrySize);
     this.count = n;
     this.persisted = n;
+    this.entriesReplaced();
     this.trailingBytes = data.length - n * this.entrySize;
   }
 
@@ -80,7 +81,11 @@ export abstract class AbstractIndex {
     return true;
   }
 
-  protected appendEntry(entry: Buffer): void {
+  /**
+   * Makes room for one more entry and returns its byte position in the image; the subclass writes the entry there
+   * and calls endAppend(). Written in place rather than copied from a scratch buffer: this runs on every append.
+   */
+  protected beginAppend(): number {
     this.load();
     if (this.count >= this.maxEntries) throw new CorruptIndexError(`attempt to append to a full index ${this.file}`);
     if ((this.count + 1) * this.entrySize > this.image!.length) {
@@ -88,7 +93,13 @@ export abstract class AbstractIndex {
       this.image!.copy(bigger, 0, 0, this.count * this.entrySize);
       this.image = bigger;
     }
-    entry.copy(this.image!, this.count * this.entrySize);
+    return this.count * this.entrySize;
+  }
+
+  /** Called when entries are loaded, dropped or truncated (not appended): subclasses drop what they cached. */
+  protected entriesReplaced(): void {}
+
+  protected endAppend(): void {
     this.count++;
     // Kafka's index is an mmap: no syscall per entry. Ours batches them; an entry lost in a crash is rebuilt by
     // recovery, which rescans everything past the recovery point, and a roll or clean stop writes them all.
@@ -114,6 +125,7 @@ export abstract class AbstractIndex {
     this.load();
     if (n >= this.count && this.trailingBytes === 0) return;
     this.count = Math.min(n, this.count);
+    this.entriesReplaced();
     this.persisted = Math.min(this.persisted, this.count);
     this.trailingBytes = 0;
     this.closeFd();
@@ -197,6 +209,7 @@ export abstract class AbstractIndex {
     this.closeFd();
     this.image = undefined;
     this.count = 0;
+    this.entriesReplaced();
   }
 
   private closeFd(): void {

@@ -136,11 +136,11 @@ export class LogSegment {
 
   private indexBatch(h: BatchHeader, physicalPosition: number): void {
     const lastOffset = h.baseOffset + h.lastOffsetDelta;
-    const max = this.maxTimestampSoFar;
-    if (h.maxTimestamp > max.timestamp) this.maxTs = { timestamp: h.maxTimestamp, offset: lastOffset };
+    let max = this.maxTimestampSoFar;
+    if (h.maxTimestamp > max.timestamp) this.maxTs = max = { timestamp: h.maxTimestamp, offset: lastOffset };
     if (this.bytesSinceLastIndexEntry > this.config.indexIntervalBytes) {
       this.offsetIndex.append(lastOffset, physicalPosition);
-      this.timeIndex.maybeAppend(this.maxTimestampSoFar.timestamp, this.maxTimestampSoFar.offset);
+      this.timeIndex.maybeAppend(max.timestamp, max.offset);
       this.bytesSinceLastIndexEntry = 0;
     }
     this.bytesSinceLastIndexEntry += h.batchLength + LOG_OVERHEAD;
@@ -297,16 +297,16 @@ export class LogSegment {
   }
 
   /** Whether appending `messagesSize` bytes with these bounds should first roll a new segment. */
-  shouldRoll(p: { segmentBytes: number; segmentMs: number; maxTimestampInMessages: number; maxOffsetInMessages: number; messagesSize: number; now: number }): boolean {
+  shouldRoll(segmentBytes: number, segmentMs: number, maxTimestampInMessages: number, maxOffsetInMessages: number, messagesSize: number, now: number): boolean {
     const rollingBased = this.rollingBasedTimestamp;
-    const waited = rollingBased !== undefined && rollingBased >= 0 ? p.maxTimestampInMessages - rollingBased : p.now - this.created;
-    const reachedRollMs = waited > p.segmentMs - this.config.segmentJitterMs;
+    const waited = rollingBased !== undefined && rollingBased >= 0 ? maxTimestampInMessages - rollingBased : now - this.created;
+    const reachedRollMs = waited > segmentMs - this.config.segmentJitterMs;
     return (
-      this._size > p.segmentBytes - p.messagesSize ||
+      this._size > segmentBytes - messagesSize ||
       (this._size > 0 && reachedRollMs) ||
       this.offsetIndex.isFull() ||
       this.timeIndex.isFull() ||
-      p.maxOffsetInMessages - this.baseOffset > 0x7fffffff
+      maxOffsetInMessages - this.baseOffset > 0x7fffffff
     );
   }
 

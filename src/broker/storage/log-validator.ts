@@ -14,12 +14,12 @@ import {
   PARTITION_LEADER_EPOCH_OFFSET,
   readBatchHeader,
   writeInt64,
+  writeInt32,
   isControl,
   compressionOf,
 } from '../records/batch-header';
-import { crc32c } from '../records/crc32c';
+import { crc32c, nativeCheckBatch } from '../records/crc32c';
 import { decodeRecords, encodeRecordBatch } from '../records/record-batch';
-import { readVarint } from '../records/varint';
 import { CompressionType, compressionTypeFromName } from '../records/compression';
 import { KafkaError } from '../errors';
 import { LogConfig } from '../config/topic-config';
@@ -39,9 +39,10 @@ export interface ValidatedRecords {
 }
 
 /**
- * Walks the batches in `records`, rejecting anything malformed; no offsets are assigned.
+ * Walks the batches in `records`, rejecting anything malformed; no offsets are assigned. With `clientPartition`
+ * (an append from a client, named for messages) each batch also gets checkClientBatch's checks.
  */
-export function analyzeBatches(records: Buffer, maxMessageBytes: number): BatchPosition[] {
+export function analyzeBatches(records: Buffer, maxMessageBytes: number, clientPartition?: string): BatchPosition[] {
   const batches: BatchPosition[] = [];
   let pos = 0;
   while (pos < records.length) {
@@ -59,14 +60,28 @@ export function analyzeBatches(records: Buffer, maxMessageBytes: number): BatchP
     if (size > maxMessageBytes) {
       throw new KafkaError('MESSAGE_TOO_LARGE', `the record batch is ${size} bytes, larger than max.message.bytes ${maxMessageBytes}`);
     }
-    if (crc32c(records, pos + ATTRIBUTES_OFFSET, pos + size) !== h.crc) {
+    // A client's uncompressed records are walked by their length prefixes; where the addon is built, in the same
+    // call as the CRC (this runs on every produced batch).
+    const walk = clientPartition !== undefined && compressionOf(h.attributes) === 0;
+    let crc: number;
+    let count = -1;
+    if (nativeCheckBatch) {
+      const packed = nativeCheckBatch(records, pos + ATTRIBUTES_OFFSET, pos + size, walk ? pos + RECORD_BATCH_OVERHEAD : -1);
+      crc = packed >>> 0;
+      count = Math.floor(packed / 4294967296) - 1;
+    } else {
+      crc = crc32c(records, pos + ATTRIBUTES_OFFSET, pos + size);
+    }
+    if (crc !== h.crc) {
       throw new KafkaError('CORRUPT_MESSAGE', `record batch at byte ${pos} fails its CRC-32C check`);
     }
     // The dense-offsets rule for client batches is checkClientBatch's; a leader's (compacted) batch may have gaps.
     if (h.recordCount < 0 || h.lastOffsetDelta < 0) {
       throw new KafkaError('INVALID_RECORD', `record batch has ${h.recordCount} records and lastOffsetDelta ${h.lastOffsetDelta}`);
     }
-    batches.push({ position: pos, header: h });
+    const b = { position: pos, header: h };
+    if (clientPartition !== undefined) checkClientBatch(records, b, clientPartition, walk && nativeCheckBatch ? count : undefined);
+    batches.push(b);
     pos += size;
   }
   if (batches.length === 0) throw new KafkaError('INVALID_RECORD', 'the produce request carried no record batch');
@@ -83,16 +98,17 @@ export function validateAndAssignOffsets(
   leaderEpoch: number,
   config: LogConfig,
   now: number,
-  opts: { fromClient: boolean; partition?: string },
+  fromClient: boolean,
+  /** "topic-partition", for messages. */
+  partition = '',
 ): ValidatedRecords {
-  let batches = analyzeBatches(records, config.maxMessageBytes);
-  if (opts.fromClient) for (const b of batches) checkClientBatch(records, b, opts.partition ?? '');
+  let batches = analyzeBatches(records, config.maxMessageBytes, fromClient ? partition : undefined);
   const target = targetCompression(config.compressionType);
-  if (target !== undefined && batches.some((b) => !isControl(b.header.attributes) && compressionOf(b.header.attributes) !== target)) {
+  if (target !== undefined && needsRecompression(batches, target)) {
     records = recompress(records, batches, target);
     batches = analyzeBatches(records, Number.MAX_SAFE_INTEGER);
   }
-  if (opts.fromClient && batches.length > 1) {
+  if (fromClient && batches.length > 1) {
     throw new KafkaError('INVALID_RECORD', 'Produce requests with version 3 and above may carry exactly one record batch per partition');
   }
   const logAppend = config.messageTimestampType === 'LogAppendTime';
@@ -106,7 +122,7 @@ export function validateAndAssignOffsets(
     if (checkRecords && !isControl(h.attributes)) checkRecordsOf(records.subarray(b.position, b.position + h.batchLength + LOG_OVERHEAD), config, now);
     if (!logAppend && !checkRecords) checkTimestamp(h.maxTimestamp, config, now);
     writeInt64(records, b.position, offset);
-    records.writeInt32BE(leaderEpoch, b.position + PARTITION_LEADER_EPOCH_OFFSET);
+    writeInt32(records, b.position + PARTITION_LEADER_EPOCH_OFFSET, leaderEpoch);
     h.baseOffset = offset;
     h.partitionLeaderEpoch = leaderEpoch;
     if (logAppend) {
@@ -136,6 +152,11 @@ export function validateAndAssignOffsets(
     numMessages,
     logAppendTime: logAppend ? now : -1,
   };
+}
+
+function needsRecompression(batches: readonly BatchPosition[], target: CompressionType): boolean {
+  for (const b of batches) if (!isControl(b.header.attributes) && compressionOf(b.header.attributes) !== target) return true;
+  return false;
 }
 
 /** The codec a topic's compression.type forces, or undefined for "producer" (keep what the producer sent). */
@@ -184,31 +205,47 @@ function recompress(records: Buffer, batches: BatchPosition[], target: Compressi
  * do not fill the batch exactly. Uncompressed records are walked by their length prefixes only (no allocation);
  * compressed ones are checked when decoded for compaction or timestamps.
  */
-function checkClientBatch(records: Buffer, b: BatchPosition, partition: string): void {
+function checkClientBatch(records: Buffer, b: BatchPosition, partition: string, walkedCount: number | undefined): void {
   const h = b.header;
-  const last = h.baseOffset + h.lastOffsetDelta;
-  const invalid = (m: string) => new KafkaError('INVALID_RECORD', `${m} in topic partition ${partition}`);
-  if (h.recordCount <= 0) throw invalid(`Invalid reported count for record batch: ${h.recordCount}`);
-  if (h.lastOffsetDelta + 1 !== h.recordCount) throw invalid(`Inconsistent batch offset range [${h.baseOffset}, ${last}] and count of records ${h.recordCount}`);
-  if (isControl(h.attributes)) throw invalid('Clients are not allowed to write control records');
-  if (h.producerId >= 0 && h.baseSequence < 0) throw invalid(`Invalid sequence number ${h.baseSequence} in record batch with producerId ${h.producerId}`);
+  if (h.recordCount <= 0) throw invalidRecord(`Invalid reported count for record batch: ${h.recordCount}`, partition);
+  if (h.lastOffsetDelta + 1 !== h.recordCount) throw invalidRecord(`Inconsistent batch offset range [${h.baseOffset}, ${h.baseOffset + h.lastOffsetDelta}] and count of records ${h.recordCount}`, partition);
+  if (isControl(h.attributes)) throw invalidRecord('Clients are not allowed to write control records', partition);
+  if (h.producerId >= 0 && h.baseSequence < 0) throw invalidRecord(`Invalid sequence number ${h.baseSequence} in record batch with producerId ${h.producerId}`, partition);
   const codec = compressionOf(h.attributes);
   if (codec > 4) throw new KafkaError('CORRUPT_MESSAGE', `Unknown compression type id: ${codec}`);
   if (codec !== 0) return;
-  const end = b.position + h.batchLength + LOG_OVERHEAD;
-  const cur = { pos: b.position + RECORD_BATCH_OVERHEAD };
+  // The addon counted them already; its -1 (malformed) is walked again here for the message.
+  const n = walkedCount !== undefined && walkedCount >= 0 ? walkedCount : countRecords(records, b.position + RECORD_BATCH_OVERHEAD, b.position + h.batchLength + LOG_OVERHEAD);
+  if (typeof n === 'string') throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${h.baseOffset} has malformed records: ${n}`);
+  if (n !== h.recordCount) throw invalidRecord(`Record batch claims ${h.recordCount} records but holds ${n}`, partition);
+}
+
+/**
+ * Counts an uncompressed batch's records in buf[pos, end) by their length prefixes (zigzag varints), without
+ * decoding them; a string says why they do not fill the range exactly. native/crc32c's count_records mirrors it.
+ */
+export function countRecords(buf: Uint8Array, pos: number, end: number): number | string {
   let n = 0;
-  try {
-    while (cur.pos < end) {
-      const length = readVarint(records, cur, end);
-      if (length <= 0 || cur.pos + length > end) throw new Error(`record ${n} claims ${length} bytes`);
-      cur.pos += length;
-      n++;
+  while (pos < end) {
+    let raw = 0;
+    let shift = 0;
+    let byte = 0x80;
+    while (byte & 0x80) {
+      if (pos >= end || shift > 28) return `record ${n}'s length runs past the batch or is too long`;
+      byte = buf[pos++];
+      raw |= (byte & 0x7f) << shift;
+      shift += 7;
     }
-  } catch (e) {
-    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${h.baseOffset} has malformed records: ${(e as Error).message}`);
+    const length = (raw >>> 1) ^ -(raw & 1);
+    if (length <= 0 || pos + length > end) return `record ${n} claims ${length} bytes`;
+    pos += length;
+    n++;
   }
-  if (n !== h.recordCount) throw invalid(`Record batch claims ${h.recordCount} records but holds ${n}`);
+  return n;
+}
+
+function invalidRecord(m: string, partition: string): KafkaError {
+  return new KafkaError('INVALID_RECORD', `${m} in topic partition ${partition}`);
 }
 
 function checkTimestamp(ts: number, config: LogConfig, now: number): void {

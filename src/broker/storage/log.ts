@@ -252,13 +252,14 @@ export class Log {
   }
 
   /** Appends a client's records as the leader: validates, assigns offsets and the epoch, then writes. */
-  appendAsLeader(records: Buffer, leaderEpoch: number, opts: { fromClient?: boolean } = {}): LogAppendInfo {
+  appendAsLeader(records: Buffer, leaderEpoch: number, opts?: { fromClient?: boolean }): LogAppendInfo {
     this.checkOpen();
+    const fromClient = opts?.fromClient ?? true;
     const now = this.now();
-    const v = validateAndAssignOffsets(records, this._logEndOffset, leaderEpoch, this.config, now, { fromClient: opts.fromClient ?? true, partition: this.name });
+    const v = validateAndAssignOffsets(records, this._logEndOffset, leaderEpoch, this.config, now, fromClient, this.name);
     // Idempotence (Kafka's analyzeAndValidateProducerState): epochs and sequences are checked before anything is
     // written, and a retried batch already in the log is answered with its original offsets, not written again.
-    const producers = this.producerStateManager.analyzeAndValidate(v.records, v.batches, opts.fromClient ?? true ? 'client' : 'coordinator');
+    const producers = this.producerStateManager.analyzeAndValidate(v.records, v.batches, fromClient ? 'client' : 'coordinator');
     if (producers.duplicate) {
       const d = producers.duplicate;
       return { firstOffset: d.firstOffset, lastOffset: d.lastOffset, maxTimestamp: v.maxTimestamp, offsetOfMaxTimestamp: v.offsetOfMaxTimestamp, logAppendTime: d.timestamp, numMessages: v.numMessages, logStartOffset: this._logStartOffset, validBytes: v.records.length, duplicate: true };
@@ -312,14 +313,7 @@ export class Log {
 
   private maybeRoll(size: number, firstOffset: number, maxOffset: number, maxTimestamp: number, now: number): LogSegment {
     const seg = this.activeSegment;
-    const roll = seg.shouldRoll({
-      segmentBytes: this.config.segmentBytes,
-      segmentMs: this.config.segmentMs,
-      maxTimestampInMessages: maxTimestamp,
-      maxOffsetInMessages: maxOffset,
-      messagesSize: size,
-      now,
-    });
+    const roll = seg.shouldRoll(this.config.segmentBytes, this.config.segmentMs, maxTimestamp, maxOffset, size, now);
     return roll ? this.roll(firstOffset) : seg;
   }
 

@@ -12,8 +12,6 @@ export interface OffsetPosition {
 export const OFFSET_INDEX_ENTRY_SIZE = 8;
 
 export class OffsetIndex extends AbstractIndex {
-  private readonly scratch = Buffer.alloc(OFFSET_INDEX_ENTRY_SIZE);
-
   constructor(file: string, baseOffset: number, maxIndexSize = 10 * 1024 * 1024) {
     super(file, baseOffset, maxIndexSize, OFFSET_INDEX_ENTRY_SIZE);
   }
@@ -41,16 +39,19 @@ export class OffsetIndex extends AbstractIndex {
   }
 
   append(offset: number, position: number): void {
-    if (this.entries > 0 && offset <= this.lastOffset) {
+    const n = this.entries;
+    const rel = offset - this.baseOffset;
+    if (n > 0 && rel <= this.buffer().readInt32BE((n - 1) * 8)) {
       throw new CorruptIndexError(
         `attempt to append offset ${offset} to ${this.file}, no larger than its last offset ${this.lastOffset}`,
       );
     }
-    const rel = offset - this.baseOffset;
     if (rel < 0 || rel > 0x7fffffff) throw new CorruptIndexError(`offset ${offset} out of range for ${this.file}`);
-    this.scratch.writeInt32BE(rel, 0);
-    this.scratch.writeInt32BE(position, 4);
-    this.appendEntry(this.scratch);
+    const at = this.beginAppend();
+    const b = this.buffer();
+    b.writeInt32BE(rel, at);
+    b.writeInt32BE(position, at + 4);
+    this.endAppend();
   }
 
   /** Removes every entry with offset >= `offset`. */

@@ -321,11 +321,13 @@ export function hasProducerId(h: BatchHeader): boolean {
 
 /** The result of checking one append against the producer state. */
 export interface ProducerStateAnalysis {
-  updatedProducers: Map<number, ProducerAppendInfo>;
-  completedTxns: CompletedTxn[];
+  updatedProducers: ReadonlyMap<number, ProducerAppendInfo>;
+  completedTxns: readonly CompletedTxn[];
   /** Set when the (client) append repeats a retained batch: nothing may be written, the answer is this batch. */
   duplicate?: BatchMetadata;
 }
+
+const NO_PRODUCER_STATE: ProducerStateAnalysis = Object.freeze({ updatedProducers: new Map(), completedTxns: [] });
 
 export interface ProducerStateManagerOptions {
   /** producer.id.expiration.ms. */
@@ -401,6 +403,10 @@ export class ProducerStateManager {
    * `records` holds the batches at `batches[i].position` (needed to read transaction markers).
    */
   analyzeAndValidate(records: Buffer, batches: readonly BatchPosition[], origin: AppendOrigin): ProducerStateAnalysis {
+    // Most appends carry no producer id (non-idempotent producers): they share one empty answer, allocating nothing.
+    let any = false;
+    for (let i = 0; i < batches.length && !any; i++) any = hasProducerId(batches[i].header);
+    if (!any) return NO_PRODUCER_STATE;
     const updatedProducers = new Map<number, ProducerAppendInfo>();
     const completedTxns: CompletedTxn[] = [];
     for (const b of batches) {

@@ -12,7 +12,8 @@ export interface TimestampOffset {
 export const TIME_INDEX_ENTRY_SIZE = 12;
 
 export class TimeIndex extends AbstractIndex {
-  private readonly scratch = Buffer.alloc(TIME_INDEX_ENTRY_SIZE);
+  /** The last entry's timestamp (undefined: not known): maybeAppend compares against it on every indexed batch. */
+  private lastTimestamp: number | undefined;
 
   constructor(file: string, baseOffset: number, maxIndexSize = 10 * 1024 * 1024) {
     super(file, baseOffset, maxIndexSize, TIME_INDEX_ENTRY_SIZE);
@@ -43,18 +44,30 @@ export class TimeIndex extends AbstractIndex {
    * that is being rolled record its final max timestamp even when the index is full (as Kafka does).
    */
   maybeAppend(timestamp: number, offset: number, skipFullCheck = false): void {
-    if (!skipFullCheck && this.isFull()) throw new CorruptIndexError(`attempt to append to a full time index ${this.file}`);
-    const last = this.lastEntry();
-    if (this.entries > 0 && offset < last.offset) {
-      throw new CorruptIndexError(`attempt to append offset ${offset} to ${this.file}, smaller than its last offset ${last.offset}`);
+    const n = this.entries;
+    const full = n >= this.maxEntries;
+    if (!skipFullCheck && full) throw new CorruptIndexError(`attempt to append to a full time index ${this.file}`);
+    if (n > 0) {
+      const lastOffset = this.baseOffset + this.buffer().readInt32BE((n - 1) * 12 + 8);
+      if (offset < lastOffset) {
+        throw new CorruptIndexError(`attempt to append offset ${offset} to ${this.file}, smaller than its last offset ${lastOffset}`);
+      }
+      if (this.lastTimestamp === undefined) this.lastTimestamp = this.timestampAt(n - 1);
+      if (timestamp <= this.lastTimestamp) return;
     }
-    if (this.entries > 0 && timestamp <= last.timestamp) return;
-    if (this.isFull()) return;
+    if (full) return;
+    const at = this.beginAppend();
+    const b = this.buffer();
     const hi = Math.floor(timestamp / 4294967296);
-    this.scratch.writeInt32BE(hi, 0);
-    this.scratch.writeUInt32BE(timestamp - hi * 4294967296, 4);
-    this.scratch.writeInt32BE(offset - this.baseOffset, 8);
-    this.appendEntry(this.scratch);
+    b.writeInt32BE(hi, at);
+    b.writeUInt32BE(timestamp - hi * 4294967296, at + 4);
+    b.writeInt32BE(offset - this.baseOffset, at + 8);
+    this.endAppend();
+    this.lastTimestamp = timestamp;
+  }
+
+  protected override entriesReplaced(): void {
+    this.lastTimestamp = undefined;
   }
 
   /** Removes every entry whose offset >= `offset`. */
