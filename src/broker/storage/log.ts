@@ -79,11 +79,12 @@ export class Log {
   private closed = false;
 
   private constructor(readonly dir: string, readonly tp: TopicPartition, public config: LogConfig, opts: LogOpenOptions) {
+    this.name = `${tp.topic}-${tp.partition}`;
     this.logger = opts.logger ?? silentLogger;
     this.now = opts.now ?? Date.now;
     this.lastFlushTime = this.now();
     this.leaderEpochCache = new LeaderEpochFileCache(dir);
-    this.producerStateManager = new ProducerStateManager(dir, `${tp.topic}-${tp.partition}`, { now: this.now, logger: this.logger });
+    this.producerStateManager = new ProducerStateManager(dir, this.name, { now: this.now, logger: this.logger });
   }
 
   /** Opens the partition directory, creating it when absent, and recovers what an unclean shutdown left. */
@@ -94,9 +95,8 @@ export class Log {
     return log;
   }
 
-  get name(): string {
-    return `${this.tp.topic}-${this.tp.partition}`;
-  }
+  /** "topic-partition": kept, not rebuilt, since every append passes it for messages. */
+  readonly name: string;
   get logStartOffset(): number {
     return this._logStartOffset;
   }

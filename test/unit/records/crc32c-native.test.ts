@@ -33,6 +33,9 @@ describe('crc32c: native and JS agree', () => {
       assert.equal(crc32c(buf, start, end), crc32cJs(buf, start, end), `${start}..${end}`);
     }
     assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
+    // A view into a larger buffer (as a produce request's records are) is read from its own start.
+    const view = buf.subarray(5, 40_005);
+    assert.equal(crc32c(view, 3, 30_000), crc32cJs(buf, 8, 30_005));
   });
 
   it('folding (VPCLMULQDQ) and the three-stream code both match the table-driven JS at every length and offset', function () {
@@ -60,6 +63,7 @@ describe('crc32c: native and JS agree', () => {
     const good = unpack(check(batch, 21, batch.length, 61));
     assert.deepEqual(good, { crc: crc32cJs(batch, 21, batch.length), count: 40 });
     assert.equal(countRecords(batch, 61, batch.length), 40);
+    assert.deepEqual(unpack(check(Buffer.concat([Buffer.alloc(7), batch]).subarray(7), 21, batch.length, 61)), good);
     // Without a walk, the count is -1 and the CRC still right.
     assert.deepEqual(unpack(check(batch, 21, batch.length, -1)), { crc: good.crc, count: -1 });
     // Faults: a cut record, a length past the end, a zero and a negative length, a varint of six bytes, trailing junk.
