@@ -20,7 +20,7 @@ import {
 } from '../records/batch-header';
 import { crc32c, nativeCheckBatch } from '../records/crc32c';
 import { decodeRecords, encodeRecordBatch } from '../records/record-batch';
-import { CompressionType, compressionTypeFromName } from '../records/compression';
+import { CompressionType, compressionName, compressionTypeFromName, decompress } from '../records/compression';
 import { KafkaError } from '../errors';
 import { LogConfig } from '../config/topic-config';
 import { BatchPosition } from './log-segment';
@@ -202,8 +202,8 @@ function recompress(records: Buffer, batches: BatchPosition[], target: Compressi
  * What Kafka's LogValidator refuses in a batch a client sent (beyond framing and CRC): an empty or inconsistent offset
  * range (a zero-record batch claiming lastOffsetDelta 2^31-1 would move the log end by 2^31), control records
  * (transaction markers are the coordinator's), a producer id without a sequence, an unknown codec, and records that
- * do not fill the batch exactly. Uncompressed records are walked by their length prefixes only (no allocation);
- * compressed ones are checked when decoded for compaction or timestamps.
+ * do not fill the batch exactly. Records are walked by their length prefixes only, compressed ones after
+ * decompression (as Kafka does); uncompressed ones without allocating.
  */
 function checkClientBatch(records: Buffer, b: BatchPosition, partition: string, walkedCount: number | undefined): void {
   const h = b.header;
@@ -213,9 +213,23 @@ function checkClientBatch(records: Buffer, b: BatchPosition, partition: string, 
   if (h.producerId >= 0 && h.baseSequence < 0) throw invalidRecord(`Invalid sequence number ${h.baseSequence} in record batch with producerId ${h.producerId}`, partition);
   const codec = compressionOf(h.attributes);
   if (codec > 4) throw new KafkaError('CORRUPT_MESSAGE', `Unknown compression type id: ${codec}`);
-  if (codec !== 0) return;
-  // The addon counted them already; its -1 (malformed) is walked again here for the message.
-  const n = walkedCount !== undefined && walkedCount >= 0 ? walkedCount : countRecords(records, b.position + RECORD_BATCH_OVERHEAD, b.position + h.batchLength + LOG_OVERHEAD);
+  const start = b.position + RECORD_BATCH_OVERHEAD;
+  const end = b.position + h.batchLength + LOG_OVERHEAD;
+  let n: number | string;
+  if (codec !== 0) {
+    // Kafka's LogValidator decompresses a client's compressed batch and reads every record; a batch whose codec
+    // data or records are broken is refused here rather than stored for every consumer to trip over.
+    let body: Buffer;
+    try {
+      body = decompress(codec as CompressionType, records.subarray(start, end));
+    } catch (e) {
+      throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${h.baseOffset} cannot be decompressed (${compressionName(codec)}): ${(e as Error).message}`);
+    }
+    n = countRecords(body, 0, body.length);
+  } else {
+    // The addon counted them already; its -1 (malformed) is walked again here for the message.
+    n = walkedCount !== undefined && walkedCount >= 0 ? walkedCount : countRecords(records, start, end);
+  }
   if (typeof n === 'string') throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${h.baseOffset} has malformed records: ${n}`);
   if (n !== h.recordCount) throw invalidRecord(`Record batch claims ${h.recordCount} records but holds ${n}`, partition);
 }

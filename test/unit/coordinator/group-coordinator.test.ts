@@ -155,6 +155,48 @@ describe('GroupCoordinator', () => {
     assert.equal(last.toGeneration, last.fromGeneration);
   });
 
+  it('a static member that does not rejoin keeps its place through the rebalance (KIP-345) until its session timeout', async () => {
+    const a = await join(gc, { groupInstanceId: 'i-a', sessionTimeoutMs: 400, rebalanceTimeoutMs: 150 });
+    await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: 'i-a', protocolType: null, protocolName: null, assignments: [] });
+    // c joins; a (restarting, say) neither rejoins nor heartbeats. The join completes at the rebalance timeout.
+    const c = await join(gc, { clientId: 'c', rebalanceTimeoutMs: 150 });
+    assert.equal(c.errorCode, ErrorCode.NONE);
+    assert.equal(c.generationId, 2);
+    assert.equal(c.leader, c.memberId, 'the leader is a member that rejoined');
+    assert.deepEqual(c.members.map((m) => m.groupInstanceId ?? 'dynamic').sort(), ['dynamic', 'i-a'], 'the assignor sees the absent static member');
+    assert.ok(gc.group('g')!.members.has(a.memberId));
+    const sync = await gc.syncGroup({ groupId: 'g', generationId: 2, memberId: c.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [{ memberId: a.memberId, assignment: Buffer.from('A') }, { memberId: c.memberId, assignment: Buffer.from('C') }] });
+    assert.equal(sync.assignment.toString(), 'C');
+    // Its session timeout (400 ms since its last heartbeat) is what removes it.
+    const beat = setInterval(() => gc.heartbeat({ groupId: 'g', generationId: gc.group('g')!.generationId, memberId: c.memberId, groupInstanceId: null }), 50);
+    await sleep(450);
+    clearInterval(beat);
+    assert.ok(!gc.group('g')!.members.has(a.memberId));
+    const expiry = gc.group('g')!.journal.list().find((r) => r.trigger === 'session timeout');
+    assert.ok(expiry, 'a rebalance for the session timeout');
+    assert.equal(expiry.triggeredBy, a.memberId);
+    assert.ok(!gc.group('g')!.journal.list().some((r) => r.removed.some((x) => x.memberId === a.memberId && x.why === 'rebalance timeout')));
+  });
+
+  it('a rebalance where only absent static members remain waits for them instead of completing without a leader', async () => {
+    const a = await join(gc, { groupInstanceId: 'i-a', sessionTimeoutMs: 300, rebalanceTimeoutMs: 100 });
+    await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: 'i-a', protocolType: null, protocolName: null, assignments: [] });
+    // A dynamic member joins, then leaves before the join completes: only the absent static member is left.
+    const b = join(gc, { clientId: 'b', rebalanceTimeoutMs: 100 });
+    await sleep(10);
+    const bId = [...gc.group('g')!.members.keys()].find((id) => id !== a.memberId)!;
+    gc.leaveGroup('g', [{ memberId: bId, groupInstanceId: null }]);
+    assert.equal((await b).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
+    await sleep(150);
+    assert.equal(gc.group('g')!.state, 'PreparingRebalance', 'still waiting for the static member');
+    assert.equal(gc.group('g')!.generationId, 1);
+    // It comes back with its instance id: the join completes with it as the leader.
+    const back = await join(gc, { groupInstanceId: 'i-a', sessionTimeoutMs: 300, rebalanceTimeoutMs: 100 });
+    assert.equal(back.errorCode, ErrorCode.NONE);
+    assert.equal(back.leader, back.memberId);
+    assert.equal(back.generationId, 2);
+  });
+
   it('LeaveGroup removes members (batched, by instance id too) and rebalances the rest', async () => {
     const a = await join(gc, { groupInstanceId: 'i-a' });
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: 'i-a', protocolType: null, protocolName: null, assignments: [] });

@@ -10,6 +10,8 @@ import { KafkaError } from '../../../src/broker/errors';
 import { MemoryLogger } from '../../../src/broker/logger';
 import { tmpDir, rm } from '../../support/tmp';
 import { textBatch, sizedBatch } from '../../support/batches';
+import { CompressionType, compress, compressionName, initCompression } from '../../../src/broker/records/compression';
+import { crc32c } from '../../../src/broker/records/crc32c';
 
 const TP = { topic: 'orders', partition: 0 };
 
@@ -303,6 +305,40 @@ describe('Log', () => {
     expectError(Buffer.concat([textBatch(['a']), textBatch(['b'])]), 'INVALID_RECORD');
     assert.equal(log.logEndOffset, 0);
     assert.equal(log.size, 0);
+    log.close();
+  });
+
+  it('decompresses a client\'s compressed batch to check its records, as Kafka does: broken data or records are refused', async () => {
+    await initCompression();
+    const log = Log.open(logDir, TP, defaultLogConfig());
+    const expectError = (records: Buffer, name: string, message: RegExp) =>
+      assert.throws(() => log.appendAsLeader(records, 0), (e: KafkaError) => e.errorName === name && message.test(e.message), `${name} ${message}`);
+    // A batch with `body` as its (compressed) records and a correct CRC: only what is inside is wrong.
+    const withBody = (codec: CompressionType, body: Buffer, count = 3): Buffer => {
+      const header = Buffer.from(textBatch(['a', 'b', 'c']).subarray(0, 61));
+      header.writeInt32BE(49 + body.length, 8);
+      header.writeInt16BE(codec, 21);
+      header.writeInt32BE(count - 1, 23);
+      header.writeInt32BE(count, 57);
+      const batch = Buffer.concat([header, body]);
+      batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);
+      return batch;
+    };
+    const plain = textBatch(['a', 'b', 'c']).subarray(61);
+    for (const codec of [CompressionType.Gzip, CompressionType.Snappy, CompressionType.Lz4, CompressionType.Zstd]) {
+      const name = compressionName(codec);
+      // Sound: accepted.
+      assert.equal(log.appendAsLeader(withBody(codec, compress(codec, plain)), 0).numMessages, 3, name);
+      // Codec data cut short: it does not decompress.
+      const packed = compress(codec, plain);
+      expectError(withBody(codec, packed.subarray(0, packed.length - 4)), 'CORRUPT_MESSAGE', /cannot be decompressed/);
+      // Decompresses, but the last record is cut short.
+      expectError(withBody(codec, compress(codec, plain.subarray(0, plain.length - 1))), 'CORRUPT_MESSAGE', /malformed records/);
+      // Decompresses to three whole records while the header claims four.
+      expectError(withBody(codec, compress(codec, plain), 4), 'INVALID_RECORD', /claims 4 records but holds 3/);
+    }
+    assert.equal(log.logEndOffset, 12);
+    assert.deepEqual(readAll(log), ['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c']);
     log.close();
   });
 

@@ -351,12 +351,6 @@ export class GroupCoordinator {
 
   private onJoinTimeout(group: ClassicGroup): void {
     if (!group.is('PreparingRebalance')) return;
-    for (const m of [...group.members.values()]) {
-      if (!m.awaitingJoin) {
-        this.logger.info(`group ${group.groupId}: member ${m.memberId} did not rejoin within the rebalance timeout; removing it`);
-        this.removeMember(group, m, 'rebalance timeout');
-      }
-    }
     for (const [id, t] of group.pendingMembers) {
       clearTimeout(t);
       group.pendingMembers.delete(id);
@@ -369,8 +363,24 @@ export class GroupCoordinator {
     if (group.joinTimer) clearTimeout(group.joinTimer);
     group.joinTimer = undefined;
     const now = this.now();
-    // Members that never rejoined are gone (an initial delay ends with everyone who asked).
-    for (const m of [...group.members.values()]) if (!m.awaitingJoin) this.removeMember(group, m, 'rebalance timeout');
+    // Dynamic members that did not rejoin are gone. Static ones stay (Kafka's onCompleteJoin, KIP-345): a static member
+    // that is restarting keeps its place, and its partitions, until its session timeout says it is gone.
+    for (const m of [...group.members.values()]) {
+      if (!m.awaitingJoin && m.groupInstanceId === null) {
+        this.logger.info(`group ${group.groupId}: member ${m.memberId} did not rejoin within the rebalance timeout; removing it`);
+        this.removeMember(group, m, 'rebalance timeout');
+      }
+    }
+    // The leader must be a member that rejoined, or nobody would compute the assignment (maybeElectNewJoinedLeader).
+    const joined = [...group.members.values()].filter((m) => m.awaitingJoin);
+    if (group.members.size > 0 && joined.length === 0) {
+      // Only static members that have not come back: wait another rebalance timeout, while their session timeouts run.
+      this.logger.warn(`group ${group.groupId}: no member rejoined; waiting for the static members ${[...group.members.values()].map((m) => m.groupInstanceId).join(', ')}`);
+      group.joinTimer = setTimeout(() => this.onJoinTimeout(group), group.maxRebalanceTimeoutMs());
+      group.joinTimer.unref?.();
+      return;
+    }
+    if (group.leaderId !== null && !group.members.get(group.leaderId)?.awaitingJoin) group.leaderId = joined[0]?.memberId ?? null;
     group.generationId++;
     if (group.members.size === 0) {
       group.protocolName = null;
@@ -388,9 +398,12 @@ export class GroupCoordinator {
     for (const m of group.members.values()) group.pendingSync.add(m.memberId);
     this.logger.info(`group ${group.groupId}: generation ${group.generationId} with ${group.members.size} members, protocol ${group.protocolName}, leader ${group.leaderId}`);
     for (const m of group.members.values()) {
-      const respond = m.awaitingJoin!;
+      const respond = m.awaitingJoin;
       m.awaitingJoin = undefined;
       m.isNew = false;
+      // A static member that has not rejoined gets no answer now; its session timeout keeps running from its last
+      // heartbeat, not from here.
+      if (!respond) continue;
       this.heartbeatMember(group, m);
       respond(this.joinResponse(group, m, ErrorCode.NONE));
     }
