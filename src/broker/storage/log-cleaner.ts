@@ -29,8 +29,9 @@
  *    and fencing need after a restart) and the batch that ends the cleaned range (so the last offset stays known).
  *    Those stay as a 61-byte header with recordCount 0 and their original offsets.
  *
- * Not done (no transaction index yet): removing aborted transactional data; aborted records are treated like
- * committed ones, so an ABORT marker lives as long as its data does.
+ * Not done: removing aborted transactional data. Aborted records are kept like committed ones (an ABORT marker
+ * lives as long as its data does), and the cleaned segment keeps the .txnindex entries of the segments it replaces,
+ * so read_committed consumers still skip them.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -58,7 +59,7 @@ import { io, readAt, KafkaStorageError } from './file-io';
 import { Log } from './log';
 import { LogSegment, BatchPosition, SegmentConfig } from './log-segment';
 import { CheckpointFile, offsetCheckpointFormat, TopicPartitionOffset } from './checkpoint-file';
-import { TopicPartition, tpKey, CLEANED_FILE_SUFFIX, logFile, offsetIndexFile, timeIndexFile } from './log-files';
+import { TopicPartition, tpKey, CLEANED_FILE_SUFFIX, logFile, offsetIndexFile, timeIndexFile, txnIndexFile } from './log-files';
 import { OffsetMap } from './offset-map';
 
 export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint';
@@ -467,7 +468,7 @@ export class LogCleaner {
   private cleanSegments(log: Log, group: readonly LogSegment[], round: CleaningRound): void {
     const base = group[0].baseOffset;
     // A leftover of a clean that failed in this process (Log.load removes those of a crash).
-    for (const f of [logFile(log.dir, base, CLEANED_FILE_SUFFIX), offsetIndexFile(log.dir, base, CLEANED_FILE_SUFFIX), timeIndexFile(log.dir, base, CLEANED_FILE_SUFFIX)]) {
+    for (const f of [logFile(log.dir, base, CLEANED_FILE_SUFFIX), offsetIndexFile(log.dir, base, CLEANED_FILE_SUFFIX), timeIndexFile(log.dir, base, CLEANED_FILE_SUFFIX), txnIndexFile(log.dir, base, CLEANED_FILE_SUFFIX)]) {
       if (io.existsSync(f)) io.unlinkSync(f);
     }
     const cleaned = LogSegment.open(log.dir, base, segmentConfigOf(log.config), CLEANED_FILE_SUFFIX);
@@ -477,6 +478,8 @@ export class LogCleaner {
       io.writeFileSync(cleaned.offsetIndex.file, '');
       io.writeFileSync(cleaned.timeIndex.file, '');
       for (const seg of group) this.cleanInto(seg, cleaned, round);
+      // Aborted records are kept (see above), so the aborted transactions they belong to stay indexed.
+      for (const seg of group) for (const t of seg.txnIndex.all()) cleaned.txnIndex.append(t);
       const max = cleaned.maxTimestampSoFar;
       if (max.timestamp >= 0) cleaned.timeIndex.maybeAppend(max.timestamp, max.offset, true);
       cleaned.flush();

@@ -25,6 +25,10 @@ export function timeIndexFile(dir: string, offset: number, suffix = ''): string 
   return path.join(dir, filenamePrefixFromOffset(offset) + TIME_INDEX_FILE_SUFFIX + suffix);
 }
 
+export function txnIndexFile(dir: string, offset: number, suffix = ''): string {
+  return path.join(dir, filenamePrefixFromOffset(offset) + TXN_INDEX_FILE_SUFFIX + suffix);
+}
+
 /** The base offset in a segment file name, or undefined when the name is not one of ours. */
 export function offsetFromFileName(name: string): number | undefined {
   const m = /^(\d{20})\./.exec(name);

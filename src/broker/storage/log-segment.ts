@@ -16,7 +16,8 @@ import { decodeRecords } from '../records/record-batch';
 import { io, readAt, writeFully, KafkaStorageError } from './file-io';
 import { OffsetIndex } from './offset-index';
 import { TimeIndex, TimestampOffset } from './time-index';
-import { logFile, offsetIndexFile, timeIndexFile } from './log-files';
+import { logFile, offsetIndexFile, timeIndexFile, txnIndexFile } from './log-files';
+import { TransactionIndex, AbortedTxn } from './transaction-index';
 
 export interface BatchPosition {
   position: number;
@@ -65,6 +66,7 @@ export class LogSegment {
     public file: string,
     readonly offsetIndex: OffsetIndex,
     readonly timeIndex: TimeIndex,
+    readonly txnIndex: TransactionIndex,
     private config: SegmentConfig,
     private _size: number,
   ) {}
@@ -84,6 +86,7 @@ export class LogSegment {
       file,
       new OffsetIndex(offsetIndexFile(dir, baseOffset, suffix), baseOffset, config.segmentIndexBytes),
       new TimeIndex(timeIndexFile(dir, baseOffset, suffix), baseOffset, config.segmentIndexBytes),
+      new TransactionIndex(txnIndexFile(dir, baseOffset, suffix), baseOffset),
       config,
       size,
     );
@@ -241,6 +244,8 @@ export class LogSegment {
   recover(onBatch?: (h: BatchHeader) => void): RecoveryResult {
     this.offsetIndex.reset();
     this.timeIndex.reset();
+    // Rebuilt from the markers when the log replays this segment into its producer state.
+    this.txnIndex.reset();
     this.bytesSinceLastIndexEntry = 0;
     this.maxTs = { timestamp: -1, offset: this.baseOffset };
     this.rollingBasedTimestamp = undefined;
@@ -324,6 +329,7 @@ export class LogSegment {
     const mapping = this.translateOffset(offset);
     this.offsetIndex.truncateTo(offset);
     this.timeIndex.truncateTo(offset);
+    this.txnIndex.truncateTo(offset);
     this.maxTs = undefined;
     this.bytesSinceLastIndexEntry = 0;
     if (!mapping) return 0;
@@ -355,6 +361,7 @@ export class LogSegment {
     if (this.fd !== undefined) io.fsyncSync(this.fd);
     this.offsetIndex.flush();
     this.timeIndex.flush();
+    this.txnIndex.flush();
   }
 
   close(): void {
@@ -373,7 +380,7 @@ export class LogSegment {
     }
   }
 
-  /** Renames the three files from `oldSuffix` to `newSuffix` (".deleted", ".cleaned", ".swap" or ""). */
+  /** Renames the segment's files from `oldSuffix` to `newSuffix` (".deleted", ".cleaned", ".swap" or ""). */
   changeFileSuffixes(oldSuffix: string, newSuffix: string): void {
     const rename = (f: string) => (f.endsWith(oldSuffix) ? f.slice(0, f.length - oldSuffix.length) + newSuffix : f + newSuffix);
     if (this.fd !== undefined) {
@@ -385,6 +392,7 @@ export class LogSegment {
     this.file = next;
     this.offsetIndex.renameTo(rename(this.offsetIndex.file));
     this.timeIndex.renameTo(rename(this.timeIndex.file));
+    this.txnIndex.renameTo(rename(this.txnIndex.file));
   }
 
   deleteIfExists(): void {
@@ -392,5 +400,13 @@ export class LogSegment {
     if (io.existsSync(this.file)) io.unlinkSync(this.file);
     this.offsetIndex.deleteIfExists();
     this.timeIndex.deleteIfExists();
+    this.txnIndex.deleteIfExists();
+  }
+
+  /** Records a transaction aborted by a marker in this segment (Kafka's updateTxnIndex); commits need no entry. */
+  updateTxnIndex(txn: { producerId: number; firstOffset: number; lastOffset: number; isAborted: boolean }, lastStableOffset: number): void {
+    if (!txn.isAborted || this.txnIndex.has(txn.producerId, txn.lastOffset)) return;
+    const entry: AbortedTxn = { producerId: txn.producerId, firstOffset: txn.firstOffset, lastOffset: txn.lastOffset, lastStableOffset };
+    this.txnIndex.append(entry);
   }
 }

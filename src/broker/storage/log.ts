@@ -23,7 +23,8 @@ import {
   SWAP_FILE_SUFFIX,
 } from './log-files';
 import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata-file';
-import { ProducerStateManager, loadProducerState, rebuildProducerState } from './producer-state-manager';
+import { ProducerStateManager, loadProducerState, rebuildProducerState, type CompletedTxn } from './producer-state-manager';
+import type { AbortedTxn } from './transaction-index';
 
 export interface LogAppendInfo {
   firstOffset: number;
@@ -38,7 +39,8 @@ export interface LogAppendInfo {
   duplicate?: boolean;
 }
 
-export type FetchIsolation = 'logEnd' | 'highWatermark';
+/** How far a read may go: the log end (replication), the high watermark, or the last stable offset (read_committed). */
+export type FetchIsolation = 'logEnd' | 'highWatermark' | 'txnCommitted';
 
 export interface FetchDataInfo {
   records: Buffer;
@@ -202,6 +204,8 @@ export class Log {
       hadCleanShutdown: opts.hadCleanShutdown ?? false,
       firstRecoveredOffset,
       logger: this.logger,
+      // Segments that recovery rescanned lost their .txnindex entries: the replay writes them again.
+      onCompletedTxn: (seg, c, lso) => seg.updateTxnIndex(c, lso),
     });
 
     const existingId = readPartitionMetadata(this.dir);
@@ -265,6 +269,7 @@ export class Log {
       return { firstOffset: d.firstOffset, lastOffset: d.lastOffset, maxTimestamp: v.maxTimestamp, offsetOfMaxTimestamp: v.offsetOfMaxTimestamp, logAppendTime: d.timestamp, numMessages: v.numMessages, logStartOffset: this._logStartOffset, validBytes: v.records.length, duplicate: true };
     }
     this.appendValidated(v.records, v.batches, v.lastOffset, v.maxTimestamp, now);
+    this.indexCompletedTxns(producers.completedTxns);
     this.producerStateManager.onAppended(producers, v.lastOffset);
     this.leaderEpochCache.assign(leaderEpoch, v.firstOffset);
     return { firstOffset: v.firstOffset, lastOffset: v.lastOffset, maxTimestamp: v.maxTimestamp, offsetOfMaxTimestamp: v.offsetOfMaxTimestamp, logAppendTime: v.logAppendTime, numMessages: v.numMessages, logStartOffset: this._logStartOffset, validBytes: v.records.length };
@@ -296,8 +301,14 @@ export class Log {
     const producers = this.producerStateManager.analyzeAndValidate(records, batches, 'replication');
     this.appendValidated(records, batches, last, maxTimestamp, this.now());
     for (const b of batches) this.leaderEpochCache.assign(b.header.partitionLeaderEpoch, b.header.baseOffset);
+    this.indexCompletedTxns(producers.completedTxns);
     this.producerStateManager.onAppended(producers, last);
     return { firstOffset: first.baseOffset, lastOffset: last, maxTimestamp, offsetOfMaxTimestamp: offsetOfMax, logAppendTime: -1, logStartOffset: this._logStartOffset, numMessages: n, validBytes: records.length };
+  }
+
+  /** Aborted transactions whose markers were just appended go into the active segment's .txnindex. */
+  private indexCompletedTxns(completed: readonly CompletedTxn[]): void {
+    for (const c of completed) this.activeSegment.updateTxnIndex(c, this.producerStateManager.lastStableOffset(c));
   }
 
   private appendValidated(records: Buffer, batches: BatchPosition[], lastOffset: number, maxTimestamp: number, now: number): void {
@@ -367,6 +378,30 @@ export class Log {
 
   updateHighWatermark(hw: number): void {
     this._highWatermark = Math.max(this._logStartOffset, Math.min(hw, this._logEndOffset));
+    this.producerStateManager.onHighWatermarkUpdated(this._highWatermark);
+  }
+
+  /**
+   * The last stable offset: read_committed consumers read up to here, below the first transaction that is still
+   * open or whose marker the in-sync replicas do not all have yet (Kafka's UnifiedLog.lastStableOffset).
+   */
+  get lastStableOffset(): number {
+    const unstable = this.producerStateManager.firstUnstableOffset();
+    return unstable !== undefined && unstable < this._highWatermark ? unstable : this._highWatermark;
+  }
+
+  /**
+   * The transactions aborted in [fetchOffset, upperBoundOffset), from the segments' transaction indexes: what a
+   * read_committed fetch answers with, so that the consumer drops their records.
+   */
+  collectAbortedTransactions(fetchOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    const out: AbortedTxn[] = [];
+    for (let i = this.floorSegmentIndexOrZero(fetchOffset); i < this.segments.length; i++) {
+      const seg = this.segments[i];
+      if (seg.baseOffset >= upperBoundOffset) break;
+      out.push(...seg.txnIndex.collect(fetchOffset, upperBoundOffset));
+    }
+    return out;
   }
 
   /**
@@ -382,7 +417,7 @@ export class Log {
         `${this.name}: offset ${startOffset} is out of range; the log holds ${this._logStartOffset} to ${this._logEndOffset}`,
       );
     }
-    const maxOffset = isolation === 'highWatermark' ? this._highWatermark : this._logEndOffset;
+    const maxOffset = isolation === 'highWatermark' ? this._highWatermark : isolation === 'txnCommitted' ? this.lastStableOffset : this._logEndOffset;
     if (startOffset >= maxOffset) return info(Buffer.alloc(0));
     let i = this.floorSegmentIndex(startOffset);
     while (i < this.segments.length) {

@@ -471,6 +471,16 @@ export class ProducerStateManager {
     this.unreplicatedTxns.set(txn.firstOffset, meta);
   }
 
+  /**
+   * The last stable offset once `completed` is decided: the first offset of the earliest transaction still open
+   * from another producer, else just past the marker (Kafka's lastStableOffset(completedTxn)); kept in .txnindex.
+   */
+  lastStableOffset(completed: CompletedTxn): number {
+    let min: number | undefined;
+    for (const t of this.ongoingTxns.values()) if (t.producerId !== completed.producerId && (min === undefined || t.firstOffset < min)) min = t.firstOffset;
+    return min ?? completed.lastOffset + 1;
+  }
+
   /** The first offset of the earliest open transaction. */
   firstUndecidedOffset(): number | undefined {
     let min: number | undefined;
@@ -755,7 +765,10 @@ function floorSegment(segments: readonly LogSegment[], offset: number): LogSegme
 }
 
 /** Replays the batches of `seg` from the one holding `startOffset` up to `maxPosition`, as replicated data. */
-function replaySegment(psm: ProducerStateManager, seg: LogSegment, startOffset: number, maxPosition: number, logger: Logger): void {
+/** Told of each transaction a replayed marker completes, with the last stable offset then (for .txnindex). */
+export type CompletedTxnHook = (segment: LogSegment, txn: CompletedTxn, lastStableOffset: number) => void;
+
+function replaySegment(psm: ProducerStateManager, seg: LogSegment, startOffset: number, maxPosition: number, logger: Logger, onCompletedTxn?: CompletedTxnHook): void {
   const start = seg.translateOffset(startOffset);
   if (!start || start.position >= maxPosition) return;
   const loaded = new Map<number, ProducerAppendInfo>();
@@ -783,7 +796,10 @@ function replaySegment(psm: ProducerStateManager, seg: LogSegment, startOffset: 
     maxPosition,
   );
   for (const info of loaded.values()) psm.update(info);
-  for (const c of completed) psm.completeTxn(c);
+  for (const c of completed) {
+    onCompletedTxn?.(seg, c, psm.lastStableOffset(c));
+    psm.completeTxn(c);
+  }
 }
 
 /**
@@ -799,6 +815,7 @@ export function rebuildProducerState(
   lastOffset: number,
   reloadFromCleanShutdown: boolean,
   logger: Logger = silentLogger,
+  onCompletedTxn?: CompletedTxnHook,
 ): void {
   const offsetsToSnapshot: number[] = [];
   if (segments.length > 1) offsetsToSnapshot.push(segments[segments.length - 2].baseOffset);
@@ -822,7 +839,7 @@ export function rebuildProducerState(
       if (offsetsToSnapshot.includes(seg.baseOffset)) psm.takeSnapshot();
       let maxPosition = seg.size;
       if (seg === segmentOfLastOffset) maxPosition = seg.translateOffset(lastOffset)?.position ?? seg.size;
-      replaySegment(psm, seg, startOffset, maxPosition, logger);
+      replaySegment(psm, seg, startOffset, maxPosition, logger, onCompletedTxn);
     }
   }
   psm.updateMapEndOffset(lastOffset);
@@ -836,11 +853,11 @@ export function rebuildProducerState(
  */
 export function loadProducerState(
   psm: ProducerStateManager,
-  p: { segments: readonly LogSegment[]; logStartOffset: number; logEndOffset: number; hadCleanShutdown: boolean; firstRecoveredOffset?: number; logger?: Logger },
+  p: { segments: readonly LogSegment[]; logStartOffset: number; logEndOffset: number; hadCleanShutdown: boolean; firstRecoveredOffset?: number; logger?: Logger; onCompletedTxn?: CompletedTxnHook },
 ): void {
   psm.removeStraySnapshots(p.segments.map((s) => s.baseOffset));
   if (!p.hadCleanShutdown && p.firstRecoveredOffset !== undefined) psm.deleteSnapshotsAfter(p.firstRecoveredOffset);
-  rebuildProducerState(psm, p.segments, p.logStartOffset, p.logEndOffset, p.hadCleanShutdown, p.logger);
+  rebuildProducerState(psm, p.segments, p.logStartOffset, p.logEndOffset, p.hadCleanShutdown, p.logger, p.onCompletedTxn);
 }
 
 /** Re-exported for callers that check sequences themselves (tests, dump tools). */

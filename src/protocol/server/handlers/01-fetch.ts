@@ -7,6 +7,7 @@ import type { FetchRequestData } from '../../messages/fetch-request';
 import type { FetchResponseData, FetchableTopicResponse, PartitionData } from '../../messages/fetch-response';
 import { FetchSessionCache, FetchSession, SessionPartition, INITIAL_EPOCH, FINAL_EPOCH } from '../fetch-session';
 import type { Cluster } from '../../../broker/cluster';
+import { readBatchHeader, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '../../../broker/records/batch-header';
 
 const sessionCaches = new WeakMap<Cluster, FetchSessionCache>();
 function sessionsOf(cluster: Cluster): FetchSessionCache {
@@ -56,6 +57,18 @@ function requestedPartitions(cluster: Cluster, req: FetchRequestData, version: n
   return out;
 }
 
+/** The offset after the last batch in `records`, or undefined when there is none. */
+function nextOffsetAfter(records: Buffer): number | undefined {
+  let pos = 0;
+  let next: number | undefined;
+  while (pos + RECORD_BATCH_OVERHEAD <= records.length) {
+    const h = readBatchHeader(records, pos);
+    next = h.baseOffset + h.lastOffsetDelta + 1;
+    pos += h.batchLength + LOG_OVERHEAD;
+  }
+  return next;
+}
+
 interface ReadResult {
   data: PartitionData;
   bytes: number;
@@ -71,11 +84,16 @@ function readPartition(ctx: RequestContext, p: SessionPartition, maxBytes: numbe
       return { data: emptyPartition(p.partition, code), bytes: 0 };
     }
     const log = ctx.cluster.leaderLog(p.topic, p.partition);
-    const base = { ...emptyPartition(p.partition, ErrorCode.NONE), highWatermark: log.highWatermark, lastStableOffset: log.highWatermark, logStartOffset: log.logStartOffset };
-    if (readCommitted) base.abortedTransactions = [];
+    const base = { ...emptyPartition(p.partition, ErrorCode.NONE), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset };
     try {
       const limit = Math.min(p.maxBytes, maxBytes);
-      const read = log.read(p.fetchOffset, limit, 'highWatermark', minOneMessage);
+      // read_committed reads up to the last stable offset and names the aborted transactions in what it returns,
+      // whose records the consumer drops (Kafka's FetchIsolation.TXN_COMMITTED).
+      const read = log.read(p.fetchOffset, limit, readCommitted ? 'txnCommitted' : 'highWatermark', minOneMessage);
+      if (readCommitted) {
+        const end = nextOffsetAfter(read.records);
+        base.abortedTransactions = end === undefined ? [] : log.collectAbortedTransactions(p.fetchOffset, end).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
+      }
       return { data: { ...base, records: read.records }, bytes: read.records.length };
     } catch (e) {
       return { data: { ...base, errorCode: errorCodeOf(e) }, bytes: 0 };

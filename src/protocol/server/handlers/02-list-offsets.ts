@@ -36,23 +36,25 @@ export default defineHandler({
             }
             const log = cluster.leaderLog(t.name, p.partitionIndex);
             const epochAt = (offset: number) => log.leaderEpochCache.epochForOffset(offset) ?? -1;
+            // What the asking consumer can read: up to the last stable offset under read_committed (v2+ carry the
+            // isolation level), else the high watermark.
+            const visibleEnd = ctx.apiVersion >= 2 && req.isolationLevel === 1 ? log.lastStableOffset : log.highWatermark;
             switch (p.timestamp) {
               case EARLIEST_TIMESTAMP:
               case EARLIEST_LOCAL_TIMESTAMP:
                 return answer(ErrorCode.NONE, log.logStartOffset, -1, epochAt(log.logStartOffset));
               case LATEST_TIMESTAMP: {
-                // Consumers see up to the high watermark (the last stable offset under read_committed: equal until transactions).
-                return answer(ErrorCode.NONE, log.highWatermark, -1, log.leaderEpochCache.latestEpoch ?? -1);
+                return answer(ErrorCode.NONE, visibleEnd, -1, log.leaderEpochCache.latestEpoch ?? -1);
               }
               case MAX_TIMESTAMP: {
                 if (ctx.apiVersion < 7) return answer(ErrorCode.UNSUPPORTED_VERSION);
                 const m = log.fetchMaxTimestamp();
-                return m && m.offset < log.highWatermark ? answer(ErrorCode.NONE, m.offset, m.timestamp, m.leaderEpoch) : answer(ErrorCode.NONE);
+                return m && m.offset < visibleEnd ? answer(ErrorCode.NONE, m.offset, m.timestamp, m.leaderEpoch) : answer(ErrorCode.NONE);
               }
               default: {
                 if (p.timestamp < 0) return answer(ErrorCode.INVALID_REQUEST);
                 const found = log.fetchOffsetByTimestamp(p.timestamp);
-                if (!found || found.offset >= log.highWatermark) return answer(ErrorCode.NONE, -1, -1);
+                if (!found || found.offset >= visibleEnd) return answer(ErrorCode.NONE, -1, -1);
                 return answer(ErrorCode.NONE, found.offset, found.timestamp, found.leaderEpoch);
               }
             }
