@@ -13,10 +13,14 @@ import { Log, LogAppendInfo, FetchDataInfo, FetchIsolation } from './storage/log
 import { KafkaError } from './errors';
 import { io } from './storage/file-io';
 import { GroupCoordinator, GroupCoordinatorConfig } from './coordinator/group/group-coordinator';
-import { ClusterOffsetsTopic } from './coordinator/group/offsets-topic';
+import { ClusterOffsetsTopic, OFFSETS_TOPIC } from './coordinator/group/offsets-topic';
+import { ClusterTransactionTopic } from './coordinator/transaction/transaction-topic';
+import { TransactionCoordinator, type TopicPartitionRef } from './coordinator/transaction/transaction-coordinator';
+import { producerIdManagerOf } from './producer-id-manager';
+import { ControlRecordType, encodeEndTxnMarkerBatch } from './records/control-record';
 import { GroupAdmin } from './coordinator/group/group-admin';
 import { Controller } from './replication/controller';
-import { ReplicaManager } from './replication/replica-manager';
+import { ReplicaManager, type AppendOrigin } from './replication/replica-manager';
 import type { ClusterEvent, ClusterEventListener } from './replication/cluster-events';
 
 function groupConfig(c: BrokerConfig): GroupCoordinatorConfig {
@@ -81,6 +85,34 @@ export class Cluster {
     const loaded = this.groupCoordinator.load();
     if (loaded.groups > 0) this.logger.info(`group coordinator loaded ${loaded.groups} groups and ${loaded.offsets} committed offsets from __consumer_offsets`);
     this.groupCoordinator.startExpiry(this.brokerConfig.get<number>('offsets.retention.check.interval.ms'));
+    this.transactionTopic = new ClusterTransactionTopic(this);
+    this.transactionCoordinator = new TransactionCoordinator(
+      this.transactionTopic,
+      { writeMarkers: (m) => this.writeTxnMarkers(m) },
+      () => producerIdManagerOf(this.metadata).generateProducerId(),
+      { maxTimeoutMs: this.brokerConfig.get<number>('transaction.max.timeout.ms'), abortTimedOutIntervalMs: this.brokerConfig.get<number>('transaction.abort.timed.out.transaction.cleanup.interval.ms') },
+      { logger: this.logger },
+    );
+    const txns = this.transactionCoordinator.load();
+    if (txns.transactions > 0) this.logger.info(`transaction coordinator loaded ${txns.transactions} transactional ids from __transaction_state (${txns.completing} decisions being completed)`);
+    this.transactionCoordinator.startTimeouts();
+  }
+
+  /**
+   * Writes a transaction's COMMIT or ABORT markers through each partition's leader with acks=all (what Kafka's
+   * WriteTxnMarkers does between brokers; here the nodes share a process). A partition whose topic was deleted
+   * needs no marker. Offsets committed in the transaction count once __consumer_offsets has its marker.
+   */
+  private async writeTxnMarkers(m: { producerId: number; producerEpoch: number; coordinatorEpoch: number; commit: boolean; partitions: TopicPartitionRef[] }): Promise<void> {
+    const type = m.commit ? ControlRecordType.Commit : ControlRecordType.Abort;
+    await Promise.all(
+      m.partitions.map(async (p) => {
+        if (!this.metadata.topic(p.topic)?.partitions[p.partition]) return;
+        const batch = encodeEndTxnMarkerBatch({ type, producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch: m.coordinatorEpoch, timestamp: Date.now() });
+        await this.produce(p.topic, p.partition, batch, -1, 30000, 'coordinator');
+      }),
+    );
+    if (m.partitions.some((p) => p.topic === OFFSETS_TOPIC)) this.groupCoordinator.completeTxnOffsets(m.producerId, m.commit);
   }
 
   /** Leader and ISR decisions, the active controller. */
@@ -159,6 +191,8 @@ export class Cluster {
   /** Describe, lag, reset, delete, rebalance history: the group operations the UI and the command line use. */
   readonly groups = new GroupAdmin(this);
   readonly offsetsTopic: ClusterOffsetsTopic;
+  readonly transactionTopic: ClusterTransactionTopic;
+  readonly transactionCoordinator: TransactionCoordinator;
 
   get dataDir(): string {
     return this.opts.dataDir;
@@ -333,8 +367,8 @@ export class Cluster {
   }
 
   /** The Produce path: acks 0 and 1 return after the leader's write, acks=all once the ISR has the records. */
-  produce(topic: string, partition: number, records: Buffer, acks: number, timeoutMs: number): Promise<LogAppendInfo> {
-    return this.replicaManager.appendRecords(topic, partition, records, acks, timeoutMs);
+  produce(topic: string, partition: number, records: Buffer, acks: number, timeoutMs: number, origin: AppendOrigin = 'client'): Promise<LogAppendInfo> {
+    return this.replicaManager.appendRecords(topic, partition, records, acks, timeoutMs, origin);
   }
 
   read(topic: string, partition: number, offset: number, maxBytes: number, isolation: FetchIsolation = 'highWatermark'): FetchDataInfo {
@@ -345,6 +379,7 @@ export class Cluster {
     if (this.closed) return;
     this.closed = true;
     this.groupCoordinator.shutdown();
+    this.transactionCoordinator.shutdown();
     this.replicaManager.shutdown();
     for (const n of this.nodes) if (n.up) n.logManager.shutdown();
     this.logger.info('cluster shut down cleanly');

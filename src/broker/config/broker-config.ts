@@ -47,6 +47,10 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, min: 1, doc: 'how often expired offsets are removed' },
   { name: 'offset.metadata.max.bytes', type: 'int', default: 4096, doc: 'longest metadata string of a committed offset' },
   { name: 'transaction.state.log.num.partitions', type: 'int', default: 50, min: 1, doc: 'partitions of __transaction_state', readOnly: true },
+  { name: 'transaction.state.log.replication.factor', type: 'int', default: 3, min: 1, doc: 'replication factor of __transaction_state' },
+  { name: 'transaction.state.log.min.isr', type: 'int', default: 2, min: 1, doc: 'min.insync.replicas of __transaction_state' },
+  { name: 'transaction.max.timeout.ms', type: 'int', default: 900000, min: 1, doc: 'longest transaction timeout a producer may ask for' },
+  { name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms', type: 'int', default: 10000, min: 1, doc: 'how often transactions past their timeout are aborted' },
   // Every topic config's broker-side synonym, with the topic config's type, range and default.
   ...Object.keys(TOPIC_CONFIG_SYNONYMS)
     .map((t) => synonymKey(t))

@@ -26,6 +26,9 @@ interface DelayedProduce {
   timer: NodeJS.Timeout;
 }
 
+
+/** Who writes: a client (checked as Kafka checks a Produce), or a coordinator (transaction markers, its own records). */
+export type AppendOrigin = 'client' | 'coordinator';
 export interface FollowerFetchResult {
   records: Buffer;
   highWatermark: number;
@@ -83,13 +86,13 @@ export class ReplicaManager {
    * until the high watermark covers the records (REQUEST_TIMED_OUT after `timeoutMs`); if the ISR shrank below the
    * minimum meanwhile the answer is NOT_ENOUGH_REPLICAS_AFTER_APPEND, as in Kafka.
    */
-  async appendRecords(topic: string, partition: number, records: Buffer, acks: number, timeoutMs: number): Promise<LogAppendInfo> {
+  async appendRecords(topic: string, partition: number, records: Buffer, acks: number, timeoutMs: number, origin: AppendOrigin = 'client'): Promise<LogAppendInfo> {
     const state = this.cluster.partitionState(topic, partition);
     const minIsr = this.cluster.logConfig(topic).minInsyncReplicas;
     if (acks === -1 && state.isr.length < minIsr) {
       throw new KafkaError('NOT_ENOUGH_REPLICAS', `The size of the current ISR ${JSON.stringify(state.isr)} is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topic}-${partition}`);
     }
-    const info = this.appendLocal(topic, partition, records);
+    const info = this.appendLocal(topic, partition, records, origin);
     // A duplicate (an idempotent producer's retry) is answered with the first attempt's offsets, and like any other
     // acks=all append only once the ISR has them: the first attempt may have reached this replica but not the rest
     // of the ISR (it was sent to a leader that died before the high watermark covered it). Kafka waits the same way.
@@ -119,10 +122,10 @@ export class ReplicaManager {
   }
 
   /** Appends on the leader and moves the high watermark as far as the ISR allows (all the way with one replica). */
-  appendLocal(topic: string, partition: number, records: Buffer): LogAppendInfo {
+  appendLocal(topic: string, partition: number, records: Buffer, origin: AppendOrigin = 'client'): LogAppendInfo {
     const state = this.cluster.partitionState(topic, partition);
     const log = this.cluster.leaderLog(topic, partition);
-    const info = log.appendAsLeader(records, state.leaderEpoch);
+    const info = log.appendAsLeader(records, state.leaderEpoch, { fromClient: origin === 'client' });
     this.maybeIncrementHighWatermark(topic, partition);
     this.cluster.notifyPartition(key(topic, partition));
     return info;

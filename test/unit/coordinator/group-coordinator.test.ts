@@ -12,6 +12,13 @@ class MemoryStore implements OffsetsTopicStore {
     if (this.failWith) throw this.failWith;
     this.logs.set(partition, [...(this.logs.get(partition) ?? []), ...records]);
   }
+  async appendTransactional(partition: number, records: OffsetsTopicRecordIn[], producerId: number): Promise<void> {
+    await this.append(partition, records.map((r) => ({ ...r, producerId })));
+  }
+  /** What a transaction marker does to this partition. */
+  marker(partition: number, producerId: number, control: 'commit' | 'abort'): void {
+    this.logs.set(partition, [...(this.logs.get(partition) ?? []), { key: Buffer.alloc(0), value: null, producerId, control }]);
+  }
   read(partition: number): Iterable<OffsetsTopicRecordIn> {
     return this.logs.get(partition) ?? [];
   }

@@ -17,6 +17,10 @@ import { decodeSubscriptionTopics } from './consumer-protocol';
 export interface OffsetsTopicRecordIn {
   key: Buffer;
   value: Buffer | null;
+  /** Read back: the producer of a transactional batch (its offsets count once its COMMIT marker follows). */
+  producerId?: number;
+  /** Read back: a transaction marker of `producerId` (key and value are empty). */
+  control?: 'commit' | 'abort';
 }
 
 /** How the coordinator reaches __consumer_offsets (the cluster implements it). */
@@ -27,6 +31,8 @@ export interface OffsetsTopicStore {
    * (Kafka's coordinator writes with acks=all); rejects with a KafkaError when it cannot.
    */
   append(partition: number, records: OffsetsTopicRecordIn[]): Promise<void>;
+  /** The same as one transactional batch of the producer (TxnOffsetCommit); its transaction's marker decides it. */
+  appendTransactional(partition: number, records: OffsetsTopicRecordIn[], producerId: number, producerEpoch: number): Promise<void>;
   /** Every record of the partition, oldest first. */
   read(partition: number): Iterable<OffsetsTopicRecordIn>;
   /** The node leading the partition, or -1 when none is up. */
@@ -91,6 +97,11 @@ function syncError(errorCode: number): SyncResult {
 
 export class GroupCoordinator {
   private readonly groups = new Map<string, ClassicGroup>();
+  /**
+   * Offsets committed inside transactions and not decided yet, by producer id, then group, then "topic\u0000partition"
+   * (Kafka's pendingTransactionalOffsetCommits): they count once the transaction's COMMIT marker is written.
+   */
+  private readonly pendingTxnOffsets = new Map<number, Map<string, Map<string, CommittedOffset>>>();
   private readonly logger: Logger;
   private readonly now: () => number;
   private expiryTimer?: NodeJS.Timeout;
@@ -651,6 +662,78 @@ export class GroupCoordinator {
     return codes;
   }
 
+  /**
+   * TxnOffsetCommit: offsets written to __consumer_offsets in the producer's transaction, visible to OffsetFetch only
+   * once it commits. Generation -1 (v0-2 clients, or a producer outside the group) skips the member checks, as in
+   * Kafka; otherwise the member and generation must be current.
+   */
+  async commitTxnOffsets(p: { groupId: string; producerId: number; producerEpoch: number; generationId: number; memberId: string; groupInstanceId: string | null; offsets: OffsetCommitPartition[] }): Promise<number[]> {
+    const fail = (code: number) => p.offsets.map(() => code);
+    if (!p.groupId) return fail(ErrorCode.INVALID_GROUP_ID);
+    let group = this.groups.get(p.groupId);
+    if (!group || group.is('Dead')) {
+      if (p.generationId >= 0) return fail(ErrorCode.ILLEGAL_GENERATION);
+      group = new ClassicGroup(p.groupId, this.now());
+      this.groups.set(p.groupId, group);
+    }
+    if (p.generationId >= 0 || p.memberId !== '') {
+      const fenced = this.fencedInstance(group, p.memberId, p.groupInstanceId);
+      if (fenced) return fail(fenced);
+      if (!group.members.has(p.memberId)) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+      if (p.generationId >= 0 && p.generationId !== group.generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
+    }
+    const now = this.now();
+    const codes = p.offsets.map((o) => ((o.metadata ?? '').length > this.config.offsetMetadataMaxBytes ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE));
+    const accepted = p.offsets.filter((_, i) => codes[i] === ErrorCode.NONE);
+    if (accepted.length === 0) return codes;
+    const values = accepted.map((o) => ({ offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata ?? '', commitTimestamp: now, expireTimestamp: -1 }));
+    try {
+      await this.store.appendTransactional(
+        this.partitionFor(group.groupId),
+        accepted.map((o, i) => ({ key: offsetCommitKey(group.groupId, o.topic, o.partition), value: offsetCommitValue(values[i]) })),
+        p.producerId,
+        p.producerEpoch,
+      );
+    } catch (e) {
+      const code = e instanceof KafkaError ? mapStoreError(e.code) : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      return codes.map((c) => (c === ErrorCode.NONE ? code : c));
+    }
+    const pending = this.pendingFor(p.producerId, group.groupId);
+    accepted.forEach((o, i) => pending.set(`${o.topic}\u0000${o.partition}`, values[i]));
+    return codes;
+  }
+
+  private pendingFor(producerId: number, groupId: string): Map<string, CommittedOffset> {
+    let byGroup = this.pendingTxnOffsets.get(producerId);
+    if (!byGroup) this.pendingTxnOffsets.set(producerId, (byGroup = new Map()));
+    let m = byGroup.get(groupId);
+    if (!m) byGroup.set(groupId, (m = new Map()));
+    return m;
+  }
+
+  /**
+   * A transaction's marker reached __consumer_offsets: its offsets become the groups' committed offsets (COMMIT) or
+   * are dropped (ABORT). Kafka's handleTxnCompletion.
+   */
+  completeTxnOffsets(producerId: number, commit: boolean): void {
+    const byGroup = this.pendingTxnOffsets.get(producerId);
+    if (!byGroup) return;
+    this.pendingTxnOffsets.delete(producerId);
+    if (!commit) return;
+    const now = this.now();
+    for (const [groupId, offsets] of byGroup) {
+      let g = this.groups.get(groupId);
+      if (!g) this.groups.set(groupId, (g = new ClassicGroup(groupId, now)));
+      for (const [k, v] of offsets) g.offsets.set(k, v);
+    }
+  }
+
+  /** Whether a producer has offsets waiting for its transaction's decision (OffsetFetch's require_stable, KIP-447). */
+  hasPendingTxnOffsets(groupId: string): boolean {
+    for (const byGroup of this.pendingTxnOffsets.values()) if (byGroup.has(groupId)) return true;
+    return false;
+  }
+
   /** Committed offsets of a group: all, or those of the given partitions (-1 where none). */
   fetchOffsets(groupId: string, partitions: Array<{ topic: string; partition: number }> | null): Array<{ topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null }> {
     const group = this.groups.get(groupId);
@@ -745,7 +828,16 @@ export class GroupCoordinator {
     const now = this.now();
     for (let p = 0; p < this.store.numPartitions; p++) {
       for (const rec of this.store.read(p)) {
+        if (rec.control !== undefined) {
+          if (rec.producerId !== undefined) this.completeTxnOffsets(rec.producerId, rec.control === 'commit');
+          continue;
+        }
         const r = decodeOffsetsTopicRecord(rec.key, rec.value);
+        if (r.type === 'offset' && rec.producerId !== undefined) {
+          // Part of a transaction: it counts when its COMMIT marker is read (a later record of this replay).
+          if (r.value) this.pendingFor(rec.producerId, r.group).set(`${r.topic}\u0000${r.partition}`, { offset: r.value.offset, leaderEpoch: r.value.leaderEpoch, metadata: r.value.metadata, commitTimestamp: r.value.commitTimestamp, expireTimestamp: r.value.expireTimestamp });
+          continue;
+        }
         if (r.type === 'offset') {
           let g = this.groups.get(r.group);
           if (!g) this.groups.set(r.group, (g = new ClassicGroup(r.group, now)));

@@ -2,22 +2,19 @@
 // request): as Kafka's TransactionCoordinator, a request without a transactional id always gets a fresh producer
 // id with epoch 0, whatever producer id and epoch it carries (an idempotent producer bumps its epoch itself, KIP-360,
 // and asks again only for a new id). Ids come from blocks persisted in the cluster metadata, never reused.
-// Transactional ids need the transaction coordinator, which Tributary does not have yet: they are answered
-// COORDINATOR_NOT_AVAILABLE (the error of a broker whose coordinator is not up), and the broker log says why.
+// A transactional id goes to its transaction coordinator, which fences the id's previous producer.
 import { defineHandler } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
 import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID } from '../../../broker/records/batch-header';
 import { producerIdManagerOf } from '../../../broker/producer-id-manager';
 import type { InitProducerIdResponseData } from '../../messages/init-producer-id-response';
-
-/** Transactional ids already reported, so that a client retrying does not flood the log. */
-const reported = new Set<string>();
+import { txnCoordinatorError, fencedForVersion } from './txn-common';
 
 export default defineHandler({
   apiKey: 22,
   minVersion: 0,
   maxVersion: 5,
-  handle(ctx, req): InitProducerIdResponseData {
+  async handle(ctx, req): Promise<InitProducerIdResponseData> {
     const answer = (errorCode: number, producerId = NO_PRODUCER_ID, producerEpoch = NO_PRODUCER_EPOCH): InitProducerIdResponseData => ({
       throttleTimeMs: 0,
       errorCode,
@@ -36,13 +33,10 @@ export default defineHandler({
     }
     // Kafka answers an empty transactional id as an invalid request, consistent with its producer client.
     if (req.transactionalId === '') return answer(ErrorCode.INVALID_REQUEST);
-    if (!reported.has(req.transactionalId)) {
-      if (reported.size > 1000) reported.clear();
-      reported.add(req.transactionalId);
-      ctx.server.logger.warn(
-        `InitProducerId for transactional id '${req.transactionalId}' from ${ctx.clientHost}: transactions are not supported yet; answering COORDINATOR_NOT_AVAILABLE (idempotent producers without a transactional.id work)`,
-      );
-    }
-    return answer(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const err = txnCoordinatorError(ctx, req.transactionalId);
+    if (err !== ErrorCode.NONE) return answer(err);
+    const expected = req.producerId !== NO_PRODUCER_ID ? { producerId: req.producerId, producerEpoch: req.producerEpoch } : undefined;
+    const r = await ctx.cluster.transactionCoordinator.initProducerId(req.transactionalId, req.transactionTimeoutMs, expected);
+    return answer(fencedForVersion(r.errorCode, ctx.apiVersion, 4), r.producerId, r.producerEpoch);
   },
 });

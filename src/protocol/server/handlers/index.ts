@@ -25,6 +25,10 @@ import deleteTopics from './20-delete-topics';
 import deleteRecords from './21-delete-records';
 import initProducerId from './22-init-producer-id';
 import offsetForLeaderEpoch from './23-offset-for-leader-epoch';
+import addPartitionsToTxn from './24-add-partitions-to-txn';
+import addOffsetsToTxn from './25-add-offsets-to-txn';
+import endTxn from './26-end-txn';
+import txnOffsetCommit from './28-txn-offset-commit';
 import describeConfigs from './32-describe-configs';
 import alterConfigs from './33-alter-configs';
 import describeLogDirs from './35-describe-log-dirs';
@@ -33,4 +37,4 @@ import electLeaders from './43-elect-leaders';
 import incrementalAlterConfigs from './44-incremental-alter-configs';
 import describeCluster from './60-describe-cluster';
 
-export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials] as unknown as ApiHandler[];
+export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials] as unknown as ApiHandler[];

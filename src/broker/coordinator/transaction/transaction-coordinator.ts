@@ -1,0 +1,361 @@
+/**
+ * Kafka's TransactionCoordinator: a transactional id's producer id and epoch, the partitions of its open
+ * transaction, and its state (Empty, Ongoing, PrepareCommit/Abort, CompleteCommit/Abort), kept as records in the
+ * compacted __transaction_state topic. InitProducerId fences the previous incarnation of a transactional producer
+ * (its open transaction is aborted, its epoch bumped); EndTxn persists the decision, writes COMMIT or ABORT markers to
+ * every partition of the transaction through their leaders (acks=all), then persists the completion. Transactions
+ * open longer than their timeout are aborted the same way, with the epoch bumped so that the producer is fenced.
+ * All virtual nodes share this one object; which node answers for an id is the leader of its partition.
+ */
+import { ErrorCode, KafkaError, errorCodeOf } from '../../errors';
+import { Logger, silentLogger } from '../../logger';
+import { partitionForGroup } from '../group/group-partitioner';
+import type { OffsetsTopicRecordIn } from '../group/group-coordinator';
+import { TxnState, TXN_STATE_IDS, txnStateOf, transactionLogKey, transactionLogValue, decodeTransactionLogRecord } from './transaction-log';
+
+export interface TopicPartitionRef {
+  topic: string;
+  partition: number;
+}
+
+/** How the coordinator reaches __transaction_state (the cluster implements it; tests use memory). */
+export interface TransactionStateStore {
+  readonly numPartitions: number;
+  /** Appends to the partition's leader and resolves once the in-sync replicas have it. */
+  append(partition: number, records: OffsetsTopicRecordIn[]): Promise<void>;
+  read(partition: number): Iterable<OffsetsTopicRecordIn>;
+  /** The node leading the partition, or -1 when none is up. */
+  leaderOf(partition: number): number;
+  /** The partition's leader epoch: the coordinator epoch written into markers. */
+  leaderEpochOf(partition: number): number;
+}
+
+/** Writes transaction markers (the cluster implements it: control batches through each partition's leader). */
+export interface TxnMarkerWriter {
+  writeMarkers(m: { producerId: number; producerEpoch: number; coordinatorEpoch: number; commit: boolean; partitions: TopicPartitionRef[] }): Promise<void>;
+}
+
+export interface TransactionCoordinatorConfig {
+  /** transaction.max.timeout.ms */
+  maxTimeoutMs: number;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms */
+  abortTimedOutIntervalMs: number;
+}
+
+export const DEFAULT_TXN_CONFIG: TransactionCoordinatorConfig = { maxTimeoutMs: 900000, abortTimedOutIntervalMs: 10000 };
+
+export interface TxnMetadata {
+  transactionalId: string;
+  producerId: number;
+  producerEpoch: number;
+  txnTimeoutMs: number;
+  state: TxnState;
+  /** The partitions of the open transaction, by "topic\u0000partition". */
+  partitions: Map<string, TopicPartitionRef>;
+  txnStartTimestamp: number;
+  txnLastUpdateTimestamp: number;
+  /** An operation is writing this id's state: others are answered CONCURRENT_TRANSACTIONS (Kafka's pendingState). */
+  pending: boolean;
+}
+
+export interface InitProducerIdResult {
+  errorCode: number;
+  producerId: number;
+  producerEpoch: number;
+}
+
+const MAX_EPOCH = 32767;
+const ptKey = (t: TopicPartitionRef) => `${t.topic}\u0000${t.partition}`;
+
+export class TransactionCoordinator {
+  private readonly txns = new Map<string, TxnMetadata>();
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: TransactionStateStore,
+    private readonly markers: TxnMarkerWriter,
+    private readonly nextProducerId: () => number,
+    private readonly config: TransactionCoordinatorConfig = DEFAULT_TXN_CONFIG,
+    opts: { logger?: Logger; now?: () => number } = {},
+  ) {
+    this.logger = opts.logger ?? silentLogger;
+    this.now = opts.now ?? Date.now;
+  }
+
+  partitionFor(transactionalId: string): number {
+    return partitionForGroup(transactionalId, this.store.numPartitions);
+  }
+
+  coordinatorFor(transactionalId: string): number {
+    return this.store.leaderOf(this.partitionFor(transactionalId));
+  }
+
+  /** NOT_COORDINATOR unless `nodeId` leads the id's __transaction_state partition. */
+  checkCoordinator(transactionalId: string, nodeId: number): void {
+    const leader = this.coordinatorFor(transactionalId);
+    if (leader < 0) throw new KafkaError('COORDINATOR_NOT_AVAILABLE', `no leader for the __transaction_state partition of ${transactionalId}`);
+    if (leader !== nodeId) throw new KafkaError('NOT_COORDINATOR', `node ${nodeId} is not the transaction coordinator of ${transactionalId} (node ${leader} is)`);
+  }
+
+  transaction(transactionalId: string): Readonly<TxnMetadata> | undefined {
+    return this.txns.get(transactionalId);
+  }
+
+  allTransactions(): Readonly<TxnMetadata>[] {
+    return [...this.txns.values()];
+  }
+
+  // ------------------------------------------------------------------ InitProducerId
+
+  /**
+   * A transactional producer starts (or restarts): a new id gets a producer id and epoch 0; a known one gets its epoch
+   * bumped (a new producer id once the epoch is exhausted), and a transaction it left open is aborted first, with
+   * markers at a bumped epoch that fence the old incarnation. KIP-360: a producer naming its current id and epoch
+   * is bumped the same way; a stale pair is PRODUCER_FENCED.
+   */
+  async initProducerId(transactionalId: string, txnTimeoutMs: number, expected?: { producerId: number; producerEpoch: number }): Promise<InitProducerIdResult> {
+    const fail = (errorCode: number): InitProducerIdResult => ({ errorCode, producerId: -1, producerEpoch: -1 });
+    if (txnTimeoutMs <= 0 || txnTimeoutMs > this.config.maxTimeoutMs) return fail(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+    let meta = this.txns.get(transactionalId);
+    if (meta?.pending) return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
+    if (!meta) {
+      meta = { transactionalId, producerId: this.nextProducerId(), producerEpoch: -1, txnTimeoutMs, state: 'Empty', partitions: new Map(), txnStartTimestamp: -1, txnLastUpdateTimestamp: this.now(), pending: false };
+      this.txns.set(transactionalId, meta);
+    } else if (expected && (expected.producerId !== meta.producerId || expected.producerEpoch !== meta.producerEpoch)) {
+      return fail(ErrorCode.PRODUCER_FENCED);
+    }
+    meta.pending = true;
+    try {
+      // A decision whose markers did not all get written (a leader was down): finish it first.
+      if (meta.state === 'PrepareCommit' || meta.state === 'PrepareAbort') await this.complete(meta, meta.state === 'PrepareCommit');
+      if (meta.state === 'Ongoing') {
+        this.logger.info(`transactional id ${transactionalId}: a new producer fences producer ${meta.producerId} epoch ${meta.producerEpoch} and aborts its open transaction`);
+        await this.abortWithFencing(meta);
+      }
+      const next = this.bumpedEpoch(meta);
+      await this.persist(meta, { ...next, state: 'Empty', partitions: new Map(), txnTimeoutMs, txnStartTimestamp: -1 });
+      return { errorCode: ErrorCode.NONE, producerId: meta.producerId, producerEpoch: meta.producerEpoch };
+    } catch (e) {
+      return fail(retriable(e));
+    } finally {
+      meta.pending = false;
+    }
+  }
+
+  private bumpedEpoch(meta: TxnMetadata): { producerId: number; producerEpoch: number } {
+    if (meta.producerEpoch + 1 >= MAX_EPOCH) return { producerId: this.nextProducerId(), producerEpoch: 0 };
+    return { producerId: meta.producerId, producerEpoch: meta.producerEpoch + 1 };
+  }
+
+  // ------------------------------------------------------------------ AddPartitionsToTxn / AddOffsetsToTxn
+
+  /** Adds partitions to the producer's transaction, opening it if needed. Returns one error code for all. */
+  async addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: TopicPartitionRef[]): Promise<number> {
+    const meta = this.txns.get(transactionalId);
+    const check = this.checkProducer(meta, producerId, producerEpoch);
+    if (check !== ErrorCode.NONE) return check;
+    const m = meta!;
+    if (m.pending || m.state === 'PrepareCommit' || m.state === 'PrepareAbort' || m.state === 'PrepareEpochFence') return ErrorCode.CONCURRENT_TRANSACTIONS;
+    if (m.state === 'Ongoing' && partitions.every((p) => m.partitions.has(ptKey(p)))) return ErrorCode.NONE;
+    const merged = new Map(m.state === 'Ongoing' ? m.partitions : []);
+    for (const p of partitions) merged.set(ptKey(p), { topic: p.topic, partition: p.partition });
+    m.pending = true;
+    try {
+      await this.persist(m, { state: 'Ongoing', partitions: merged, txnStartTimestamp: m.state === 'Ongoing' ? m.txnStartTimestamp : this.now() });
+      return ErrorCode.NONE;
+    } catch (e) {
+      return retriable(e);
+    } finally {
+      m.pending = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ EndTxn
+
+  async endTxn(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean): Promise<number> {
+    const meta = this.txns.get(transactionalId);
+    const check = this.checkProducer(meta, producerId, producerEpoch);
+    if (check !== ErrorCode.NONE) return check;
+    const m = meta!;
+    if (m.pending) return ErrorCode.CONCURRENT_TRANSACTIONS;
+    switch (m.state) {
+      case 'Ongoing':
+        break;
+      // A retry of an EndTxn that completed: the same answer again; the other decision is not possible any more.
+      case 'CompleteCommit':
+        return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
+      case 'CompleteAbort':
+        return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
+      // The same decision again after markers failed to go out: try them again. The other one must wait.
+      case 'PrepareCommit':
+        if (!commit) return ErrorCode.CONCURRENT_TRANSACTIONS;
+        break;
+      case 'PrepareAbort':
+        if (commit) return ErrorCode.CONCURRENT_TRANSACTIONS;
+        break;
+      case 'PrepareEpochFence':
+        return ErrorCode.CONCURRENT_TRANSACTIONS;
+      default:
+        // Empty: nothing was added to a transaction.
+        return ErrorCode.INVALID_TXN_STATE;
+    }
+    m.pending = true;
+    try {
+      await this.complete(m, commit);
+      return ErrorCode.NONE;
+    } catch (e) {
+      return retriable(e);
+    } finally {
+      m.pending = false;
+    }
+  }
+
+  /** Prepare (persisted), markers, Complete (persisted). A failure leaves Prepare*, which load() and retries finish. */
+  private async complete(m: TxnMetadata, commit: boolean): Promise<void> {
+    const now = this.now();
+    if (m.state === 'Ongoing') await this.persist(m, { state: commit ? 'PrepareCommit' : 'PrepareAbort', txnLastUpdateTimestamp: now });
+    const partitions = [...m.partitions.values()];
+    const coordinatorEpoch = this.store.leaderEpochOf(this.partitionFor(m.transactionalId));
+    await this.markers.writeMarkers({ producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch, commit, partitions });
+    await this.persist(m, { state: commit ? 'CompleteCommit' : 'CompleteAbort', partitions: new Map(), txnStartTimestamp: -1 });
+    this.logger.info(`transactional id ${m.transactionalId}: ${commit ? 'committed' : 'aborted'} a transaction of producer ${m.producerId} epoch ${m.producerEpoch} over ${partitions.length} partition(s)`);
+  }
+
+  /** Aborts an open transaction with the epoch bumped first, so that its producer can no longer write or commit. */
+  private async abortWithFencing(m: TxnMetadata): Promise<void> {
+    const next = this.bumpedEpoch(m);
+    if (next.producerId === m.producerId) {
+      await this.persist(m, { producerEpoch: next.producerEpoch, state: 'PrepareAbort' });
+    } else {
+      // An exhausted epoch: the markers go out at the last epoch; the new producer id fences the old one.
+      await this.persist(m, { state: 'PrepareAbort' });
+    }
+    await this.complete(m, false);
+  }
+
+  private checkProducer(meta: TxnMetadata | undefined, producerId: number, producerEpoch: number): number {
+    if (!meta || meta.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+    if (producerEpoch !== meta.producerEpoch) return ErrorCode.PRODUCER_FENCED;
+    return ErrorCode.NONE;
+  }
+
+  private async persist(m: TxnMetadata, change: Partial<Omit<TxnMetadata, 'transactionalId' | 'pending'>>): Promise<void> {
+    const next = { ...m, ...change, txnLastUpdateTimestamp: this.now() };
+    const byTopic = new Map<string, number[]>();
+    for (const p of next.partitions.values()) {
+      if (!byTopic.has(p.topic)) byTopic.set(p.topic, []);
+      byTopic.get(p.topic)!.push(p.partition);
+    }
+    await this.store.append(this.partitionFor(m.transactionalId), [
+      {
+        key: transactionLogKey(m.transactionalId),
+        value: transactionLogValue({
+          producerId: next.producerId,
+          previousProducerId: -1,
+          nextProducerId: -1,
+          producerEpoch: next.producerEpoch,
+          transactionTimeoutMs: next.txnTimeoutMs,
+          transactionStatus: TXN_STATE_IDS[next.state],
+          transactionPartitions: [...byTopic].map(([topic, partitionIds]) => ({ topic, partitionIds })),
+          transactionLastUpdateTimestampMs: next.txnLastUpdateTimestamp,
+          transactionStartTimestampMs: next.txnStartTimestamp,
+          clientTransactionVersion: 0,
+        }),
+      },
+    ]);
+    // Only once the in-sync replicas have it does the state change (Kafka's completeTransitionTo).
+    Object.assign(m, change, { txnLastUpdateTimestamp: next.txnLastUpdateTimestamp });
+  }
+
+  // ------------------------------------------------------------------ load, timeouts
+
+  /**
+   * Rebuilds every transactional id's state from __transaction_state (the last record of each id wins). Decisions
+   * whose markers may not all be written (Prepare*) are finished in the background, as Kafka's coordinator does
+   * when it takes over a partition.
+   */
+  load(): { transactions: number; completing: number } {
+    this.txns.clear();
+    for (let p = 0; p < this.store.numPartitions; p++) {
+      for (const r of this.store.read(p)) {
+        let rec;
+        try {
+          rec = decodeTransactionLogRecord(r.key, r.value);
+        } catch (e) {
+          this.logger.warn(`__transaction_state-${p}: skipping a record that cannot be read: ${(e as Error).message}`);
+          continue;
+        }
+        if (!rec.value) {
+          this.txns.delete(rec.transactionalId);
+          continue;
+        }
+        const v = rec.value;
+        const partitions = new Map<string, TopicPartitionRef>();
+        for (const t of v.transactionPartitions ?? []) for (const partition of t.partitionIds) partitions.set(ptKey({ topic: t.topic, partition }), { topic: t.topic, partition });
+        this.txns.set(rec.transactionalId, {
+          transactionalId: rec.transactionalId,
+          producerId: v.producerId,
+          producerEpoch: v.producerEpoch,
+          txnTimeoutMs: v.transactionTimeoutMs,
+          state: txnStateOf(v.transactionStatus),
+          partitions,
+          txnStartTimestamp: v.transactionStartTimestampMs,
+          txnLastUpdateTimestamp: v.transactionLastUpdateTimestampMs,
+          pending: false,
+        });
+      }
+    }
+    let completing = 0;
+    for (const m of this.txns.values()) {
+      if (m.state !== 'PrepareCommit' && m.state !== 'PrepareAbort') continue;
+      completing++;
+      const commit = m.state === 'PrepareCommit';
+      m.pending = true;
+      void this.complete(m, commit)
+        .catch((e) => this.logger.warn(`transactional id ${m.transactionalId}: finishing its ${commit ? 'commit' : 'abort'} failed (${(e as Error).message}); the next request retries`))
+        .finally(() => (m.pending = false));
+    }
+    return { transactions: this.txns.size, completing };
+  }
+
+  /** Aborts, with fencing, every transaction open longer than its timeout (Kafka's abortTimedOutTransactions). */
+  async abortTimedOutTransactions(now = this.now()): Promise<number> {
+    let aborted = 0;
+    for (const m of this.txns.values()) {
+      if (m.pending || m.state !== 'Ongoing' || m.txnStartTimestamp < 0 || now - m.txnStartTimestamp <= m.txnTimeoutMs) continue;
+      m.pending = true;
+      try {
+        this.logger.info(`transactional id ${m.transactionalId}: the transaction of producer ${m.producerId} epoch ${m.producerEpoch} passed its timeout of ${m.txnTimeoutMs} ms; aborting it`);
+        await this.abortWithFencing(m);
+        aborted++;
+      } catch (e) {
+        this.logger.warn(`transactional id ${m.transactionalId}: aborting the timed-out transaction failed: ${(e as Error).message}`);
+      } finally {
+        m.pending = false;
+      }
+    }
+    return aborted;
+  }
+
+  startTimeouts(intervalMs = this.config.abortTimedOutIntervalMs): void {
+    this.timer = setInterval(() => void this.abortTimedOutTransactions(), intervalMs);
+    this.timer.unref?.();
+  }
+
+  shutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Storage failures are answered with retriable coordinator errors, as Kafka maps them. */
+function retriable(e: unknown): number {
+  const code = errorCodeOf(e);
+  if (code === ErrorCode.NONE || code === ErrorCode.UNKNOWN_SERVER_ERROR) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  if (code === ErrorCode.NOT_LEADER_OR_FOLLOWER || code === ErrorCode.NOT_ENOUGH_REPLICAS || code === ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND || code === ErrorCode.REQUEST_TIMED_OUT) {
+    return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  }
+  return code;
+}

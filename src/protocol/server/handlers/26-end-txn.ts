@@ -1,0 +1,19 @@
+// EndTxn 0-4: commit or abort. The answer comes once every partition of the transaction has its marker (Kafka answers
+// after the decision is logged and sends the markers behind it; waiting for them here means a consumer that reads
+// right after the commit already sees it). v5 (transactions version 2, an epoch bump per transaction) is not served.
+import { defineHandler } from '../handler';
+import { ErrorCode } from '../../../broker/errors';
+import { txnCoordinatorError, fencedForVersion } from './txn-common';
+
+export default defineHandler({
+  apiKey: 26,
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(ctx, req) {
+    const answer = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 });
+    const err = txnCoordinatorError(ctx, req.transactionalId);
+    if (err !== ErrorCode.NONE) return answer(err);
+    const code = await ctx.cluster.transactionCoordinator.endTxn(req.transactionalId, req.producerId, req.producerEpoch, req.committed);
+    return answer(fencedForVersion(code, ctx.apiVersion, 2));
+  },
+});
