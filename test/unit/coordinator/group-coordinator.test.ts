@@ -3,27 +3,15 @@ import { GroupCoordinator, OffsetsTopicStore, OffsetsTopicRecordIn, DEFAULT_GROU
 import { partitionForGroup, javaStringHashCode } from '../../../src/broker/coordinator/group/group-partitioner';
 import { decodeOffsetsTopicRecord } from '../../../src/broker/coordinator/group/offsets-records';
 import { ErrorCode } from '../../../src/broker/errors';
+import { MemoryTopic } from '../../support/memory-topic';
 
-class MemoryStore implements OffsetsTopicStore {
-  readonly numPartitions = 50;
-  readonly logs = new Map<number, OffsetsTopicRecordIn[]>();
-  failWith?: Error;
-  async append(partition: number, records: OffsetsTopicRecordIn[]): Promise<void> {
-    if (this.failWith) throw this.failWith;
-    this.logs.set(partition, [...(this.logs.get(partition) ?? []), ...records]);
-  }
+class MemoryStore extends MemoryTopic implements OffsetsTopicStore {
   async appendTransactional(partition: number, records: OffsetsTopicRecordIn[], producerId: number): Promise<void> {
     await this.append(partition, records.map((r) => ({ ...r, producerId })));
   }
   /** What a transaction marker does to this partition. */
   marker(partition: number, producerId: number, control: 'commit' | 'abort'): void {
     this.logs.set(partition, [...(this.logs.get(partition) ?? []), { key: Buffer.alloc(0), value: null, producerId, control }]);
-  }
-  read(partition: number): Iterable<OffsetsTopicRecordIn> {
-    return this.logs.get(partition) ?? [];
-  }
-  leaderOf(): number {
-    return 0;
   }
 }
 
@@ -65,6 +53,9 @@ describe('GroupCoordinator', () => {
     // Kafka's Utils.abs(Integer.MIN_VALUE) is 0, not MIN_VALUE.
     assert.equal(partitionForGroup('polygenelubricants', 50), 0);
     assert.equal(partitionForGroup('abc', 50), 96354 % 50);
+    // A negative hash: Utils.abs is Math.abs, not a mask of the sign bit (what Kafka's own docs compute with jshell).
+    assert.equal(partitionForGroup('my-group', 50), 12);
+    assert.equal(partitionForGroup('kafka-txn-0', 50), 30);
   });
 
   it('MEMBER_ID_REQUIRED first (v4+), then a generation with the leader seeing every member', async () => {
@@ -236,6 +227,33 @@ describe('GroupCoordinator', () => {
     assert.equal(reloaded.group('g')!.generationId, 1);
     assert.equal(reloaded.fetchOffsets('g', null)[0].metadata, 'my metadata ✓');
     reloaded.shutdown();
+  });
+
+  it('transactional offsets (TxnOffsetCommit) count once their transaction commits, never if it aborts, also after a reload', async () => {
+    const commit = (producerId: number, offset: number, generationId = -1, memberId = '') =>
+      gc.commitTxnOffsets({ groupId: 'tg', producerId, producerEpoch: 0, generationId, memberId, groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset, leaderEpoch: -1, metadata: '' }] });
+    assert.deepEqual(await commit(7, 10), [ErrorCode.NONE]);
+    assert.deepEqual(await commit(8, 20), [ErrorCode.NONE]);
+    assert.equal(gc.fetchOffsets('tg', [{ topic: 't', partition: 0 }])[0].offset, -1, 'not before the decision');
+    assert.ok(gc.hasPendingTxnOffset('tg', 't', 0));
+    gc.completeTxnOffsets(8, false);
+    gc.completeTxnOffsets(7, true);
+    assert.equal(gc.fetchOffsets('tg', [{ topic: 't', partition: 0 }])[0].offset, 10);
+    assert.ok(!gc.hasPendingTxnOffset('tg', 't', 0));
+    // A member's commit is checked like OffsetCommit: an unknown member or a stale generation is refused.
+    assert.deepEqual(await commit(9, 30, 5, 'ghost'), [ErrorCode.UNKNOWN_MEMBER_ID]);
+    // In the log: transactional records, then the markers, in any order between producers. A reload replays them.
+    const part = partitionForGroup('tg', 50);
+    store.marker(part, 8, 'abort');
+    store.marker(part, 7, 'commit');
+    assert.deepEqual(await commit(11, 40), [ErrorCode.NONE]);
+    gc.shutdown();
+    gc = new GroupCoordinator(store, config);
+    gc.load();
+    assert.equal(gc.fetchOffsets('tg', [{ topic: 't', partition: 0 }])[0].offset, 10, 'the committed one; the aborted and the undecided ones do not count');
+    assert.ok(gc.hasPendingTxnOffset('tg', 't', 0), 'producer 11 is still undecided');
+    gc.completeTxnOffsets(11, true);
+    assert.equal(gc.fetchOffsets('tg', [{ topic: 't', partition: 0 }])[0].offset, 40);
   });
 
   it('commits from outside the group (generation -1) work only while it is empty; deletes need an empty group', async () => {

@@ -728,9 +728,9 @@ export class GroupCoordinator {
     }
   }
 
-  /** Whether a producer has offsets waiting for its transaction's decision (OffsetFetch's require_stable, KIP-447). */
-  hasPendingTxnOffsets(groupId: string): boolean {
-    for (const byGroup of this.pendingTxnOffsets.values()) if (byGroup.has(groupId)) return true;
+  /** Whether an open transaction has committed this partition's offset for the group (OffsetFetch's require_stable). */
+  hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const byGroup of this.pendingTxnOffsets.values()) if (byGroup.get(groupId)?.has(`${topic}\u0000${partition}`)) return true;
     return false;
   }
 

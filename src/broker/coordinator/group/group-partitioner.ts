@@ -8,6 +8,12 @@ export function javaStringHashCode(s: string): number {
   return h;
 }
 
+/** Kafka's Utils.abs: Math.abs, except that Integer.MIN_VALUE (which has no positive counterpart) gives 0. */
+export function kafkaAbs(n: number): number {
+  return n === -2147483648 ? 0 : Math.abs(n);
+}
+
+/** Also where a transactional id's state goes in __transaction_state (the same formula). */
 export function partitionForGroup(groupId: string, numPartitions: number): number {
-  return (javaStringHashCode(groupId) & 0x7fffffff) % numPartitions;
+  return kafkaAbs(javaStringHashCode(groupId)) % numPartitions;
 }

@@ -1,5 +1,6 @@
 // OffsetFetch 1-9: committed offsets of one group (v1-7; all partitions when topics is null, v2+) or several
-// groups at once (v8+); leader epochs from v5.
+// groups at once (v8+); leader epochs from v5; require_stable (v7+) answers UNSTABLE_OFFSET_COMMIT for a partition
+// whose offset an open transaction has committed (KIP-447).
 import { defineHandler, RequestContext } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { coordinatorError } from './group-common';
@@ -9,7 +10,7 @@ interface Wanted {
   partitionIndexes: number[];
 }
 
-function fetchGroup(ctx: RequestContext, groupId: string, topics: Wanted[] | null) {
+function fetchGroup(ctx: RequestContext, groupId: string, topics: Wanted[] | null, requireStable: boolean) {
   const err = coordinatorError(ctx, groupId);
   if (err !== ErrorCode.NONE) return { errorCode: err, topics: [] as Array<{ name: string; partitions: Array<{ partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; metadata: string | null; errorCode: number }> }> };
   const wanted = topics === null ? null : topics.flatMap((t) => t.partitionIndexes.map((p) => ({ topic: t.name, partition: p })));
@@ -17,7 +18,9 @@ function fetchGroup(ctx: RequestContext, groupId: string, topics: Wanted[] | nul
   const byTopic = new Map<string, Array<{ partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; metadata: string | null; errorCode: number }>>();
   for (const r of rows) {
     if (!byTopic.has(r.topic)) byTopic.set(r.topic, []);
-    byTopic.get(r.topic)!.push({ partitionIndex: r.partition, committedOffset: r.offset, committedLeaderEpoch: ctx.apiVersion >= 5 ? r.leaderEpoch : -1, metadata: r.metadata, errorCode: ErrorCode.NONE });
+    // KIP-447: a read_committed consumer asks for stable offsets; one a transaction is still deciding is retried.
+    const unstable = requireStable && ctx.cluster.groupCoordinator.hasPendingTxnOffset(groupId, r.topic, r.partition);
+    byTopic.get(r.topic)!.push({ partitionIndex: r.partition, committedOffset: unstable ? -1 : r.offset, committedLeaderEpoch: ctx.apiVersion >= 5 && !unstable ? r.leaderEpoch : -1, metadata: r.metadata, errorCode: unstable ? ErrorCode.UNSTABLE_OFFSET_COMMIT : ErrorCode.NONE });
   }
   return { errorCode: ErrorCode.NONE, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) };
 }
@@ -33,12 +36,12 @@ export default defineHandler({
         topics: [],
         errorCode: 0,
         groups: req.groups.map((g) => {
-          const r = fetchGroup(ctx, g.groupId, g.topics);
+          const r = fetchGroup(ctx, g.groupId, g.topics, req.requireStable);
           return { groupId: g.groupId, errorCode: r.errorCode, topics: r.topics };
         }),
       };
     }
-    const r = fetchGroup(ctx, req.groupId, ctx.apiVersion >= 2 ? req.topics : req.topics ?? []);
+    const r = fetchGroup(ctx, req.groupId, ctx.apiVersion >= 2 ? req.topics : req.topics ?? [], ctx.apiVersion >= 7 && req.requireStable);
     return { throttleTimeMs: 0, topics: r.topics, errorCode: ctx.apiVersion >= 2 ? r.errorCode : 0, groups: [] };
   },
 });

@@ -1,0 +1,79 @@
+import { strict as assert } from 'node:assert';
+import { startTestBroker, TestBroker } from '../support/broker';
+import { sendRequest } from '../support/raw-client';
+import { ErrorCode } from '../../src/broker/errors';
+import { encodeRecordBatch } from '../../src/broker/records/record-batch';
+
+describe('transaction APIs over raw frames: coordinators, errors by version, read_committed fetches', function () {
+  this.timeout(30000);
+  let broker: TestBroker;
+  before(async () => {
+    broker = await startTestBroker({ nodes: 3 });
+    broker.cluster.createTopic('t', 1, 3);
+  });
+  after(() => broker.stop());
+
+  /** The coordinator of `txnId` as FindCoordinator (key type 1) answers, and some other node. */
+  async function coordinator(txnId: string): Promise<{ at: string; elsewhere: string }> {
+    const r = await sendRequest(broker.bootstrap, 10, 4, { key: '', keyType: 1, coordinatorKeys: [txnId] });
+    const c = r.coordinators[0];
+    assert.equal(c.errorCode, 0);
+    assert.equal(c.nodeId, broker.cluster.transactionCoordinator.coordinatorFor(txnId));
+    assert.ok(broker.cluster.metadata.topic('__transaction_state'), 'created on first use');
+    const other = broker.server.listeners().find((l) => l.nodeId !== c.nodeId)!;
+    return { at: `${c.host}:${c.port}`, elsewhere: `${other.host}:${other.port}` };
+  }
+
+  const init = (at: string, txnId: string, version = 4) => sendRequest(at, 22, version, { transactionalId: txnId, transactionTimeoutMs: 60000, producerId: -1, producerEpoch: -1 });
+  const add = (at: string, txnId: string, pid: number, epoch: number, topics: Array<{ name: string; partitions: number[] }>, version = 3) =>
+    sendRequest(at, 24, version, { transactions: [], v3AndBelowTransactionalId: txnId, v3AndBelowProducerId: pid, v3AndBelowProducerEpoch: epoch, v3AndBelowTopics: topics });
+  const end = (at: string, txnId: string, pid: number, epoch: number, committed: boolean, version = 3) => sendRequest(at, 26, version, { transactionalId: txnId, producerId: pid, producerEpoch: epoch, committed });
+
+  it('requests to a node that is not the coordinator get NOT_COORDINATOR; unknown key types and empty ids INVALID_REQUEST', async () => {
+    const { elsewhere } = await coordinator('x-nc');
+    assert.equal((await init(elsewhere, 'x-nc')).errorCode, ErrorCode.NOT_COORDINATOR);
+    assert.equal((await end(elsewhere, 'x-nc', 1, 0, true)).errorCode, ErrorCode.NOT_COORDINATOR);
+    const r = await sendRequest(broker.bootstrap, 10, 4, { key: '', keyType: 2, coordinatorKeys: ['k'] });
+    assert.equal(r.coordinators[0].errorCode, ErrorCode.INVALID_REQUEST);
+    const empty = await sendRequest(broker.bootstrap, 10, 4, { key: '', keyType: 1, coordinatorKeys: [''] });
+    assert.equal(empty.coordinators[0].errorCode, ErrorCode.INVALID_REQUEST);
+  });
+
+  it('AddPartitionsToTxn: an unknown partition fails the request (the rest OPERATION_NOT_ATTEMPTED); fencing is INVALID_PRODUCER_EPOCH before v2', async () => {
+    const { at } = await coordinator('x-add');
+    const p = await init(at, 'x-add');
+    assert.equal(p.errorCode, 0);
+    const r = await add(at, 'x-add', p.producerId, p.producerEpoch, [{ name: 't', partitions: [0, 7] }, { name: 'nope', partitions: [0] }]);
+    const codes = r.resultsByTopicV3AndBelow.flatMap((t: { name: string; resultsByPartition: Array<{ partitionIndex: number; partitionErrorCode: number }> }) => t.resultsByPartition.map((x) => [t.name, x.partitionIndex, x.partitionErrorCode]));
+    assert.deepEqual(codes, [['t', 0, ErrorCode.OPERATION_NOT_ATTEMPTED], ['t', 7, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION], ['nope', 0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]);
+    assert.equal(broker.cluster.transactionCoordinator.transaction('x-add')!.state, 'Empty');
+    const stale = (v: number) => add(at, 'x-add', p.producerId, p.producerEpoch - 1, [{ name: 't', partitions: [0] }], v);
+    assert.equal((await stale(1)).resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode, ErrorCode.INVALID_PRODUCER_EPOCH);
+    assert.equal((await stale(3)).resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode, ErrorCode.PRODUCER_FENCED);
+    assert.equal((await end(at, 'x-add', p.producerId + 1, p.producerEpoch, true)).errorCode, ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+  });
+
+  it('a produced transaction: read_committed Fetch stops at the last stable offset, then names the aborted transaction', async () => {
+    const { at } = await coordinator('x-fetch');
+    const p = await init(at, 'x-fetch');
+    assert.equal((await add(at, 'x-fetch', p.producerId, p.producerEpoch, [{ name: 't', partitions: [0] }])).resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode, 0);
+    const leader = broker.server.listeners().find((l) => l.nodeId === broker.cluster.partitionLeader('t', 0))!;
+    const batch = encodeRecordBatch({ isTransactional: true, producerId: p.producerId, producerEpoch: p.producerEpoch, baseSequence: 0, records: [{ key: null, value: Buffer.from('v'), timestamp: Date.now() }] });
+    const produced = await sendRequest(`${leader.host}:${leader.port}`, 0, 9, { transactionalId: 'x-fetch', acks: -1, timeoutMs: 5000, topicData: [{ name: 't', partitionData: [{ index: 0, records: batch }] }] });
+    assert.equal(produced.responses[0].partitionResponses[0].errorCode, 0);
+    const fetch = (isolationLevel: number) =>
+      sendRequest(`${leader.host}:${leader.port}`, 1, 11, { clusterId: null, replicaId: -1, replicaState: { replicaId: -1, replicaEpoch: -1 }, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel, sessionId: 0, sessionEpoch: -1, topics: [{ topic: 't', topicId: '00000000-0000-0000-0000-000000000000', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20, replicaDirectoryId: '00000000-0000-0000-0000-000000000000' }] }], forgottenTopicsData: [], rackId: '' });
+    let rc = (await fetch(1)).responses[0].partitions[0];
+    assert.equal(rc.lastStableOffset, 0);
+    assert.equal(rc.records?.length ?? 0, 0, 'nothing stable to read');
+    assert.ok(((await fetch(0)).responses[0].partitions[0].records?.length ?? 0) > 0, 'read_uncommitted sees it');
+    assert.equal((await end(at, 'x-fetch', p.producerId, p.producerEpoch, false)).errorCode, 0);
+    rc = (await fetch(1)).responses[0].partitions[0];
+    assert.equal(rc.lastStableOffset, 2, 'past the ABORT marker');
+    assert.ok((rc.records?.length ?? 0) > 0);
+    assert.deepEqual((rc.abortedTransactions ?? []).map((a: { producerId: number; firstOffset: number }) => [a.producerId, a.firstOffset]), [[p.producerId, 0]]);
+    // ListOffsets latest under read_committed is the last stable offset.
+    const lo = await sendRequest(`${leader.host}:${leader.port}`, 2, 7, { replicaId: -1, isolationLevel: 1, timeoutMs: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1, maxNumOffsets: 1 }] }] });
+    assert.equal(lo.topics[0].partitions[0].offset, 2);
+  });
+});
