@@ -1,5 +1,5 @@
 /**
- * `tributary dump-log`: prints .log, .index and .timeindex files with the fields and line format of Kafka's
+ * `tributary dump-log`: prints .log, .index, .timeindex and .txnindex files with the fields and line format of Kafka's
  * kafka-dump-log.sh (DumpLogSegments), so output can be compared line by line with Kafka's own tool.
  *
  * Differences, all in what Kafka would crash on or stay silent about:
@@ -11,6 +11,7 @@
  *
  * Segments are read batch by batch through a file descriptor, so a 1 GB segment is never loaded whole.
  */
+import { TransactionIndex, ABORTED_TXN_SIZE } from '../broker/storage/transaction-index';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -85,6 +86,9 @@ export function dumpLog(files: string[], opts: DumpLogOptions): number {
           break;
         case '.timeindex':
           dumpTimeIndex(file, out, err, findings);
+          break;
+        case '.txnindex':
+          dumpTxnIndex(file, out, err);
           break;
         default:
           err(`Ignoring unknown file ${file}`);
@@ -274,6 +278,17 @@ function checkIndexEntry(log: SegmentReader, entry: number, indexOffset: number,
   if ('end' in got) return { kind: 'unreadable', entry, indexOffset, position, reason: got.reason };
   const logOffset = lastOffsetOf(got.header);
   return logOffset === indexOffset ? undefined : { kind: 'mismatch', entry, indexOffset, logOffset };
+}
+
+/** Kafka's line per aborted transaction of a .txnindex file. */
+function dumpTxnIndex(file: string, out: (l: string) => void, err: (l: string) => void): void {
+  const data = fs.readFileSync(file);
+  if (data.length % ABORTED_TXN_SIZE !== 0) {
+    err(`${file} has ${data.length} bytes, not a multiple of ${ABORTED_TXN_SIZE}: the last ${data.length % ABORTED_TXN_SIZE} are not an entry`);
+  }
+  for (const t of new TransactionIndex(file, baseOffsetOfFile(file)).all()) {
+    out(`version: 0 producerId: ${t.producerId} firstOffset: ${t.firstOffset} lastOffset: ${t.lastOffset} lastStableOffset: ${t.lastStableOffset}`);
+  }
 }
 
 function dumpTimeIndex(file: string, out: (l: string) => void, err: (l: string) => void, findings: Findings): void {

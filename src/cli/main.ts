@@ -18,7 +18,7 @@ const USAGE = `usage:
       Security: every listener speaks the protocol given (default PLAINTEXT); SASL mechanisms PLAIN,
       SCRAM-SHA-256, SCRAM-SHA-512 (default all), with the users given; SSL needs a PEM certificate and key.
   tributary dump-log [--print-data-log] FILE...
-      Prints .log, .index and .timeindex files with the fields of Kafka's kafka-dump-log.
+      Prints .log, .index, .timeindex and .txnindex files with the fields of Kafka's kafka-dump-log.
   tributary status [--data DIR]
       Nodes, controller, faults, and each partition's leader, epoch, high watermark and replicas, of a running broker.
   tributary node stop|start N [--data DIR]

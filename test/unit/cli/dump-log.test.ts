@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dumpLog } from '../../../src/cli/dump-log';
+import { TransactionIndex } from '../../../src/broker/storage/transaction-index';
 import { CompressionType } from '../../../src/broker/records/compression';
 import { ControlRecordType, encodeEndTxnMarkerBatch } from '../../../src/broker/records/control-record';
 import { encodeRecordBatch } from '../../../src/broker/records/record-batch';
@@ -114,6 +115,21 @@ describe('dump-log', () => {
       recordLines[4],
     ]);
     assert.deepEqual(err, []);
+  });
+
+  it('prints a .txnindex as kafka-dump-log does: one line per aborted transaction', () => {
+    const file = path.join(dir, '00000000000000000100.txnindex');
+    const idx = new TransactionIndex(file, 100);
+    idx.append({ producerId: 7, firstOffset: 100, lastOffset: 104, lastStableOffset: 105 });
+    idx.append({ producerId: 2 ** 40, firstOffset: 103, lastOffset: 110, lastStableOffset: 103 });
+    const r = run([file]);
+    assert.equal(r.code, 0);
+    assert.deepEqual(r.out.slice(1), [
+      'version: 0 producerId: 7 firstOffset: 100 lastOffset: 104 lastStableOffset: 105',
+      'version: 0 producerId: 1099511627776 firstOffset: 103 lastOffset: 110 lastStableOffset: 103',
+    ]);
+    fs.appendFileSync(file, Buffer.alloc(5));
+    assert.match(run([file]).err.join('\n'), /not a multiple of 34/);
   });
 
   it('adds keys and payloads with printData, but never for control records', () => {

@@ -111,6 +111,9 @@ describe('TransactionCoordinator', () => {
     assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, true), ErrorCode.COORDINATOR_NOT_AVAILABLE, 'retriable');
     assert.equal(tc.transaction('t')!.state, 'PrepareCommit');
     assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, false), ErrorCode.CONCURRENT_TRANSACTIONS, 'the decision is taken');
+    // The periodic sweep tries the markers again; still failing, the decision stays.
+    await tc.abortTimedOutTransactions();
+    assert.equal(tc.transaction('t')!.state, 'PrepareCommit');
     await tc.initProducerId('other', 60000);
     tc.shutdown();
     // A restart: the coordinator reloads and completes the commit (the leader is back).
@@ -123,6 +126,17 @@ describe('TransactionCoordinator', () => {
     assert.equal(tc.transaction('other')!.producerId, 1001);
     // The producer's EndTxn retry succeeds.
     assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, true), ErrorCode.NONE);
+  });
+
+  it('the periodic sweep completes a decision once its markers can be written', async () => {
+    const p = await tc.initProducerId('t', 60000);
+    await tc.addPartitions('t', p.producerId, p.producerEpoch, [{ topic: 'a', partition: 0 }]);
+    markers.failWith = new KafkaError('NOT_ENOUGH_REPLICAS', 'a leader is down');
+    await tc.endTxn('t', p.producerId, p.producerEpoch, false);
+    markers.failWith = undefined;
+    await tc.abortTimedOutTransactions();
+    assert.equal(tc.transaction('t')!.state, 'CompleteAbort');
+    assert.deepEqual(markers.written.map((m) => m.commit), [false]);
   });
 
   it('a failed state write changes nothing and is answered with a retriable error', async () => {

@@ -320,10 +320,20 @@ export class TransactionCoordinator {
     return { transactions: this.txns.size, completing };
   }
 
-  /** Aborts, with fencing, every transaction open longer than its timeout (Kafka's abortTimedOutTransactions). */
+  /**
+   * Aborts, with fencing, every transaction open longer than its timeout (Kafka's abortTimedOutTransactions), and
+   * tries again the markers of decisions that could not all be written (Kafka's marker channel retries until they are).
+   */
   async abortTimedOutTransactions(now = this.now()): Promise<number> {
     let aborted = 0;
     for (const m of this.txns.values()) {
+      if (!m.pending && (m.state === 'PrepareCommit' || m.state === 'PrepareAbort')) {
+        m.pending = true;
+        await this.complete(m, m.state === 'PrepareCommit')
+          .catch((e) => this.logger.warn(`transactional id ${m.transactionalId}: its markers still cannot be written: ${(e as Error).message}`))
+          .finally(() => (m.pending = false));
+        continue;
+      }
       if (m.pending || m.state !== 'Ongoing' || m.txnStartTimestamp < 0 || now - m.txnStartTimestamp <= m.txnTimeoutMs) continue;
       m.pending = true;
       try {
