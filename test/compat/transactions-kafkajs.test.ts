@@ -125,6 +125,25 @@ describe('compat: kafkajs transactions', function () {
     assert.deepEqual([...(await readAll('txn-fence', true, 2))].sort(), ['successor', 'zombie']);
   });
 
+  it('the transaction coordinator\'s node stops mid-transaction: the producer finds the new coordinator and commits', async () => {
+    await createTopic('txn-failover', 3);
+    const p = await txnProducer('tx-failover');
+    const t = await p.transaction();
+    await t.send({ topic: 'txn-failover', messages: [{ key: 'a', value: 'one' }, { key: 'b', value: 'two' }, { key: 'c', value: 'three' }] });
+    const tc = broker.cluster.transactionCoordinator;
+    const coordinator = tc.coordinatorFor('tx-failover');
+    broker.cluster.stopNode(coordinator);
+    try {
+      const moved = tc.coordinatorFor('tx-failover');
+      assert.ok(moved >= 0 && moved !== coordinator, `the coordinator moved off node ${coordinator}`);
+      await t.commit();
+      assert.equal(tc.transaction('tx-failover')!.state, 'CompleteCommit');
+      assert.deepEqual([...(await readAll('txn-failover', false, 3))].sort(), ['one', 'three', 'two']);
+    } finally {
+      broker.cluster.startNode(coordinator);
+    }
+  });
+
   it('consume-transform-produce: the group offsets commit with the transaction (sendOffsets), and not when it aborts', async () => {
     await createTopic('txn-in');
     await createTopic('txn-out');
