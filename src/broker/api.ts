@@ -108,6 +108,11 @@ export interface PartitionDescription {
   /** Offsets of the leader's log; -1 where they are not known (a directory read without a broker). */
   logStartOffset: number;
   highWatermark: number;
+  /**
+   * What read_committed consumers can read up to: below the first transaction still open (or whose marker is not
+   * replicated yet). Equal to the high watermark without transactions; absent where it is not known.
+   */
+  lastStableOffset?: number;
   logEndOffset: number;
   /** Bytes in the leader's log. */
   size: number;

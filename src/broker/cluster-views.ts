@@ -83,7 +83,7 @@ export function describeTopic(cluster: Cluster, name: string): TopicDescription 
     const base = { partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, replicas: [...p.replicas], isr: [...p.isr], dir, ...files };
     try {
       const log = cluster.leaderLog(t.name, p.partition);
-      return { ...base, logStartOffset: log.logStartOffset, highWatermark: log.highWatermark, logEndOffset: log.logEndOffset, size: log.size };
+      return { ...base, logStartOffset: log.logStartOffset, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logEndOffset: log.logEndOffset, size: log.size };
     } catch {
       // No live leader: the figures are unknown, the files on disk are still worth showing.
       return { ...base, logStartOffset: -1, highWatermark: -1, logEndOffset: -1, size: files.segments.reduce((s, x) => s + x.size, 0) };

@@ -191,6 +191,9 @@ export function partitionNode(topic: string, p: PartitionDescription): Omit<Tree
   const underReplicated = p.isr.length < p.replicas.length;
   const range = p.logEndOffset >= 0 ? `${offset(p.logStartOffset)}–${offset(p.logEndOffset)}` : `from ${offset(p.logStartOffset)}`;
   const parts = [`leader ${p.leader}`, `replicas [${p.replicas.join(',')}]`, `ISR [${p.isr.join(',')}]`, range, `HW ${offset(p.highWatermark)}`];
+  // A transaction holding read_committed consumers back is the first thing to see when their lag does not move.
+  const heldBack = p.lastStableOffset !== undefined && p.lastStableOffset >= 0 && p.lastStableOffset < p.highWatermark;
+  if (heldBack) parts.push(`LSO ${offset(p.lastStableOffset!)} (open transaction)`);
   // An external cluster's partitions have no size or directory here (size -1): nothing to show, not "?".
   const local = p.size >= 0 || p.dir !== '';
   if (local) parts.push(formatBytes(p.size));
@@ -205,6 +208,9 @@ export function partitionNode(topic: string, p: PartitionDescription): Omit<Tree
       `In-sync replicas: ${p.isr.join(', ')}${underReplicated ? ' (under-replicated)' : ''}`,
       `Log start offset: ${offset(p.logStartOffset)}`,
       `High watermark: ${offset(p.highWatermark)}`,
+      ...(p.lastStableOffset !== undefined && p.lastStableOffset >= 0
+        ? [`Last stable offset: ${offset(p.lastStableOffset)}${heldBack ? ' (read_committed consumers wait here for an open transaction)' : ''}`]
+        : []),
       `Log end offset: ${offset(p.logEndOffset)}`,
       ...(local ? [`Size: ${formatBytes(p.size)} in ${plural(p.segments.length, 'segment')}`, `Directory: ${p.dir}`] : ["Segment files: on the cluster's brokers"]),
     ].join('\n'),

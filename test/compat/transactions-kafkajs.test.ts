@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { Kafka, logLevel, Producer, Consumer } from 'kafkajs';
 import { startTestBroker, TestBroker } from '../support/broker';
+import { describeTopic } from '../../src/broker/cluster-views';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -102,6 +103,7 @@ describe('compat: kafkajs transactions', function () {
     await plain.send({ topic: 'txn-open', messages: [{ value: 'after-open' }] });
     const log = broker.cluster.leaderLog('txn-open', 0);
     assert.equal(log.lastStableOffset, 1, 'stable only below the open transaction');
+    assert.equal(describeTopic(broker.cluster, 'txn-open').partitions[0].lastStableOffset, 1, 'what the sidebar shows');
     assert.deepEqual(await readAll('txn-open', false, 99, 1500), ['before']);
     await t.commit();
     assert.equal(log.lastStableOffset, log.highWatermark);

@@ -68,18 +68,20 @@ export function fsyncDir(dir: string): void {
 /**
  * Replaces `file` with `content` so that a crash leaves either the old or the new file, never a torn one:
  * write a temp file, fsync it, rename over, fsync the directory (Kafka's CheckpointFile does the same).
+ * `durable: false` keeps the rename (never a torn file) but skips the fsyncs, for files that are rebuilt when lost.
  */
-export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+export function writeFileAtomic(file: string, content: string | Uint8Array, opts: { durable?: boolean } = {}): void {
+  const durable = opts.durable ?? true;
   const tmp = `${file}.tmp`;
   const fd = io.openSync(tmp, 'w');
   try {
     const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     writeFully(fd, buf, 0);
-    io.fsyncSync(fd);
+    if (durable) io.fsyncSync(fd);
   } finally {
     io.closeSync(fd);
   }
   io.renameSync(tmp, file);
   const slash = file.lastIndexOf('/');
-  if (slash > 0) fsyncDir(file.slice(0, slash));
+  if (durable && slash > 0) fsyncDir(file.slice(0, slash));
 }

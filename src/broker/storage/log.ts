@@ -18,6 +18,7 @@ import {
   LOG_FILE_SUFFIX,
   INDEX_FILE_SUFFIX,
   TIME_INDEX_FILE_SUFFIX,
+  TXN_INDEX_FILE_SUFFIX,
   DELETED_FILE_SUFFIX,
   CLEANED_FILE_SUFFIX,
   SWAP_FILE_SUFFIX,
@@ -164,7 +165,7 @@ export class Log {
     const bases = files.filter((n) => n.endsWith(LOG_FILE_SUFFIX)).map((n) => offsetFromFileName(n)).filter((o): o is number => o !== undefined);
     // Index files whose log file is gone are orphans.
     for (const n of files) {
-      if (n.endsWith(INDEX_FILE_SUFFIX) || n.endsWith(TIME_INDEX_FILE_SUFFIX)) {
+      if (n.endsWith(INDEX_FILE_SUFFIX) || n.endsWith(TIME_INDEX_FILE_SUFFIX) || n.endsWith(TXN_INDEX_FILE_SUFFIX)) {
         const base = offsetFromFileName(n);
         if (base !== undefined && !bases.includes(base)) io.unlinkSync(path.join(this.dir, n));
       }
@@ -192,7 +193,8 @@ export class Log {
     this._logEndOffset = active.readNextOffset();
     this._logStartOffset = Math.max(opts.logStartOffset ?? 0, this.segments[0].baseOffset);
     if (this._logStartOffset > this._logEndOffset) this._logStartOffset = this._logEndOffset;
-    if (firstToRecover < this.segments.length) active.flush();
+    // A new partition has nothing to make durable yet: no fsyncs for an empty segment (a topic of 1,000 partitions).
+    if (firstToRecover < this.segments.length && bases.length > 0) active.flush();
     this._recoveryPoint = this._logEndOffset;
     this.updateHighWatermark(opts.highWatermark ?? this._logStartOffset);
     this.leaderEpochCache.truncateFromEnd(this._logEndOffset);

@@ -15,8 +15,12 @@ export function topicIdFromString(s: string): Buffer {
   return b;
 }
 
+/**
+ * Written without fsyncs (still by rename, so never torn): a file lost in a crash is written again from the cluster
+ * metadata when the log opens, and creating a 1,000-partition topic would otherwise wait for 2,000 fsyncs.
+ */
 export function writePartitionMetadata(dir: string, topicId: string): void {
-  writeFileAtomic(path.join(dir, PARTITION_METADATA_FILE), `version: 0\ntopic_id: ${topicId}\n`);
+  writeFileAtomic(path.join(dir, PARTITION_METADATA_FILE), `version: 0\ntopic_id: ${topicId}\n`, { durable: false });
 }
 
 export function readPartitionMetadata(dir: string): string | undefined {

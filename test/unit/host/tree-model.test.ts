@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { ClusterReader, GroupDescription, GroupSummary, PartitionDescription, TopicDescription, TopicSummary } from '../../../src/broker/api';
 import { ClusterTreeModel } from '../../../src/views/cluster-tree-model';
-import { TreeNode, formatBytes } from '../../../src/views/tree-nodes';
+import { TreeNode, formatBytes, partitionNode } from '../../../src/views/tree-nodes';
 
 /** A reader over made-up data that counts the calls the tree makes. */
 class FakeReader implements ClusterReader {
@@ -228,6 +228,17 @@ describe('Sidebar tree model (no VS Code)', () => {
     const topics = await model.children(find(roots, 'Topics'));
     const err = await model.children(topics[0]);
     assert.deepEqual([err[0].label, err[0].icon], ['Could not read: gone', 'error']);
+  });
+
+  it('a partition held back by an open transaction says so: LSO below the high watermark, and why, in the tooltip', () => {
+    const base: PartitionDescription = { partition: 0, leader: 0, leaderEpoch: 0, replicas: [0], isr: [0], logStartOffset: 0, highWatermark: 10, logEndOffset: 10, size: 100, dir: '/d', segments: [], otherFiles: [] };
+    const stable = partitionNode('t', { ...base, lastStableOffset: 10 });
+    assert.doesNotMatch(String(stable.description), /LSO/);
+    assert.match(String(stable.tooltip), /Last stable offset: 10$/m);
+    const held = partitionNode('t', { ...base, lastStableOffset: 4 });
+    assert.match(String(held.description), /HW 10 · LSO 4 \(open transaction\)/);
+    assert.match(String(held.tooltip), /Last stable offset: 4 \(read_committed consumers wait here for an open transaction\)/);
+    assert.doesNotMatch(String(partitionNode('t', base).tooltip), /Last stable/, 'not known (external clusters): not shown');
   });
 
   it('formats sizes in binary units', () => {
