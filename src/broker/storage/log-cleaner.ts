@@ -27,11 +27,10 @@
  *  - empty batches: a batch whose records are all gone is removed, except (Kafka's BatchRetention.RETAIN_EMPTY)
  *    the last batch of each active producer (it carries the producer's last sequence and epoch, which idempotence
  *    and fencing need after a restart) and the batch that ends the cleaned range (so the last offset stays known).
- *    Those stay as a 61-byte header with recordCount 0 and their original offsets.
- *
- * Not done: removing aborted transactional data. Aborted records are kept like committed ones (an ABORT marker
- * lives as long as its data does), and the cleaned segment keeps the .txnindex entries of the segments it replaces,
- * so read_committed consumers still skip them.
+ *    Those stay as a 61-byte header with recordCount 0 and their original offsets;
+ *  - aborted transactional data (known from the .txnindex files): left out of the key map, so that it never
+ *    supersedes a committed value, and removed; its ABORT marker then goes after its delete horizon like any other.
+ *    The cleaned segment keeps the .txnindex entries of the segments it replaces.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -60,6 +59,7 @@ import { Log } from './log';
 import { LogSegment, BatchPosition, SegmentConfig } from './log-segment';
 import { CheckpointFile, offsetCheckpointFormat, TopicPartitionOffset } from './checkpoint-file';
 import { TopicPartition, tpKey, CLEANED_FILE_SUFFIX, logFile, offsetIndexFile, timeIndexFile, txnIndexFile } from './log-files';
+import type { AbortedTxn } from './transaction-index';
 import { OffsetMap } from './offset-map';
 
 export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint';
@@ -392,7 +392,10 @@ export class LogCleaner {
     const stats: Stats = { bytesRead: 0, bytesWritten: 0, recordsRead: 0, recordsRetained: 0, tombstonesRemoved: 0, emptyBatchesRetained: 0 };
     const map = OffsetMap.forBufferSize(this.opts.dedupeBufferSize ?? DEFAULT_DEDUPE_BUFFER_SIZE, this.opts.dedupeBufferLoadFactor ?? DEFAULT_DEDUPE_LOAD_FACTOR);
     const upper = ltc.firstUncleanableOffset;
-    this.buildOffsetMap(log, ltc.firstDirtyOffset, upper, map);
+    // Aborted transactional records take no part in compaction: they neither supersede a committed value of their key
+    // nor survive the clean (Kafka's CleanedTransactionMetadata), so a read_committed consumer never needed them.
+    const aborted = new AbortedRanges(log.collectAbortedTransactions(0, upper));
+    this.buildOffsetMap(log, ltc.firstDirtyOffset, upper, map, aborted);
     // Everything before the first dirty offset is judged by the map, even when nothing could be mapped (a forced
     // clean with no dirty data, which then only expires tombstones and markers in the clean part).
     if (map.latestOffset < ltc.firstDirtyOffset - 1) map.updateLatestOffset(ltc.firstDirtyOffset - 1);
@@ -404,7 +407,7 @@ export class LogCleaner {
       deleteRetentionMs: log.config.deleteRetentionMs,
       producers: this.opts.lastRecordsOfActiveProducers?.(log, now) ?? lastRecordsOfProducers(log, now, this.opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS),
       upperBoundOffset: upper,
-      txns: new CleanedTransactions(),
+      txns: new CleanedTransactions(aborted),
       stats,
     };
     const toClean = segmentsInRange(log.logSegments, -1, Math.min(endOffset, upper)).filter((s) => s !== log.activeSegment);
@@ -426,12 +429,12 @@ export class LogCleaner {
   }
 
   /** Maps key → latest offset over the dirty segments in [start, end), stopping when the map is full. */
-  private buildOffsetMap(log: Log, start: number, end: number, map: OffsetMap): void {
+  private buildOffsetMap(log: Log, start: number, end: number, map: OffsetMap, aborted: AbortedRanges): void {
     map.clear();
     const dirty = segmentsInRange(log.logSegments, start, end);
     for (let i = 0; i < dirty.length; i++) {
       const nextSegmentStart = i + 1 < dirty.length ? dirty[i + 1].baseOffset : end;
-      if (this.buildOffsetMapForSegment(dirty[i], map, start, nextSegmentStart)) {
+      if (this.buildOffsetMapForSegment(dirty[i], map, start, nextSegmentStart, aborted)) {
         this.logger.info(`${log.name}: offset map full after ${map.size} keys, in the segment at ${dirty[i].baseOffset}; the rest stays dirty`);
         break;
       }
@@ -439,14 +442,13 @@ export class LogCleaner {
   }
 
   /** Returns true when the map filled up inside this segment. */
-  private buildOffsetMapForSegment(seg: LogSegment, map: OffsetMap, start: number, nextSegmentStart: number): boolean {
+  private buildOffsetMapForSegment(seg: LogSegment, map: OffsetMap, start: number, nextSegmentStart: number, aborted: AbortedRanges): boolean {
     let full = false;
     readSegmentBatches(seg, seg.offsetIndex.lookup(start).position, this.ioBufferSize, (batches) => {
       for (const { batch, header: h } of batches) {
         const last = lastOffsetOf(h);
         if (last < start) continue;
-        if (!isControl(h.attributes)) {
-          // Aborted transactional data would be skipped here; there is no transaction index yet.
+        if (!isControl(h.attributes) && !aborted.contains(h)) {
           for (const r of decodeRecords(batch)) {
             if (r.key === null || r.offset < start) continue;
             if (!map.put(r.key, r.offset)) {
@@ -478,7 +480,7 @@ export class LogCleaner {
       io.writeFileSync(cleaned.offsetIndex.file, '');
       io.writeFileSync(cleaned.timeIndex.file, '');
       for (const seg of group) this.cleanInto(seg, cleaned, round);
-      // Aborted records are kept (see above), so the aborted transactions they belong to stay indexed.
+      // The aborted transactions stay indexed: their markers (and empty batches kept for their producers) remain.
       for (const seg of group) for (const t of seg.txnIndex.all()) cleaned.txnIndex.append(t);
       const max = cleaned.maxTimestampSoFar;
       if (max.timestamp >= 0) cleaned.timeIndex.maybeAppend(max.timestamp, max.offset, true);
@@ -578,15 +580,29 @@ export class LogCleaner {
   }
 }
 
+/** The aborted transactions of a log (from its .txnindex files): which transactional batches are aborted data. */
+class AbortedRanges {
+  constructor(private readonly txns: readonly AbortedTxn[]) {}
+
+  /** A data batch of a producer's transaction that its ABORT marker ended. */
+  contains(h: BatchHeader): boolean {
+    if (!isTransactional(h.attributes) || isControl(h.attributes) || this.txns.length === 0) return false;
+    return this.txns.some((t) => t.producerId === h.producerId && t.firstOffset <= h.baseOffset && h.baseOffset < t.lastOffset);
+  }
+}
+
 /**
- * Kafka's CleanedTransactionMetadata without aborted transactions: which producers have a transaction whose data
- * batches were seen in this round, so that its marker is kept while they exist.
+ * Kafka's CleanedTransactionMetadata: which producers have a transaction whose (committed) data batches were seen in
+ * this round, so that its marker is kept while they exist; aborted data is discarded.
  */
 class CleanedTransactions {
   private readonly ongoing = new Set<number>();
 
-  /** A data batch; returns whether its records can all be discarded (aborted data: not known here, so never). */
+  constructor(private readonly aborted: AbortedRanges) {}
+
+  /** A data batch; returns whether its records can all be discarded (those of an aborted transaction). */
   onBatchRead(h: BatchHeader): boolean {
+    if (this.aborted.contains(h)) return true;
     if (isTransactional(h.attributes)) this.ongoing.add(h.producerId);
     return false;
   }

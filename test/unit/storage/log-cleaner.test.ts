@@ -473,6 +473,30 @@ describe('LogCleaner (cleanup.policy=compact)', () => {
     log.close();
   });
 
+  it('aborted transactional records never supersede a committed value and are removed (the offsets a failed sendOffsets wrote)', () => {
+    const log = Log.open(logDir, TP, compactConfig());
+    log.appendAsLeader(kv([['g/t/0', 'offset 10'], ['other', 'o1']]), 0); // 0-1: committed outside any transaction
+    const txn = { producerId: 7, producerEpoch: 0, baseSequence: 0, isTransactional: true };
+    log.appendAsLeader(kv([['g/t/0', 'offset 20 (aborted)']], T0, txn), 0); // 2
+    log.appendAsLeader(encodeEndTxnMarkerBatch({ type: ControlRecordType.Abort, producerId: 7, producerEpoch: 0, coordinatorEpoch: 0, timestamp: T0 }), 0, { fromClient: false }); // 3
+    log.appendAsLeader(kv([['other', 'o2']]), 0); // 4
+    log.roll();
+    log.appendAsLeader(kv([['k9', 'q']]), 0); // 5, active
+    log.updateHighWatermark(log.logEndOffset);
+    assert.deepEqual(log.collectAbortedTransactions(0, 6).map((t) => [t.producerId, t.firstOffset, t.lastOffset]), [[7, 2, 3]]);
+    new LogCleaner({ logDir: dir }).cleanLog(log, T0 + 1000);
+    // The committed value of g/t/0 survives; the aborted one is gone; the superseded "other" too.
+    assert.deepEqual(triples(consume(log)).filter(([, k]) => !k.includes('\u0000')), [
+      [0, 'g/t/0', 'offset 10'],
+      [4, 'other', 'o2'],
+      [5, 'k9', 'q'],
+    ]);
+    // The aborted transaction stays indexed in the cleaned segment while its marker is there.
+    assert.ok(headers(log).some((h) => h.baseOffset === 3 && (h.attributes & CONTROL_FLAG_MASK) !== 0), 'the ABORT marker stays until its horizon');
+    assert.deepEqual(log.collectAbortedTransactions(0, 6).map((t) => [t.producerId, t.firstOffset, t.lastOffset]), [[7, 2, 3]]);
+    log.close();
+  });
+
   it('removes a transaction marker only after its data is gone and its own delete horizon has passed', () => {
     const log = Log.open(logDir, TP, compactConfig({ 'delete.retention.ms': '1000' }));
     const txn = { producerId: 7, producerEpoch: 1, baseSequence: 0, isTransactional: true };
