@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { GroupCoordinator, OffsetsTopicStore, OffsetsTopicRecordIn, DEFAULT_GROUP_CONFIG, JoinGroupParams } from '../../../src/broker/coordinator/group/group-coordinator';
 import { partitionForGroup, javaStringHashCode } from '../../../src/broker/coordinator/group/group-partitioner';
-import { decodeOffsetsTopicRecord } from '../../../src/broker/coordinator/group/offsets-records';
+import { decodeOffsetsTopicRecord, offsetCommitKey, offsetCommitValue } from '../../../src/broker/coordinator/group/offsets-records';
 import { ErrorCode } from '../../../src/broker/errors';
 import { MemoryTopic } from '../../support/memory-topic';
 
@@ -254,6 +254,20 @@ describe('GroupCoordinator', () => {
     assert.ok(gc.hasPendingTxnOffset('tg', 't', 0), 'producer 11 is still undecided');
     gc.completeTxnOffsets(11, true);
     assert.equal(gc.fetchOffsets('tg', [{ topic: 't', partition: 0 }])[0].offset, 40);
+  });
+
+  it('a data directory from before Utils.abs placement: the group\'s own partition wins over its old one, whatever their order', async () => {
+    // "my-group" hashes negative: masking the sign bit put it on partition 36, Kafka's Utils.abs puts it on 12.
+    assert.equal(partitionForGroup('my-group', 50), 12);
+    const value = (offset: number) => offsetCommitValue({ offset, leaderEpoch: -1, metadata: '', commitTimestamp: 1, expireTimestamp: -1 });
+    await store.append(36, [{ key: offsetCommitKey('my-group', 't', 0), value: value(5) }]);
+    await store.append(12, [{ key: offsetCommitKey('my-group', 't', 0), value: value(9) }]);
+    gc.load();
+    assert.equal(gc.fetchOffsets('my-group', [{ topic: 't', partition: 0 }])[0].offset, 9);
+    // Only the old partition: its records still count (nothing is lost across the upgrade).
+    await store.append(36, [{ key: offsetCommitKey('my-group', 't', 1), value: value(3) }]);
+    gc.load();
+    assert.equal(gc.fetchOffsets('my-group', [{ topic: 't', partition: 1 }])[0].offset, 3);
   });
 
   it('commits from outside the group (generation -1) work only while it is empty; deletes need an empty group', async () => {

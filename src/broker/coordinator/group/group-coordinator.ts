@@ -87,6 +87,16 @@ export interface OffsetCommitPartition {
 
 const UNKNOWN_MEMBER_ID = '';
 
+/** The group a record of __consumer_offsets is about, or undefined (markers, unknown record types). */
+function groupOfRecord(rec: OffsetsTopicRecordIn): string | undefined {
+  try {
+    const r = decodeOffsetsTopicRecord(rec.key, rec.value);
+    return r.type === 'unknown' ? undefined : r.group;
+  } catch {
+    return undefined;
+  }
+}
+
 function joinError(errorCode: number, memberId = ''): JoinResult {
   return { errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId, members: [] };
 }
@@ -826,54 +836,18 @@ export class GroupCoordinator {
   load(): { groups: number; offsets: number } {
     let offsets = 0;
     const now = this.now();
+    // A group's records belong on the partition Kafka's hash gives it. Records found on another one come from a data
+    // directory written before groups were placed with Kafka's Utils.abs (the sign bit used to be masked instead):
+    // they are applied first, so that whatever the group's own partition holds, being newer, wins.
+    const foreign: OffsetsTopicRecordIn[] = [];
+    const home: OffsetsTopicRecordIn[] = [];
     for (let p = 0; p < this.store.numPartitions; p++) {
       for (const rec of this.store.read(p)) {
-        if (rec.control !== undefined) {
-          if (rec.producerId !== undefined) this.completeTxnOffsets(rec.producerId, rec.control === 'commit');
-          continue;
-        }
-        const r = decodeOffsetsTopicRecord(rec.key, rec.value);
-        if (r.type === 'offset' && rec.producerId !== undefined) {
-          // Part of a transaction: it counts when its COMMIT marker is read (a later record of this replay).
-          if (r.value) this.pendingFor(rec.producerId, r.group).set(`${r.topic}\u0000${r.partition}`, { offset: r.value.offset, leaderEpoch: r.value.leaderEpoch, metadata: r.value.metadata, commitTimestamp: r.value.commitTimestamp, expireTimestamp: r.value.expireTimestamp });
-          continue;
-        }
-        if (r.type === 'offset') {
-          let g = this.groups.get(r.group);
-          if (!g) this.groups.set(r.group, (g = new ClassicGroup(r.group, now)));
-          const k = `${r.topic}\u0000${r.partition}`;
-          if (r.value) g.offsets.set(k, { offset: r.value.offset, leaderEpoch: r.value.leaderEpoch, metadata: r.value.metadata, commitTimestamp: r.value.commitTimestamp, expireTimestamp: r.value.expireTimestamp });
-          else g.offsets.delete(k);
-        } else if (r.type === 'group') {
-          if (!r.value) {
-            const g = this.groups.get(r.group);
-            if (g) {
-              g.members.clear();
-              g.offsets.clear();
-              this.groups.delete(r.group);
-            }
-            continue;
-          }
-          let g = this.groups.get(r.group);
-          if (!g) this.groups.set(r.group, (g = new ClassicGroup(r.group, now)));
-          g.generationId = r.value.generation;
-          g.protocolType = r.value.protocolType;
-          g.protocolName = r.value.protocol;
-          g.leaderId = r.value.leader;
-          g.currentStateTimestamp = r.value.currentStateTimestamp >= 0 ? r.value.currentStateTimestamp : now;
-          g.members.clear();
-          g.staticMembers.clear();
-          for (const m of r.value.members) {
-            const member = new Member(m.memberId, m.groupInstanceId, m.clientId, m.clientHost, m.rebalanceTimeout, m.sessionTimeout, r.value.protocolType, [{ name: r.value.protocol ?? '', metadata: m.subscription }], now);
-            member.assignment = m.assignment;
-            member.isNew = false;
-            g.members.set(m.memberId, member);
-            if (m.groupInstanceId !== null) g.staticMembers.set(m.groupInstanceId, m.memberId);
-          }
-          g.state = g.members.size > 0 ? 'Stable' : 'Empty';
-        }
+        const group = rec.control === undefined ? groupOfRecord(rec) : undefined;
+        (group !== undefined && this.partitionFor(group) !== p ? foreign : home).push(rec);
       }
     }
+    for (const rec of [...foreign, ...home]) this.applyLoadedRecord(rec, now);
     for (const g of this.groups.values()) {
       offsets += g.offsets.size;
       for (const m of g.members.values()) this.scheduleHeartbeatExpiry(g, m);
@@ -881,6 +855,54 @@ export class GroupCoordinator {
       if (g.members.size === 0 && g.offsets.size === 0 && g.generationId === 0) this.groups.delete(g.groupId);
     }
     return { groups: this.groups.size, offsets };
+  }
+
+  /** Replays one record of __consumer_offsets into the in-memory state (load). */
+  private applyLoadedRecord(rec: OffsetsTopicRecordIn, now: number): void {
+    if (rec.control !== undefined) {
+      if (rec.producerId !== undefined) this.completeTxnOffsets(rec.producerId, rec.control === 'commit');
+      return;
+    }
+    const r = decodeOffsetsTopicRecord(rec.key, rec.value);
+    if (r.type === 'offset' && rec.producerId !== undefined) {
+      // Part of a transaction: it counts when its COMMIT marker is read (a later record of this replay).
+      if (r.value) this.pendingFor(rec.producerId, r.group).set(`${r.topic}\u0000${r.partition}`, { offset: r.value.offset, leaderEpoch: r.value.leaderEpoch, metadata: r.value.metadata, commitTimestamp: r.value.commitTimestamp, expireTimestamp: r.value.expireTimestamp });
+      return;
+    }
+    if (r.type === 'offset') {
+      let g = this.groups.get(r.group);
+      if (!g) this.groups.set(r.group, (g = new ClassicGroup(r.group, now)));
+      const k = `${r.topic}\u0000${r.partition}`;
+      if (r.value) g.offsets.set(k, { offset: r.value.offset, leaderEpoch: r.value.leaderEpoch, metadata: r.value.metadata, commitTimestamp: r.value.commitTimestamp, expireTimestamp: r.value.expireTimestamp });
+      else g.offsets.delete(k);
+    } else if (r.type === 'group') {
+      if (!r.value) {
+        const g = this.groups.get(r.group);
+        if (g) {
+          g.members.clear();
+          g.offsets.clear();
+          this.groups.delete(r.group);
+        }
+        return;
+      }
+      let g = this.groups.get(r.group);
+      if (!g) this.groups.set(r.group, (g = new ClassicGroup(r.group, now)));
+      g.generationId = r.value.generation;
+      g.protocolType = r.value.protocolType;
+      g.protocolName = r.value.protocol;
+      g.leaderId = r.value.leader;
+      g.currentStateTimestamp = r.value.currentStateTimestamp >= 0 ? r.value.currentStateTimestamp : now;
+      g.members.clear();
+      g.staticMembers.clear();
+      for (const m of r.value.members) {
+        const member = new Member(m.memberId, m.groupInstanceId, m.clientId, m.clientHost, m.rebalanceTimeout, m.sessionTimeout, r.value.protocolType, [{ name: r.value.protocol ?? '', metadata: m.subscription }], now);
+        member.assignment = m.assignment;
+        member.isNew = false;
+        g.members.set(m.memberId, member);
+        if (m.groupInstanceId !== null) g.staticMembers.set(m.groupInstanceId, m.memberId);
+      }
+      g.state = g.members.size > 0 ? 'Stable' : 'Empty';
+    }
   }
 
   /**
