@@ -79,6 +79,10 @@ const EARLIEST = -2n;
 const LATEST = -1n;
 
 type Meta = Awaited<ReturnType<Admin['metadata']>>;
+/** The part of a Metadata response rawTopicMetadata reads (the library's own response type). */
+interface MetadataResponse {
+  topics: Array<{ errorCode: number; name: string | null; topicId: string; partitions: Array<{ partitionIndex: number; leaderId: number; leaderEpoch: number; replicaNodes: number[]; isrNodes: number[]; offlineReplicas: number[] }> }>;
+}
 type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
 type TopicMeta = NonNullable<ReturnType<Meta['topics']['get']>>;
 
@@ -194,7 +198,42 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
   private async meta(topics?: string[]): Promise<Meta> {
     const m = await call(() => this.admin.metadata({ topics: topics && [...topics], forceUpdate: true }));
     // The library answers from its cache, where a topic the response left out is undefined.
-    return { ...m, topics: new Map([...m.topics].filter(([, t]) => t !== undefined)) };
+    const found = new Map([...m.topics].filter(([, t]) => t !== undefined));
+    // It also leaves internal topics (__consumer_offsets, __transaction_state) out of that cache: they are asked for
+    // with a Metadata request of our own, so that the tree shows them as it does for the embedded broker.
+    const missing = (topics ?? []).filter((t) => !found.has(t) && isInternal(t));
+    if (missing.length) for (const [name, t] of await this.rawTopicMetadata(m.brokers, missing)) found.set(name, t);
+    return { ...m, topics: found };
+  }
+
+  /**
+   * One request of the library's protocol layer (`apiName`, e.g. "Metadata") to one broker, outside its clients: for
+   * what those clients do not offer (internal topics, sessionless fetches).
+   */
+  private async rawRequest<T>(client: Admin | Consumer, node: { host: string; port: number }, apiName: string, ...args: unknown[]): Promise<T> {
+    type Callback<V> = (error: Error | null, value: V) => void;
+    const c = client as unknown as {
+      [kGetConnection](broker: { host: string; port: number }, cb: Callback<unknown>): void;
+      [kGetApi](name: string, cb: Callback<(...a: unknown[]) => void>): void;
+    };
+    const connection = await new Promise<unknown>((res, rej) => c[kGetConnection]({ host: node.host, port: node.port }, (e, v) => (e ? rej(e) : res(v))));
+    const api = await new Promise<(...a: unknown[]) => void>((res, rej) => c[kGetApi](apiName, (e, a) => (e ? rej(e) : res(a))));
+    return new Promise<T>((res, rej) => api(connection, ...args, (e: Error | null, v: T) => (e ? rej(e) : res(v))));
+  }
+
+  private async rawTopicMetadata(brokers: Meta['brokers'], names: string[]): Promise<Map<string, TopicMeta>> {
+    const node = [...brokers.values()][0];
+    if (!node) return new Map();
+    const r = await this.rawRequest<MetadataResponse>(this.admin, node, 'Metadata', names, false, false);
+    const out = new Map<string, TopicMeta>();
+    for (const t of r.topics) {
+      if (t.errorCode !== 0 || !t.name) continue;
+      const partitions = [...t.partitions]
+        .sort((a, b) => a.partitionIndex - b.partitionIndex)
+        .map((p) => ({ leader: p.leaderId, leaderEpoch: p.leaderEpoch, replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas }));
+      out.set(t.name, { id: t.topicId, partitions, partitionsCount: partitions.length, lastUpdate: Date.now() } as TopicMeta);
+    }
+    return out;
   }
 
   private async topicMeta(topic: string): Promise<TopicMeta> {
@@ -214,8 +253,32 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
   /** ListOffsets for some partitions of one topic: partition → offset. */
   private async offsets(topic: string, partitions: number[], timestamp: bigint): Promise<Map<number, number>> {
     if (!partitions.length) return new Map();
+    if (isInternal(topic)) return this.rawOffsets(topic, partitions, timestamp);
     const r = await call(() => this.admin.listOffsets({ topics: [{ name: topic, partitions: partitions.map((p) => ({ partitionIndex: p, timestamp })) }] }));
     return new Map(r.flatMap((t) => t.partitions.map((p) => [p.partitionIndex, num(p.offset)] as [number, number])));
+  }
+
+  /** ListOffsets to each leader ourselves: the library's listOffsets finds leaders in a cache without internal topics. */
+  private async rawOffsets(topic: string, partitions: number[], timestamp: bigint): Promise<Map<number, number>> {
+    const { topic: t, brokers } = await this.topicAndBrokers(topic);
+    const byLeader = new Map<number, number[]>();
+    for (const p of partitions) {
+      const leader = t.partitions[p]?.leader ?? -1;
+      if (!byLeader.has(leader)) byLeader.set(leader, []);
+      byLeader.get(leader)!.push(p);
+    }
+    const out = new Map<number, number>();
+    await Promise.all(
+      [...byLeader].map(async ([leader, ps]) => {
+        const node = brokers.get(leader);
+        if (!node) return;
+        const r = await this.rawRequest<{ topics: Array<{ partitions: Array<{ partitionIndex: number; errorCode: number; offset: bigint }> }> }>(this.admin, node, 'ListOffsets', -1, 0, [
+          { name: topic, partitions: ps.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })) },
+        ]);
+        for (const tp of r.topics) for (const p of tp.partitions) if (p.errorCode === 0) out.set(p.partitionIndex, num(p.offset));
+      }),
+    );
+    return out;
   }
 
   // -- cluster --------------------------------------------------------------------------------------------------
@@ -475,17 +538,8 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
    */
   private async sessionlessFetch(node: { host: string; port: number } | undefined, leader: number, topics: unknown[], maxBytes: number): Promise<FetchResponse> {
     if (!node) throw new KafkaError('LEADER_NOT_AVAILABLE', `The leader, node ${leader}, is not among the cluster's brokers.`);
-    type Callback<T> = (error: Error | null, value: T) => void;
-    const client = this.consumer as unknown as {
-      [kGetConnection](broker: { host: string; port: number }, cb: Callback<unknown>): void;
-      [kGetApi](name: string, cb: Callback<(...args: unknown[]) => void>): void;
-    };
-    const connection = await new Promise<unknown>((res, rej) => client[kGetConnection]({ host: node.host, port: node.port }, (e, c) => (e ? rej(e) : res(c))));
-    const api = await new Promise<(...args: unknown[]) => void>((res, rej) => client[kGetApi]('Fetch', (e, a) => (e ? rej(e) : res(a))));
-    return new Promise<FetchResponse>((res, rej) =>
-      // maxWaitMs 0, minBytes 1: answer at once; isolation read_uncommitted; session 0, epoch -1; no rack.
-      api(connection, 0, 1, maxBytes, 0, 0, -1, topics, [], '', (e: Error | null, r: FetchResponse) => (e ? rej(e) : res(r))),
-    );
+    // maxWaitMs 0, minBytes 1: answer at once; isolation read_uncommitted; session 0, epoch -1; no rack.
+    return this.rawRequest<FetchResponse>(this.consumer, node, 'Fetch', 0, 1, maxBytes, 0, 0, -1, topics, [], '');
   }
 
   // -- groups ---------------------------------------------------------------------------------------------------

@@ -87,6 +87,21 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
     await assert.rejects(cluster.describeTopic('no-such-topic'), (e: Error & { errorName?: string }) => e.errorName === 'UNKNOWN_TOPIC_OR_PARTITION');
   });
 
+  it('internal topics are listed and described as on the embedded broker (the client library leaves them out)', async () => {
+    // A group's FindCoordinator creates __consumer_offsets on the remote broker.
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.fetchOffsets({ groupId: 'any-group', topics: ['orders'] }).catch(() => undefined);
+    await admin.disconnect();
+    const internal = (await cluster.listTopics()).find((t) => t.name === '__consumer_offsets');
+    assert.ok(internal, 'listed');
+    assert.equal(internal.internal, true);
+    assert.equal(internal.partitions, 50);
+    const d = await cluster.describeTopic('__consumer_offsets');
+    assert.equal(d.partitions.length, 50);
+    assert.ok(d.partitions.every((p) => p.leader >= 0 && p.highWatermark >= 0));
+  });
+
   it('produce: keyed records go where Java would put them (murmur2), headers and timestamps kept, offsets per record', async () => {
     const keys = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
     const r = await cluster.produce({
