@@ -76,4 +76,32 @@ describe('transaction APIs over raw frames: coordinators, errors by version, rea
     const lo = await sendRequest(`${leader.host}:${leader.port}`, 2, 7, { replicaId: -1, isolationLevel: 1, timeoutMs: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1, maxNumOffsets: 1 }] }] });
     assert.equal(lo.topics[0].partitions[0].offset, 2);
   });
+
+  it('DescribeTransactions and ListTransactions (what kafka-transactions.sh asks): state, producer, partitions, filters', async () => {
+    const { at, elsewhere } = await coordinator('x-admin');
+    const p = await init(at, 'x-admin');
+    await add(at, 'x-admin', p.producerId, p.producerEpoch, [{ name: 't', partitions: [0] }]);
+    const d = await sendRequest(at, 65, 0, { transactionalIds: ['x-admin'] });
+    const [mine] = d.transactionStates;
+    const [nobody] = (await sendRequest((await coordinator('nobody')).at, 65, 0, { transactionalIds: ['nobody'] })).transactionStates;
+    assert.deepEqual(
+      [mine.errorCode, mine.transactionState, mine.producerId, mine.producerEpoch, mine.transactionTimeoutMs, mine.topics.map((t: { topic: string; partitions: number[] }) => [t.topic, t.partitions])],
+      [0, 'Ongoing', p.producerId, p.producerEpoch, 60000, [['t', [0]]]],
+    );
+    assert.ok(mine.transactionStartTimeMs > 0);
+    assert.equal(nobody.errorCode, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
+    assert.equal((await sendRequest(elsewhere, 65, 0, { transactionalIds: ['x-admin'] })).transactionStates[0].errorCode, ErrorCode.NOT_COORDINATOR);
+    // Every broker lists the ids it coordinates; together they list each id once.
+    const listAll = async (req: { stateFilters: string[]; producerIdFilters: number[]; durationFilter: number }) => {
+      const answers = await Promise.all(broker.server.listeners().map((l) => sendRequest(`${l.host}:${l.port}`, 66, 1, req)));
+      return { ids: answers.flatMap((a) => a.transactionStates.map((t: { transactionalId: string; transactionState: string }) => `${t.transactionalId}:${t.transactionState}`)).sort(), unknown: answers[0].unknownStateFilters };
+    };
+    const all = await listAll({ stateFilters: [], producerIdFilters: [], durationFilter: -1 });
+    assert.ok(all.ids.includes('x-admin:Ongoing') && all.ids.includes('x-fetch:CompleteAbort'), all.ids.join());
+    assert.deepEqual((await listAll({ stateFilters: ['Ongoing', 'Bogus'], producerIdFilters: [], durationFilter: -1 })).ids, ['x-admin:Ongoing']);
+    assert.deepEqual((await listAll({ stateFilters: ['Ongoing', 'Bogus'], producerIdFilters: [], durationFilter: -1 })).unknown, ['Bogus']);
+    assert.deepEqual((await listAll({ stateFilters: [], producerIdFilters: [p.producerId], durationFilter: -1 })).ids, ['x-admin:Ongoing']);
+    assert.deepEqual((await listAll({ stateFilters: [], producerIdFilters: [], durationFilter: 3_600_000 })).ids, [], 'none open for an hour');
+    assert.equal((await end(at, 'x-admin', p.producerId, p.producerEpoch, true)).errorCode, 0);
+  });
 });

@@ -1,0 +1,35 @@
+// DescribeTransactions 0 (KIP-664, what kafka-transactions.sh describe sends to the coordinator): a transactional id's
+// state, producer id and epoch, timeout, start time and the partitions of its open transaction.
+import { defineHandler } from '../handler';
+import { ErrorCode } from '../../../broker/errors';
+import { txnCoordinatorError } from './txn-common';
+
+export default defineHandler({
+  apiKey: 65,
+  minVersion: 0,
+  maxVersion: 0,
+  handle(ctx, req) {
+    return {
+      throttleTimeMs: 0,
+      transactionStates: req.transactionalIds.map((transactionalId) => {
+        const none = { transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] };
+        const err = txnCoordinatorError(ctx, transactionalId);
+        if (err !== ErrorCode.NONE) return { ...none, errorCode: err };
+        const t = ctx.cluster.transactionCoordinator.transaction(transactionalId);
+        if (!t) return { ...none, errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND };
+        const byTopic = new Map<string, number[]>();
+        for (const p of t.partitions.values()) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+        return {
+          errorCode: ErrorCode.NONE,
+          transactionalId,
+          transactionState: t.state,
+          transactionTimeoutMs: t.txnTimeoutMs,
+          transactionStartTimeMs: t.txnStartTimestamp,
+          producerId: t.producerId,
+          producerEpoch: t.producerEpoch,
+          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.sort((a, b) => a - b) })),
+        };
+      }),
+    };
+  },
+});
