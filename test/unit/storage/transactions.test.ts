@@ -95,6 +95,26 @@ describe('Log: transactions (last stable offset, .txnindex, read_committed reads
     log.close();
   });
 
+  it('an open transaction still holds the last stable offset after a restart, clean or not', () => {
+    for (const clean of [true, false]) {
+      const d = path.join(dir, `restart-${clean}`, 'orders-0');
+      let log = Log.open(d, TP, defaultLogConfig());
+      log.appendAsLeader(encodeRecordBatch({ records: [{ key: null, value: Buffer.from('plain'), timestamp: Date.now() }] }), 0); // 0
+      log.appendAsLeader(txnBatch(7, 0, 2, 'open'), 0); // 1-2
+      log.roll(); // a producer snapshot at 3 carries the open transaction
+      log.appendAsLeader(txnBatch(8, 0, 1, 'other'), 0); // 3
+      appendMarker(log, 8, ControlRecordType.Commit); // 4
+      log.close();
+      log = Log.open(d, TP, defaultLogConfig(), clean ? { hadCleanShutdown: true } : { hadCleanShutdown: false, recoveryPoint: 0 });
+      log.updateHighWatermark(log.logEndOffset);
+      assert.equal(log.lastStableOffset, 1, `producer 7's transaction, open since 1 (${clean ? 'clean' : 'unclean'} restart)`);
+      appendMarker(log, 7, ControlRecordType.Commit);
+      log.updateHighWatermark(log.logEndOffset);
+      assert.equal(log.lastStableOffset, log.logEndOffset);
+      log.close();
+    }
+  });
+
   it('replicas index the aborts they replicate, and the index goes with its segment when retention deletes it', () => {
     const leader = Log.open(logDir, TP, defaultLogConfig({ 'segment.bytes': '300' }));
     leader.appendAsLeader(txnBatch(9, 0, 2, 'x'), 0);
