@@ -77,6 +77,31 @@ describe('transaction APIs over raw frames: coordinators, errors by version, rea
     assert.equal(lo.topics[0].partitions[0].offset, 2);
   });
 
+  it('WriteTxnMarkers (kafka-transactions.sh abort): ends a hanging transaction on the partition leader; elsewhere refused', async () => {
+    broker.cluster.createTopic('hang', 1, 3);
+    const { at } = await coordinator('x-hang');
+    const p = await init(at, 'x-hang');
+    await add(at, 'x-hang', p.producerId, p.producerEpoch, [{ name: 'hang', partitions: [0] }]);
+    const leaderId = broker.cluster.partitionLeader('hang', 0);
+    const leader = broker.server.listeners().find((l) => l.nodeId === leaderId)!;
+    const other = broker.server.listeners().find((l) => l.nodeId !== leaderId)!;
+    const batch = encodeRecordBatch({ isTransactional: true, producerId: p.producerId, producerEpoch: p.producerEpoch, baseSequence: 0, records: [{ key: null, value: Buffer.from('hanging'), timestamp: Date.now() }] });
+    await sendRequest(`${leader.host}:${leader.port}`, 0, 9, { transactionalId: 'x-hang', acks: -1, timeoutMs: 5000, topicData: [{ name: 'hang', partitionData: [{ index: 0, records: batch }] }] });
+    const log = broker.cluster.leaderLog('hang', 0);
+    assert.equal(log.lastStableOffset, 0, 'held by the hanging transaction');
+    const marker = (topics: Array<{ name: string; partitionIndexes: number[] }>) => ({ markers: [{ producerId: p.producerId, producerEpoch: p.producerEpoch, transactionResult: false, topics, coordinatorEpoch: 0 }] });
+    const refused = await sendRequest(`${other.host}:${other.port}`, 27, 1, marker([{ name: 'hang', partitionIndexes: [0] }, { name: 'nope', partitionIndexes: [0] }]));
+    assert.deepEqual(refused.markers[0].topics.map((t: { name: string; partitions: Array<{ errorCode: number }> }) => [t.name, t.partitions[0].errorCode]), [['hang', ErrorCode.NOT_LEADER_OR_FOLLOWER], ['nope', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]]);
+    const written = await sendRequest(`${leader.host}:${leader.port}`, 27, 1, marker([{ name: 'hang', partitionIndexes: [0] }]));
+    assert.equal(written.markers[0].topics[0].partitions[0].errorCode, 0);
+    assert.equal(log.lastStableOffset, log.logEndOffset, 'the partition is stable again');
+    assert.deepEqual(log.collectAbortedTransactions(0, log.logEndOffset).map((t) => [t.producerId, t.firstOffset, t.lastOffset]), [[p.producerId, 0, 1]]);
+    // The coordinator still has the transaction open (as Kafka's would); its own abort is harmless afterwards.
+    assert.equal(broker.cluster.transactionCoordinator.transaction('x-hang')!.state, 'Ongoing');
+    assert.equal((await end(at, 'x-hang', p.producerId, p.producerEpoch, false)).errorCode, 0);
+    assert.equal(log.lastStableOffset, log.logEndOffset);
+  });
+
   it('DescribeTransactions and ListTransactions (what kafka-transactions.sh asks): state, producer, partitions, filters', async () => {
     const { at, elsewhere } = await coordinator('x-admin');
     const p = await init(at, 'x-admin');

@@ -28,6 +28,7 @@ import offsetForLeaderEpoch from './23-offset-for-leader-epoch';
 import addPartitionsToTxn from './24-add-partitions-to-txn';
 import addOffsetsToTxn from './25-add-offsets-to-txn';
 import endTxn from './26-end-txn';
+import writeTxnMarkers from './27-write-txn-markers';
 import txnOffsetCommit from './28-txn-offset-commit';
 import describeTransactions from './65-describe-transactions';
 import listTransactions from './66-list-transactions';
@@ -39,4 +40,4 @@ import electLeaders from './43-elect-leaders';
 import incrementalAlterConfigs from './44-incremental-alter-configs';
 import describeCluster from './60-describe-cluster';
 
-export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials] as unknown as ApiHandler[];
+export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials] as unknown as ApiHandler[];
