@@ -6,6 +6,7 @@
  * are rare, so each entry is written through at once.
  */
 import { io, readAt, writeFully, KafkaStorageError } from './file-io';
+import { readInt64, writeInt64 } from '../records/batch-header';
 
 export const ABORTED_TXN_SIZE = 34;
 const CURRENT_VERSION = 0;
@@ -15,16 +16,6 @@ export interface AbortedTxn {
   firstOffset: number;
   lastOffset: number;
   lastStableOffset: number;
-}
-
-function readInt64(b: Buffer, pos: number): number {
-  return b.readInt32BE(pos) * 4294967296 + b.readUInt32BE(pos + 4);
-}
-
-function writeInt64(b: Buffer, pos: number, v: number): void {
-  const hi = Math.floor(v / 4294967296);
-  b.writeInt32BE(hi, pos);
-  b.writeUInt32BE(v - hi * 4294967296, pos + 4);
 }
 
 export class TransactionIndex {

@@ -653,22 +653,27 @@ export class GroupCoordinator {
     return this.storeOffsets(group, p.offsets);
   }
 
-  private async storeOffsets(group: ClassicGroup, offsets: OffsetCommitPartition[]): Promise<number[]> {
+  /**
+   * Writes offset commits to the group's __consumer_offsets partition and then takes them in: as the group's committed
+   * offsets, or (with `txn`, TxnOffsetCommit) as offsets pending until the transaction's marker decides them.
+   */
+  private async storeOffsets(group: ClassicGroup, offsets: OffsetCommitPartition[], txn?: { producerId: number; producerEpoch: number }): Promise<number[]> {
     const now = this.now();
     const codes = offsets.map((o) => ((o.metadata ?? '').length > this.config.offsetMetadataMaxBytes ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE));
     const accepted = offsets.filter((_, i) => codes[i] === ErrorCode.NONE);
     if (accepted.length === 0) return codes;
     const values = accepted.map((o) => ({ offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata ?? '', commitTimestamp: now, expireTimestamp: -1 }));
+    const partition = this.partitionFor(group.groupId);
+    const records = accepted.map((o, i) => ({ key: offsetCommitKey(group.groupId, o.topic, o.partition), value: offsetCommitValue(values[i]) }));
     try {
-      await this.store.append(
-        this.partitionFor(group.groupId),
-        accepted.map((o, i) => ({ key: offsetCommitKey(group.groupId, o.topic, o.partition), value: offsetCommitValue(values[i]) })),
-      );
+      if (txn) await this.store.appendTransactional(partition, records, txn.producerId, txn.producerEpoch);
+      else await this.store.append(partition, records);
     } catch (e) {
       const code = e instanceof KafkaError ? mapStoreError(e.code) : ErrorCode.COORDINATOR_NOT_AVAILABLE;
       return codes.map((c) => (c === ErrorCode.NONE ? code : c));
     }
-    accepted.forEach((o, i) => group.offsets.set(`${o.topic}\u0000${o.partition}`, values[i]));
+    const target = txn ? this.pendingFor(txn.producerId, group.groupId) : group.offsets;
+    accepted.forEach((o, i) => target.set(`${o.topic}\u0000${o.partition}`, values[i]));
     return codes;
   }
 
@@ -692,25 +697,7 @@ export class GroupCoordinator {
       if (!group.members.has(p.memberId)) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
       if (p.generationId >= 0 && p.generationId !== group.generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
     }
-    const now = this.now();
-    const codes = p.offsets.map((o) => ((o.metadata ?? '').length > this.config.offsetMetadataMaxBytes ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE));
-    const accepted = p.offsets.filter((_, i) => codes[i] === ErrorCode.NONE);
-    if (accepted.length === 0) return codes;
-    const values = accepted.map((o) => ({ offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata ?? '', commitTimestamp: now, expireTimestamp: -1 }));
-    try {
-      await this.store.appendTransactional(
-        this.partitionFor(group.groupId),
-        accepted.map((o, i) => ({ key: offsetCommitKey(group.groupId, o.topic, o.partition), value: offsetCommitValue(values[i]) })),
-        p.producerId,
-        p.producerEpoch,
-      );
-    } catch (e) {
-      const code = e instanceof KafkaError ? mapStoreError(e.code) : ErrorCode.COORDINATOR_NOT_AVAILABLE;
-      return codes.map((c) => (c === ErrorCode.NONE ? code : c));
-    }
-    const pending = this.pendingFor(p.producerId, group.groupId);
-    accepted.forEach((o, i) => pending.set(`${o.topic}\u0000${o.partition}`, values[i]));
-    return codes;
+    return this.storeOffsets(group, p.offsets, { producerId: p.producerId, producerEpoch: p.producerEpoch });
   }
 
   private pendingFor(producerId: number, groupId: string): Map<string, CommittedOffset> {

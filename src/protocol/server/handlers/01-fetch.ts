@@ -7,7 +7,7 @@ import type { FetchRequestData } from '../../messages/fetch-request';
 import type { FetchResponseData, FetchableTopicResponse, PartitionData } from '../../messages/fetch-response';
 import { FetchSessionCache, FetchSession, SessionPartition, INITIAL_EPOCH, FINAL_EPOCH } from '../fetch-session';
 import type { Cluster } from '../../../broker/cluster';
-import { readBatchHeader, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD } from '../../../broker/records/batch-header';
+import { readBatchHeader, nextOffsetOf, batchSizeOf, RECORD_BATCH_OVERHEAD } from '../../../broker/records/batch-header';
 
 const sessionCaches = new WeakMap<Cluster, FetchSessionCache>();
 function sessionsOf(cluster: Cluster): FetchSessionCache {
@@ -63,8 +63,8 @@ function nextOffsetAfter(records: Buffer): number | undefined {
   let next: number | undefined;
   while (pos + RECORD_BATCH_OVERHEAD <= records.length) {
     const h = readBatchHeader(records, pos);
-    next = h.baseOffset + h.lastOffsetDelta + 1;
-    pos += h.batchLength + LOG_OVERHEAD;
+    next = nextOffsetOf(h);
+    pos += batchSizeOf(h);
   }
   return next;
 }

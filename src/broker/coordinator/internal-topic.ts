@@ -1,0 +1,101 @@
+/**
+ * An internal topic a coordinator keeps its records in (__consumer_offsets, __transaction_state): created on first
+ * need with its broker-configured partition count, compacted, written through the partition leaders with acks=all
+ * (Kafka's coordinators write so, with a 5 s timeout) and read back from the leaders when the coordinator loads.
+ */
+import type { Cluster } from '../cluster';
+import { encodeRecordBatch, decodeRecords, type EncodeBatchInput } from '../records/record-batch';
+import { LOG_OVERHEAD, readBatchHeader, isControl, isTransactional } from '../records/batch-header';
+import { ControlRecordType, decodeControlRecordType } from '../records/control-record';
+import type { OffsetsTopicRecordIn } from './group/group-coordinator';
+import type { AppendOrigin } from '../replication/replica-manager';
+
+export interface InternalTopicSpec {
+  name: string;
+  /** The broker configs of its partition count and replication factor, and its topic configs. */
+  partitionsConfig: string;
+  replicationConfig: string;
+  configs: (replicationFactor: number) => Record<string, string>;
+}
+
+export class ClusterInternalTopic {
+  readonly numPartitions: number;
+
+  constructor(
+    protected readonly cluster: Cluster,
+    private readonly spec: InternalTopicSpec,
+  ) {
+    const existing = cluster.metadata.topic(spec.name);
+    this.numPartitions = existing ? existing.partitions.length : cluster.brokerConfig.get<number>(spec.partitionsConfig);
+  }
+
+  exists(): boolean {
+    return this.cluster.metadata.topic(this.spec.name) !== undefined;
+  }
+
+  /** Creates the topic if it does not exist yet. */
+  ensure(): void {
+    if (this.exists()) return;
+    const rf = Math.min(this.cluster.brokerConfig.get<number>(this.spec.replicationConfig), this.cluster.nodes.length);
+    this.cluster.createTopic(this.spec.name, this.numPartitions, rf, { 'cleanup.policy': 'compact', 'segment.bytes': '104857600', ...this.spec.configs(rf) }, { internal: true });
+  }
+
+  /** The node leading the partition, or -1 when none is up. */
+  leaderOf(partition: number): number {
+    const p = this.cluster.metadata.topic(this.spec.name)?.partitions[partition];
+    if (!p) return -1;
+    return this.cluster.nodes.find((n) => n.id === p.leader)?.up ? p.leader : -1;
+  }
+
+  leaderEpochOf(partition: number): number {
+    return this.cluster.metadata.topic(this.spec.name)?.partitions[partition]?.leaderEpoch ?? 0;
+  }
+
+  async append(partition: number, records: OffsetsTopicRecordIn[]): Promise<void> {
+    await this.appendBatch(partition, records, {}, 'client');
+  }
+
+  /**
+   * One batch of the records with `batch`'s producer fields and flags. A transactional batch without a sequence is
+   * not what a client may send, so it is appended as the coordinator's.
+   */
+  protected async appendBatch(partition: number, records: OffsetsTopicRecordIn[], batch: Omit<EncodeBatchInput, 'records'>, origin: AppendOrigin): Promise<void> {
+    this.ensure();
+    const now = Date.now();
+    const encoded = encodeRecordBatch({ ...batch, records: records.map((r) => ({ key: r.key, value: r.value, timestamp: now })) });
+    await this.cluster.produce(this.spec.name, partition, encoded, -1, 5000, origin);
+  }
+
+  /**
+   * Every record of the partition, oldest first, read from its leader: data records with the producer of their batch
+   * when it is transactional, and each COMMIT or ABORT marker as a record with `control` set.
+   */
+  *read(partition: number): Iterable<OffsetsTopicRecordIn> {
+    if (!this.exists()) return;
+    const log = this.cluster.leaderLog(this.spec.name, partition);
+    let offset = log.logStartOffset;
+    while (offset < log.logEndOffset) {
+      const { records } = log.read(offset, 1 << 20, 'logEnd');
+      if (records.length === 0) break;
+      let pos = 0;
+      while (pos + LOG_OVERHEAD <= records.length) {
+        const h = readBatchHeader(records, pos);
+        const size = h.batchLength + LOG_OVERHEAD;
+        const batch = records.subarray(pos, pos + size);
+        offset = h.baseOffset + h.lastOffsetDelta + 1;
+        pos += size;
+        if (isControl(h.attributes)) {
+          for (const r of decodeRecords(batch)) {
+            const type = decodeControlRecordType(r.key);
+            if (type === ControlRecordType.Commit || type === ControlRecordType.Abort) {
+              yield { key: Buffer.alloc(0), value: null, producerId: h.producerId, control: type === ControlRecordType.Commit ? 'commit' : 'abort' };
+            }
+          }
+          continue;
+        }
+        const producerId = isTransactional(h.attributes) ? h.producerId : undefined;
+        for (const r of decodeRecords(batch)) if (r.key) yield { key: r.key, value: r.value, producerId };
+      }
+    }
+  }
+}
