@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { startTestBroker, TestBroker } from '../support/broker';
 import { encodeRecordBatch } from '../../src/broker/records/record-batch';
-import { KCAT, haveKcat, runOk, storedRecords, sleep, waitForLogEnd } from './helpers';
+import { KCAT, haveKcat, run, runOk, storedRecords, sleep, waitForLogEnd } from './helpers';
 
 const CODECS = [
   ['gzip', 1],
@@ -114,6 +114,19 @@ describe('compat: kcat (librdkafka 2.0.2)', function () {
       '2 -1 6 NULL no-key',
       '3 -1 28 NULL whole line without delimiter',
     ]);
+  });
+
+  it('-C -o past the end: the offset is reset (auto.offset.reset) and kcat ends, with no parse failure', async () => {
+    const topic = 'kcat-out-of-range';
+    await kcat(['-P', '-t', topic, '-p', '0'], 'one\ntwo\nthree\n');
+    // An OFFSET_OUT_OF_RANGE partition carries empty records; null ones made librdkafka fail the whole response
+    // ("invalid MessageSetSize -1") and refetch forever.
+    const r = await run(KCAT, ['-b', b, '-C', '-t', topic, '-p', '0', '-o', '100', '-e', '-X', 'fetch.wait.max.ms=50', '-X', 'debug=fetch', '-X', 'auto.offset.reset=earliest'], { timeoutMs: 20000 });
+    assert.equal(r.signal, null, `kcat did not end: ${r.stderr.slice(-2000)}`);
+    assert.equal(r.code, 0, r.stderr.slice(-2000));
+    assert.doesNotMatch(r.stderr, /MessageSetSize|parse failure|Protocol parse/i);
+    assert.match(r.stderr, /OFFSET_OUT_OF_RANGE|out of range/i, 'the broker answered out of range (the debug log shows it)');
+    assert.deepEqual(r.stdout.split('\n').filter((l) => l !== ''), ['one', 'two', 'three'], 'reset to the earliest offset');
   });
 
   describe('-C start positions on records with known timestamps', () => {

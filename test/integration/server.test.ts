@@ -166,6 +166,40 @@ describe('Kafka server (raw frames)', function () {
     }
   });
 
+  it('fetch: a partition answered with an error carries an empty record set, never null, in every version', async () => {
+    const leader = broker.cluster.partitionLeader('t', 0);
+    const other = broker.server.listeners().find((x) => x.nodeId !== leader)!;
+    const c = await RawClient.connect(leaderAddress('t', 0));
+    const wrong = await RawClient.connect(`${other.host}:${other.port}`);
+    try {
+      const end = broker.cluster.leaderLog('t', 0).logEndOffset;
+      const epoch = broker.cluster.partitionState('t', 0).leaderEpoch;
+      for (let v = 4; v <= 16; v++) {
+        const id = v >= 13 ? uuidFromKafkaString(broker.cluster.metadata.topic('t')!.topicId) : undefined;
+        const cases: Array<[RawClient, FetchRequestData, number]> = [
+          [c, fetchReq([{ topic: 't', topicId: id, partitions: [{ partition: 0, fetchOffset: end + 100 }] }]), ErrorCode.OFFSET_OUT_OF_RANGE],
+          [wrong, fetchReq([{ topic: 't', topicId: id, partitions: [{ partition: 0, fetchOffset: 0 }] }]), ErrorCode.NOT_LEADER_OR_FOLLOWER],
+        ];
+        if (v >= 9) {
+          const stale = fetchReq([{ topic: 't', topicId: id, partitions: [{ partition: 0, fetchOffset: 0 }] }]);
+          stale.topics[0].partitions[0].currentLeaderEpoch = epoch + 5;
+          cases.push([c, stale, ErrorCode.UNKNOWN_LEADER_EPOCH]);
+        }
+        if (v >= 13) cases.push([c, fetchReq([{ topic: '', topicId: 'ffffffffffffffffffffffffffffffff', partitions: [{ partition: 0, fetchOffset: 0 }] }]), ErrorCode.UNKNOWN_TOPIC_ID]);
+        else cases.push([c, fetchReq([{ topic: 'no-such-topic-fetch', partitions: [{ partition: 0, fetchOffset: 0 }] }]), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+        for (const [client, req, code] of cases) {
+          const r = await client.request(1, v, req);
+          const p = r.responses[0].partitions[0];
+          assert.equal(p.errorCode, code, `v${v}`);
+          assert.deepEqual(p.records, Buffer.alloc(0), `v${v} error ${code}: records must be empty, not null`);
+        }
+      }
+    } finally {
+      c.close();
+      wrong.close();
+    }
+  });
+
   it('incremental fetch sessions: only partitions with news are answered; bad ids and epochs are refused', async () => {
     broker.cluster.createTopic('s', 2, 1, {});
     const leader0 = broker.cluster.partitionLeader('s', 0);

@@ -398,10 +398,12 @@ export class Log {
    */
   collectAbortedTransactions(fetchOffset: number, upperBoundOffset: number): AbortedTxn[] {
     const out: AbortedTxn[] = [];
+    // A transaction's entry sits in the segment of its ABORT marker, which may be far past the range read (a long
+    // transaction spans segments): walk on until an entry shows that every overlapping transaction had ended.
     for (let i = this.floorSegmentIndexOrZero(fetchOffset); i < this.segments.length; i++) {
-      const seg = this.segments[i];
-      if (seg.baseOffset >= upperBoundOffset) break;
-      out.push(...seg.txnIndex.collect(fetchOffset, upperBoundOffset));
+      const { aborted, complete } = this.segments[i].txnIndex.collect(fetchOffset, upperBoundOffset);
+      out.push(...aborted);
+      if (complete) break;
     }
     return out;
   }

@@ -71,9 +71,18 @@ export class TransactionIndex {
     return this.all().some((e) => e.producerId === producerId && e.lastOffset === lastOffset);
   }
 
-  /** The entries whose transactions overlap [fetchOffset, upperBoundOffset). */
-  collect(fetchOffset: number, upperBoundOffset: number): AbortedTxn[] {
-    return this.all().filter((e) => e.lastOffset >= fetchOffset && e.firstOffset < upperBoundOffset);
+  /**
+   * The entries whose transactions overlap [fetchOffset, upperBoundOffset), and whether the search is complete: an
+   * entry whose last stable offset reaches the upper bound was written after every transaction that could overlap
+   * the range had ended, so later segments need not be searched (Kafka's TxnIndexSearchResult.isComplete).
+   */
+  collect(fetchOffset: number, upperBoundOffset: number): { aborted: AbortedTxn[]; complete: boolean } {
+    const aborted: AbortedTxn[] = [];
+    for (const e of this.all()) {
+      if (e.lastOffset >= fetchOffset && e.firstOffset < upperBoundOffset) aborted.push(e);
+      if (e.lastStableOffset >= upperBoundOffset) return { aborted, complete: true };
+    }
+    return { aborted, complete: false };
   }
 
   /** Removes the entries whose markers are at or after `offset` (the segment was cut there). */

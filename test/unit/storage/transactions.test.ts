@@ -72,6 +72,36 @@ describe('Log: transactions (last stable offset, .txnindex, read_committed reads
     assert.equal(bytes.readBigInt64BE(26), 5n);
   });
 
+  it('an aborted transaction whose marker is segments past the data read is still named (the search walks later segments)', () => {
+    const log = Log.open(logDir, TP, defaultLogConfig());
+    log.appendAsLeader(txnBatch(7, 0, 2, 'a'), 0); // 0-1: producer 7's transaction, in segment 0
+    log.roll();
+    log.appendAsLeader(txnBatch(7, 2, 2, 'b'), 0); // 2-3, segment 2
+    log.appendAsLeader(encodeRecordBatch({ records: [{ key: null, value: Buffer.from('plain'), timestamp: Date.now() }] }), 0); // 4
+    log.roll();
+    appendMarker(log, 7, ControlRecordType.Abort); // 5, segment 5: the .txnindex entry is here
+    log.appendAsLeader(txnBatch(9, 0, 1, 'c'), 0); // 6
+    appendMarker(log, 9, ControlRecordType.Abort); // 7, same segment
+    log.updateHighWatermark(log.logEndOffset);
+    assert.equal(log.logSegments.length, 3);
+    assert.deepEqual(log.collectAbortedTransactions(0, 2).map((t) => [t.producerId, t.firstOffset]), [[7, 0]], 'a read of segment 0 alone finds the abort two segments on');
+    assert.deepEqual(log.collectAbortedTransactions(2, 5).map((t) => [t.producerId, t.firstOffset]), [[7, 0]]);
+    assert.deepEqual(log.collectAbortedTransactions(6, 8).map((t) => t.producerId), [9]);
+    log.close();
+  });
+
+  it('the transaction index search stops at the first entry whose last stable offset reaches the upper bound', () => {
+    const file = path.join(dir, 'x.txnindex');
+    fs.mkdirSync(dir, { recursive: true });
+    const idx = new TransactionIndex(file, 0);
+    idx.append({ producerId: 1, firstOffset: 0, lastOffset: 10, lastStableOffset: 0 });
+    idx.append({ producerId: 2, firstOffset: 5, lastOffset: 20, lastStableOffset: 11 });
+    idx.append({ producerId: 3, firstOffset: 12, lastOffset: 30, lastStableOffset: 21 });
+    assert.deepEqual(idx.collect(0, 8), { aborted: idx.all().slice(0, 2), complete: true });
+    assert.deepEqual(idx.collect(0, 40).aborted.map((e) => e.producerId), [1, 2, 3]);
+    assert.equal(idx.collect(0, 40).complete, false, 'no entry reaches 40: later segments may hold more');
+  });
+
   it('the abort index survives a clean restart, is rebuilt by recovery after a crash, and follows truncation', () => {
     let log = Log.open(logDir, TP, defaultLogConfig());
     log.appendAsLeader(txnBatch(7, 0, 3, 'a'), 0); // 0-2

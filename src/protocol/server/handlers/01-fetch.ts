@@ -16,6 +16,8 @@ function sessionsOf(cluster: Cluster): FetchSessionCache {
   return c;
 }
 
+const EMPTY_RECORDS = Buffer.alloc(0);
+
 const key = (p: { topic: string; partition: number }) => `${p.topic}-${p.partition}`;
 
 function emptyPartition(partitionIndex: number, errorCode: number): PartitionData {
@@ -30,7 +32,9 @@ function emptyPartition(partitionIndex: number, errorCode: number): PartitionDat
     snapshotId: { endOffset: -1, epoch: -1 },
     abortedTransactions: null,
     preferredReadReplica: -1,
-    records: null,
+    // Kafka answers an empty record set, never null: librdkafka takes a null one (size -1) as a parse failure of the
+    // whole response.
+    records: EMPTY_RECORDS,
   };
 }
 
