@@ -139,6 +139,22 @@ export class KafkaError extends Error {
   }
 }
 
+/** One record of a batch that validation refused (Kafka's RecordError): its index in the batch, and why. */
+export interface RecordError {
+  batchIndex: number;
+  message: string;
+}
+
+/**
+ * A batch refused for the records named in `recordErrors` (Kafka's RecordValidationException): Produce v8+ answers
+ * them one by one (KIP-467), so that a client fails only those records and sends the others again.
+ */
+export class RecordValidationError extends KafkaError {
+  constructor(errorName: ErrorName, message: string, readonly recordErrors: readonly RecordError[]) {
+    super(errorName, message);
+  }
+}
+
 /** The Kafka error code for anything thrown inside the broker. */
 export function errorCodeOf(e: unknown): number {
   if (e instanceof KafkaError) return e.code;

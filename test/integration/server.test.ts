@@ -124,6 +124,27 @@ describe('Kafka server (raw frames)', function () {
     }
   });
 
+  it('produce v8+: the records that failed validation are named by batch index (KIP-467), with an error message', async () => {
+    broker.cluster.createTopic('compacted-kip467', 1, 1, { 'cleanup.policy': 'compact' });
+    const c = await RawClient.connect(leaderAddress('compacted-kip467', 0));
+    try {
+      const batch = () => textBatch(['k0', 'none1', 'k2', 'none3'], { keys: ['a', null, 'c', null] });
+      for (const v of [3, 7, 8, 9, 11]) {
+        const r = await c.request(0, v, produceReq('compacted-kip467', 0, batch()));
+        const p = r.responses[0].partitionResponses[0];
+        assert.equal(p.errorCode, ErrorCode.INVALID_RECORD, `v${v}`);
+        if (v >= 8) {
+          assert.deepEqual(p.recordErrors.map((e) => e.batchIndex), [1, 3], `v${v}`);
+          assert.match(p.recordErrors[0].batchIndexErrorMessage ?? '', /Compacted topic cannot accept message without key/);
+          assert.match(p.errorMessage ?? '', /One or more records have been rejected due to 2 record errors/);
+        }
+      }
+      assert.equal(broker.cluster.leaderLog('compacted-kip467', 0).logEndOffset, 0, 'nothing of a refused batch is appended');
+    } finally {
+      c.close();
+    }
+  });
+
   it('fetch: a long poll is woken by new data; responses keep request order', async () => {
     const c = await RawClient.connect(leaderAddress('t', 1));
     try {

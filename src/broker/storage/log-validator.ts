@@ -21,7 +21,7 @@ import {
 import { crc32c, nativeCheckBatch } from '../records/crc32c';
 import { decodeRecords, encodeRecordBatch } from '../records/record-batch';
 import { CompressionType, compressionName, compressionTypeFromName, decompress } from '../records/compression';
-import { KafkaError } from '../errors';
+import { KafkaError, RecordValidationError, type RecordError } from '../errors';
 import { LogConfig } from '../config/topic-config';
 import { BatchPosition } from './log-segment';
 
@@ -119,8 +119,11 @@ export function validateAndAssignOffsets(
   let numMessages = 0;
   for (const b of batches) {
     const h: BatchHeader = b.header;
-    if (checkRecords && !isControl(h.attributes)) checkRecordsOf(records.subarray(b.position, b.position + h.batchLength + LOG_OVERHEAD), config, now);
-    if (!logAppend && !checkRecords) checkTimestamp(h.maxTimestamp, config, now);
+    // A producer may not claim LogAppendTime on a CreateTime topic; that, too, is a per-record error in Kafka.
+    const claimsLogAppendTime = !logAppend && (h.attributes & TIMESTAMP_TYPE_MASK) !== 0;
+    if ((checkRecords || claimsLogAppendTime) && !isControl(h.attributes)) {
+      checkRecordsOf(records.subarray(b.position, b.position + h.batchLength + LOG_OVERHEAD), config, now, offset, partition);
+    }
     writeInt64(records, b.position, offset);
     writeInt32(records, b.position + PARTITION_LEADER_EPOCH_OFFSET, leaderEpoch);
     h.baseOffset = offset;
@@ -262,28 +265,47 @@ function invalidRecord(m: string, partition: string): KafkaError {
   return new KafkaError('INVALID_RECORD', `${m} in topic partition ${partition}`);
 }
 
-function checkTimestamp(ts: number, config: LogConfig, now: number): void {
-  if (ts < 0) return;
-  if (now - ts > config.messageTimestampBeforeMaxMs || ts - now > config.messageTimestampAfterMaxMs) {
-    throw new KafkaError(
-      'INVALID_TIMESTAMP',
-      `timestamp ${ts} is out of range: now is ${now}, message.timestamp.before.max.ms ${config.messageTimestampBeforeMaxMs}, message.timestamp.after.max.ms ${config.messageTimestampAfterMaxMs}`,
-    );
-  }
+function timestampOutOfRange(ts: number, config: LogConfig, now: number): boolean {
+  return now - ts > config.messageTimestampBeforeMaxMs || ts - now > config.messageTimestampAfterMaxMs;
 }
 
-function checkRecordsOf(batch: Buffer, config: LogConfig, now: number): void {
-  const compressed = compressionOf(batch.readInt16BE(ATTRIBUTES_OFFSET)) !== 0;
+/**
+ * Every record of a client's batch against the topic's rules (Kafka's LogValidator.validateRecord): a key on a
+ * compacted topic, a timestamp within message.timestamp.before/after.max.ms, no LogAppendTime set by a producer on a
+ * CreateTime topic. All offending records are named, by their index in the batch, and the batch is refused whole.
+ */
+function checkRecordsOf(batch: Buffer, config: LogConfig, now: number, baseOffset: number, partition: string): void {
+  const attributes = batch.readInt16BE(ATTRIBUTES_OFFSET);
+  const compressed = compressionOf(attributes) !== 0;
   let records;
   try {
     records = decodeRecords(batch);
   } catch (e) {
     throw new KafkaError('CORRUPT_MESSAGE', `record batch cannot be read${compressed ? ' (after decompression)' : ''}: ${(e as Error).message}`);
   }
-  for (const r of records) {
+  const errors: RecordError[] = [];
+  let timestampError = false;
+  const createTime = config.messageTimestampType === 'CreateTime';
+  const producerLogAppendTime = (attributes & TIMESTAMP_TYPE_MASK) !== 0;
+  records.forEach((r, batchIndex) => {
     if (config.cleanupPolicy.compact && r.key === null) {
-      throw new KafkaError('INVALID_RECORD', 'Compacted topic cannot accept message without key');
+      errors.push({ batchIndex, message: `Compacted topic cannot accept message without key in topic partition ${partition}` });
+      return;
     }
-    if (config.messageTimestampType === 'CreateTime') checkTimestamp(r.timestamp, config, now);
-  }
+    if (createTime && producerLogAppendTime) {
+      timestampError = true;
+      errors.push({ batchIndex, message: 'Invalid timestamp type in message. Producer should not set timestamp type to LogAppendTime.' });
+    } else if (createTime && r.timestamp >= 0 && timestampOutOfRange(r.timestamp, config, now)) {
+      timestampError = true;
+      errors.push({
+        batchIndex,
+        message: `Timestamp ${r.timestamp} of message with offset ${baseOffset + r.offsetDelta} is out of range. The timestamp should be within [${now - config.messageTimestampBeforeMaxMs}, ${now + config.messageTimestampAfterMaxMs}]`,
+      });
+    }
+  });
+  if (errors.length === 0) return;
+  // Kafka's processRecordErrors: any timestamp error makes the whole answer INVALID_TIMESTAMP.
+  if (timestampError) throw new RecordValidationError('INVALID_TIMESTAMP', 'One or more records have been rejected due to invalid timestamp', errors);
+  const shown = errors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.message}')`).join(', ');
+  throw new RecordValidationError('INVALID_RECORD', `One or more records have been rejected due to ${errors.length} record errors in total, and only showing the first three errors at most: [${shown}]`, errors);
 }

@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Log } from '../../../src/broker/storage/log';
 import { defaultLogConfig } from '../../../src/broker/config/topic-config';
-import { decodeRecords } from '../../../src/broker/records/record-batch';
+import { decodeRecords, encodeRecordBatch } from '../../../src/broker/records/record-batch';
 import { readBatchHeader, LOG_OVERHEAD } from '../../../src/broker/records/batch-header';
 import { io } from '../../../src/broker/storage/file-io';
-import { KafkaError } from '../../../src/broker/errors';
+import { KafkaError, RecordValidationError } from '../../../src/broker/errors';
 import { MemoryLogger } from '../../../src/broker/logger';
 import { tmpDir, rm } from '../../support/tmp';
 import { textBatch, sizedBatch } from '../../support/batches';
@@ -347,6 +347,46 @@ describe('Log', () => {
     assert.throws(() => log.appendAsLeader(textBatch(['x'], { keys: [null] }), 0), (e: KafkaError) => e.errorName === 'INVALID_RECORD');
     assert.equal(log.appendAsLeader(textBatch(['x'], { keys: ['k'] }), 0).firstOffset, 0);
     log.close();
+  });
+
+  it('names every offending record by its index in the batch (KIP-467), and appends none of the batch', () => {
+    const now = 1_750_000_000_000;
+    const compacted = Log.open(logDir, TP, defaultLogConfig({ 'cleanup.policy': 'compact' }), { now: () => now });
+    const keys = ['a', null, 'c', null, 'e'];
+    assert.throws(
+      () => compacted.appendAsLeader(textBatch(['0', '1', '2', '3', '4'], { keys }), 0),
+      (e: RecordValidationError) => {
+        assert.ok(e instanceof RecordValidationError);
+        assert.equal(e.errorName, 'INVALID_RECORD');
+        assert.deepEqual(e.recordErrors.map((r) => r.batchIndex), [1, 3]);
+        assert.match(e.recordErrors[0].message, /Compacted topic cannot accept message without key in topic partition orders-0/);
+        assert.match(e.message, /2 record errors in total/);
+        return true;
+      },
+    );
+    assert.equal(compacted.logEndOffset, 0);
+    compacted.close();
+    rm(logDir);
+    const timed = Log.open(logDir, TP, defaultLogConfig({ 'message.timestamp.before.max.ms': '60000', 'message.timestamp.after.max.ms': '60000' }), { now: () => now });
+    // The batch's max timestamp is in range; only a record-by-record check finds the old one.
+    const stamps = [now, now - 3_600_000, now + 1000, now + 3_600_000];
+    const batch = encodeRecordBatch({ records: stamps.map((timestamp, i) => ({ key: null, value: Buffer.from(String(i)), timestamp })) });
+    assert.throws(
+      () => timed.appendAsLeader(batch, 0),
+      (e: RecordValidationError) => {
+        assert.equal(e.errorName, 'INVALID_TIMESTAMP');
+        assert.deepEqual(e.recordErrors.map((r) => r.batchIndex), [1, 3]);
+        assert.match(e.recordErrors[0].message, /Timestamp \d+ of message with offset 1 is out of range/);
+        return true;
+      },
+    );
+    // A producer may not set LogAppendTime on a CreateTime topic: every record is named.
+    const claimed = encodeRecordBatch({ records: [{ key: null, value: Buffer.from('x'), timestamp: now }] });
+    claimed.writeInt16BE(claimed.readInt16BE(21) | 0x08, 21);
+    claimed.writeUInt32BE(crc32c(claimed, 21, claimed.length), 17);
+    assert.throws(() => timed.appendAsLeader(claimed, 0), (e: RecordValidationError) => e.errorName === 'INVALID_TIMESTAMP' && e.recordErrors.length === 1);
+    assert.equal(timed.appendAsLeader(encodeRecordBatch({ records: [{ key: null, value: Buffer.from('ok'), timestamp: now - 1000 }] }), 0).firstOffset, 0);
+    timed.close();
   });
 
   it('stamps LogAppendTime on batches when the topic asks for it, keeping the CRC valid', () => {

@@ -1,7 +1,8 @@
 // Produce 3-11 (0-2 advertised, as Kafka 4 does for old librdkafka, and answered UNSUPPORTED_VERSION):
-// acks 0, 1 and all; per-partition errors with Kafka's codes; LogAppendTime and log start offset in the answer.
+// acks 0, 1 and all; per-partition errors with Kafka's codes, per-record ones from v8 (KIP-467); LogAppendTime and
+// log start offset in the answer.
 import { defineHandler } from '../handler';
-import { ErrorCode, errorCodeOf } from '../../../broker/errors';
+import { ErrorCode, errorCodeOf, RecordValidationError } from '../../../broker/errors';
 import type { PartitionProduceResponse } from '../../messages/produce-response';
 
 export default defineHandler({
@@ -30,7 +31,9 @@ export default defineHandler({
         const failed = (e: unknown): PartitionProduceResponse => {
           const code = errorCodeOf(e);
           if (code === ErrorCode.UNKNOWN_SERVER_ERROR) ctx.server.logger.error(`produce to ${t.name}-${p.index} failed: ${(e as Error).stack}`);
-          return answer(code, (e as Error).message);
+          // v8+ (KIP-467): the records that made the batch fail, so the client fails only those and retries the rest.
+          const recordErrors = e instanceof RecordValidationError ? e.recordErrors.map((r) => ({ batchIndex: r.batchIndex, batchIndexErrorMessage: r.message })) : [];
+          return answer(code, (e as Error).message, { recordErrors });
         };
         if (ctx.apiVersion < 3) return answer(ErrorCode.UNSUPPORTED_VERSION, 'Produce v0-2 (message format v0/v1) is not supported; use a client from Kafka 0.11 or later');
         if (acks !== 0 && acks !== 1 && acks !== -1) return answer(ErrorCode.INVALID_REQUIRED_ACKS);
