@@ -29,6 +29,7 @@ describe('group APIs over raw frames: coordinators, limits, offsets of several g
   before(async () => {
     broker = await startTestBroker({ nodes: 3, config: { 'group.initial.rebalance.delay.ms': '0', 'group.max.size': '1' } });
     broker.cluster.createTopic('t', 2, 1);
+    broker.cluster.createTopic('other', 1, 1);
   });
   after(() => broker.stop());
 
@@ -99,5 +100,37 @@ describe('group APIs over raw frames: coordinators, limits, offsets of several g
     // DeleteGroups while it has a member: NON_EMPTY_GROUP.
     const dg = await sendRequest(at, 42, 2, { groupsNames: [g] });
     assert.equal(dg.results[0].errorCode, ErrorCode.NON_EMPTY_GROUP);
+  });
+
+  const commitPartition = (name: string, partitionIndex: number, committedOffset: number) => ({ name, partitions: [{ partitionIndex, committedOffset, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }] });
+
+  it('OffsetCommit, TxnOffsetCommit and OffsetDelete answer UNKNOWN_TOPIC_OR_PARTITION for a topic or partition that does not exist, and store nothing for it', async () => {
+    const g = 'g-unknown-topic';
+    const { at } = await coordinator(g);
+    for (const v of [2, 5, 8, 9]) {
+      const commit = await sendRequest(at, 8, v, {
+        groupId: g,
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        groupInstanceId: null,
+        retentionTimeMs: -1,
+        topics: [commitPartition('no-such-topic', 0, 5), commitPartition('t', 7, 5), commitPartition('t', 1, 4)],
+      });
+      assert.deepEqual(commit.topics.map((t) => t.partitions[0].errorCode), [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 0], `v${v}`);
+    }
+    const fetched = await sendRequest(at, 9, 8, { groupId: '', topics: [], requireStable: false, groups: [{ groupId: g, memberId: null, memberEpoch: -1, topics: null }] });
+    assert.deepEqual(fetched.groups[0].topics.flatMap((t) => t.partitions.map((p) => [t.name, p.partitionIndex, p.committedOffset])), [['t', 1, 4]], 'only the existing partition was stored');
+    // Only unknown topics: the group is not even created.
+    const only = 'g-only-unknown';
+    const c2 = await coordinator(only);
+    const r = await sendRequest(c2.at, 8, 9, { groupId: only, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics: [commitPartition('missing-a', 0, 1)] });
+    assert.equal(r.topics[0].partitions[0].errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assert.equal(broker.cluster.groupCoordinator.group(only)?.offsets.size ?? 0, 0);
+    // TxnOffsetCommit: the topic is checked before the producer.
+    const txn = await sendRequest(at, 28, 3, { transactionalId: 'no-txn', groupId: g, producerId: 1, producerEpoch: 0, generationId: -1, memberId: '', groupInstanceId: null, topics: [commitPartition('no-such-topic', 0, 1), commitPartition('t', 0, 1)] });
+    assert.deepEqual(txn.topics.map((t) => t.partitions[0].errorCode), [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.INVALID_PRODUCER_ID_MAPPING]);
+    const del = await sendRequest(at, 47, 0, { groupId: g, topics: [{ name: 'no-such-topic', partitions: [{ partitionIndex: 0 }] }, { name: 't', partitions: [{ partitionIndex: 1 }] }] });
+    assert.equal(del.errorCode, 0);
+    assert.deepEqual(del.topics.map((t) => t.partitions[0].errorCode), [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 0]);
   });
 });

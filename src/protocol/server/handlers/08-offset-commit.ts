@@ -1,8 +1,8 @@
 // OffsetCommit 2-9: commits as records in __consumer_offsets; generation -1 commits for an empty group (admin
-// tools, consumers without a group); metadata strings round-trip.
+// tools, consumers without a group); metadata strings round-trip; unknown topics and partitions are refused.
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
-import { coordinatorError } from './group-common';
+import { coordinatorError, forKnownPartitions } from './group-common';
 
 export default defineHandler({
   apiKey: 8,
@@ -12,13 +12,17 @@ export default defineHandler({
     const v = ctx.apiVersion;
     const flat = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: v >= 6 ? p.committedLeaderEpoch : -1, metadata: p.committedMetadata })));
     const err = coordinatorError(ctx, req.groupId);
-    const codes = err !== ErrorCode.NONE ? flat.map(() => err) : await ctx.cluster.groupCoordinator.commitOffsets({
-      groupId: req.groupId,
-      generationId: req.generationIdOrMemberEpoch,
-      memberId: req.memberId,
-      groupInstanceId: v >= 7 ? req.groupInstanceId : null,
-      offsets: flat,
-    });
+    const codes = await forKnownPartitions(ctx, flat, true, (offsets) =>
+      err !== ErrorCode.NONE
+        ? offsets.map(() => err)
+        : ctx.cluster.groupCoordinator.commitOffsets({
+            groupId: req.groupId,
+            generationId: req.generationIdOrMemberEpoch,
+            memberId: req.memberId,
+            groupInstanceId: v >= 7 ? req.groupInstanceId : null,
+            offsets,
+          }),
+    );
     let i = 0;
     return {
       throttleTimeMs: 0,

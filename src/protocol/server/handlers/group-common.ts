@@ -12,3 +12,25 @@ export function coordinatorError(ctx: RequestContext, groupId: string): number {
     return errorCodeOf(e);
   }
 }
+
+/**
+ * Runs `apply` on the offsets whose topic (with `checkPartitions`, whose partition) the cluster has, and answers
+ * UNKNOWN_TOPIC_OR_PARTITION for the others: Kafka refuses those before its coordinator sees them, so nothing is
+ * stored for a topic that does not exist (an admin's AlterConsumerGroupOffsets, a consumer's stale commit).
+ */
+export async function forKnownPartitions<T extends { topic: string; partition: number }>(
+  ctx: RequestContext,
+  offsets: T[],
+  checkPartitions: boolean,
+  apply: (known: T[]) => Promise<number[]> | number[],
+): Promise<number[]> {
+  const exists = (o: T) => {
+    const t = ctx.cluster.metadata.topic(o.topic);
+    return t !== undefined && (!checkPartitions || (o.partition >= 0 && o.partition < t.partitions.length));
+  };
+  const codes = offsets.map((o) => (exists(o) ? ErrorCode.NONE : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+  const known = offsets.filter((_, i) => codes[i] === ErrorCode.NONE);
+  const results = known.length > 0 ? await apply(known) : [];
+  let j = 0;
+  return codes.map((c) => (c === ErrorCode.NONE ? results[j++] : c));
+}
