@@ -536,6 +536,46 @@ describe('admin APIs on the wire', function () {
     });
   });
 
+  describe('authorized operations (no authorizer: every operation the resource type supports)', () => {
+    // Bits of Kafka's AclOperation codes: READ 3, WRITE 4, CREATE 5, DELETE 6, ALTER 7, DESCRIBE 8, CLUSTER_ACTION 9,
+    // DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11, IDEMPOTENT_WRITE 12.
+    const bits = (ops: number[]) => ops.reduce((b, o) => b | (1 << o), 0);
+    const TOPIC_OPS = bits([3, 4, 5, 6, 7, 8, 10, 11]);
+    const CLUSTER_OPS = bits([5, 7, 8, 9, 10, 11, 12]);
+    const GROUP_OPS = bits([3, 6, 8]);
+    const count = (b: number) => [...Array(32).keys()].filter((i) => b & (1 << i)).length;
+
+    it('Metadata v8+: 8 topic operations when asked (also for a topic in error), 7 cluster operations in v8-10, INT32_MIN otherwise', async () => {
+      broker.cluster.createTopic('ops-topic', 1, 1);
+      assert.equal(count(TOPIC_OPS), 8);
+      assert.equal(count(CLUSTER_OPS), 7);
+      for (let v = 8; v <= 12; v++) {
+        const topics = [{ name: 'ops-topic', topicId: ZERO_UUID }, { name: 'ops-missing', topicId: ZERO_UUID }];
+        const asked = await to(0).request(3, v, { topics, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: v <= 10, includeTopicAuthorizedOperations: true });
+        assert.deepEqual(asked.topics.map((t) => [t.name, t.errorCode, t.topicAuthorizedOperations]), [['ops-topic', 0, TOPIC_OPS], ['ops-missing', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, TOPIC_OPS]], `v${v}`);
+        if (v <= 10) assert.equal(asked.clusterAuthorizedOperations, CLUSTER_OPS, `v${v}`);
+        const plain = await to(0).request(3, v, { topics, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+        assert.deepEqual(plain.topics.map((t) => t.topicAuthorizedOperations), [-2147483648, -2147483648]);
+        if (v <= 10) assert.equal(plain.clusterAuthorizedOperations, -2147483648);
+      }
+    });
+
+    it('DescribeGroups v3+: the group operations (READ, DESCRIBE, DELETE) when asked', async () => {
+      const groupId = 'ops-group';
+      const found = await to(0).request(10, 4, { key: '', keyType: 0, coordinatorKeys: [groupId] });
+      const coordinator = found.coordinators[0].nodeId;
+      for (const v of [3, 4, 5]) {
+        const asked = await to(coordinator).request(15, v, { groups: [groupId], includeAuthorizedOperations: true });
+        assert.deepEqual([asked.groups[0].errorCode, asked.groups[0].groupState, asked.groups[0].authorizedOperations], [0, 'Dead', GROUP_OPS], `v${v}`);
+        const plain = await to(coordinator).request(15, v, { groups: [groupId], includeAuthorizedOperations: false });
+        assert.equal(plain.groups[0].authorizedOperations, -2147483648);
+      }
+      const elsewhere = [0, 1, 2].find((n) => n !== coordinator)!;
+      const wrong = await to(elsewhere).request(15, 5, { groups: [groupId], includeAuthorizedOperations: true });
+      assert.deepEqual([wrong.groups[0].errorCode, wrong.groups[0].authorizedOperations], [ErrorCode.NOT_COORDINATOR, -2147483648]);
+    });
+  });
+
   describe('DescribeLogDirs', () => {
     it('v4: each node reports its own directory, the partitions it holds with their sizes, and the volume', async () => {
       broker.cluster.createTopic('sized', 1, 3);

@@ -6,8 +6,7 @@ import { uuidFromKafkaString, uuidToKafkaString, ZERO_UUID } from '../../codec';
 import type { MetadataResponseTopic } from '../../messages/metadata-response';
 import type { TopicState } from '../../../broker/metadata/metadata-store';
 import { validateTopicName, isInternalTopic } from '../../../broker/config/topic-name';
-
-const NO_OPERATIONS = -2147483648;
+import { authorizedOperations, OPERATIONS_NOT_REQUESTED, ResourceType } from '../../../broker/security/acl-operations';
 
 export function describeTopic(ctx: RequestContext, t: TopicState): MetadataResponseTopic {
   const up = new Set(ctx.cluster.nodes.filter((n) => n.up).map((n) => n.id));
@@ -16,7 +15,7 @@ export function describeTopic(ctx: RequestContext, t: TopicState): MetadataRespo
     name: t.name,
     topicId: uuidFromKafkaString(t.topicId),
     isInternal: isInternalTopic(t.name),
-    topicAuthorizedOperations: NO_OPERATIONS,
+    topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
     partitions: t.partitions.map((p) => ({
       errorCode: up.has(p.leader) ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
       partitionIndex: p.partition,
@@ -30,7 +29,7 @@ export function describeTopic(ctx: RequestContext, t: TopicState): MetadataRespo
 }
 
 function errorTopic(name: string | null, topicId: string, code: number): MetadataResponseTopic {
-  return { errorCode: code, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: NO_OPERATIONS };
+  return { errorCode: code, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED };
 }
 
 export default defineHandler({
@@ -71,13 +70,16 @@ export default defineHandler({
         }
       });
     }
+    // v8+: the operations the client may perform on each topic named in the answer, errors included (v8-10 also on the
+    // cluster), when asked; Kafka without an authorizer reports every operation the resource supports.
+    if (ctx.apiVersion >= 8 && req.includeTopicAuthorizedOperations) for (const t of topics) t.topicAuthorizedOperations = authorizedOperations(ResourceType.TOPIC, true);
     return {
       throttleTimeMs: 0,
       brokers: ctx.server.listeners().map((l) => ({ nodeId: l.nodeId, host: l.host, port: l.port, rack: null })),
       clusterId: cluster.metadata.clusterId,
       controllerId: cluster.controllerId,
       topics,
-      clusterAuthorizedOperations: NO_OPERATIONS,
+      clusterAuthorizedOperations: authorizedOperations(ResourceType.CLUSTER, ctx.apiVersion >= 8 && ctx.apiVersion <= 10 && req.includeClusterAuthorizedOperations),
     };
   },
 });

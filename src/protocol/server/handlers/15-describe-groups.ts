@@ -2,8 +2,8 @@
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { coordinatorError } from './group-common';
+import { authorizedOperations, OPERATIONS_NOT_REQUESTED, ResourceType } from '../../../broker/security/acl-operations';
 
-const NO_OPERATIONS = -2147483648;
 
 export default defineHandler({
   apiKey: 15,
@@ -11,10 +11,12 @@ export default defineHandler({
   maxVersion: 5,
   handle(ctx, req) {
     const v = ctx.apiVersion;
+    // v3+: what the client may do with each group it could describe (every group operation: there is no authorizer).
+    const ops = authorizedOperations(ResourceType.GROUP, v >= 3 && req.includeAuthorizedOperations);
     return {
       throttleTimeMs: 0,
       groups: req.groups.map((groupId) => {
-        const empty = (errorCode: number, groupState = '') => ({ errorCode, groupId, groupState, protocolType: '', protocolData: '', members: [], authorizedOperations: NO_OPERATIONS });
+        const empty = (errorCode: number, groupState = '') => ({ errorCode, groupId, groupState, protocolType: '', protocolData: '', members: [], authorizedOperations: errorCode === ErrorCode.NONE ? ops : OPERATIONS_NOT_REQUESTED });
         const err = coordinatorError(ctx, groupId);
         if (err !== ErrorCode.NONE) return empty(err);
         const g = ctx.cluster.groupCoordinator.group(groupId);
@@ -26,7 +28,7 @@ export default defineHandler({
           groupState: g.state,
           protocolType: g.protocolType ?? '',
           protocolData: g.is('Stable', 'CompletingRebalance') ? g.protocolName ?? '' : '',
-          authorizedOperations: NO_OPERATIONS,
+          authorizedOperations: ops,
           members: [...g.members.values()].map((m) => ({
             memberId: m.memberId,
             groupInstanceId: v >= 4 ? m.groupInstanceId : null,

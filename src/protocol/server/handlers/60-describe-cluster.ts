@@ -3,17 +3,10 @@
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import type { DescribeClusterResponseData } from '../../messages/describe-cluster-response';
+import { authorizedOperations, OPERATIONS_NOT_REQUESTED, ResourceType } from '../../../broker/security/acl-operations';
 
 const ENDPOINT_BROKER = 1;
 const ENDPOINT_CONTROLLER = 2;
-const NO_OPERATIONS = -2147483648;
-
-/**
- * The operations on the cluster resource a client may perform, as Kafka computes them without an authorizer: all
- * the cluster's operations (ALTER 7, DESCRIBE 8, CLUSTER_ACTION 9, DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11,
- * IDEMPOTENT_WRITE 12, CREATE 5), one bit per AclOperation code.
- */
-export const CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((bits, op) => bits | (1 << op), 0);
 
 export default defineHandler({
   apiKey: 60,
@@ -28,7 +21,7 @@ export default defineHandler({
       clusterId: ctx.cluster.metadata.clusterId,
       controllerId: -1,
       brokers: [],
-      clusterAuthorizedOperations: NO_OPERATIONS,
+      clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
     };
     if (ctx.apiVersion >= 1 && req.endpointType !== ENDPOINT_BROKER) {
       if (req.endpointType === ENDPOINT_CONTROLLER) {
@@ -43,7 +36,7 @@ export default defineHandler({
         .listeners()
         .map((l) => ({ brokerId: l.nodeId, host: l.host, port: l.port, rack: null }))
         .sort((a, b) => a.brokerId - b.brokerId),
-      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : NO_OPERATIONS,
+      clusterAuthorizedOperations: authorizedOperations(ResourceType.CLUSTER, req.includeClusterAuthorizedOperations),
     };
   },
 });
