@@ -234,6 +234,15 @@ describe('admin APIs with kafkajs', function () {
     assert.deepEqual([...c.brokers].sort((a, b) => a.nodeId - b.nodeId), expected.sort((a, b) => a.nodeId - b.nodeId));
   });
 
+  it('ACLs: describeAcls, createAcls and deleteAcls are refused with SECURITY_DISABLED (no authorizer), as by Kafka', async function () {
+    this.timeout(5000);
+    const { AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = await import('kafkajs');
+    const acl = { resourceType: AclResourceTypes.TOPIC, resourceName: 'orders', resourcePatternType: ResourcePatternTypes.LITERAL, principal: 'User:alice', host: '*', operation: AclOperationTypes.READ, permissionType: AclPermissionTypes.ALLOW };
+    await assert.rejects(admin.describeAcls({ resourceType: AclResourceTypes.ANY, resourcePatternType: ResourcePatternTypes.ANY, operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY }), (e: Error & { type?: string }) => e.type === 'SECURITY_DISABLED' || /SECURITY_DISABLED|Security features are disabled/.test(String(e)));
+    await assert.rejects(admin.createAcls({ acl: [acl] }), (e: Error) => /SECURITY_DISABLED|Security features are disabled|No Authorizer/.test(`${e.message} ${JSON.stringify(e)}`));
+    await assert.rejects(admin.deleteAcls({ filters: [acl] }), (e: Error) => /SECURITY_DISABLED|Security features are disabled|No Authorizer/.test(`${e.message} ${JSON.stringify(e)}`));
+  });
+
   it('deletes topics, and refuses an unknown one', async function () {
     this.timeout(5000);
     await admin.deleteTopics({ topics: ['defaults'] });

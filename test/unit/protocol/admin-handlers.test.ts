@@ -66,6 +66,9 @@ describe('admin APIs on the wire', function () {
       [37, 0, 3],
       [44, 0, 1],
       [60, 0, 1],
+      [29, 0, 3],
+      [30, 0, 3],
+      [31, 0, 3],
     ];
     for (const [key, min, max] of expected) assert.deepEqual(ranges.get(key), [min, max], `api key ${key}`);
   });
@@ -573,6 +576,20 @@ describe('admin APIs on the wire', function () {
       const elsewhere = [0, 1, 2].find((n) => n !== coordinator)!;
       const wrong = await to(elsewhere).request(15, 5, { groups: [groupId], includeAuthorizedOperations: true });
       assert.deepEqual([wrong.groups[0].errorCode, wrong.groups[0].authorizedOperations], [ErrorCode.NOT_COORDINATOR, -2147483648]);
+    });
+  });
+
+  describe('ACL APIs without an authorizer', () => {
+    it('DescribeAcls, CreateAcls and DeleteAcls 0-3 answer SECURITY_DISABLED with Kafka\'s message', async () => {
+      for (let v = 0; v <= 3; v++) {
+        const d = await to(1).request(29, v, { resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 3, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 });
+        assert.deepEqual([d.errorCode, d.errorMessage, d.resources], [ErrorCode.SECURITY_DISABLED, 'No Authorizer is configured on the broker', []], `DescribeAcls v${v}`);
+        const creation = { resourceType: 2, resourceName: 'orders', resourcePatternType: 3, principal: 'User:alice', host: '*', operation: 3, permissionType: 3 };
+        const c = await to(1).request(30, v, { creations: [creation, { ...creation, operation: 4 }] });
+        assert.deepEqual(c.results.map((r) => [r.errorCode, r.errorMessage]), [[ErrorCode.SECURITY_DISABLED, 'No Authorizer is configured.'], [ErrorCode.SECURITY_DISABLED, 'No Authorizer is configured.']], `CreateAcls v${v}`);
+        const del = await to(1).request(31, v, { filters: [{ resourceTypeFilter: 2, resourceNameFilter: 'orders', patternTypeFilter: 3, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 }] });
+        assert.deepEqual(del.filterResults.map((r) => [r.errorCode, r.matchingAcls.length]), [[ErrorCode.SECURITY_DISABLED, 0]], `DeleteAcls v${v}`);
+      }
     });
   });
 
