@@ -66,6 +66,7 @@ export class Cluster {
     this.brokerConfig = new BrokerConfig(settings);
     io.mkdirSync(opts.dataDir, { recursive: true });
     this.metadata = new MetadataStore(opts.dataDir);
+    this.loadDynamicBrokerConfigs();
     const count = this.brokerConfig.get<number>('num.nodes');
     try {
       for (let id = 0; id < count; id++) this.nodes.push({ id, logManager: this.openLogManager(id), up: true });
@@ -141,7 +142,7 @@ export class Cluster {
       logDir: path.join(this.opts.dataDir, `node-${id}`),
       nodeId: id,
       clusterId: this.metadata.clusterId,
-      topicConfig: (topic) => this.logConfig(topic),
+      topicConfig: (topic) => this.logConfig(topic, id),
       logger: this.logger,
       retentionCheckIntervalMs: this.brokerConfig.get<number>('log.retention.check.interval.ms'),
       checkpointIntervalMs: this.brokerConfig.get<number>('log.flush.offset.checkpoint.interval.ms') || 60000,
@@ -252,10 +253,40 @@ export class Cluster {
     return n;
   }
 
-  /** The resolved log config of a topic: its overrides over the broker's defaults. */
-  logConfig(topic: string): LogConfig {
+  /**
+   * The resolved log config of a topic: its overrides over the broker's defaults, as node `nodeId` has them (its own
+   * dynamic configs included), or as the cluster-wide levels have them.
+   */
+  logConfig(topic: string, nodeId?: number): LogConfig {
     const t = this.metadata.topic(topic);
-    return this.brokerConfig.logConfig(t ? parseTopicConfigs(t.configs) : new Map());
+    return this.brokerConfig.logConfig(t ? parseTopicConfigs(t.configs) : new Map(), nodeId);
+  }
+
+  /**
+   * Replaces the dynamic configs of a node (its id) or the cluster-wide defaults (null), as AlterConfigs on a BROKER
+   * resource does: validated, persisted with the cluster metadata, and in effect at once (every log takes its new
+   * defaults, as Kafka's DynamicLogConfig.reconfigure does).
+   */
+  setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>, validateOnly = false): void {
+    BrokerConfig.parseDynamic(nodeId, configs);
+    if (validateOnly) return;
+    this.metadata.setDynamicBrokerConfigs(nodeId, configs);
+    this.brokerConfig.setDynamic(nodeId, configs);
+    for (const n of this.nodes) if (n.up) n.logManager.updateAllConfigs();
+    this.logger.info(`dynamic broker configs of ${nodeId === null ? 'the cluster default' : `node ${nodeId}`} are now ${JSON.stringify(configs)}`);
+  }
+
+  /** The dynamic broker configs saved with the metadata; one that no longer validates is logged and left out. */
+  private loadDynamicBrokerConfigs(): void {
+    const saved = this.metadata.dynamicBrokerConfigs();
+    const levels: Array<[number | null, Record<string, string>]> = [[null, saved.clusterDefault], ...Object.entries(saved.nodes).map(([id, c]): [number, Record<string, string>] => [Number(id), c])];
+    for (const [nodeId, configs] of levels) {
+      try {
+        this.brokerConfig.setDynamic(nodeId, configs);
+      } catch (e) {
+        this.logger.warn(`dynamic broker configs of ${nodeId === null ? 'the cluster default' : `node ${nodeId}`} are ignored: ${(e as Error).message}`);
+      }
+    }
   }
 
   /** Makes a node's directories match the metadata: logs for its replicas, none for deleted topics. */

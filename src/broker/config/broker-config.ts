@@ -2,8 +2,10 @@
  * Broker-level configs with Kafka's names and defaults. Topic configs take their defaults from these
  * (see TOPIC_CONFIG_SYNONYMS); `log.retention.hours` and friends resolve as Kafka resolves them.
  */
-import { ConfigDef, ConfigKey, ConfigValue, ConfigError, LONG_MAX } from './config-def';
+import { ConfigDef, ConfigKey, ConfigValue, ConfigError, LONG_MAX, parseValue } from './config-def';
 import { TOPIC_CONFIG_KEYS, TOPIC_CONFIG_SYNONYMS, buildLogConfig, LogConfig } from './topic-config';
+import { DYNAMIC_ONLY_KEYS, checkDynamicBrokerConfigNames } from './dynamic-broker-config';
+import { KafkaError } from '../errors';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -55,6 +57,7 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   ...Object.keys(TOPIC_CONFIG_SYNONYMS)
     .map((t) => synonymKey(t))
     .map((k) => (k.name === 'log.retention.ms' || k.name === 'log.roll.ms' ? { ...k, default: null } : k)),
+  ...DYNAMIC_ONLY_KEYS,
 ];
 
 export const brokerConfigDef = new ConfigDef(dedupe(BROKER_CONFIG_KEYS));
@@ -65,9 +68,21 @@ function dedupe(keys: readonly ConfigKey[]): ConfigKey[] {
   return [...seen.values()];
 }
 
-/** A broker's configuration: explicit settings over Kafka's defaults. */
+/** Where a broker config's value in effect comes from, highest precedence first (Kafka's ConfigSource order). */
+export type BrokerConfigLevel = 'dynamicNode' | 'dynamicDefault' | 'static';
+
+/**
+ * A broker's configuration: each node's dynamic configs over the cluster-wide dynamic defaults over the static
+ * settings (--config) over Kafka's defaults. Without a node id a lookup sees the cluster-wide levels only.
+ */
 export class BrokerConfig {
+  /** The static settings, parsed. */
   readonly values: Map<string, ConfigValue>;
+  private dynamicDefault = new Map<string, ConfigValue>();
+  private readonly dynamicNodes = new Map<number, Map<string, ConfigValue>>();
+  /** The dynamic configs as given, custom names included (Kafka keeps configs it does not know). */
+  private rawDefault: Record<string, string> = {};
+  private readonly rawNodes = new Map<number, Record<string, string>>();
 
   constructor(readonly explicit: Record<string, string> = {}) {
     this.values = brokerConfigDef.parse(explicit, 'broker config');
@@ -76,42 +91,91 @@ export class BrokerConfig {
     }
   }
 
-  get<T extends ConfigValue>(name: string): T {
-    const v = this.values.get(name);
+  get<T extends ConfigValue>(name: string, nodeId?: number): T {
+    const v = this.explicitValue(name, nodeId);
     if (v !== undefined) return v as T;
-    const d = this.derived(name);
+    const d = this.derived(name, nodeId);
     if (d !== undefined) return d as T;
     const key = brokerConfigDef.get(name);
     if (!key) throw new ConfigError(`Unknown broker config name: ${name}`);
     return key.default as T;
   }
 
+  /** Whether the static configuration sets `name`. */
   isExplicit(name: string): boolean {
     return this.values.has(name);
   }
 
-  /** log.retention.ms and log.roll.ms fall back to their minutes/hours forms as in Kafka's KafkaConfig. */
-  private derived(name: string): ConfigValue | undefined {
-    if (name === 'log.retention.ms') {
-      const minutes = this.values.get('log.retention.minutes') as number | undefined;
-      if (minutes !== undefined) return minutes * 60000;
-      return (this.get<number>('log.retention.hours')) * HOUR;
+  /** The value `name` has at one level, if that level sets it. */
+  valueAt(level: BrokerConfigLevel, name: string, nodeId?: number): ConfigValue | undefined {
+    if (level === 'static') return this.values.get(name);
+    if (level === 'dynamicDefault') return this.dynamicDefault.get(name);
+    return nodeId === undefined ? undefined : this.dynamicNodes.get(nodeId)?.get(name);
+  }
+
+  /** The dynamic configs of a node (a node id) or the cluster-wide defaults (null), as given. */
+  dynamicConfigs(nodeId: number | null): Record<string, string> {
+    return { ...(nodeId === null ? this.rawDefault : this.rawNodes.get(nodeId) ?? {}) };
+  }
+
+  /**
+   * Validates a level's complete new set of dynamic configs as Kafka does (no static config, nothing per-broker at
+   * the default level, every known value parsed) and returns it parsed; INVALID_REQUEST on any failure, as Kafka's
+   * ConfigAdminManager answers.
+   */
+  static parseDynamic(nodeId: number | null, configs: Record<string, string>): Map<string, ConfigValue> {
+    checkDynamicBrokerConfigNames(Object.keys(configs), nodeId !== null, (n) => brokerConfigDef.get(n) !== undefined);
+    const parsed = new Map<string, ConfigValue>();
+    try {
+      for (const [name, raw] of Object.entries(configs)) {
+        const key = brokerConfigDef.get(name);
+        if (key) parsed.set(name, parseValue(key, raw));
+      }
+    } catch (e) {
+      throw new KafkaError('INVALID_REQUEST', (e as Error).message);
     }
-    if (name === 'log.roll.ms') return this.get<number>('log.roll.hours') * HOUR;
+    return parsed;
+  }
+
+  /** Replaces the dynamic configs of a node or of the cluster-wide default level (validated by parseDynamic). */
+  setDynamic(nodeId: number | null, configs: Record<string, string>): void {
+    const parsed = BrokerConfig.parseDynamic(nodeId, configs);
+    if (nodeId === null) {
+      this.dynamicDefault = parsed;
+      this.rawDefault = { ...configs };
+    } else {
+      this.dynamicNodes.set(nodeId, parsed);
+      this.rawNodes.set(nodeId, { ...configs });
+    }
+  }
+
+  /** The value set for `name` at the highest level that sets it, if any. */
+  private explicitValue(name: string, nodeId?: number): ConfigValue | undefined {
+    return this.valueAt('dynamicNode', name, nodeId) ?? this.valueAt('dynamicDefault', name) ?? this.values.get(name);
+  }
+
+  /** log.retention.ms and log.roll.ms fall back to their minutes/hours forms as in Kafka's KafkaConfig. */
+  private derived(name: string, nodeId?: number): ConfigValue | undefined {
+    if (name === 'log.retention.ms') {
+      const minutes = this.explicitValue('log.retention.minutes', nodeId) as number | undefined;
+      if (minutes !== undefined) return minutes * 60000;
+      return this.get<number>('log.retention.hours', nodeId) * HOUR;
+    }
+    if (name === 'log.roll.ms') return this.get<number>('log.roll.hours', nodeId) * HOUR;
     return undefined;
   }
 
-  /** Topic defaults as this broker sets them; topic overrides go on top. */
-  topicDefaults(): Map<string, ConfigValue> {
+  /** Topic defaults as this broker (a node, or the cluster-wide levels) sets them; topic overrides go on top. */
+  topicDefaults(nodeId?: number): Map<string, ConfigValue> {
     const m = new Map<string, ConfigValue>();
     for (const [topicKey, brokerKey] of Object.entries(TOPIC_CONFIG_SYNONYMS)) {
-      if (this.values.has(brokerKey) || this.derived(brokerKey) !== undefined) m.set(topicKey, this.get(brokerKey));
+      if (this.explicitValue(brokerKey, nodeId) !== undefined || this.derived(brokerKey, nodeId) !== undefined) m.set(topicKey, this.get(brokerKey, nodeId));
     }
     return m;
   }
 
-  logConfig(topicOverrides: ReadonlyMap<string, ConfigValue> = new Map()): LogConfig {
-    const m = this.topicDefaults();
+  logConfig(topicOverrides: ReadonlyMap<string, ConfigValue> = new Map(), nodeId?: number): LogConfig {
+    const m = this.topicDefaults(nodeId);
     for (const [k, v] of topicOverrides) m.set(k, v);
     return buildLogConfig(m);
   }

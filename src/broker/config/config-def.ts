@@ -24,6 +24,8 @@ export interface ConfigKey {
   importance?: 'high' | 'medium' | 'low';
   readOnly?: boolean;
   sensitive?: boolean;
+  /** A check beyond bounds and valid values (Kafka's custom Validators): the reason a value is refused, or undefined. */
+  validator?: (value: ConfigValue) => string | undefined;
 }
 
 export class ConfigError extends KafkaError {
@@ -89,6 +91,8 @@ function validate(key: ConfigKey, v: ConfigValue, raw: string): void {
     }
     if (Array.isArray(v) && new Set(v).size !== v.length) throw bad('Configuration has duplicate values');
   }
+  const why = key.validator?.(v);
+  if (why !== undefined) throw bad(why);
 }
 
 export class ConfigDef {

@@ -36,6 +36,17 @@ interface MetadataDocument {
   topics: TopicState[];
   /** The first producer id no block has covered yet (Kafka's ProducerIdsRecord.nextProducerId); absent means 0. */
   nextProducerId?: number;
+  /**
+   * Dynamic broker configs (Kafka's ConfigRecords of BROKER resources): the cluster-wide defaults (resource "") and
+   * each node's own, as the strings AlterConfigs gave.
+   */
+  brokerConfigs?: DynamicBrokerConfigs;
+}
+
+export interface DynamicBrokerConfigs {
+  clusterDefault: Record<string, string>;
+  /** By node id. */
+  nodes: Record<string, Record<string, string>>;
 }
 
 export class MetadataStore {
@@ -127,6 +138,21 @@ export class MetadataStore {
     const t = this.requireTopic(name);
     parseTopicConfigs(configs);
     t.configs = { ...configs };
+    this.save();
+  }
+
+  /** The dynamic broker configs: the cluster-wide defaults and each node's. */
+  dynamicBrokerConfigs(): DynamicBrokerConfigs {
+    return { clusterDefault: { ...(this.doc.brokerConfigs?.clusterDefault ?? {}) }, nodes: { ...(this.doc.brokerConfigs?.nodes ?? {}) } };
+  }
+
+  /** Replaces the dynamic configs of one node (a node id) or the cluster-wide defaults (null); validated by the caller. */
+  setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>): void {
+    const all = this.dynamicBrokerConfigs();
+    if (nodeId === null) all.clusterDefault = { ...configs };
+    else if (Object.keys(configs).length === 0) delete all.nodes[String(nodeId)];
+    else all.nodes[String(nodeId)] = { ...configs };
+    this.doc.brokerConfigs = all;
     this.save();
   }
 

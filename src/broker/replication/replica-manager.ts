@@ -88,7 +88,7 @@ export class ReplicaManager {
    */
   async appendRecords(topic: string, partition: number, records: Buffer, acks: number, timeoutMs: number, origin: AppendOrigin = 'client'): Promise<LogAppendInfo> {
     const state = this.cluster.partitionState(topic, partition);
-    const minIsr = this.cluster.logConfig(topic).minInsyncReplicas;
+    const minIsr = this.cluster.logConfig(topic, state.leader).minInsyncReplicas;
     if (acks === -1 && state.isr.length < minIsr) {
       throw new KafkaError('NOT_ENOUGH_REPLICAS', `The size of the current ISR ${JSON.stringify(state.isr)} is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topic}-${partition}`);
     }

@@ -157,6 +157,11 @@ export class LogManager {
     for (const log of this.logs.values()) if (log.tp.topic === topic) log.updateConfig(this.opts.topicConfig(topic));
   }
 
+  /** Every log takes its config again (the broker's defaults changed). */
+  updateAllConfigs(): void {
+    for (const log of this.logs.values()) log.updateConfig(this.opts.topicConfig(log.tp.topic));
+  }
+
   private entries(get: (l: Log) => number): TopicPartitionOffset[] {
     return this.allLogs().map((l) => ({ topic: l.tp.topic, partition: l.tp.partition, offset: get(l) }));
   }

@@ -47,6 +47,25 @@ describe('configs', () => {
     assert.throws(() => new BrokerConfig({ 'num.partitions': '0' }), /at least 1/);
   });
 
+  it('Kafka 3.9\'s deprecated topic configs are accepted: message.format.version (any known version), message.downconversion.enable, message.timestamp.difference.max.ms', () => {
+    for (const v of ['0.10.0', '0.10.0.1', '0.10.0-IV1', '0.8.2', '1.0', '2.8', '2.8-IV1', '2.8.2', '3.0-IV1', '3.9', '3.9-IV0']) {
+      assert.equal(parseTopicConfigs({ 'message.format.version': v }).get('message.format.version'), v, v);
+    }
+    for (const v of ['abc', '0.7.0', '3.10', '']) {
+      assert.throws(() => parseTopicConfigs({ 'message.format.version': v }), (e: KafkaError) => e.errorName === 'INVALID_CONFIG' && e.message === `Invalid value ${v} for configuration message.format.version: Version ${v.trim()} is not a valid version`, v);
+    }
+    assert.equal(topicConfigDef.get('message.format.version')!.default, '3.0-IV1');
+    assert.equal(parseTopicConfigs({ 'message.downconversion.enable': 'false' }).get('message.downconversion.enable'), false);
+    // The deprecated difference limit bounds both sides where before/after are not set, as in Kafka 3.x.
+    const c = defaultLogConfig({ 'message.timestamp.difference.max.ms': '60000' });
+    assert.deepEqual([c.messageTimestampBeforeMaxMs, c.messageTimestampAfterMaxMs], [60000, 60000]);
+    const d = defaultLogConfig({ 'message.timestamp.difference.max.ms': '60000', 'message.timestamp.after.max.ms': '1000' });
+    assert.deepEqual([d.messageTimestampBeforeMaxMs, d.messageTimestampAfterMaxMs], [60000, 1000]);
+    // The broker synonym is a broker config too.
+    assert.equal(new BrokerConfig({ 'log.message.format.version': '2.1' }).get('log.message.format.version'), '2.1');
+    assert.throws(() => new BrokerConfig({ 'log.message.format.version': 'x' }), invalid('INVALID_CONFIG'));
+  });
+
   it('topic names follow Kafka\'s rules, so none can escape the data directory', () => {
     for (const ok of ['orders', 'a.b_c-d', 'X'.repeat(249), '__consumer_offsets']) validateTopicName(ok);
     for (const bad of ['', '.', '..', '../etc', 'a/b', 'a b', 'x'.repeat(250), 'é', 'a\\b', 'a\0b']) {

@@ -1,12 +1,13 @@
 // DescribeConfigs v0-4: TOPIC resources (every topic config with its value, source, synonyms, type and
-// documentation) and BROKER resources (a node id: that node's configs; "": the cluster-wide dynamic defaults, of
-// which Tributary has none). isDefault in v0, config sources and synonyms from v1, type and documentation from v3.
+// documentation) and BROKER resources (a node id: that node's configs, dynamic ones included; "": the cluster-wide
+// dynamic defaults). isDefault in v0, config sources and synonyms from v1, type and documentation from v3.
 import { defineHandler, RequestContext } from '../handler';
 import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import type { Cluster } from '../../../broker/cluster';
 import { ConfigKey, ConfigValue, formatValue } from '../../../broker/config/config-def';
 import { topicConfigDef, parseTopicConfigs, TOPIC_CONFIG_SYNONYMS } from '../../../broker/config/topic-config';
-import { brokerConfigDef } from '../../../broker/config/broker-config';
+import { brokerConfigDef, type BrokerConfigLevel } from '../../../broker/config/broker-config';
+import { isDynamicBrokerConfig } from '../../../broker/config/dynamic-broker-config';
 import { validateTopicName } from '../../../broker/config/topic-name';
 import type { DescribeConfigsResult, DescribeConfigsResourceResult } from '../../messages/describe-configs-response';
 
@@ -48,6 +49,7 @@ export interface ConfigEntryView {
 
 /** A value as Kafka's ConfigDef.convertToString prints it (doubles keep their ".0"). */
 export function formatConfigValue(key: ConfigKey, value: ConfigValue | null): string | null {
+  if (key.type === 'double' && value === Number.MAX_VALUE) return '1.7976931348623157E308';
   if (key.type === 'double' && typeof value === 'number' && Number.isInteger(value)) return value.toFixed(1);
   return formatValue(key, value);
 }
@@ -62,13 +64,25 @@ function brokerSynonymNames(name: string): readonly string[] {
   return BROKER_SYNONYM_GROUPS.find((g) => g.includes(name)) ?? [name];
 }
 
-/** The broker-level synonyms of `names`: the ones set in the broker's configuration, then the ones with defaults. */
-function brokerSynonyms(cluster: Cluster, names: readonly string[], sensitive: boolean): ConfigSynonymView[] {
+const LEVEL_SOURCES: ReadonlyArray<[BrokerConfigLevel, number]> = [
+  ['dynamicNode', ConfigSource.DYNAMIC_BROKER_CONFIG],
+  ['dynamicDefault', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG],
+  ['static', ConfigSource.STATIC_BROKER_CONFIG],
+];
+
+/**
+ * The broker-level synonyms of `names`, level by level as Kafka lists them: the node's dynamic configs, the
+ * cluster-wide dynamic defaults, the static configuration, then the ones with defaults.
+ */
+function brokerSynonyms(cluster: Cluster, names: readonly string[], sensitive: boolean, nodeId?: number): ConfigSynonymView[] {
   const out: ConfigSynonymView[] = [];
   const bc = cluster.brokerConfig;
-  for (const n of names) {
-    const key = brokerConfigDef.get(n);
-    if (key && bc.isExplicit(n)) out.push({ name: n, value: sensitive ? null : formatConfigValue(key, bc.values.get(n)!), source: ConfigSource.STATIC_BROKER_CONFIG });
+  for (const [level, source] of LEVEL_SOURCES) {
+    for (const n of names) {
+      const key = brokerConfigDef.get(n);
+      const v = bc.valueAt(level, n, nodeId);
+      if (key && v !== undefined) out.push({ name: n, value: sensitive ? null : formatConfigValue(key, v), source });
+    }
   }
   for (const n of names) {
     const key = brokerConfigDef.get(n);
@@ -79,19 +93,20 @@ function brokerSynonyms(cluster: Cluster, names: readonly string[], sensitive: b
 
 /**
  * Every topic config of a topic whose overrides are `overrides`: the override (DYNAMIC_TOPIC_CONFIG), else the
- * broker setting that supplies the default (STATIC_BROKER_CONFIG, including log.retention.hours/minutes for
- * retention.ms), else Kafka's default (DEFAULT_CONFIG). Sorted by name.
+ * broker setting that supplies the default (the node's dynamic config, the cluster-wide dynamic default, the static
+ * configuration, including log.retention.hours/minutes for retention.ms), else Kafka's default (DEFAULT_CONFIG), as
+ * node `nodeId` sees them. Sorted by name.
  */
-export function topicConfigEntries(cluster: Cluster, overrides: Record<string, string>): ConfigEntryView[] {
+export function topicConfigEntries(cluster: Cluster, overrides: Record<string, string>, nodeId?: number): ConfigEntryView[] {
   const parsed = parseTopicConfigs(overrides);
-  const defaults = cluster.brokerConfig.topicDefaults();
+  const defaults = cluster.brokerConfig.topicDefaults(nodeId);
   return topicConfigDef.all().map((key) => {
     const sensitive = key.type === 'password';
     const value = parsed.has(key.name) ? parsed.get(key.name)! : defaults.has(key.name) ? defaults.get(key.name)! : key.default;
     const synonyms: ConfigSynonymView[] = [];
     if (parsed.has(key.name)) synonyms.push({ name: key.name, value: sensitive ? null : formatConfigValue(key, parsed.get(key.name)!), source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
     const brokerName = TOPIC_CONFIG_SYNONYMS[key.name];
-    if (brokerName) synonyms.push(...brokerSynonyms(cluster, brokerSynonymNames(brokerName), sensitive));
+    if (brokerName) synonyms.push(...brokerSynonyms(cluster, brokerSynonymNames(brokerName), sensitive, nodeId));
     return {
       name: key.name,
       value: sensitive ? null : formatConfigValue(key, value),
@@ -105,14 +120,20 @@ export function topicConfigEntries(cluster: Cluster, overrides: Record<string, s
   });
 }
 
+/** A dynamic config Kafka does not know: described as Kafka describes custom configs (sensitive, type unknown). */
+function customEntry(name: string, source: number): ConfigEntryView {
+  return { name, value: null, source, readOnly: true, isSensitive: true, synonyms: [{ name, value: null, source }], configType: 0, documentation: '' };
+}
+
 /**
  * The configs of one node, as Kafka describes a broker: the value in effect (null for an unset key without a
- * default, such as log.retention.ms), STATIC_BROKER_CONFIG for what the broker configuration sets, DEFAULT_CONFIG
- * otherwise. All read-only: Tributary has no dynamic broker configs.
+ * default, such as log.retention.ms) with its synonyms level by level (the node's dynamic config, the cluster-wide
+ * dynamic default, the static configuration, the default); read-only unless Kafka can change it at run time.
+ * Custom configs set dynamically are listed too.
  */
 export function brokerConfigEntries(cluster: Cluster, nodeId: number): ConfigEntryView[] {
   const bc = cluster.brokerConfig;
-  return brokerConfigDef.all().map((key) => {
+  const known = brokerConfigDef.all().map((key): ConfigEntryView => {
     const sensitive = key.type === 'password';
     let value: string | null;
     let synonyms: ConfigSynonymView[];
@@ -121,8 +142,9 @@ export function brokerConfigEntries(cluster: Cluster, nodeId: number): ConfigEnt
       value = String(nodeId);
       synonyms = [{ name: key.name, value, source: ConfigSource.STATIC_BROKER_CONFIG }];
     } else {
-      value = sensitive ? null : formatConfigValue(key, bc.isExplicit(key.name) ? bc.values.get(key.name)! : key.default);
-      const all = brokerSynonyms(cluster, brokerSynonymNames(key.name), sensitive);
+      const set = bc.valueAt('dynamicNode', key.name, nodeId) ?? bc.valueAt('dynamicDefault', key.name) ?? bc.valueAt('static', key.name);
+      value = sensitive ? null : formatConfigValue(key, set !== undefined ? set : key.default);
+      const all = brokerSynonyms(cluster, brokerSynonymNames(key.name), sensitive, nodeId);
       // As Kafka: a synonym of higher precedence than the key itself (log.retention.ms when describing
       // log.retention.hours) is not listed.
       const first = all.findIndex((s) => s.name === key.name);
@@ -132,13 +154,31 @@ export function brokerConfigEntries(cluster: Cluster, nodeId: number): ConfigEnt
       name: key.name,
       value,
       source: synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG,
-      readOnly: true,
+      readOnly: !isDynamicBrokerConfig(key.name),
       isSensitive: sensitive,
       synonyms,
       configType: CONFIG_TYPE[key.type],
       documentation: key.doc,
     };
   });
+  const nodeCustom = Object.keys(bc.dynamicConfigs(nodeId)).filter((n) => !brokerConfigDef.get(n));
+  const defaultCustom = Object.keys(bc.dynamicConfigs(null)).filter((n) => !brokerConfigDef.get(n) && !nodeCustom.includes(n));
+  const custom = [...nodeCustom.map((n) => customEntry(n, ConfigSource.DYNAMIC_BROKER_CONFIG)), ...defaultCustom.map((n) => customEntry(n, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG))];
+  return [...known, ...custom].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The cluster-wide default resource (""): only the dynamic defaults, each with that level as its one source. */
+export function clusterDefaultConfigEntries(cluster: Cluster): ConfigEntryView[] {
+  const source = ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+  return Object.keys(cluster.brokerConfig.dynamicConfigs(null))
+    .sort()
+    .map((name): ConfigEntryView => {
+      const key = brokerConfigDef.get(name);
+      if (!key) return customEntry(name, source);
+      const sensitive = key.type === 'password';
+      const value = sensitive ? null : formatConfigValue(key, cluster.brokerConfig.valueAt('dynamicDefault', name)!);
+      return { name, value, source, readOnly: !isDynamicBrokerConfig(name), isSensitive: sensitive, synonyms: [{ name, value, source }], configType: CONFIG_TYPE[key.type], documentation: key.doc };
+    });
 }
 
 /** Kafka parses a broker resource name as an int. */
@@ -184,13 +224,13 @@ export default defineHandler({
             validateTopicName(res.resourceName);
             const t = ctx.cluster.metadata.topic(res.resourceName);
             if (!t) return errorResult(res.resourceType, res.resourceName, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${res.resourceName}' does not exist.`);
-            entries = topicConfigEntries(ctx.cluster, t.configs);
+            entries = topicConfigEntries(ctx.cluster, t.configs, ctx.nodeId);
             break;
           }
           case ResourceType.BROKER: {
-            // "" is the cluster-wide default resource: it holds dynamic defaults only, and Tributary has none.
+            // "" is the cluster-wide default resource: it holds the dynamic defaults only.
             if (res.resourceName === '') {
-              entries = [];
+              entries = clusterDefaultConfigEntries(ctx.cluster);
               break;
             }
             const id = brokerIdOf(res.resourceName);

@@ -1,6 +1,6 @@
-// AlterConfigs v0-2 (the legacy, non-incremental API): a TOPIC resource's overrides are replaced by exactly the
-// configs the request lists (what it leaves out goes back to its default), all validated first; validateOnly.
-// BROKER resources are refused: Tributary has no dynamic broker configs.
+// AlterConfigs v0-2 (the legacy, non-incremental API): a TOPIC resource's overrides, or a BROKER resource's dynamic
+// configs (a node's, or the cluster-wide defaults of ""), are replaced by exactly the configs the request lists
+// (what it leaves out goes back to its default), all validated first; validateOnly.
 import { defineHandler, RequestContext } from '../handler';
 import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import { parseTopicConfigs } from '../../../broker/config/topic-config';
@@ -50,20 +50,14 @@ export function replaceTopicConfigs(ctx: RequestContext, topic: string, override
 }
 
 /**
- * A BROKER resource: the name must be empty (cluster default) or this node's id, as in Kafka; then any change is
- * refused, since Tributary's broker configs are read at start only.
+ * The level a BROKER resource names: the cluster-wide dynamic defaults ("", null) or this node (its id), as Kafka's
+ * ConfigAdminManager checks it; a request for another node's configs goes to that node.
  */
-export function refuseBrokerConfigChange(ctx: RequestContext, resourceName: string, names: readonly string[]): void {
-  if (resourceName !== '') {
-    if (!/^[+-]?\d+$/.test(resourceName)) throw new KafkaError('INVALID_REQUEST', `Node id must be an integer, but it is: ${resourceName}`);
-    if (Number(resourceName) !== ctx.nodeId) throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${ctx.nodeId}, but received ${resourceName}`);
-  }
-  if (names.length === 0) return;
-  throw new KafkaError(
-    'INVALID_REQUEST',
-    `Tributary does not support dynamic broker configs: ${names.join(', ')} cannot be changed while the broker runs. ` +
-      'Set them in the broker configuration and restart the broker.',
-  );
+export function brokerResourceLevel(ctx: RequestContext, resourceName: string): number | null {
+  if (resourceName === '') return null;
+  if (!/^[+-]?\d+$/.test(resourceName)) throw new KafkaError('INVALID_REQUEST', `Node id must be an integer, but it is: ${resourceName}`);
+  if (Number(resourceName) !== ctx.nodeId) throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${ctx.nodeId}, but received ${resourceName}`);
+  return ctx.nodeId;
 }
 
 /** The response entry of one resource: NONE, or the code and message of what `f` threw. */
@@ -96,9 +90,14 @@ export default defineHandler({
             replaceTopicConfigs(ctx, res.resourceName, overrides, req.validateOnly);
             return;
           }
-          case ResourceType.BROKER:
-            refuseBrokerConfigChange(ctx, res.resourceName, res.configs.map((c) => c.name));
+          case ResourceType.BROKER: {
+            // The legacy API replaces the level's whole set of dynamic configs with the ones given.
+            const level = brokerResourceLevel(ctx, res.resourceName);
+            const configs: Record<string, string> = {};
+            for (const c of res.configs) configs[c.name] = c.value!;
+            ctx.cluster.setDynamicBrokerConfigs(level, configs, req.validateOnly);
             return;
+          }
           case ResourceType.GROUP:
           case ResourceType.CLIENT_METRICS:
             throw new KafkaError('INVALID_REQUEST', `Tributary does not support configs of resource type ${res.resourceType} yet`);

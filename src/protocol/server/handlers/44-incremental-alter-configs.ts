@@ -1,11 +1,15 @@
 // IncrementalAlterConfigs v0-1: SET, DELETE, APPEND and SUBTRACT (the last two on LIST configs) applied to a
-// TOPIC resource's overrides, the result validated as a whole, all or nothing per resource; validateOnly.
-// BROKER resources are refused (no dynamic broker configs), as are BROKER_LOGGER ones (no runtime log levels).
+// TOPIC resource's overrides or a BROKER resource's dynamic configs (a node's, or the cluster-wide defaults of ""),
+// the result validated as a whole, all or nothing per resource; validateOnly. BROKER_LOGGER resources are refused
+// (no runtime log levels).
 import { defineHandler } from '../handler';
 import { KafkaError } from '../../../broker/errors';
 import { topicConfigDef } from '../../../broker/config/topic-config';
 import { ResourceType, topicConfigEntries } from './32-describe-configs';
-import { checkConfigList, checkTopicResourceName, duplicateResourceIndexes, refuseBrokerConfigChange, replaceTopicConfigs, resourceOutcome } from './33-alter-configs';
+import { brokerResourceLevel, checkConfigList, checkTopicResourceName, duplicateResourceIndexes, replaceTopicConfigs, resourceOutcome } from './33-alter-configs';
+import { brokerConfigDef } from '../../../broker/config/broker-config';
+import { formatConfigValue } from './32-describe-configs';
+import type { ConfigDef } from '../../../broker/config/config-def';
 
 /** Kafka's AlterConfigOp.OpType ids. */
 export const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
@@ -16,6 +20,39 @@ function splitList(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/**
+ * The new set of configs after `ops` on `current`: SET and DELETE as given, APPEND and SUBTRACT on LIST configs of
+ * `def` (INVALID_CONFIG for any other), starting from `current`'s value, else `fallback`.
+ */
+function applyOps(
+  ops: ReadonlyArray<{ name: string; configOperation: number; value: string | null }>,
+  current: Readonly<Record<string, string>>,
+  def: ConfigDef,
+  fallback: (name: string) => string | null,
+): Record<string, string> {
+  const next: Record<string, string> = { ...current };
+  for (const c of ops) {
+    switch (c.configOperation) {
+      case OpType.SET:
+        next[c.name] = c.value!;
+        break;
+      case OpType.DELETE:
+        delete next[c.name];
+        break;
+      default: {
+        if (def.get(c.name)?.type !== 'list') {
+          throw new KafkaError('INVALID_CONFIG', `Can't ${OP_NAMES[c.configOperation]} to key ${c.name} because its type is not LIST.`);
+        }
+        const parts = splitList(c.name in next ? next[c.name] : fallback(c.name) ?? '');
+        const given = splitList(c.value!);
+        const result = c.configOperation === OpType.APPEND ? [...parts, ...given.filter((v, k) => !parts.includes(v) && given.indexOf(v) === k)] : parts.filter((v) => !given.includes(v));
+        next[c.name] = result.join(',');
+      }
+    }
+  }
+  return next;
 }
 
 export default defineHandler({
@@ -35,39 +72,26 @@ export default defineHandler({
           case ResourceType.TOPIC: {
             checkTopicResourceName(res.resourceName);
             const current = ctx.cluster.metadata.topic(res.resourceName)?.configs ?? {};
-            const next: Record<string, string> = { ...current };
             let effective: Map<string, string | null> | undefined;
-            const valueInEffect = (name: string): string | null => {
-              if (name in next) return next[name];
-              effective ??= new Map(topicConfigEntries(ctx.cluster, current).map((e) => [e.name, e.value]));
+            // APPEND and SUBTRACT work on the value in effect: the override, else the default the topic gets now.
+            const next = applyOps(res.configs, current, topicConfigDef, (name) => {
+              effective ??= new Map(topicConfigEntries(ctx.cluster, current, ctx.nodeId).map((e) => [e.name, e.value]));
               return effective.get(name) ?? null;
-            };
-            for (const c of res.configs) {
-              switch (c.configOperation) {
-                case OpType.SET:
-                  next[c.name] = c.value!;
-                  break;
-                case OpType.DELETE:
-                  delete next[c.name];
-                  break;
-                default: {
-                  if (topicConfigDef.get(c.name)?.type !== 'list') {
-                    throw new KafkaError('INVALID_CONFIG', `Can't ${OP_NAMES[c.configOperation]} to key ${c.name} because its type is not LIST.`);
-                  }
-                  // On top of the value in effect: the override, else the default the topic gets now.
-                  const parts = splitList(valueInEffect(c.name) ?? '');
-                  const given = splitList(c.value!);
-                  const result = c.configOperation === OpType.APPEND ? [...parts, ...given.filter((v, k) => !parts.includes(v) && given.indexOf(v) === k)] : parts.filter((v) => !given.includes(v));
-                  next[c.name] = result.join(',');
-                }
-              }
-            }
+            });
             replaceTopicConfigs(ctx, res.resourceName, next, req.validateOnly);
             return;
           }
-          case ResourceType.BROKER:
-            refuseBrokerConfigChange(ctx, res.resourceName, res.configs.map((c) => c.name));
+          case ResourceType.BROKER: {
+            const level = brokerResourceLevel(ctx, res.resourceName);
+            // As Kafka: APPEND and SUBTRACT start from this level's dynamic value, else the config's default (never
+            // the static configuration).
+            const next = applyOps(res.configs, ctx.cluster.brokerConfig.dynamicConfigs(level), brokerConfigDef, (name) => {
+              const key = brokerConfigDef.get(name)!;
+              return formatConfigValue(key, key.default);
+            });
+            ctx.cluster.setDynamicBrokerConfigs(level, next, req.validateOnly);
             return;
+          }
           case ResourceType.BROKER_LOGGER:
             throw new KafkaError('INVALID_REQUEST', 'Tributary does not support changing broker log levels (BROKER_LOGGER resources)');
           case ResourceType.GROUP:
