@@ -146,6 +146,7 @@ export class Cluster {
       logger: this.logger,
       retentionCheckIntervalMs: this.brokerConfig.get<number>('log.retention.check.interval.ms'),
       checkpointIntervalMs: this.brokerConfig.get<number>('log.flush.offset.checkpoint.interval.ms') || 60000,
+      highWatermarkCheckpointIntervalMs: this.brokerConfig.get<number>('replica.high.watermark.checkpoint.interval.ms'),
       logCleanerEnable: this.brokerConfig.get<boolean>('log.cleaner.enable'),
       logCleanerBackoffMs: this.brokerConfig.get<number>('log.cleaner.backoff.ms'),
       logCleanerDedupeBufferSize: this.brokerConfig.get<number>('log.cleaner.dedupe.buffer.size'),

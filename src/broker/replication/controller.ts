@@ -57,9 +57,12 @@ export class Controller {
   setIsr(topic: string, partition: number, isr: number[], reason: string): void {
     const p = this.cluster.partitionState(topic, partition);
     if (sameSet(p.isr, isr)) return;
+    const before = p.isr.length;
     this.cluster.metadata.updatePartition(topic, partition, { isr });
     this.cluster.logger.info(`${topic}-${partition}: ISR ${JSON.stringify(isr)} (${reason})`);
     this.cluster.emit({ type: 'isr-changed', topic, partition, isr, reason });
+    // A smaller ISR may let the high watermark move (Kafka: maybeIncrementLeaderHW after an ISR shrink).
+    if (isr.length < before) this.cluster.replicaManager.maybeIncrementHighWatermark(topic, partition);
   }
 
   /** A node stopped: fence it and move its leaderships. */

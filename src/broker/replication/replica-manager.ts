@@ -53,6 +53,10 @@ export class ReplicaManager {
 
   start(): void {
     for (const n of this.cluster.nodes) if (n.up) this.startFetcher(n.id);
+    // As Kafka's makeLeader: each leader raises its high watermark as far as its ISR allows. A partition whose ISR is
+    // the leader alone (replication factor 1) shows every record on its disk again; with followers the high
+    // watermark comes back from the checkpoint and moves once they fetch.
+    for (const t of this.cluster.metadata.topics()) for (const p of t.partitions) this.maybeIncrementHighWatermark(t.name, p.partition);
     const lag = this.cluster.brokerConfig.get<number>('replica.lag.time.max.ms');
     this.isrTimer = setInterval(() => this.maybeShrinkIsr(), Math.max(50, Math.floor(lag / 2)));
     this.isrTimer.unref?.();
@@ -253,6 +257,7 @@ export class ReplicaManager {
       if (log) log.leaderEpochCache.assign(state.leaderEpoch, log.logEndOffset);
     }
     for (const r of state.replicas) if (r !== state.leader) this.needsTruncation.add(`${r}:${k}`);
+    this.maybeIncrementHighWatermark(topic, partition);
     this.cluster.notifyPartition(k);
   }
 

@@ -31,6 +31,8 @@ export interface LogManagerOptions {
   now?: () => number;
   retentionCheckIntervalMs?: number;
   checkpointIntervalMs?: number;
+  /** replica.high.watermark.checkpoint.interval.ms: high watermarks are checkpointed more often than the rest. */
+  highWatermarkCheckpointIntervalMs?: number;
   /** log.cleaner.enable, log.cleaner.backoff.ms, log.cleaner.dedupe.buffer.size */
   logCleanerEnable?: boolean;
   logCleanerBackoffMs?: number;
@@ -224,6 +226,8 @@ export class LogManager {
       this.flushDirtyLogs();
       this.checkpointAll();
     });
+    // Kafka checkpoints high watermarks every 5 s: after a crash, what consumers could see comes back with them.
+    every(this.opts.highWatermarkCheckpointIntervalMs ?? 5000, () => this.checkpointHighWatermarks());
   }
 
   /** Flushes and closes every log, writes the checkpoints and the clean-shutdown marker, releases the lock. */
