@@ -117,6 +117,17 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
     model.invalidateAll();
   };
   broker.onState(showState);
+  // What the broker found wrong in its data directory and worked around (a log moved aside...): said once per start.
+  let wasRunning = false;
+  broker.onState((state) => {
+    const started = state.kind === 'running' && !wasRunning;
+    wasRunning = state.kind === 'running';
+    if (!started) return;
+    for (const w of state.status.warnings ?? []) {
+      output.warn(w);
+      void vscode.window.showWarningMessage(`Tributary: ${w}`, 'Show Log').then((choice) => choice && output.show());
+    }
+  });
   clusters.onChange((active) => {
     void context.workspaceState.update('tributary.activeCluster', active === EMBEDDED_ID ? undefined : active);
     showState(broker.state);

@@ -67,6 +67,8 @@ export interface BrokerStatus {
   nodes: NodeStatus[];
   /** Set for an external cluster reached over the network: the name of its connection. */
   connection?: string;
+  /** What the embedded broker found wrong in its data directory at start and worked around (logs moved aside...). */
+  warnings?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ export function brokerStatus(cluster: Cluster, server: KafkaServer | undefined):
     bootstrap: server?.bootstrap() ?? '',
     controllerId: cluster.controllerId,
     nodes: nodeStatuses(cluster, server),
+    warnings: cluster.nodes.flatMap((n) => n.logManager.warnings),
   };
 }
 

@@ -301,10 +301,8 @@ export class Cluster {
       }
     }
     for (const log of node.logManager.allLogs()) {
-      if (!wanted.has(log.name)) {
-        this.logger.warn(`node ${node.id}: ${log.name} is not in the cluster metadata; deleting it`);
-        node.logManager.deleteLog(log.tp);
-      }
+      // Kept, not deleted (Kafka's stray logs): a replaced or restored cluster-metadata.json must not cost data.
+      if (!wanted.has(log.name)) node.logManager.retireUnknownLog(log.tp);
     }
   }
 

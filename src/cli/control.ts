@@ -55,9 +55,11 @@ export async function controlCommand(command: string, words: string[], dataDir: 
   const client = await ControlClient.connect(dataDir);
   try {
     switch (command) {
-      case 'status':
+      case 'status': {
         for (const l of formatReplication(await client.call('replication'))) out(l);
+        for (const w of (await client.call('status')).warnings ?? []) out(`warning: ${w}`);
         return 0;
+      }
       case 'node': {
         const [action, id] = words;
         if (action !== 'stop' && action !== 'start') throw new UsageError('node takes stop or start and a node id');

@@ -51,5 +51,6 @@ export async function startBroker(opts: StartOptions): Promise<void> {
   const protocol = opts.security?.protocol ?? 'PLAINTEXT';
   if (protocol !== 'PLAINTEXT') process.stdout.write(`security protocol: ${protocol} (clients set security.protocol=${protocol})\n`);
   process.stdout.write(`bootstrap servers: ${status.bootstrap}\n`);
+  for (const w of status.warnings ?? []) process.stdout.write(`warning: ${w}\n`);
   await stopped;
 }

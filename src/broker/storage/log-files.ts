@@ -10,6 +10,8 @@ export const DELETED_FILE_SUFFIX = '.deleted';
 export const CLEANED_FILE_SUFFIX = '.cleaned';
 export const SWAP_FILE_SUFFIX = '.swap';
 export const DELETE_DIR_SUFFIX = '-delete';
+/** A partition directory the broker will not use (unreadable, or not in the cluster metadata), kept for the user. */
+export const STRAY_DIR_SUFFIX = '-stray';
 
 export function filenamePrefixFromOffset(offset: number): string {
   return String(offset).padStart(20, '0');
@@ -42,6 +44,16 @@ export interface TopicPartition {
 
 export function partitionDirName(tp: TopicPartition): string {
   return `${tp.topic}-${tp.partition}`;
+}
+
+/**
+ * "<topic>-<partition>.<32 hex>-delete" (or -stray) as Kafka names a directory on its way out, the topic cut short
+ * so that the name stays within 255 bytes: a topic name may be 249 characters long.
+ */
+export function retiredDirName(tp: TopicPartition, uniqueId: string, suffix: string): string {
+  const tail = `-${tp.partition}.${uniqueId}${suffix}`;
+  const topic = Buffer.from(tp.topic, 'utf8');
+  return topic.subarray(0, Math.max(0, Math.min(topic.length, 255 - Buffer.byteLength(tail)))).toString('utf8') + tail;
 }
 
 /** Parses "<topic>-<partition>"; the topic itself may contain '-'. */

@@ -11,7 +11,7 @@ import { validateTopicName } from '../config/topic-name';
 import { io } from './file-io';
 import { Log } from './log';
 import { OffsetCheckpointFile, TopicPartitionOffset } from './checkpoint-file';
-import { TopicPartition, parsePartitionDirName, partitionDirName, tpKey, DELETE_DIR_SUFFIX } from './log-files';
+import { TopicPartition, parsePartitionDirName, partitionDirName, tpKey, retiredDirName, DELETE_DIR_SUFFIX, STRAY_DIR_SUFFIX } from './log-files';
 import { readMetaProperties, writeMetaProperties, randomKafkaId } from './meta-properties';
 import { lockDirectory } from './dir-lock';
 import { LogCleaner, DEFAULT_CLEANER_BACKOFF_MS } from './log-cleaner';
@@ -84,6 +84,11 @@ export class LogManager {
     return new OffsetCheckpointFile(path.join(this.opts.logDir, name));
   }
 
+  /**
+   * Opens every partition directory. Nothing in the directory stops the node from starting: an unfinished deletion is
+   * finished, what is not a partition directory is left alone, and a log that cannot be opened is moved aside as
+   * "-stray" (kept for the user, named in `warnings`), so the replica starts empty and refills from its leader.
+   */
   private loadLogs(): void {
     const recoveryPoints = this.checkpoint(RECOVERY_POINT_CHECKPOINT).read();
     const logStartOffsets = this.checkpoint(LOG_START_OFFSET_CHECKPOINT).read();
@@ -91,29 +96,76 @@ export class LogManager {
     const started = Date.now();
     for (const name of (io.readdirSync(this.opts.logDir) as string[]).sort()) {
       const dir = path.join(this.opts.logDir, name);
-      if (!io.statSync(dir).isDirectory()) continue;
-      if (name.endsWith(DELETE_DIR_SUFFIX)) {
-        // A topic deletion that did not finish before the last stop.
-        io.rmSync(dir, { recursive: true, force: true });
+      try {
+        if (!io.statSync(dir).isDirectory()) continue;
+      } catch (e) {
+        this.warn(`${dir} cannot be read (${(e as Error).message}); left alone`);
         continue;
       }
+      if (name.endsWith(DELETE_DIR_SUFFIX)) {
+        // A topic deletion that did not finish before the last stop.
+        try {
+          io.rmSync(dir, { recursive: true, force: true });
+        } catch (e) {
+          this.warn(`${dir} (a deleted partition) could not be removed: ${(e as Error).message}`);
+        }
+        continue;
+      }
+      if (name.endsWith(STRAY_DIR_SUFFIX)) continue;
       const tp = parsePartitionDirName(name);
-      if (!tp) continue;
+      if (!tp) {
+        this.logger.info(`node ${this.opts.nodeId}: ${dir} is not a partition directory; left alone`);
+        continue;
+      }
       const key = tpKey(tp);
-      const log = Log.open(dir, tp, this.opts.topicConfig(tp.topic), {
-        recoveryPoint: recoveryPoints.get(key) ?? 0,
-        logStartOffset: logStartOffsets.get(key),
-        highWatermark: highWatermarks.get(key),
-        hadCleanShutdown: this.hadCleanShutdown,
-        logger: this.logger,
-        now: this.opts.now,
-      });
-      this.logs.set(key, log);
+      try {
+        const log = Log.open(dir, tp, this.opts.topicConfig(tp.topic), {
+          recoveryPoint: recoveryPoints.get(key) ?? 0,
+          logStartOffset: logStartOffsets.get(key),
+          highWatermark: highWatermarks.get(key),
+          hadCleanShutdown: this.hadCleanShutdown,
+          logger: this.logger,
+          now: this.opts.now,
+        });
+        this.logs.set(key, log);
+      } catch (e) {
+        this.moveAside(dir, tp, `it cannot be opened: ${(e as Error).message}`);
+      }
     }
     this.logger.info(
       `node ${this.opts.nodeId}: loaded ${this.logs.size} logs from ${this.opts.logDir} in ${Date.now() - started} ms` +
         (this.hadCleanShutdown ? '' : ' (after an unclean shutdown: recovered from the recovery points)'),
     );
+  }
+
+  /** Problems found in the directory that the user should know of (logs moved aside, files left alone). */
+  readonly warnings: string[] = [];
+
+  private warn(message: string): void {
+    const m = `node ${this.opts.nodeId}: ${message}`;
+    this.warnings.push(m);
+    this.logger.warn(m);
+  }
+
+  /** Renames a partition directory to "<topic>-<p>.<id>-stray": the broker no longer uses it, the data stays. */
+  private moveAside(dir: string, tp: TopicPartition, why: string): void {
+    const stray = path.join(this.opts.logDir, retiredDirName(tp, randomBytes(16).toString('hex'), STRAY_DIR_SUFFIX));
+    try {
+      io.renameSync(dir, stray);
+      this.warn(`${dir} was moved aside to ${stray} because ${why}`);
+    } catch (e) {
+      this.warn(`${dir} is not used because ${why}; moving it aside failed too (${(e as Error).message})`);
+    }
+  }
+
+  /** A log the cluster metadata does not know (its topic was deleted while this node was down, or the metadata was replaced). */
+  retireUnknownLog(tp: TopicPartition): void {
+    const log = this.getLog(tp);
+    if (!log) return;
+    log.close();
+    this.logs.delete(tpKey(tp));
+    this.cleaner.removeLog(tp);
+    this.moveAside(log.dir, tp, 'its partition is not in the cluster metadata');
   }
 
   getLog(tp: TopicPartition): Log | undefined {
@@ -139,7 +191,8 @@ export class LogManager {
 
   /**
    * Deletes a partition: the directory is first renamed to `<topic>-<partition>.<id>-delete` (one atomic step,
-   * so a crash cannot leave half a log under the real name), then removed.
+   * so a crash cannot leave half a log under the real name; the topic cut short as Kafka does so the name fits in
+   * 255 bytes), then removed.
    */
   deleteLog(tp: TopicPartition): boolean {
     const log = this.getLog(tp);
@@ -147,7 +200,7 @@ export class LogManager {
     log.close();
     this.logs.delete(tpKey(tp));
     this.cleaner.removeLog(tp);
-    const doomed = `${log.dir}.${randomBytes(16).toString('hex')}${DELETE_DIR_SUFFIX}`;
+    const doomed = path.join(this.opts.logDir, retiredDirName(tp, randomBytes(16).toString('hex'), DELETE_DIR_SUFFIX));
     io.renameSync(log.dir, doomed);
     io.rmSync(doomed, { recursive: true, force: true });
     this.logger.info(`node ${this.opts.nodeId}: deleted log ${log.name}`);
