@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { BrokerConfig } from './config/broker-config';
+import { lockDirectory } from './storage/dir-lock';
 import { parseTopicConfigs, LogConfig } from './config/topic-config';
 import { Logger, silentLogger } from './logger';
 import { MetadataStore, TopicState, PartitionState } from './metadata/metadata-store';
@@ -56,6 +57,7 @@ export class Cluster {
   readonly nodes: VirtualNode[] = [];
   readonly logger: Logger;
   private closed = false;
+  private readonly unlockDataDir: () => void;
   /** Fetches waiting for data, by "topic-partition" (Kafka's delayed-fetch purgatory, in miniature). */
   private readonly appendWaiters = new Map<string, Set<() => void>>();
 
@@ -65,13 +67,17 @@ export class Cluster {
     if (opts.nodes !== undefined) settings['num.nodes'] = String(opts.nodes);
     this.brokerConfig = new BrokerConfig(settings);
     io.mkdirSync(opts.dataDir, { recursive: true });
-    this.metadata = new MetadataStore(opts.dataDir);
-    this.loadDynamicBrokerConfigs();
-    const count = this.brokerConfig.get<number>('num.nodes');
+    // The data directory's lock comes before anything is written to it: of two brokers started at once on a fresh
+    // directory, the loser is told it is in use instead of tripping over the winner's files.
+    this.unlockDataDir = lockDirectory(opts.dataDir);
     try {
+      this.metadata = new MetadataStore(opts.dataDir);
+      this.loadDynamicBrokerConfigs();
+      const count = this.brokerConfig.get<number>('num.nodes');
       for (let id = 0; id < count; id++) this.nodes.push({ id, logManager: this.openLogManager(id), up: true });
     } catch (e) {
       for (const n of this.nodes) n.logManager.shutdown();
+      this.unlockDataDir();
       throw e;
     }
     for (const n of this.nodes) this.reconcileLogs(n);
@@ -412,6 +418,7 @@ export class Cluster {
     this.transactionCoordinator.shutdown();
     this.replicaManager.shutdown();
     for (const n of this.nodes) if (n.up) n.logManager.shutdown();
+    this.unlockDataDir();
     this.logger.info('cluster shut down cleanly');
   }
 }

@@ -43,9 +43,19 @@ describe('tributary command line', function () {
   afterEach(() => rm(dir));
 
   it('start: listens on consecutive loopback ports (skipping a taken one), says where, and stops cleanly on SIGTERM', async () => {
-    const base = await freePort();
-    const blocker = net.createServer().listen(base + 1, '127.0.0.1');
-    await new Promise((r) => blocker.once('listening', r));
+    // A free port whose next one we can take ourselves (other processes may hold ports around it).
+    let base = 0;
+    let blocker: net.Server | undefined;
+    for (let i = 0; !blocker && i < 20; i++) {
+      base = await freePort();
+      const s = net.createServer();
+      const ok = await new Promise<boolean>((r) => {
+        s.once('error', () => r(false));
+        s.listen(base + 1, '127.0.0.1', () => r(true));
+      });
+      if (ok) blocker = s;
+    }
+    assert.ok(blocker, 'no pair of free ports found');
     try {
       const { child, output, bootstrap } = await start(['--data', dir, '--port', String(base), '--nodes', '3']);
       const ports = bootstrap.split(',').map((hp) => Number(hp.split(':')[1]));
@@ -76,6 +86,31 @@ describe('tributary command line', function () {
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+    }
+  });
+
+  it('start: two brokers started at the same moment on a fresh directory: one runs, the other is told it is in use', async function () {
+    this.timeout(120000);
+    for (let trial = 0; trial < 6; trial++) {
+      const fresh = path.join(dir, `race-${trial}`);
+      const launch = () => spawn(process.execPath, [BIN, 'start', '--data', fresh, '--port', '0', '--nodes', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const children = [launch(), launch()];
+      const outputs = children.map((c) => {
+        let out = '';
+        c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+        c.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+        return () => out;
+      });
+      // The loser exits on its own; the winner runs until told to stop.
+      const loser = await Promise.race(children.map((c, i) => new Promise<number>((r) => c.once('exit', () => r(i)))));
+      const winner = 1 - loser;
+      await new Promise((r) => setTimeout(r, 300));
+      assert.match(outputs[loser](), /in use by another broker \(process \d+\)/, `trial ${trial}: ${outputs[loser]()}`);
+      assert.doesNotMatch(outputs[loser](), /ENOENT|EEXIST/);
+      assert.equal(children[winner].exitCode, null, `trial ${trial}: the winner must keep running: ${outputs[winner]()}`);
+      children[winner].kill('SIGTERM');
+      await new Promise((r) => children[winner].once('exit', r));
+      assert.match(outputs[winner](), /bootstrap servers: /);
     }
   });
 
