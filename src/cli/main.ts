@@ -87,6 +87,15 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Runs the command line and exits with its status; scripts/tributary.js (the `tributary` bin) calls this. */
 export function run(argv: string[] = process.argv.slice(2)): void {
+  // A reader that goes away (`tributary status | head`) ends a command quietly, as for any Unix tool; the broker
+  // itself (start) keeps running and only stops printing.
+  const keepRunning = argv[0] === 'start';
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      if (!keepRunning) process.exit(0);
+    });
+  }
   main(argv).then(
     (code) => {
       if (code !== 0) process.exit(code);

@@ -114,6 +114,29 @@ describe('tributary command line', function () {
     }
   });
 
+  it('a closed stdout (| head) ends status and dump-log quietly with status 0; start keeps running', async () => {
+    const { child, bootstrap } = await start(['--data', dir, '--port', '0', '--nodes', '3']);
+    try {
+      // Enough partitions that status prints more than a pipe buffer's worth after head has gone.
+      const created = spawnSync(process.execPath, ['-e', `
+        const { Kafka, logLevel } = require('kafkajs');
+        const admin = new Kafka({ brokers: '${bootstrap}'.split(','), logLevel: logLevel.NOTHING }).admin();
+        admin.connect().then(() => admin.createTopics({ topics: [{ topic: 'many', numPartitions: 2000, replicationFactor: 1 }] })).then(() => admin.disconnect());
+      `], { cwd: ROOT, encoding: 'utf8', timeout: 60000 });
+      assert.equal(created.status, 0, created.stderr);
+      for (const cmd of [`status --data ${dir}`, `dump-log ${dir}/node-*/many-*/0*`]) {
+        const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" ${cmd} | head -1; echo "status=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', timeout: 30000 });
+        assert.equal(r.stdout.split('\n').filter((l) => l).length, 1, r.stdout);
+        assert.doesNotMatch(r.stderr, /EPIPE|Error|at /, `${cmd}: ${r.stderr}`);
+        assert.match(r.stderr, /status=0/, `${cmd}: ${r.stderr}`);
+      }
+      assert.equal(child.exitCode, null);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
   it('rejects bad arguments with usage', () => {
     const r = spawnSync(process.execPath, [BIN, 'start', '--nodes', '12'], { encoding: 'utf8' });
     assert.equal(r.status, 2);
