@@ -98,3 +98,54 @@ describe('data directory robustness', function () {
     cluster.shutdown();
   });
 });
+
+describe('data directory privacy', function () {
+  this.timeout(30000);
+
+  /** Every entry below `dir` with its permission bits. */
+  function modes(dir: string): Array<[string, number]> {
+    const out: Array<[string, number]> = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isSocket()) continue;
+      out.push([p, fs.statSync(p).mode & 0o777]);
+      if (e.isDirectory()) out.push(...modes(p));
+    }
+    return out;
+  }
+
+  it('a data directory the broker creates is 0700 and everything in it private (0700 directories, 0600 files); an existing one keeps its mode', async () => {
+    const parent = tmpDir('private');
+    try {
+      const created = path.join(parent, 'new-data');
+      const broker = await startTestBroker({ nodes: 3, dataDir: created });
+      try {
+        broker.cluster.createTopic('secret', 2, 3);
+        broker.cluster.append('secret', 0, textBatch(['card number']));
+        const { sendRequest } = await import('../support/raw-client');
+        const found = (await sendRequest(broker.bootstrap, 10, 4, { key: '', keyType: 0, coordinatorKeys: ['g'] })).coordinators[0];
+        const commit = await sendRequest(`${found.host}:${found.port}`, 8, 8, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics: [{ name: 'secret', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }] }] });
+        assert.equal(commit.topics[0].partitions[0].errorCode, 0);
+        for (const n of broker.cluster.nodes) n.logManager.checkpointAll();
+      } finally {
+        await broker.stop(true);
+      }
+      assert.equal(fs.statSync(created).mode & 0o777, 0o700);
+      const all = modes(created);
+      assert.ok(all.length > 20, `${all.length} entries`);
+      const open = all.filter(([, m]) => (m & 0o077) !== 0).map(([p, m]) => `${p} ${m.toString(8)}`);
+      assert.deepEqual(open, [], 'nothing readable by other users');
+      assert.ok(all.some(([p]) => p.endsWith('.log')) && all.some(([p]) => p.endsWith('cluster-metadata.json')) && all.some(([p]) => p.includes('__consumer_offsets')));
+
+      // A directory the user made keeps the mode the user gave it.
+      const existing = path.join(parent, 'mine');
+      fs.mkdirSync(existing, { mode: 0o755 });
+      fs.chmodSync(existing, 0o755);
+      const again = await startTestBroker({ nodes: 1, dataDir: existing });
+      await again.stop(true);
+      assert.equal(fs.statSync(existing).mode & 0o777, 0o755);
+    } finally {
+      rm(parent);
+    }
+  });
+});

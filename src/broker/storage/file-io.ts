@@ -4,8 +4,29 @@
  */
 import * as fs from 'node:fs';
 
+/**
+ * What the broker creates is private to the user running it (message contents are in there): directories 0700,
+ * files 0600, unless a caller says otherwise. Existing files and directories keep their modes.
+ */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+function openPrivate(file: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode | null): number {
+  return fs.openSync(file, flags ?? 'r', mode ?? PRIVATE_FILE_MODE);
+}
+
+function mkdirPrivate(dir: fs.PathLike, options?: fs.Mode | fs.MakeDirectoryOptions | null): string | undefined {
+  const o: fs.MakeDirectoryOptions = typeof options === 'object' && options !== null ? options : options !== undefined && options !== null ? { mode: options } : {};
+  return fs.mkdirSync(dir, { ...o, mode: o.mode ?? PRIVATE_DIR_MODE });
+}
+
+function writeFilePrivate(file: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView, options?: fs.WriteFileOptions): void {
+  const o = typeof options === 'string' ? { encoding: options } : options ?? {};
+  fs.writeFileSync(file, data, { ...o, mode: o.mode ?? PRIVATE_FILE_MODE });
+}
+
 export const io = {
-  openSync: fs.openSync,
+  openSync: openPrivate,
   closeSync: fs.closeSync,
   readSync: fs.readSync,
   writeSync: fs.writeSync as (fd: number, buffer: Uint8Array, offset?: number, length?: number, position?: number | null) => number,
@@ -16,11 +37,11 @@ export const io = {
   renameSync: fs.renameSync,
   unlinkSync: fs.unlinkSync,
   rmSync: fs.rmSync,
-  mkdirSync: fs.mkdirSync,
+  mkdirSync: mkdirPrivate,
   readdirSync: fs.readdirSync,
   existsSync: fs.existsSync,
   readFileSync: fs.readFileSync,
-  writeFileSync: fs.writeFileSync,
+  writeFileSync: writeFilePrivate,
   statSync: fs.statSync,
 };
 
