@@ -1,8 +1,10 @@
 /**
  * One client connection (TCP, or TLS on SSL listeners): size-prefixed frames in, responses out in request order.
- * Requests are handled as they arrive (a long-polling Fetch does not hold up the Produce behind it) but answered
- * strictly in order. Bad input (a frame over socket.request.max.bytes, an unknown API key, an undecodable request)
- * is logged and closes this connection only; nothing is allocated from an unchecked length.
+ * As Kafka mutes a connection while its request is being handled, at most `maxInFlight` requests of a connection are
+ * handled at once (Kafka: one), and none is taken while the client leaves its answers unread: what a connection holds
+ * is bounded by that, whatever it sends in one write, and released when it closes. Bad input (a frame over
+ * socket.request.max.bytes, an unknown API key, an undecodable request) is logged and closes this connection only;
+ * nothing is allocated from an unchecked length.
  * On a SASL listener the connection's SaslAuthenticator decides which requests may come before authentication.
  */
 import * as net from 'node:net';
@@ -21,7 +23,7 @@ interface Pending {
 export interface ConnectionOptions {
   maxRequestBytes: number;
   idleMs: number;
-  /** Requests being handled at once before the socket stops being read. */
+  /** Requests handled at once; further frames wait, unread, until one is answered (Kafka mutes the connection: 1). */
   maxInFlight: number;
   /** The SASL state of a connection to a SASL_PLAINTEXT or SASL_SSL listener. */
   sasl?: SaslAuthenticator;
@@ -71,7 +73,16 @@ export class Connection {
     this.closedFlag = true;
     if (reason) this.server.logger.warn(`connection ${this.id} closed: ${reason}`);
     this.socket.destroy();
+    this.release();
     this.resolveClosed();
+  }
+
+  /** Drops what the connection held (unread requests, answers not yet sent): a departed client costs nothing. */
+  private release(): void {
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    for (const p of this.queue) p.chunks = undefined;
+    this.queue.length = 0;
   }
 
   /** Closes after what was written reaches the client (the answer that says why authentication failed). */
@@ -81,24 +92,45 @@ export class Connection {
     this.server.logger.warn(`connection ${this.id} closed: ${reason}`);
     this.socket.end();
     setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+    this.buffered = [];
+    this.bufferedBytes = 0;
     this.resolveClosed();
   }
 
   private onData(d: Buffer): void {
+    if (this.closedFlag) return;
     this.buffered.push(d);
     this.bufferedBytes += d.length;
-    while (!this.closedFlag && this.bufferedBytes >= 4) {
-      const head = this.peek(4);
-      const size = head.readInt32BE(0);
-      if (size < 0 || size > this.opts.maxRequestBytes) {
-        // A TLS record starts 0x16 0x03: a client set up for SSL talking to a listener that is not.
-        const tlsHint = head[0] === 0x16 && head[1] === 0x03 ? '; it looks like a TLS handshake: the client uses SSL or SASL_SSL, but this listener does not' : '';
-        this.close(`request size ${size} is outside 0..${this.opts.maxRequestBytes} (socket.request.max.bytes)${tlsHint}`);
-        return;
+    this.processFrames();
+  }
+
+  /** Whether another request may be taken: few enough in flight, and the client reads what it was sent. */
+  private canTakeRequest(): boolean {
+    return this.queue.length < this.opts.maxInFlight && !this.socket.writableNeedDrain;
+  }
+
+  private processing = false;
+
+  /** Handles the buffered frames while requests may be taken; the rest waits, and the socket is not read meanwhile. */
+  private processFrames(): void {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (!this.closedFlag && this.bufferedBytes >= 4 && this.canTakeRequest()) {
+        const head = this.peek(4);
+        const size = head.readInt32BE(0);
+        if (size < 0 || size > this.opts.maxRequestBytes) {
+          // A TLS record starts 0x16 0x03: a client set up for SSL talking to a listener that is not.
+          const tlsHint = head[0] === 0x16 && head[1] === 0x03 ? '; it looks like a TLS handshake: the client uses SSL or SASL_SSL, but this listener does not' : '';
+          this.close(`request size ${size} is outside 0..${this.opts.maxRequestBytes} (socket.request.max.bytes)${tlsHint}`);
+          return;
+        }
+        if (this.bufferedBytes < 4 + size) break;
+        const frame = this.take(4 + size).subarray(4);
+        this.handleFrame(frame);
       }
-      if (this.bufferedBytes < 4 + size) return;
-      const frame = this.take(4 + size).subarray(4);
-      this.handleFrame(frame);
+    } finally {
+      this.processing = false;
     }
     this.maybePause();
   }
@@ -264,16 +296,19 @@ export class Connection {
     this.maybeResume();
   }
 
-  /** Back-pressure: stop reading while many requests are open or the client is not reading its responses. */
+  /** Back-pressure: the socket is not read while no request may be taken, so frames cannot pile up unparsed. */
   private maybePause(): void {
-    if (!this.paused && (this.queue.length >= this.opts.maxInFlight || this.socket.writableNeedDrain)) {
+    if (!this.paused && !this.closedFlag && !this.canTakeRequest()) {
       this.paused = true;
       this.socket.pause();
     }
   }
 
+  /** A request was answered or the client read its answers: take the frames that waited, then read again. */
   private maybeResume(): void {
-    if (this.paused && this.queue.length < this.opts.maxInFlight && !this.socket.writableNeedDrain) {
+    if (this.closedFlag || !this.canTakeRequest()) return;
+    if (this.bufferedBytes >= 4) this.processFrames();
+    if (this.paused && this.canTakeRequest()) {
       this.paused = false;
       this.socket.resume();
     }

@@ -137,7 +137,8 @@ export class KafkaServer implements ServerView {
     const c = new Connection(socket, l.nodeId, this, this.handlers, {
       maxRequestBytes: config.get<number>('socket.request.max.bytes'),
       idleMs: config.get<number>('connections.max.idle.ms'),
-      maxInFlight: 64,
+      // Kafka handles one request of a connection at a time (the connection is muted until it is answered).
+      maxInFlight: 1,
       sasl: this.security.sasl ? new SaslAuthenticator(this.security.mechanisms, this.credentials, config.get<number>('connection.failed.authentication.delay.ms')) : undefined,
     });
     l.connections.add(c);
