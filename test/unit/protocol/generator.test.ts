@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { MESSAGES_DIR, REPO_ROOT, SPEC_DIR, specAvailable } from './spec-samples';
+import { MESSAGES_DIR, REPO_ROOT, SPEC_DIR, specAvailable, specMissingMessage } from './spec-samples';
 
 const GENERATOR = join(REPO_ROOT, 'scripts', 'gen-protocol.mjs');
 
@@ -36,7 +36,9 @@ describe('protocol: scripts/gen-protocol.mjs', function () {
     for (const d of tmp) rmSync(d, { recursive: true, force: true });
   });
   before(function () {
-    if (!specAvailable()) this.skip();
+    if (specAvailable()) return;
+    console.log(`    ${specMissingMessage()}`);
+    this.skip();
   });
 
   it('is deterministic: two runs produce identical trees', () => {

@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import { ProtocolDecodeError, Reader, Writer } from '../../../src/protocol/codec';
-import { kebab, loadSchemas, RECORDS_SPEC_DIR, SampleBuilder, SPEC_DIR, specAvailable, versionRange, type SchemaJson } from './spec-samples';
+import { kebab, loadSchemas, RECORDS_SPEC_DIR, SampleBuilder, SPEC_DIR, specAvailable, specMissingMessage, versionRange, type SchemaJson } from './spec-samples';
 
 type Decoder = (r: Reader, v: number) => unknown;
 type Encoder = (w: Writer, v: number, d: unknown) => void;
@@ -80,6 +80,7 @@ function checkRoundTrip(schema: SchemaJson, codec: { decode: Decoder; encode: En
 describe('protocol: generated codecs round-trip every message at every version', function () {
   if (!specAvailable()) {
     it('needs the Kafka schemas', function () {
+      console.log(`    ${specMissingMessage()}`);
       this.skip();
     });
     return;

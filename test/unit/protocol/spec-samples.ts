@@ -43,6 +43,11 @@ export function specAvailable(): boolean {
   return existsSync(SPEC_DIR);
 }
 
+/** Why the schema tests skip, said once where they are skipped. */
+export function specMissingMessage(): string {
+  return `Kafka's message schemas are not at ${SPEC_DIR}: these tests skip (under CI=true a skip fails). Put the shared folder beside the clone (../shared/kafka-spec/message) or set KAFKA_SPEC_DIR.`;
+}
+
 /** JSON with // comments (outside strings). */
 export function parseJsonWithComments(text: string): unknown {
   let out = '';
