@@ -7,6 +7,7 @@ import { parseArgs, intOption, UsageError } from './args';
 import { startBroker } from './start';
 import { dumpLog } from './dump-log';
 import { controlCommand } from './control';
+import { topicsCommand } from './topics';
 import { SECURITY_OPTIONS, securityOptions } from './security-args';
 
 const USAGE = `usage:
@@ -19,6 +20,10 @@ const USAGE = `usage:
       SCRAM-SHA-256, SCRAM-SHA-512 (default all), with the users given; SSL needs a PEM certificate and key.
   tributary dump-log [--print-data-log] FILE...
       Prints .log, .index, .timeindex and .txnindex files with the fields of Kafka's kafka-dump-log.
+  tributary topics --bootstrap-server HOST:PORT --create|--alter|--delete|--list|--describe [--topic T]
+                   [--partitions N] [--replication-factor N] [--config name=value]... [--if-exists] [--if-not-exists]
+      Kafka's kafka-topics.sh over the Kafka protocol, against any cluster (PLAINTEXT); scripts/kafka-tools/bin has
+      a kafka-topics.sh that runs it.
   tributary status [--data DIR]
       Nodes, controller, faults, and each partition's leader, epoch, high watermark and replicas, of a running broker.
   tributary node stop|start N [--data DIR]
@@ -58,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
         if (a.positional.length === 0) throw new UsageError('dump-log needs at least one file');
         return dumpLog(a.positional, { printData: a.flags.has('print-data-log') || a.flags.has('print-data') });
       }
+      case 'topics':
+        return await topicsCommand(rest, (l) => process.stdout.write(l + '\n'));
       case 'status':
       case 'node':
       case 'fault':

@@ -137,6 +137,40 @@ describe('tributary command line', function () {
     }
   });
 
+  it('topics (and scripts/kafka-tools/bin/kafka-topics.sh): create with configs, describe, alter partitions, list, delete, as kafka-topics.sh', async () => {
+    const { child, bootstrap } = await start(['--data', dir, '--port', '0', '--nodes', '3']);
+    const script = path.join(ROOT, 'scripts', 'kafka-tools', 'bin', 'kafka-topics.sh');
+    // As librdkafka's suite runs it: through a shell, the topic name quoted.
+    const sh = (args: string) => spawnSync('sh', ['-c', `"${script}" --bootstrap-server ${bootstrap} ${args}`], { encoding: 'utf8', timeout: 30000 });
+    try {
+      let r = sh('--create --topic "kt-stamps" --replication-factor 3 --partitions 2 --config message.timestamp.type=LogAppendTime --config retention.ms=60000');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /Created topic kt-stamps\./);
+      r = sh('--describe --topic kt-stamps');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /Topic: kt-stamps\tTopicId: \S+\tPartitionCount: 2\tReplicationFactor: 3\tConfigs: .*message\.timestamp\.type=LogAppendTime/);
+      assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('\tTopic: kt-stamps\tPartition:')).length, 2);
+      r = sh('--alter --topic kt-stamps --partitions 4');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(sh('--describe --topic kt-stamps').stdout, /PartitionCount: 4/);
+      r = sh('--create --topic kt-stamps --partitions 1');
+      assert.equal(r.status, 1, 'an existing topic is an error');
+      assert.match(r.stderr, /already exists/i);
+      assert.equal(sh('--create --topic kt-stamps --partitions 1 --if-not-exists').status, 0);
+      assert.ok(sh('--list').stdout.split('\n').includes('kt-stamps'));
+      r = sh('--create --topic kt-bad --partitions 1 --config retention.ms=forever');
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /retention\.ms/);
+      assert.equal(sh('--delete --topic kt-stamps').status, 0);
+      assert.ok(!sh('--list').stdout.split('\n').includes('kt-stamps'));
+      assert.equal(sh('--delete --topic kt-stamps --if-exists').status, 0);
+      assert.equal(sh('--describe').status, 0);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
   it('rejects bad arguments with usage', () => {
     const r = spawnSync(process.execPath, [BIN, 'start', '--nodes', '12'], { encoding: 'utf8' });
     assert.equal(r.status, 2);
