@@ -116,6 +116,22 @@ describe('compat: kcat (librdkafka 2.0.2)', function () {
     ]);
   });
 
+  for (const fallback of ['0.8.2', '0.9.0', '0.10.0']) {
+    it(`-P as a Kafka ${fallback} client (api.version.request=false: Produce v0-2, message format v0/v1), gzip and plain: read back by a current client`, async () => {
+      const topic = `kcat-legacy-${fallback.replace(/\./g, '')}`;
+      const lines = Array.from({ length: 300 }, (_, i) => `key-${i}:old client ${fallback} #${i}`);
+      for (const codec of ['none', 'gzip']) {
+        await kcat(['-P', '-t', topic, '-p', '0', '-K', ':', '-z', codec, '-X', 'api.version.request=false', '-X', `broker.version.fallback=${fallback}`], lines.join('\n') + '\n');
+      }
+      const stored = storedRecords(broker.cluster, topic);
+      assert.deepEqual(stored.map((r) => `${r.key}:${r.value}`), [...lines, ...lines]);
+      assert.deepEqual(stored.map((r) => r.offset), Array.from({ length: 600 }, (_, i) => i), 'offsets are the broker\'s');
+      assert.ok(stored.slice(300).some((r) => r.compression === 1), 'the gzip wrapper messages stay gzip');
+      const read = await consume(topic, ['-o', 'beginning'], '%k:%s\n');
+      assert.deepEqual(read, [...lines, ...lines]);
+    });
+  }
+
   it('-C -o past the end: the offset is reset (auto.offset.reset) and kcat ends, with no parse failure', async () => {
     const topic = 'kcat-out-of-range';
     await kcat(['-P', '-t', topic, '-p', '0'], 'one\ntwo\nthree\n');

@@ -7,6 +7,8 @@ import { defaultMetadataRequestData } from '../../src/protocol/messages/metadata
 import { ErrorCode } from '../../src/broker/errors';
 import { uuidFromKafkaString } from '../../src/protocol/codec';
 import { decodeRecords } from '../../src/broker/records/record-batch';
+import { readBatchHeader } from '../../src/broker/records/batch-header';
+import { legacyMessage, gzipWrapper } from '../support/legacy-messages';
 
 const produceReq = (topic: string, partition: number, records: Buffer, acks = 1) => ({ transactionalId: null, acks, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] });
 
@@ -105,7 +107,7 @@ describe('Kafka server (raw frames)', function () {
     assert.deepEqual(md.brokers.map((b) => b.host), ['127.0.0.1', '127.0.0.1'], 'the advertised address is one clients can reach');
   });
 
-  it('produce: offsets, NOT_LEADER_OR_FOLLOWER on the wrong node, UNSUPPORTED_VERSION for v0-2, and no answer for acks=0', async () => {
+  it('produce: offsets, NOT_LEADER_OR_FOLLOWER on the wrong node, a v2 batch in a v2 request, and no answer for acks=0', async () => {
     const leader = await RawClient.connect(leaderAddress('t', 0));
     const other = broker.server.listeners().find((l) => l.nodeId !== broker.cluster.partitionLeader('t', 0))!;
     const wrong = await RawClient.connect(`${other.host}:${other.port}`);
@@ -114,13 +116,55 @@ describe('Kafka server (raw frames)', function () {
       assert.equal(r.responses[0].partitionResponses[0].errorCode, 0);
       const base = r.responses[0].partitionResponses[0].baseOffset;
       assert.equal((await wrong.request(0, 9, produceReq('t', 0, textBatch(['x'])))).responses[0].partitionResponses[0].errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-      assert.equal((await leader.request(0, 2, produceReq('t', 0, textBatch(['x'])))).responses[0].partitionResponses[0].errorCode, ErrorCode.UNSUPPORTED_VERSION);
+      // Kafka takes a v2 batch in an old request as it is.
+      assert.equal((await leader.request(0, 2, produceReq('t', 0, textBatch(['x'])))).responses[0].partitionResponses[0].baseOffset, base + 2);
       leader.send(0, 9, produceReq('t', 0, textBatch(['silent']), 0));
       const after = await leader.request(0, 9, produceReq('t', 0, textBatch(['c'])));
-      assert.equal(after.responses[0].partitionResponses[0].baseOffset, base + 3, 'the acks=0 batch was written and not answered');
+      assert.equal(after.responses[0].partitionResponses[0].baseOffset, base + 4, 'the acks=0 batch was written and not answered');
     } finally {
       leader.close();
       wrong.close();
+    }
+  });
+
+  it('produce v0-2: message sets of format v0/v1 are up-converted to RecordBatch v2, offsets the broker\'s, timestamps by the topic\'s type', async () => {
+    broker.cluster.createTopic('legacy', 1, 1);
+    broker.cluster.createTopic('legacy-append', 1, 1, { 'message.timestamp.type': 'LogAppendTime' });
+    const c = await RawClient.connect(leaderAddress('legacy', 0));
+    const c2 = await RawClient.connect(leaderAddress('legacy-append', 0));
+    try {
+      const v0set = Buffer.concat([legacyMessage({ offset: 0, magic: 0, key: 'a', value: 'one' }), legacyMessage({ offset: 0, magic: 0, key: null, value: 'two' })]);
+      const v1set = gzipWrapper(1, [0, 1, 2].map((i) => legacyMessage({ offset: i, magic: 1, timestamp: 1_700_000_000_000 + i, key: `k${i}`, value: `gz${i}` })));
+      const r0 = await c.request(0, 0, { ...produceReq('legacy', 0, v0set), transactionalId: null });
+      assert.deepEqual([r0.responses[0].partitionResponses[0].errorCode, r0.responses[0].partitionResponses[0].baseOffset], [0, 0]);
+      const r1 = await c.request(0, 1, produceReq('legacy', 0, v1set));
+      assert.deepEqual([r1.responses[0].partitionResponses[0].errorCode, r1.responses[0].partitionResponses[0].baseOffset], [0, 2]);
+      const r2 = await c2.request(0, 2, produceReq('legacy-append', 0, v1set));
+      const p2 = r2.responses[0].partitionResponses[0];
+      assert.equal(p2.errorCode, 0);
+      assert.ok(p2.logAppendTimeMs > 1_700_000_000_100, 'v2 answers the log append time');
+      // Stored as v2 batches: magic-0 messages have no timestamp, magic-1 ones keep theirs; gzip kept.
+      const stored = broker.cluster.read('legacy', 0, 0, 1 << 20, 'logEnd').records;
+      const values: Array<[number, string, number]> = [];
+      let pos = 0;
+      while (pos < stored.length) {
+        const h = readBatchHeader(stored, pos);
+        assert.equal(h.magic, 2);
+        const size = h.batchLength + 12;
+        for (const r of decodeRecords(stored.subarray(pos, pos + size))) values.push([h.baseOffset + r.offsetDelta, r.value!.toString(), r.timestamp]);
+        pos += size;
+      }
+      assert.deepEqual(values, [[0, 'one', -1], [1, 'two', -1], [2, 'gz0', 1_700_000_000_000], [3, 'gz1', 1_700_000_000_001], [4, 'gz2', 1_700_000_000_002]]);
+      const appended = broker.cluster.read('legacy-append', 0, 0, 1 << 20, 'logEnd').records;
+      assert.equal(readBatchHeader(appended, 0).maxTimestamp, p2.logAppendTimeMs);
+      // A bad CRC in an old message: CORRUPT_MESSAGE, nothing appended.
+      const bad = Buffer.from(v0set);
+      bad[20] ^= 0xff;
+      assert.equal((await c.request(0, 2, produceReq('legacy', 0, bad))).responses[0].partitionResponses[0].errorCode, ErrorCode.CORRUPT_MESSAGE);
+      assert.equal(broker.cluster.leaderLog('legacy', 0).logEndOffset, 5);
+    } finally {
+      c.close();
+      c2.close();
     }
   });
 

@@ -1,15 +1,15 @@
-// Produce 3-11 (0-2 advertised, as Kafka 4 does for old librdkafka, and answered UNSUPPORTED_VERSION):
-// acks 0, 1 and all; per-partition errors with Kafka's codes, per-record ones from v8 (KIP-467); LogAppendTime and
-// log start offset in the answer.
+// Produce 0-11: acks 0, 1 and all; per-partition errors with Kafka's codes, per-record ones from v8 (KIP-467);
+// LogAppendTime and log start offset in the answer. v0-2 carry message sets of format v0/v1 (clients older than Kafka
+// 0.11), up-converted to RecordBatch v2 before the append as Kafka does.
 import { defineHandler } from '../handler';
 import { ErrorCode, errorCodeOf, RecordValidationError } from '../../../broker/errors';
 import type { PartitionProduceResponse } from '../../messages/produce-response';
+import { isLegacyMessageSet, upConvertMessageSet } from '../../../broker/records/legacy-message-set';
 
 export default defineHandler({
   apiKey: 0,
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 11,
-  advertisedMinVersion: 0,
   handle(ctx, req) {
     const cluster = ctx.cluster;
     const acks = req.acks;
@@ -35,20 +35,21 @@ export default defineHandler({
           const recordErrors = e instanceof RecordValidationError ? e.recordErrors.map((r) => ({ batchIndex: r.batchIndex, batchIndexErrorMessage: r.message })) : [];
           return answer(code, (e as Error).message, { recordErrors });
         };
-        if (ctx.apiVersion < 3) return answer(ErrorCode.UNSUPPORTED_VERSION, 'Produce v0-2 (message format v0/v1) is not supported; use a client from Kafka 0.11 or later');
         if (acks !== 0 && acks !== 1 && acks !== -1) return answer(ErrorCode.INVALID_REQUIRED_ACKS);
         if (!p.records || p.records.length === 0) return answer(ErrorCode.CORRUPT_MESSAGE, 'no records');
         try {
+          // Kafka takes v2 batches in old requests too (some clients send them), and converts only older formats.
+          const records = ctx.apiVersion < 3 && isLegacyMessageSet(p.records) ? upConvertMessageSet(p.records) : p.records;
           const leader = cluster.partitionLeader(t.name, p.index);
           if (leader !== ctx.nodeId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER, `node ${ctx.nodeId} is not the leader of ${t.name}-${p.index}`);
           if (acks !== -1) {
-            const info = cluster.append(t.name, p.index, p.records);
+            const info = cluster.append(t.name, p.index, records);
             return answer(ErrorCode.NONE, null, { baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: info.logStartOffset });
           }
           // acks=all: the slot is filled in when the in-sync replicas have the records.
           const slot = answer(ErrorCode.NONE);
           pending.push(
-            cluster.produce(t.name, p.index, p.records, acks, Math.max(1, req.timeoutMs)).then(
+            cluster.produce(t.name, p.index, records, acks, Math.max(1, req.timeoutMs)).then(
               (info) => void Object.assign(slot, { baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: info.logStartOffset }),
               (e) => void Object.assign(slot, failed(e)),
             ),
