@@ -181,6 +181,54 @@ describe('SASL and TLS listeners (raw frames)', function () {
     }
   });
 
+  describe('re-authentication (KIP-368, connections.max.reauth.ms)', () => {
+    let reauth: TestBroker;
+    before(async () => {
+      reauth = await startTestBroker({ config: { 'connections.max.reauth.ms': '1500' }, security: { protocol: 'SASL_PLAINTEXT', users: USERS } });
+    });
+    after(async () => reauth?.stop());
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('SaslAuthenticate v1+ gives the session lifetime; the client authenticates again on its connection and goes on, past the first expiry', async () => {
+      const c = await RawClient.connect(reauth.bootstrap);
+      try {
+        const r = await plainLogin(c, 'alice', 'alice-secret');
+        assert.deepEqual([r.errorCode, r.sessionLifetimeMs], [0, 1500]);
+        assert.equal((await c.request(3, 12, metadata())).brokers.length, 1);
+        for (let round = 0; round < 2; round++) {
+          await sleep(1000);
+          const again = await plainLogin(c, 'alice', 'alice-secret', 1);
+          assert.deepEqual([again.errorCode, again.sessionLifetimeMs], [0, 1500], `re-authentication ${round}`);
+          assert.equal((await c.request(3, 12, metadata())).brokers.length, 1);
+        }
+        assert.ok(!c.isClosed, 'the connection lived for more than one session');
+      } finally {
+        c.close();
+      }
+    });
+
+    it('a request after the session expired closes the connection; another principal or mechanism is refused', async () => {
+      const c = await RawClient.connect(reauth.bootstrap);
+      await plainLogin(c, 'alice', 'alice-secret');
+      await sleep(1700);
+      await assert.rejects(c.request(3, 12, metadata()));
+      await c.closed;
+      logged(reauth, /SASL session expired/);
+
+      const other = await RawClient.connect(reauth.bootstrap);
+      await plainLogin(other, 'alice', 'alice-secret');
+      const r = await plainLogin(other, 'carol', 'c:a,r=o;l');
+      assert.deepEqual([r.errorCode, r.errorMessage], [ErrorCode.SASL_AUTHENTICATION_FAILED, 'Cannot change principals during re-authentication from User:alice: User:carol']);
+      await other.closed;
+
+      const third = await RawClient.connect(reauth.bootstrap);
+      await plainLogin(third, 'alice', 'alice-secret');
+      const hs = await third.request(17, 1, { mechanism: 'SCRAM-SHA-256' });
+      assert.deepEqual([hs.errorCode, hs.mechanisms], [ErrorCode.UNSUPPORTED_SASL_MECHANISM, ['PLAIN']]);
+      await third.closed;
+    });
+  });
+
   it('after a v1 handshake only SaslAuthenticate may come: another request closes the connection', async () => {
     const c = await RawClient.connect(sasl.bootstrap);
     assert.equal((await c.request(17, 1, { mechanism: 'PLAIN' })).errorCode, 0);

@@ -37,6 +37,7 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'message.max.bytes', type: 'int', default: 1048588, min: 0, doc: 'largest record batch size allowed' },
   { name: 'socket.request.max.bytes', type: 'int', default: 104857600, min: 1, doc: 'largest request a client may send' },
   { name: 'connections.max.idle.ms', type: 'long', default: 600000, doc: 'idle connections are closed after this' },
+  { name: 'connections.max.reauth.ms', type: 'long', default: 0, min: 0, doc: 'how long a SASL session lasts before the client must authenticate again on its connection (KIP-368); 0: forever' },
   { name: 'connection.failed.authentication.delay.ms', type: 'int', default: 100, min: 0, doc: 'how long the answer to a failed SASL authentication is held back before the connection closes (slows password guessing)' },
   { name: 'replica.high.watermark.checkpoint.interval.ms', type: 'long', default: 5000, min: 1, doc: 'how often high watermarks are checkpointed (what consumers see after a crash)' },
   { name: 'replica.lag.time.max.ms', type: 'long', default: 30000, doc: 'a follower that has not caught up for this long leaves the ISR' },

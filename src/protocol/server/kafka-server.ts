@@ -139,7 +139,9 @@ export class KafkaServer implements ServerView {
       idleMs: config.get<number>('connections.max.idle.ms'),
       // Kafka handles one request of a connection at a time (the connection is muted until it is answered).
       maxInFlight: 1,
-      sasl: this.security.sasl ? new SaslAuthenticator(this.security.mechanisms, this.credentials, config.get<number>('connection.failed.authentication.delay.ms')) : undefined,
+      sasl: this.security.sasl
+        ? new SaslAuthenticator(this.security.mechanisms, this.credentials, config.get<number>('connection.failed.authentication.delay.ms'), config.get<number>('connections.max.reauth.ms'))
+        : undefined,
     });
     l.connections.add(c);
     void c.closed.then(() => l.connections.delete(c));

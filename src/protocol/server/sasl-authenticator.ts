@@ -8,6 +8,9 @@
  *   failed        the answer that says why goes out, then the connection closes
  *
  * A failure is answered after `connection.failed.authentication.delay.ms` (Kafka's brake on password guessing).
+ * With `connections.max.reauth.ms` (KIP-368) a session lasts that long: SaslAuthenticate v1+ tells the client, which
+ * authenticates again on the same connection (SaslHandshake v1 and SaslAuthenticate, same mechanism, same principal)
+ * while its other requests wait; a request that comes after the session expired closes the connection.
  */
 import type { SaslMechanismName } from '../../broker/api';
 import type { CredentialStore } from '../../broker/security/credential-store';
@@ -40,12 +43,29 @@ export class SaslAuthenticator {
   private busy = false;
   /** Why authentication failed, for the log line of the close. */
   failure: string | undefined;
+  /** When the authenticated session ends (connections.max.reauth.ms), in ms since the epoch; undefined: never. */
+  private sessionExpiresAt: number | undefined;
+  /** The principal and mechanism of the session being re-authenticated. */
+  private previous: { principal: string | undefined; mechanism: string } | undefined;
 
   constructor(
     private readonly mechanisms: readonly SaslMechanismName[],
     private readonly credentials: CredentialStore,
     private readonly failureDelayMs: number,
+    /** connections.max.reauth.ms: 0 (Kafka's default) means sessions do not expire. */
+    private readonly maxReauthMs = 0,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** The session lifetime SaslAuthenticate v1+ reports: the re-authentication interval, or 0 when there is none. */
+  get sessionLifetimeMs(): number {
+    return this.maxReauthMs;
+  }
+
+  /** An authenticated client may start over with SaslHandshake when sessions expire (Kafka allows it only then). */
+  get canReauthenticate(): boolean {
+    return this.state === 'complete' && this.maxReauthMs > 0;
+  }
 
   get complete(): boolean {
     return this.state === 'complete';
@@ -70,6 +90,9 @@ export class SaslAuthenticator {
     if (this.busy) return `${apiName} request received while a SASL message is being checked`;
     switch (this.state) {
       case 'complete':
+        if (this.sessionExpiresAt !== undefined && this.now() > this.sessionExpiresAt && apiKey !== SASL_HANDSHAKE) {
+          return `the SASL session expired (connections.max.reauth.ms ${this.maxReauthMs}) before the client authenticated again (${apiName} request)`;
+        }
         return undefined;
       case 'handshake':
         if (apiKey === API_VERSIONS || apiKey === SASL_HANDSHAKE) return undefined;
@@ -84,6 +107,19 @@ export class SaslAuthenticator {
   /** SaslHandshake: picks the mechanism, or fails with UNSUPPORTED_SASL_MECHANISM and the enabled ones. */
   async handshake(mechanism: string, version: number): Promise<{ errorCode: number; mechanisms: string[] }> {
     const mechanisms = [...this.mechanisms];
+    if (this.state === 'complete') {
+      // Re-authentication (KIP-368): v1 only, and the mechanism of the session.
+      const current = this.server!.mechanism;
+      if (version === 0 || mechanism !== current) {
+        this.fail(`SASL mechanism '${mechanism}' requested by client is not supported for re-authentication of mechanism '${current}'`);
+        await this.delay();
+        return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: [current] };
+      }
+      this.previous = { principal: this.server!.principal, mechanism: current };
+      this.server = this.createServer(mechanism as SaslMechanismName);
+      this.state = 'authenticate';
+      return { errorCode: ErrorCode.NONE, mechanisms };
+    }
     if (!(this.mechanisms as readonly string[]).includes(mechanism)) {
       this.fail(`the client asked for SASL mechanism ${JSON.stringify(mechanism)}; enabled: ${mechanisms.join(', ')}`);
       await this.delay();
@@ -100,7 +136,14 @@ export class SaslAuthenticator {
     this.busy = true;
     try {
       const response = await server.evaluate(token);
-      if (server.complete) this.state = 'complete';
+      if (server.complete) {
+        if (this.previous && server.principal !== this.previous.principal) {
+          throw new SaslAuthenticationError(`Cannot change principals during re-authentication from User:${this.previous.principal}: User:${server.principal}`, true);
+        }
+        this.previous = undefined;
+        this.state = 'complete';
+        if (this.maxReauthMs > 0) this.sessionExpiresAt = this.now() + this.maxReauthMs;
+      }
       return { ok: true, response };
     } catch (e) {
       const err = e instanceof SaslAuthenticationError ? e : new SaslAuthenticationError(String((e as Error)?.message ?? e), false);

@@ -8,9 +8,10 @@ export default defineHandler({
   minVersion: 0,
   maxVersion: 1,
   handle: (ctx, request) => {
-    // The connection lets this through only before authentication on a SASL listener. Elsewhere (a PLAINTEXT or SSL
-    // listener, or a connection already authenticated) Kafka's request handler answers ILLEGAL_SASL_STATE.
-    if (!ctx.sasl || ctx.sasl.complete) return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] };
+    // Before authentication on a SASL listener, or to re-authenticate when sessions expire (connections.max.reauth.ms).
+    // Elsewhere (a PLAINTEXT or SSL listener, or an authenticated connection whose session does not expire) Kafka's
+    // request handler answers ILLEGAL_SASL_STATE.
+    if (!ctx.sasl || (ctx.sasl.complete && !ctx.sasl.canReauthenticate)) return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] };
     return ctx.sasl.handshake(request.mechanism, ctx.apiVersion);
   },
 });

@@ -1,5 +1,6 @@
-// SaslAuthenticate v0-2: one message of the SASL exchange each way, after SaslHandshake v1. A failure is answered
-// with SASL_AUTHENTICATION_FAILED and Kafka's message, then the connection closes (Connection sees the failed state).
+// SaslAuthenticate v0-2: one message of the SASL exchange each way, after SaslHandshake v1 (also when a client
+// re-authenticates, KIP-368). A failure is answered with SASL_AUTHENTICATION_FAILED and Kafka's message, then the
+// connection closes (Connection sees the failed state); v1+ says how long the session lasts.
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { EMPTY_BUFFER } from '../../codec';
@@ -15,7 +16,7 @@ export default defineHandler({
     }
     const r = await ctx.sasl.authenticate(request.authBytes);
     if (!r.ok) return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: r.errorMessage, authBytes: EMPTY_BUFFER, sessionLifetimeMs: 0 };
-    // sessionLifetimeMs 0: no re-authentication is required (connections.max.reauth.ms is not set).
-    return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: r.response, sessionLifetimeMs: 0 };
+    // v1+: how long the session lasts before the client must authenticate again (0: connections.max.reauth.ms unset).
+    return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: r.response, sessionLifetimeMs: ctx.apiVersion >= 1 && ctx.sasl.complete ? ctx.sasl.sessionLifetimeMs : 0 };
   },
 });
