@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=""
-for p in kcat python3-confluent-kafka chromium libkrb5-dev ripgrep pkg-config; do
+for p in kcat python3-confluent-kafka chromium libkrb5-dev ripgrep pkg-config rapidjson-dev; do
   dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
 done
 if [ -n "$need" ]; then
