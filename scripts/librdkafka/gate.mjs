@@ -89,6 +89,8 @@ const ALLOWED_CATEGORIES = {
   // Not a reason outside the broker: a Kafka feature Tributary lacks, tracked as open work (the reason names it). It
   // keeps the gate green while the gap is reported in every run, the README and the issue.
   'broker-gap': 'a Kafka broker feature Tributary does not serve yet (open work)',
+  // librdkafka skips these on CI itself ("Latency measurements not reliable on CI"); the gate still runs them.
+  'ci-timing': 'a latency budget librdkafka itself does not check on CI machines',
 };
 
 // ---------------------------------------------------------------------------------------------------------------
