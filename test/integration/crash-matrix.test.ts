@@ -23,6 +23,7 @@ import { strict as assert } from 'node:assert';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startCliBroker, type CliBroker } from '../support/cli-broker';
 import { tmpDir, rm } from '../support/tmp';
+import { prng as rng } from '../support/prng';
 
 const TOPIC = 'crash-matrix';
 const PARTITIONS = 3;
@@ -42,18 +43,6 @@ const HW_DEADLINE_MS = 30000;
 const VERIFY_DEADLINE_MS = 60000;
 
 const SEED = process.env.CRASH_MATRIX_SEED !== undefined ? Number(process.env.CRASH_MATRIX_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
-
-/** mulberry32: a small seeded generator, [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mix(...parts: number[]): number {
   let h = 0x811c9dc5;

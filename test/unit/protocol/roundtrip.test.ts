@@ -10,6 +10,7 @@ import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import { ProtocolDecodeError, Reader, Writer } from '../../../src/protocol/codec';
 import { kebab, loadSchemas, RECORDS_SPEC_DIR, SampleBuilder, SPEC_DIR, specAvailable, specMissingMessage, versionRange, type SchemaJson } from './spec-samples';
+import { prng } from '../../support/prng';
 
 type Decoder = (r: Reader, v: number) => unknown;
 type Encoder = (w: Writer, v: number, d: unknown) => void;
@@ -34,18 +35,6 @@ function encode(encodeFn: Encoder, v: number, data: unknown, small: boolean): Bu
     w.length,
   );
   return w.toBuffer();
-}
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function checkRoundTrip(schema: SchemaJson, codec: { decode: Decoder; encode: Encoder }, v: number, mode: 'full' | 'sparse', rnd: () => number): void {
