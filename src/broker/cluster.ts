@@ -275,10 +275,13 @@ export class Cluster {
    * defaults, as Kafka's DynamicLogConfig.reconfigure does).
    */
   setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>, validateOnly = false): void {
-    BrokerConfig.parseDynamic(nodeId, configs);
-    if (validateOnly) return;
-    this.metadata.setDynamicBrokerConfigs(nodeId, configs);
+    if (validateOnly) {
+      BrokerConfig.parseDynamic(nodeId, configs);
+      return;
+    }
+    // Validated (once) by setDynamic before anything is saved.
     this.brokerConfig.setDynamic(nodeId, configs);
+    this.metadata.setDynamicBrokerConfigs(nodeId, configs);
     for (const n of this.nodes) if (n.up) n.logManager.updateAllConfigs();
     this.logger.info(`dynamic broker configs of ${nodeId === null ? 'the cluster default' : `node ${nodeId}`} are now ${JSON.stringify(configs)}`);
   }

@@ -38,10 +38,10 @@ export default defineHandler({
         if (acks !== 0 && acks !== 1 && acks !== -1) return answer(ErrorCode.INVALID_REQUIRED_ACKS);
         if (!p.records || p.records.length === 0) return answer(ErrorCode.CORRUPT_MESSAGE, 'no records');
         try {
-          // Kafka takes v2 batches in old requests too (some clients send them), and converts only older formats.
-          const records = ctx.apiVersion < 3 && isLegacyMessageSet(p.records) ? upConvertMessageSet(p.records) : p.records;
           const leader = cluster.partitionLeader(t.name, p.index);
           if (leader !== ctx.nodeId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER, `node ${ctx.nodeId} is not the leader of ${t.name}-${p.index}`);
+          // On the leader only, as Kafka converts on append. v2 batches in old requests (some clients send them) pass as they are.
+          const records = ctx.apiVersion < 3 && isLegacyMessageSet(p.records) ? upConvertMessageSet(p.records) : p.records;
           if (acks !== -1) {
             const info = cluster.append(t.name, p.index, records);
             return answer(ErrorCode.NONE, null, { baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: info.logStartOffset });
