@@ -476,6 +476,8 @@ export interface BrokerServiceOptions {
   config?: Record<string, string>;
   /** How often the broker looks for changes to report as events; default 250 ms. */
   eventIntervalMs?: number;
+  /** Broker configs of single nodes, by node id, over `config` (each Kafka broker's own server.properties: "broker.rack", ...). */
+  nodeConfig?: Record<number, Record<string, string>>;
   /** Authentication and encryption of every node's listener; default PLAINTEXT (neither). */
   security?: ListenerSecurityOptions;
 }
@@ -498,6 +500,24 @@ export interface ListenerSecurityOptions {
    * as credentials kafka-configs would create). Passwords are hashed and salted at start and not kept.
    */
   users?: Array<{ name: string; password: string }>;
-  /** The certificate (chain) and private key of SSL and SASL_SSL listeners, as PEM text. */
-  tls?: { cert: string; key: string };
+  /**
+   * The certificate (chain) and private key of SSL and SASL_SSL listeners, as PEM text; `ca` and `clientAuth` ask
+   * clients for certificates (mutual TLS, Kafka's `ssl.client.auth` with a PEM truststore).
+   */
+  tls?: {
+    cert: string;
+    key: string;
+    /** The CA certificates (PEM, one or more) client certificates must chain to: `ssl.truststore.certificates`. */
+    ca?: string;
+    /**
+     * Kafka's `ssl.client.auth`: `none` (default), `requested` (a client without a certificate connects as
+     * User:ANONYMOUS) or `required`; both need `ca`. SSL listeners only: as Kafka ignores the broker-wide setting on
+     * SASL_SSL listeners (KIP-684), SASL_SSL clients are not asked for a certificate.
+     */
+    clientAuth?: SslClientAuth;
+  };
 }
+
+/** Kafka's `ssl.client.auth` values. */
+export type SslClientAuth = 'none' | 'requested' | 'required';
+export const SSL_CLIENT_AUTH: readonly SslClientAuth[] = ['none', 'requested', 'required'];

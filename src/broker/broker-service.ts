@@ -95,7 +95,7 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     try {
       // zstd's encoder is WebAssembly, which loads asynchronously: once, before any batch is written.
       await initCompression();
-      cluster = new Cluster({ dataDir: o.dataDir, nodes: o.nodes, config: o.config, logger: this.logger });
+      cluster = new Cluster({ dataDir: o.dataDir, nodes: o.nodes, config: o.config, nodeConfig: o.nodeConfig, logger: this.logger });
       const server = new KafkaServer(cluster, { host: o.host, basePort: o.basePort, security: o.security });
       await server.start();
       this.cluster = cluster;

@@ -41,6 +41,8 @@ export interface ClusterOptions {
   nodes?: number;
   /** Broker configs by Kafka name ("log.retention.hours": "1", ...). */
   config?: Record<string, string>;
+  /** Broker configs of single nodes, by node id, over `config`. */
+  nodeConfig?: Record<number, Record<string, string>>;
   logger?: Logger;
 }
 
@@ -65,7 +67,7 @@ export class Cluster {
     this.logger = opts.logger ?? silentLogger;
     const settings = { ...(opts.config ?? {}) };
     if (opts.nodes !== undefined) settings['num.nodes'] = String(opts.nodes);
-    this.brokerConfig = new BrokerConfig(settings);
+    this.brokerConfig = new BrokerConfig(settings, opts.nodeConfig);
     io.mkdirSync(opts.dataDir, { recursive: true });
     // The data directory's lock comes before anything is written to it: of two brokers started at once on a fresh
     // directory, the loser is told it is in use instead of tripping over the winner's files.
@@ -264,6 +266,11 @@ export class Cluster {
    * The resolved log config of a topic: its overrides over the broker's defaults, as node `nodeId` has them (its own
    * dynamic configs included), or as the cluster-wide levels have them.
    */
+  /** A node's broker.rack, or null when it has none (Metadata and DescribeCluster report it; KIP-392 reads by it). */
+  rackOf(nodeId: number): string | null {
+    return this.brokerConfig.get<string>('broker.rack', nodeId) ?? null;
+  }
+
   logConfig(topic: string, nodeId?: number): LogConfig {
     const t = this.metadata.topic(topic);
     return this.brokerConfig.logConfig(t ? parseTopicConfigs(t.configs) : new Map(), nodeId);

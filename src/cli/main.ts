@@ -11,13 +11,18 @@ import { topicsCommand } from './topics';
 import { SECURITY_OPTIONS, securityOptions } from './security-args';
 
 const USAGE = `usage:
-  tributary start [--data DIR] [--port P] [--nodes N] [--host H] [--config name=value]...
+  tributary start [--data DIR] [--port P] [--nodes N] [--host H] [--config name=value]... [--node-config ID:name=value]...
                   [--security-protocol PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL] [--sasl-mechanisms M1,M2]
                   [--sasl-user NAME:PASSWORD]... [--tls-cert FILE --tls-key FILE]
+                  [--tls-ca FILE] [--ssl-client-auth none|requested|required]
       Runs the broker in the foreground (Ctrl-C stops it cleanly). Defaults: --data .tributary, --port 9092,
-      --nodes 3, --host 127.0.0.1. --config takes any Kafka broker config (log.retention.hours=1, ...).
+      --nodes 3, --host 127.0.0.1. --config takes any Kafka broker config (log.retention.hours=1, ...);
+      --node-config sets one for node ID alone, as its own server.properties would (1:broker.rack=RACK1).
       Security: every listener speaks the protocol given (default PLAINTEXT); SASL mechanisms PLAIN,
       SCRAM-SHA-256, SCRAM-SHA-512 (default all), with the users given; SSL needs a PEM certificate and key.
+      --ssl-client-auth (Kafka's ssl.client.auth, SSL listeners) asks clients for a certificate signed by a CA
+      of --tls-ca (PEM): required refuses clients without one, requested serves them as User:ANONYMOUS; a
+      certificate that is not trusted is refused either way.
   tributary dump-log [--print-data-log] FILE...
       Prints .log, .index, .timeindex and .txnindex files with the fields of Kafka's kafka-dump-log.
   tributary topics --bootstrap-server HOST:PORT --create|--alter|--delete|--list|--describe [--topic T]
@@ -39,13 +44,19 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'start': {
-        const a = parseArgs(rest, new Set(['data', 'port', 'nodes', 'host', 'config', ...SECURITY_OPTIONS]), new Set());
+        const a = parseArgs(rest, new Set(['data', 'port', 'nodes', 'host', 'config', 'node-config', ...SECURITY_OPTIONS]), new Set());
         if (a.positional.length) throw new UsageError(`unexpected argument ${a.positional[0]}`);
         const config: Record<string, string> = {};
         for (const kv of a.options.get('config') ?? []) {
           const i = kv.indexOf('=');
           if (i <= 0) throw new UsageError(`--config takes name=value, not ${kv}`);
           config[kv.slice(0, i)] = kv.slice(i + 1);
+        }
+        const nodeConfig: Record<number, Record<string, string>> = {};
+        for (const spec of a.options.get('node-config') ?? []) {
+          const m = /^(\d+):([^=]+)=(.*)$/s.exec(spec);
+          if (!m) throw new UsageError(`--node-config takes ID:name=value (1:broker.rack=RACK1), not ${spec}`);
+          (nodeConfig[Number(m[1])] ??= {})[m[2]] = m[3];
         }
         const dataDir = path.resolve(a.options.get('data')?.at(-1) ?? '.tributary');
         await startBroker({
@@ -54,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
           nodes: intOption(a, 'nodes', 1, 9),
           host: a.options.get('host')?.at(-1),
           config,
+          nodeConfig,
           security: securityOptions(a, dataDir),
         });
         return 0;

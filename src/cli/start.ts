@@ -14,11 +14,12 @@ export interface StartOptions {
   nodes?: number;
   host?: string;
   config?: Record<string, string>;
+  nodeConfig?: Record<number, Record<string, string>>;
   security?: ListenerSecurityOptions;
 }
 
 export async function startBroker(opts: StartOptions): Promise<void> {
-  const service = new BrokerService({ dataDir: opts.dataDir, nodes: opts.nodes, basePort: opts.port, host: opts.host, config: opts.config, security: opts.security }, { logger: consoleLogger });
+  const service = new BrokerService({ dataDir: opts.dataDir, nodes: opts.nodes, basePort: opts.port, host: opts.host, config: opts.config, nodeConfig: opts.nodeConfig, security: opts.security }, { logger: consoleLogger });
   let status;
   try {
     status = await service.start();

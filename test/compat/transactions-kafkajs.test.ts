@@ -88,6 +88,7 @@ describe('compat: kafkajs transactions', function () {
     // CompleteCommit in __transaction_state.
     const aborted = [0, 1].flatMap((part) => broker.cluster.leaderLog('txn-basic', part).collectAbortedTransactions(0, Number.MAX_SAFE_INTEGER));
     assert.ok(aborted.length >= 1, 'an aborted transaction is indexed');
+    await broker.cluster.transactionCoordinator.settled('tx-basic');
     assert.equal(broker.cluster.transactionCoordinator.transaction('tx-basic')?.state, 'CompleteCommit');
   });
 
@@ -106,6 +107,8 @@ describe('compat: kafkajs transactions', function () {
     assert.equal(describeTopic(broker.cluster, 'txn-open').partitions[0].lastStableOffset, 1, 'what the sidebar shows');
     assert.deepEqual(await readAll('txn-open', false, 99, 1500), ['before']);
     await t.commit();
+    // As with Kafka, the commit is answered once it is logged; the markers that release consumers follow.
+    await broker.cluster.transactionCoordinator.settled('tx-open');
     assert.equal(log.lastStableOffset, log.highWatermark);
     assert.deepEqual(await readAll('txn-open', false, 3), ['before', 'in-txn', 'after-open']);
   });
@@ -139,6 +142,7 @@ describe('compat: kafkajs transactions', function () {
       const moved = tc.coordinatorFor('tx-failover');
       assert.ok(moved >= 0 && moved !== coordinator, `the coordinator moved off node ${coordinator}`);
       await t.commit();
+      await tc.settled('tx-failover');
       assert.equal(tc.transaction('tx-failover')!.state, 'CompleteCommit');
       assert.deepEqual([...(await readAll('txn-failover', false, 3))].sort(), ['one', 'three', 'two']);
     } finally {
@@ -174,6 +178,7 @@ describe('compat: kafkajs transactions', function () {
     assert.deepEqual(await readAll('txn-out', false, 2), ['X', 'Y']);
 
     // The offsets survive a restart: they are in __consumer_offsets with the transaction's COMMIT marker.
+    await broker.cluster.transactionCoordinator.settled('tx-ctp');
     await broker.server.stop();
     broker.cluster.shutdown();
     const dataDir = broker.dataDir;

@@ -7,6 +7,8 @@ import { tmpDir, rm } from '../support/tmp';
 import { Log } from '../../src/broker/storage/log';
 import { defaultLogConfig } from '../../src/broker/config/topic-config';
 import { textBatch } from '../support/batches';
+import { RawClient } from '../support/raw-client';
+import { defaultMetadataRequestData } from '../../src/protocol/messages/metadata-request';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'scripts', 'tributary.js');
@@ -176,6 +178,28 @@ describe('tributary command line', function () {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--nodes must be a whole number from 1 to 9/);
     assert.match(r.stderr, /usage:/);
+  });
+
+  it('start --node-config: a config for one node (broker.rack), reported in Metadata; malformed or impossible ones refused', async () => {
+    const b = await start(['--data', dir, '--port', '0', '--nodes', '2', '--node-config', '0:broker.rack=az-a', '--node-config', '1:broker.rack=az-b']);
+    try {
+      const c = await RawClient.connect(b.bootstrap);
+      try {
+        const md = await c.request(3, 12, { ...defaultMetadataRequestData(), topics: [] });
+        assert.deepEqual(md.brokers.map((x) => [x.nodeId, x.rack]).sort(), [[0, 'az-a'], [1, 'az-b']]);
+      } finally {
+        c.close();
+      }
+    } finally {
+      b.child.kill('SIGTERM');
+      await new Promise((r) => b.child.once('exit', r));
+    }
+    const bad = spawnSync(process.execPath, [BIN, 'start', '--data', dir, '--node-config', 'broker.rack=x'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--node-config takes ID:name=value/);
+    const missing = spawnSync(process.execPath, [BIN, 'start', '--data', dir, '--port', '0', '--nodes', '2', '--node-config', '5:broker.rack=x'], { encoding: 'utf8' });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /There is no node 5 to configure: the nodes are 0 to 1/);
   });
 
   it('dump-log prints a segment, its index and time index like kafka-dump-log', () => {

@@ -99,6 +99,7 @@ describe('transaction APIs over raw frames: coordinators, errors by version, rea
     // The coordinator still has the transaction open (as Kafka's would); its own abort is harmless afterwards.
     assert.equal(broker.cluster.transactionCoordinator.transaction('x-hang')!.state, 'Ongoing');
     assert.equal((await end(at, 'x-hang', p.producerId, p.producerEpoch, false)).errorCode, 0);
+    await broker.cluster.transactionCoordinator.settled('x-hang');
     assert.equal(log.lastStableOffset, log.logEndOffset);
   });
 

@@ -19,11 +19,11 @@ export interface TestBroker {
   stop(keepData?: boolean): Promise<void>;
 }
 
-export async function startTestBroker(opts: { nodes?: number; config?: Record<string, string>; dataDir?: string; security?: ListenerSecurityOptions } = {}): Promise<TestBroker> {
+export async function startTestBroker(opts: { nodes?: number; config?: Record<string, string>; nodeConfig?: Record<number, Record<string, string>>; dataDir?: string; security?: ListenerSecurityOptions } = {}): Promise<TestBroker> {
   await initCompression();
   const dataDir = opts.dataDir ?? tmpDir('tributary-broker-');
   const logger = new MemoryLogger();
-  const cluster = new Cluster({ dataDir, nodes: opts.nodes ?? 1, config: opts.config, logger });
+  const cluster = new Cluster({ dataDir, nodes: opts.nodes ?? 1, config: opts.config, nodeConfig: opts.nodeConfig, logger });
   let server: KafkaServer;
   try {
     server = new KafkaServer(cluster, { basePort: 0, security: opts.security });

@@ -9,6 +9,17 @@ import { KafkaError } from '../errors';
 
 const HOUR = 60 * 60 * 1000;
 
+/** Kafka's two ReplicaSelector implementations, by the class names a server.properties gives. */
+export const RACK_AWARE_REPLICA_SELECTOR = 'org.apache.kafka.common.replica.RackAwareReplicaSelector';
+export const LEADER_SELECTOR = 'org.apache.kafka.common.replica.LeaderSelector';
+const REPLICA_SELECTORS = [RACK_AWARE_REPLICA_SELECTOR, LEADER_SELECTOR];
+
+/**
+ * Settings that shape the whole process (its nodes, ports, data directory and internal topics): one value for
+ * every node. Everything else may differ per node, as each Kafka broker has its own server.properties.
+ */
+const PROCESS_WIDE_KEYS = new Set(['node.id', 'log.dirs', 'listeners.base.port', 'listeners.host', 'num.nodes', 'offsets.topic.num.partitions', 'transaction.state.log.num.partitions']);
+
 function synonymKey(topicKey: string): ConfigKey {
   const k = TOPIC_CONFIG_KEYS.find((x) => x.name === topicKey)!;
   return { ...k, name: TOPIC_CONFIG_SYNONYMS[topicKey] };
@@ -20,6 +31,15 @@ export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'listeners.base.port', type: 'int', default: 9092, min: 0, max: 65535, doc: 'port of node 0; node i listens on base + i (the next free one when taken)', readOnly: true },
   { name: 'listeners.host', type: 'string', default: '127.0.0.1', doc: 'address the listeners bind and advertise (loopback unless you say otherwise)', readOnly: true },
   { name: 'num.nodes', type: 'int', default: 3, min: 1, max: 9, doc: 'virtual nodes in this process', readOnly: true },
+  { name: 'broker.rack', type: 'string', default: null, doc: 'the rack (availability zone) of this node: Metadata and DescribeCluster report it, and the rack-aware replica selector sends a consumer with the same client.rack to it (KIP-392)', readOnly: true },
+  {
+    name: 'replica.selector.class',
+    type: 'string',
+    default: null,
+    doc: 'which replica a consumer that names its client.rack should read from: unset (or LeaderSelector), the leader; RackAwareReplicaSelector, a replica in the client\'s rack (KIP-392)',
+    readOnly: true,
+    validator: (v) => (REPLICA_SELECTORS.includes(v as string) ? undefined : `Class ${String(v)} cannot be found (Tributary has ${REPLICA_SELECTORS.join(' and ')})`),
+  },
   { name: 'num.partitions', type: 'int', default: 1, min: 1, doc: 'partitions of an auto-created topic' },
   { name: 'default.replication.factor', type: 'int', default: 1, min: 1, doc: 'replication factor of an auto-created topic' },
   { name: 'auto.create.topics.enable', type: 'boolean', default: true, doc: 'create a topic when a client asks for metadata of an unknown one' },
@@ -75,19 +95,29 @@ export type BrokerConfigLevel = 'dynamicNode' | 'dynamicDefault' | 'static';
 
 /**
  * A broker's configuration: each node's dynamic configs over the cluster-wide dynamic defaults over the static
- * settings (--config) over Kafka's defaults. Without a node id a lookup sees the cluster-wide levels only.
+ * settings (a node's own, then the shared --config ones) over Kafka's defaults. Without a node id a lookup sees the
+ * cluster-wide levels only.
  */
 export class BrokerConfig {
-  /** The static settings, parsed. */
+  /** The static settings every node shares, parsed. */
   readonly values: Map<string, ConfigValue>;
+  /** Static settings of single nodes (each Kafka broker's own server.properties: broker.rack, ...), parsed. */
+  private readonly nodeValues = new Map<number, Map<string, ConfigValue>>();
   private dynamicDefault = new Map<string, ConfigValue>();
   private readonly dynamicNodes = new Map<number, Map<string, ConfigValue>>();
   /** The dynamic configs as given, custom names included (Kafka keeps configs it does not know). */
   private rawDefault: Record<string, string> = {};
   private readonly rawNodes = new Map<number, Record<string, string>>();
 
-  constructor(readonly explicit: Record<string, string> = {}) {
+  constructor(readonly explicit: Record<string, string> = {}, readonly explicitPerNode: Readonly<Record<number, Record<string, string>>> = {}) {
     this.values = brokerConfigDef.parse(explicit, 'broker config');
+    const nodes = this.get<number>('num.nodes');
+    for (const [id, configs] of Object.entries(explicitPerNode)) {
+      if (!/^\d+$/.test(id) || Number(id) >= nodes) throw new ConfigError(`There is no node ${id} to configure: the nodes are 0 to ${nodes - 1}`);
+      const shared = Object.keys(configs).find((n) => PROCESS_WIDE_KEYS.has(n));
+      if (shared !== undefined) throw new ConfigError(`${shared} is one setting for every node of the process; it cannot be set for node ${id} alone`);
+      this.nodeValues.set(Number(id), brokerConfigDef.parse(configs, `node ${id} config`));
+    }
     if (this.values.has('log.retention.ms') && this.values.get('log.retention.ms')! as number < -1) {
       throw new ConfigError('Invalid value for configuration log.retention.ms: Value must be at least -1');
     }
@@ -103,14 +133,14 @@ export class BrokerConfig {
     return key.default as T;
   }
 
-  /** Whether the static configuration sets `name`. */
-  isExplicit(name: string): boolean {
-    return this.values.has(name);
+  /** Whether the static configuration sets `name` (for every node, or for node `nodeId`). */
+  isExplicit(name: string, nodeId?: number): boolean {
+    return this.values.has(name) || (nodeId !== undefined && this.nodeValues.get(nodeId)?.has(name) === true);
   }
 
   /** The value `name` has at one level, if that level sets it. */
   valueAt(level: BrokerConfigLevel, name: string, nodeId?: number): ConfigValue | undefined {
-    if (level === 'static') return this.values.get(name);
+    if (level === 'static') return (nodeId === undefined ? undefined : this.nodeValues.get(nodeId)?.get(name)) ?? this.values.get(name);
     if (level === 'dynamicDefault') return this.dynamicDefault.get(name);
     return nodeId === undefined ? undefined : this.dynamicNodes.get(nodeId)?.get(name);
   }
@@ -153,7 +183,7 @@ export class BrokerConfig {
 
   /** The value set for `name` at the highest level that sets it, if any. */
   private explicitValue(name: string, nodeId?: number): ConfigValue | undefined {
-    return this.valueAt('dynamicNode', name, nodeId) ?? this.valueAt('dynamicDefault', name) ?? this.values.get(name);
+    return this.valueAt('dynamicNode', name, nodeId) ?? this.valueAt('dynamicDefault', name) ?? this.valueAt('static', name, nodeId);
   }
 
   /** log.retention.ms and log.roll.ms fall back to their minutes/hours forms as in Kafka's KafkaConfig. */

@@ -77,7 +77,10 @@ export class ReplicaFetcher {
             log.updateHighWatermark(Math.max(log.highWatermark, res.logStartOffset));
             log.deleteRecordsBefore(res.logStartOffset);
           }
+          const hw = log.highWatermark;
           log.updateHighWatermark(Math.min(res.highWatermark, log.logEndOffset));
+          // Consumers fetching from this follower (KIP-392) wait for its high watermark to move.
+          if (log.highWatermark !== hw) this.cluster.notifyPartition(k);
         } catch (e) {
           if (e instanceof KafkaError && e.errorName === 'OFFSET_OUT_OF_RANGE') this.handleOutOfRange(log, leaderLog);
           else throw e;

@@ -9,6 +9,7 @@ import { KafkaError } from '../errors';
 import type { LogAppendInfo } from '../storage/log';
 import { ReplicaFetcher } from './replica-fetcher';
 import { Faults } from './faults';
+import { replicaSelectorFor, type ReplicaView } from './replica-selector';
 
 interface FollowerState {
   /** The offset of the follower's last fetch: everything below it is on the follower. */
@@ -177,6 +178,31 @@ export class ReplicaManager {
     // A caught-up follower's fetch only reports its position: no read (most rounds, for most partitions).
     const records = fetchOffset === log.logEndOffset ? EMPTY : log.read(fetchOffset, maxBytes, 'logEnd', true).records;
     return { records, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset, leaderEpoch: state.leaderEpoch };
+  }
+
+  /**
+   * Kafka's findPreferredReadReplica, on the leader for a consumer that names its rack (Fetch v11+): the replica the
+   * configured replica.selector.class picks among the leader and the in-sync followers that hold `fetchOffset`, or
+   * undefined when that is the leader itself (or no selector is configured) and the leader should answer.
+   */
+  preferredReadReplica(topic: string, partition: number, clientRack: string, fetchOffset: number): number | undefined {
+    const state = this.cluster.partitionState(topic, partition);
+    const selector = replicaSelectorFor(this.cluster.brokerConfig.get<string>('replica.selector.class', state.leader));
+    if (!selector) return undefined;
+    const now = this.now();
+    const leaderLog = this.cluster.leaderLog(topic, partition);
+    const leader: ReplicaView = { nodeId: state.leader, rack: this.cluster.rackOf(state.leader), logEndOffset: leaderLog.logEndOffset, timeSinceLastCaughtUpMs: 0 };
+    const replicas: ReplicaView[] = [leader];
+    for (const id of state.isr) {
+      if (id === state.leader || !this.cluster.isNodeUp(id)) continue;
+      // Followers outside the ISR may lag without bound; a follower without the offset would answer out of range.
+      const f = this.follower(topic, partition, id);
+      const logStart = this.cluster.node(id).logManager.getLog({ topic, partition })?.logStartOffset;
+      if (logStart === undefined || f.leo < fetchOffset || logStart > fetchOffset) continue;
+      replicas.push({ nodeId: id, rack: this.cluster.rackOf(id), logEndOffset: f.leo, timeSinceLastCaughtUpMs: now - f.lastCaughtUpTimeMs });
+    }
+    const chosen = selector(clientRack, leader, replicas);
+    return chosen.nodeId === leader.nodeId ? undefined : chosen.nodeId;
   }
 
   private maybeExpandIsr(topic: string, partition: number, followerId: number): void {

@@ -13,6 +13,7 @@ import { getApiCodec, requestHeaderVersion, responseHeaderVersion } from '../mes
 import type { ApiHandler, RequestContext, ServerView } from './handler';
 import { apiVersionsErrorResponse } from './handlers/18-api-versions';
 import type { SaslAuthenticator } from './sasl-authenticator';
+import { ANONYMOUS_PRINCIPAL } from '../../broker/security/listener-security';
 
 interface Pending {
   done: boolean;
@@ -27,6 +28,8 @@ export interface ConnectionOptions {
   maxInFlight: number;
   /** The SASL state of a connection to a SASL_PLAINTEXT or SASL_SSL listener. */
   sasl?: SaslAuthenticator;
+  /** On SSL listeners, the principal the TLS handshake established (User:DN of a trusted client certificate). */
+  sslPrincipal?: string;
 }
 
 /** How long a connection closed after its last answer waits for the client to read it before it is cut. */
@@ -66,6 +69,15 @@ export class Connection {
 
   get isClosed(): boolean {
     return this.closedFlag;
+  }
+
+  /**
+   * Kafka's principal of this connection: on SASL listeners the authenticated user, on SSL listeners the subject of a
+   * trusted client certificate (User:CN=...,O=...), otherwise User:ANONYMOUS.
+   */
+  get principal(): string {
+    if (this.sasl) return this.sasl.principal !== undefined ? `User:${this.sasl.principal}` : ANONYMOUS_PRINCIPAL;
+    return this.opts.sslPrincipal ?? ANONYMOUS_PRINCIPAL;
   }
 
   close(reason?: string): void {

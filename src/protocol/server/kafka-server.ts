@@ -12,7 +12,7 @@ import type { Logger } from '../../broker/logger';
 import type { ListenerSecurityOptions } from '../../broker/api';
 import { ConfigError } from '../../broker/config/config-def';
 import { CredentialStore } from '../../broker/security/credential-store';
-import { resolveListenerSecurity, type ListenerSecurity } from '../../broker/security/listener-security';
+import { resolveListenerSecurity, sslPrincipal, type ListenerSecurity } from '../../broker/security/listener-security';
 import { Connection } from './connection';
 import type { ApiHandler, ListenerInfo, ServerView } from './handler';
 import { ALL_HANDLERS } from './handlers';
@@ -48,6 +48,10 @@ export class KafkaServer implements ServerView {
     this.host = opts.host ?? cluster.brokerConfig.get<string>('listeners.host');
     this.logger = cluster.logger;
     this.security = resolveListenerSecurity(opts.security);
+    const clientAuth = opts.security?.tls?.clientAuth;
+    if (this.security.protocol === 'SASL_SSL' && clientAuth && clientAuth !== 'none') {
+      this.logger.info(`ssl.client.auth=${clientAuth} does not apply to SASL_SSL listeners (as in Kafka, KIP-684): clients authenticate with SASL and are not asked for a certificate`);
+    }
     this.credentials = new CredentialStore(cluster.dataDir, this.logger);
     this.credentials.configureUsers(opts.security?.users ?? [], this.security.mechanisms);
     if (this.security.sasl && !this.security.mechanisms.some((m) => this.credentials.userCount(m) > 0)) {
@@ -121,7 +125,9 @@ export class KafkaServer implements ServerView {
         if (!this.security.tls) this.accept(l, socket);
       });
       if (this.security.tls) {
-        server.on('secureConnection', (socket: tls.TLSSocket) => this.accept(l, socket));
+        server.on('secureConnection', (socket: tls.TLSSocket) => {
+          if (!this.untrustedClientCertificate(nodeId, socket)) this.accept(l, socket);
+        });
         server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => this.tlsFailed(nodeId, err, socket));
       }
       this.nodes.set(nodeId, l);
@@ -142,6 +148,7 @@ export class KafkaServer implements ServerView {
       sasl: this.security.sasl
         ? new SaslAuthenticator(this.security.mechanisms, this.credentials, config.get<number>('connection.failed.authentication.delay.ms'), config.get<number>('connections.max.reauth.ms'))
         : undefined,
+      sslPrincipal: this.security.protocol === 'SSL' ? sslPrincipal(socket as tls.TLSSocket) : undefined,
     });
     l.connections.add(c);
     void c.closed.then(() => l.connections.delete(c));
@@ -150,8 +157,24 @@ export class KafkaServer implements ServerView {
   /** A client that could not complete the TLS handshake (wrong CA, not speaking TLS at all) is logged, not fatal. */
   private tlsFailed(nodeId: number, err: Error, socket: tls.TLSSocket): void {
     const plain = /wrong version number|http request|unknown protocol/i.test(err.message);
-    const hint = plain ? ' (the client does not speak TLS: is it configured with security.protocol=SSL or SASL_SSL?)' : '';
-    this.logger.warn(`node ${nodeId}: TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message.trim()}${hint}`);
+    let hint = plain ? ' (the client does not speak TLS: is it configured with security.protocol=SSL or SASL_SSL?)' : '';
+    if (/peer did not return a certificate/i.test(err.message)) hint = ' (ssl.client.auth=required: the client must present a certificate, ssl.certificate.location and ssl.key.location)';
+    // ssl.client.auth=required: Node completed the handshake, found the certificate untrusted and dropped the client
+    // (the socket is gone by now, and its address with it).
+    const why = socket.authorizationError ? `the client certificate is not trusted: ${String(socket.authorizationError)} (it must chain to a CA of the truststore, ssl.client.auth=required)` : err.message.trim();
+    const peer = socket.remoteAddress === undefined ? 'a client' : `${socket.remoteAddress}:${socket.remotePort}`;
+    this.logger.warn(`node ${nodeId}: TLS handshake with ${peer} failed: ${why}${hint}`);
+  }
+
+  /**
+   * ssl.client.auth=requested: a client that presents no certificate is served, but one whose certificate does not
+   * chain to the truststore is dropped, as Kafka's JSSE engine fails that handshake (see resolveListenerSecurity).
+   */
+  private untrustedClientCertificate(nodeId: number, socket: tls.TLSSocket): boolean {
+    if (this.security.clientAuth !== 'requested' || socket.authorized || !socket.getPeerCertificate()?.raw) return false;
+    this.logger.warn(`node ${nodeId}: TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: the client certificate is not trusted: ${String(socket.authorizationError)} (it must chain to a CA of the truststore, ssl.client.auth=requested)`);
+    socket.destroy();
+    return true;
   }
 
   /** Closes one node's listener and its connections (a stopped node). */

@@ -126,7 +126,16 @@ def consume(bootstrap, spec):
     partitions = spec.get("partitions", [0])
     timeout = spec.get("timeout", 20)
     count = spec.get("count")
-    c = consumer(bootstrap, spec.get("config"))
+    config = dict(spec.get("config") or {})
+    # "stats": bytes received from each broker, by node id, from librdkafka's statistics (where fetches went).
+    rxbytes = {}
+    if spec.get("stats"):
+        def on_stats(raw):
+            for name, b in json.loads(raw).get("brokers", {}).items():
+                if b.get("nodeid", -1) >= 0:
+                    rxbytes[b["nodeid"]] = b.get("rxbytes", 0)
+        config.update({"statistics.interval.ms": 100, "stats_cb": on_stats})
+    c = consumer(bootstrap, config)
     try:
         c.assign(start_offsets(c, topic, partitions, spec.get("start", "beginning"), timeout))
         at_end = set()
@@ -158,6 +167,12 @@ def consume(bootstrap, spec):
                 "timestamp": ts,
                 "timestampType": ts_type,
             })
+        if spec.get("stats"):
+            # Statistics come on the poll loop's schedule: a few more polls report the bytes of the last fetches.
+            until = time.time() + 1
+            while time.time() < until:
+                c.poll(0.1)
+            out({"rxbytes": {str(k): v for k, v in rxbytes.items()}})
         out({"done": True, "count": seen, "timedOut": time.time() >= deadline})
     finally:
         c.close()

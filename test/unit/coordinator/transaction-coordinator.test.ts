@@ -58,7 +58,7 @@ describe('TransactionCoordinator', () => {
     assert.deepEqual(store.states('t'), ['Empty', 'Empty', 'Empty']);
   });
 
-  it('a transaction: partitions added (Ongoing), EndTxn writes markers to each with the coordinator epoch, then CompleteCommit', async () => {
+  it('a transaction: partitions added (Ongoing), EndTxn answers once PrepareCommit is logged, then writes markers to each with the coordinator epoch, then CompleteCommit', async () => {
     const { producerId, producerEpoch } = await tc.initProducerId('t', 60000);
     assert.equal(await tc.endTxn('t', producerId, producerEpoch, true), ErrorCode.INVALID_TXN_STATE, 'nothing to end');
     assert.equal(await tc.addPartitions('t', producerId, producerEpoch, [{ topic: 'a', partition: 0 }, { topic: 'b', partition: 2 }]), ErrorCode.NONE);
@@ -66,6 +66,12 @@ describe('TransactionCoordinator', () => {
     assert.equal(tc.transaction('t')!.state, 'Ongoing');
     assert.equal(tc.transaction('t')!.txnStartTimestamp, now);
     assert.equal(await tc.endTxn('t', producerId, producerEpoch, true), ErrorCode.NONE);
+    // As Kafka: the answer comes once the decision is logged; until the markers are written the producer's next
+    // requests are answered CONCURRENT_TRANSACTIONS.
+    assert.equal(tc.transaction('t')!.state, 'PrepareCommit');
+    assert.equal(await tc.addPartitions('t', producerId, producerEpoch, [{ topic: 'a', partition: 0 }]), ErrorCode.CONCURRENT_TRANSACTIONS);
+    assert.equal(await tc.endTxn('t', producerId, producerEpoch, true), ErrorCode.CONCURRENT_TRANSACTIONS);
+    await tc.settled('t');
     assert.equal(markers.written.length, 1);
     const m = markers.written[0];
     assert.deepEqual({ ...m, partitions: m.partitions.map((p) => `${p.topic}-${p.partition}`).sort() }, { producerId, producerEpoch, coordinatorEpoch: 4, commit: true, partitions: ['a-0', 'a-1', 'b-2'] });
@@ -108,14 +114,20 @@ describe('TransactionCoordinator', () => {
     const p = await tc.initProducerId('t', 60000);
     await tc.addPartitions('t', p.producerId, p.producerEpoch, [{ topic: 'a', partition: 0 }]);
     markers.failWith = new KafkaError('NOT_ENOUGH_REPLICAS', 'a leader is down');
-    assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, true), ErrorCode.COORDINATOR_NOT_AVAILABLE, 'retriable');
+    // The decision is logged: the commit stands, whatever becomes of the markers.
+    assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, true), ErrorCode.NONE);
     assert.equal(tc.transaction('t')!.state, 'PrepareCommit');
+    assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, true), ErrorCode.CONCURRENT_TRANSACTIONS, 'retried until complete');
     assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, false), ErrorCode.CONCURRENT_TRANSACTIONS, 'the decision is taken');
+    await tc.initProducerId('other', 60000);
+    // A stop ends the marker retries; the decision stays logged.
+    tc.shutdown();
+    await tc.settled('t');
+    assert.equal(tc.transaction('t')!.state, 'PrepareCommit');
+    assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, false), ErrorCode.INVALID_TXN_STATE, 'the other decision is refused');
     // The periodic sweep tries the markers again; still failing, the decision stays.
     await tc.abortTimedOutTransactions();
     assert.equal(tc.transaction('t')!.state, 'PrepareCommit');
-    await tc.initProducerId('other', 60000);
-    tc.shutdown();
     // A restart: the coordinator reloads and completes the commit (the leader is back).
     markers.failWith = undefined;
     tc = make();
@@ -132,11 +144,29 @@ describe('TransactionCoordinator', () => {
     const p = await tc.initProducerId('t', 60000);
     await tc.addPartitions('t', p.producerId, p.producerEpoch, [{ topic: 'a', partition: 0 }]);
     markers.failWith = new KafkaError('NOT_ENOUGH_REPLICAS', 'a leader is down');
-    await tc.endTxn('t', p.producerId, p.producerEpoch, false);
+    assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, false), ErrorCode.NONE);
+    // Left to the sweep: the background retries stop with the coordinator.
+    tc.shutdown();
+    await tc.settled('t');
+    assert.equal(tc.transaction('t')!.state, 'PrepareAbort');
     markers.failWith = undefined;
     await tc.abortTimedOutTransactions();
     assert.equal(tc.transaction('t')!.state, 'CompleteAbort');
     assert.deepEqual(markers.written.map((m) => m.commit), [false]);
+  });
+
+  it('markers that cannot be written at first are retried in the background until they are', async () => {
+    const p = await tc.initProducerId('t', 60000);
+    await tc.addPartitions('t', p.producerId, p.producerEpoch, [{ topic: 'a', partition: 0 }]);
+    markers.failWith = new KafkaError('NOT_ENOUGH_REPLICAS', 'a leader is down');
+    assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, true), ErrorCode.NONE);
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(tc.transaction('t')!.state, 'PrepareCommit');
+    markers.failWith = undefined;
+    await tc.settled('t');
+    assert.equal(tc.transaction('t')!.state, 'CompleteCommit');
+    assert.deepEqual(markers.written.map((m) => m.commit), [true]);
+    assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, true), ErrorCode.NONE);
   });
 
   it('a failed state write changes nothing and is answered with a retriable error', async () => {

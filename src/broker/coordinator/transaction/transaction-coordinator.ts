@@ -2,8 +2,8 @@
  * Kafka's TransactionCoordinator: a transactional id's producer id and epoch, the partitions of its open
  * transaction, and its state (Empty, Ongoing, PrepareCommit/Abort, CompleteCommit/Abort), kept as records in the
  * compacted __transaction_state topic. InitProducerId fences the previous incarnation of a transactional producer
- * (its open transaction is aborted, its epoch bumped); EndTxn persists the decision, writes COMMIT or ABORT markers to
- * every partition of the transaction through their leaders (acks=all), then persists the completion. Transactions
+ * (its open transaction is aborted, its epoch bumped); EndTxn persists the decision and answers, then COMMIT or ABORT
+ * markers go to every partition of the transaction through their leaders (acks=all), then the completion is persisted. Transactions
  * open longer than their timeout are aborted the same way, with the epoch bumped so that the producer is fenced.
  * All virtual nodes share this one object; which node answers for an id is the leader of its partition.
  */
@@ -72,6 +72,9 @@ export class TransactionCoordinator {
   private readonly logger: Logger;
   private readonly now: () => number;
   private timer?: NodeJS.Timeout;
+  private closed = false;
+  /** Decisions whose markers and Complete record are being written, by transactional id. */
+  private readonly completing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: TransactionStateStore,
@@ -188,13 +191,14 @@ export class TransactionCoordinator {
         return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
       case 'CompleteAbort':
         return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
-      // The same decision again after markers failed to go out: try them again. The other one must wait.
+      // The decision is logged and its markers are on their way (or failed and are retried): as Kafka, the client
+      // retries until the transaction is complete; the other decision is not possible any more.
       case 'PrepareCommit':
-        if (!commit) return ErrorCode.CONCURRENT_TRANSACTIONS;
-        break;
+        if (commit) this.completeInBackground(m, true);
+        return commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE;
       case 'PrepareAbort':
-        if (commit) return ErrorCode.CONCURRENT_TRANSACTIONS;
-        break;
+        if (!commit) this.completeInBackground(m, false);
+        return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.CONCURRENT_TRANSACTIONS;
       case 'PrepareEpochFence':
         return ErrorCode.CONCURRENT_TRANSACTIONS;
       default:
@@ -203,13 +207,48 @@ export class TransactionCoordinator {
     }
     m.pending = true;
     try {
-      await this.complete(m, commit);
-      return ErrorCode.NONE;
+      await this.persist(m, { state: commit ? 'PrepareCommit' : 'PrepareAbort', txnLastUpdateTimestamp: this.now() });
     } catch (e) {
-      return retriable(e);
-    } finally {
       m.pending = false;
+      return retriable(e);
     }
+    // Kafka answers EndTxn once the decision is logged: from here the transaction is committed (or aborted) whatever
+    // happens. The markers and the Complete record follow; until then the producer's next AddPartitionsToTxn,
+    // AddOffsetsToTxn or EndTxn is answered CONCURRENT_TRANSACTIONS, which it retries.
+    m.pending = false;
+    this.completeInBackground(m, commit);
+    return ErrorCode.NONE;
+  }
+
+  /**
+   * Writes the markers of a logged decision and its Complete record (Kafka's marker channel), retrying with backoff
+   * while they cannot all be written (a leader is down); the periodic pass and load() pick up what is left.
+   */
+  private completeInBackground(m: TxnMetadata, commit: boolean): void {
+    if (m.pending) return;
+    m.pending = true;
+    const attempt = async (backoffMs: number): Promise<void> => {
+      try {
+        await this.complete(m, commit);
+      } catch (e) {
+        if (this.closed || backoffMs > 2000) {
+          this.logger.warn(`transactional id ${m.transactionalId}: the ${commit ? 'commit' : 'abort'} markers cannot be written yet (${(e as Error).message}); retried later`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, backoffMs).unref?.());
+        return attempt(backoffMs * 2);
+      }
+    };
+    const done = attempt(50).finally(() => {
+      m.pending = false;
+      this.completing.delete(m.transactionalId);
+    });
+    this.completing.set(m.transactionalId, done);
+  }
+
+  /** Resolves once no markers of `transactionalId`'s last decision are being written (for tests and tools). */
+  async settled(transactionalId: string): Promise<void> {
+    await this.completing.get(transactionalId);
   }
 
   /** Prepare (persisted), markers, Complete (persisted). A failure leaves Prepare*, which load() and retries finish. */
@@ -355,6 +394,7 @@ export class TransactionCoordinator {
   }
 
   shutdown(): void {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }

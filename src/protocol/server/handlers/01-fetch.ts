@@ -1,5 +1,7 @@
 // Fetch 4-16: sessionless and incremental (KIP-227) fetch sessions, max.wait.ms long-poll woken by new data,
-// min/max bytes (the first batch is always whole), isolation level, topic ids from v13.
+// min/max bytes (the first batch is always whole), isolation level, topic ids from v13, and from v11 fetch from
+// follower (KIP-392): followers serve consumers up to their high watermark, and a leader with a replica selector
+// names the preferred read replica for the consumer's rack.
 import { defineHandler, RequestContext } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
 import { uuidFromKafkaString, uuidToKafkaString, ZERO_UUID } from '../../codec';
@@ -76,51 +78,70 @@ function nextOffsetAfter(records: Buffer): number | undefined {
 interface ReadResult {
   data: PartitionData;
   bytes: number;
+  /** Answer at once, without waiting for min.bytes: an error, or the consumer is sent to another replica. */
+  immediate: boolean;
 }
 
-function readPartition(ctx: RequestContext, p: SessionPartition, maxBytes: number, minOneMessage: boolean, readCommitted: boolean): ReadResult {
-  if (p.topic === '') return { data: emptyPartition(p.partition, ErrorCode.UNKNOWN_TOPIC_ID), bytes: 0 };
+/** How the consumer fetches: its isolation and, from v11, its rack (KIP-392 lets it read from a follower). */
+interface FetchClient {
+  readCommitted: boolean;
+  /** Fetch v11+: the consumer may be served by a follower and sent to one (client.rack, possibly ""). */
+  rack: string | undefined;
+}
+
+function failed(partitionIndex: number, errorCode: number): ReadResult {
+  return { data: emptyPartition(partitionIndex, errorCode), bytes: 0, immediate: true };
+}
+
+function readPartition(ctx: RequestContext, p: SessionPartition, maxBytes: number, minOneMessage: boolean, client: FetchClient): ReadResult {
+  if (p.topic === '') return failed(p.partition, ErrorCode.UNKNOWN_TOPIC_ID);
   try {
     const state = ctx.cluster.partitionState(p.topic, p.partition);
-    if (state.leader !== ctx.nodeId) return { data: emptyPartition(p.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER), bytes: 0 };
+    const isLeader = state.leader === ctx.nodeId;
+    // A follower serves consumers that may read from followers (v11+), as Kafka's fetchOnlyFromLeader = false.
+    const log = isLeader ? ctx.cluster.leaderLog(p.topic, p.partition) : client.rack !== undefined && state.replicas.includes(ctx.nodeId) ? ctx.cluster.node(ctx.nodeId).logManager.getLog(p) : undefined;
+    if (!log) return failed(p.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER);
     if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== state.leaderEpoch) {
-      const code = p.currentLeaderEpoch < state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
-      return { data: emptyPartition(p.partition, code), bytes: 0 };
+      return failed(p.partition, p.currentLeaderEpoch < state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
     }
-    const log = ctx.cluster.leaderLog(p.topic, p.partition);
     const base = { ...emptyPartition(p.partition, ErrorCode.NONE), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset };
+    if (isLeader && client.rack !== undefined) {
+      // Kafka answers a consumer sent elsewhere without records and at once; it fetches again from that replica.
+      const preferred = ctx.cluster.replicaManager.preferredReadReplica(p.topic, p.partition, client.rack, p.fetchOffset);
+      if (preferred !== undefined) return { data: { ...base, preferredReadReplica: preferred }, bytes: 0, immediate: true };
+    }
     try {
       const limit = Math.min(p.maxBytes, maxBytes);
       // read_committed reads up to the last stable offset and names the aborted transactions in what it returns,
       // whose records the consumer drops (Kafka's FetchIsolation.TXN_COMMITTED).
-      const read = log.read(p.fetchOffset, limit, readCommitted ? 'txnCommitted' : 'highWatermark', minOneMessage);
-      if (readCommitted) {
+      const read = log.read(p.fetchOffset, limit, client.readCommitted ? 'txnCommitted' : 'highWatermark', minOneMessage);
+      if (client.readCommitted) {
         const end = nextOffsetAfter(read.records);
         base.abortedTransactions = end === undefined ? [] : log.collectAbortedTransactions(p.fetchOffset, end).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
       }
-      return { data: { ...base, records: read.records }, bytes: read.records.length };
+      return { data: { ...base, records: read.records }, bytes: read.records.length, immediate: false };
     } catch (e) {
-      return { data: { ...base, errorCode: errorCodeOf(e) }, bytes: 0 };
+      return { data: { ...base, errorCode: errorCodeOf(e) }, bytes: 0, immediate: true };
     }
   } catch (e) {
-    return { data: emptyPartition(p.partition, errorCodeOf(e)), bytes: 0 };
+    return failed(p.partition, errorCodeOf(e));
   }
 }
 
 /** Reads every partition, sharing max.bytes; the first partition that returns data may exceed it by one batch. */
-function readAll(ctx: RequestContext, parts: SessionPartition[], req: FetchRequestData): { results: Map<string, ReadResult>; bytes: number; errors: boolean } {
+function readAll(ctx: RequestContext, parts: SessionPartition[], req: FetchRequestData, version: number): { results: Map<string, ReadResult>; bytes: number; immediate: boolean } {
   const results = new Map<string, ReadResult>();
   let bytes = 0;
-  let errors = false;
-  const readCommitted = req.isolationLevel === 1;
+  let immediate = false;
+  const client: FetchClient = { readCommitted: req.isolationLevel === 1, rack: version >= 11 ? req.rackId : undefined };
   for (const p of parts) {
     const remaining = Math.max(0, req.maxBytes - bytes);
-    const r = readPartition(ctx, p, remaining, bytes === 0, readCommitted);
-    if (r.data.errorCode !== ErrorCode.NONE) errors = true;
+    const r = readPartition(ctx, p, remaining, bytes === 0, client);
+    if (r.immediate) immediate = true;
     bytes += r.bytes;
     results.set(key(p), r);
   }
-  return { results, bytes, errors };
+  return { results, bytes, immediate };
 }
 
 function buildResponse(parts: SessionPartition[], results: Map<string, ReadResult>, sessionId: number, incremental: boolean, version: number): FetchResponseData {
@@ -129,7 +150,7 @@ function buildResponse(parts: SessionPartition[], results: Map<string, ReadResul
     const r = results.get(key(p))!;
     const d = r.data;
     if (incremental) {
-      const changed = r.bytes > 0 || d.errorCode !== ErrorCode.NONE || d.highWatermark !== p.lastHighWatermark || d.lastStableOffset !== p.lastStableOffset || d.logStartOffset !== p.lastLogStartOffset;
+      const changed = r.bytes > 0 || d.errorCode !== ErrorCode.NONE || d.preferredReadReplica >= 0 || d.highWatermark !== p.lastHighWatermark || d.lastStableOffset !== p.lastStableOffset || d.logStartOffset !== p.lastLogStartOffset;
       if (!changed) continue;
     }
     p.lastHighWatermark = d.highWatermark;
@@ -187,7 +208,7 @@ export default defineHandler({
     // The topic id of every named topic, so that v13+ answers carry it.
     if (version >= 13) for (const p of parts) if (p.topicId === ZERO_UUID && p.topic) p.topicId = uuidFromKafkaString(ctx.cluster.metadata.topic(p.topic)?.topicId ?? '') ;
 
-    let read = readAll(ctx, parts, req);
+    let read = readAll(ctx, parts, req, version);
     const deadline = Date.now() + req.maxWaitMs;
     // A client that leaves ends the long poll. Each wait gets its own cancel promise: waiting on ctx.closed itself
     // would, once the connection is gone, resolve every wait at once and spin this loop in microtasks (the event
@@ -198,11 +219,11 @@ export default defineHandler({
       closed = true;
       wake?.();
     });
-    while (!closed && read.bytes < Math.max(1, req.minBytes) && !read.errors && req.maxWaitMs > 0 && Date.now() < deadline && parts.length > 0) {
+    while (!closed && read.bytes < Math.max(1, req.minBytes) && !read.immediate && req.maxWaitMs > 0 && Date.now() < deadline && parts.length > 0) {
       await ctx.cluster.waitForAppend(parts.map(key), deadline - Date.now(), new Promise<void>((r) => (wake = r)));
       wake = undefined;
       if (closed) break;
-      read = readAll(ctx, parts, req);
+      read = readAll(ctx, parts, req, version);
       if (read.bytes >= Math.max(1, req.minBytes)) break;
     }
     return buildResponse(parts, read.results, session?.id ?? 0, incremental, version);

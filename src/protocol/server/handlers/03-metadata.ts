@@ -75,7 +75,7 @@ export default defineHandler({
     if (ctx.apiVersion >= 8 && req.includeTopicAuthorizedOperations) for (const t of topics) t.topicAuthorizedOperations = authorizedOperations(ResourceType.TOPIC, true);
     return {
       throttleTimeMs: 0,
-      brokers: ctx.server.listeners().map((l) => ({ nodeId: l.nodeId, host: l.host, port: l.port, rack: null })),
+      brokers: ctx.server.listeners().map((l) => ({ nodeId: l.nodeId, host: l.host, port: l.port, rack: cluster.rackOf(l.nodeId) })),
       clusterId: cluster.metadata.clusterId,
       controllerId: cluster.controllerId,
       topics,

@@ -142,7 +142,7 @@ export function brokerConfigEntries(cluster: Cluster, nodeId: number): ConfigEnt
       value = String(nodeId);
       synonyms = [{ name: key.name, value, source: ConfigSource.STATIC_BROKER_CONFIG }];
     } else {
-      const set = bc.valueAt('dynamicNode', key.name, nodeId) ?? bc.valueAt('dynamicDefault', key.name) ?? bc.valueAt('static', key.name);
+      const set = bc.valueAt('dynamicNode', key.name, nodeId) ?? bc.valueAt('dynamicDefault', key.name) ?? bc.valueAt('static', key.name, nodeId);
       value = sensitive ? null : formatConfigValue(key, set !== undefined ? set : key.default);
       const all = brokerSynonyms(cluster, brokerSynonymNames(key.name), sensitive, nodeId);
       // As Kafka: a synonym of higher precedence than the key itself (log.retention.ms when describing

@@ -34,7 +34,7 @@ export default defineHandler({
       controllerId: ctx.cluster.controllerId,
       brokers: ctx.server
         .listeners()
-        .map((l) => ({ brokerId: l.nodeId, host: l.host, port: l.port, rack: null }))
+        .map((l) => ({ brokerId: l.nodeId, host: l.host, port: l.port, rack: ctx.cluster.rackOf(l.nodeId) }))
         .sort((a, b) => a.brokerId - b.brokerId),
       clusterAuthorizedOperations: authorizedOperations(ResourceType.CLUSTER, req.includeClusterAuthorizedOperations),
     };
