@@ -7,12 +7,12 @@
  * Implemented in-process by BrokerService (src/broker/broker-service.ts) and over the worker RPC by EmbeddedCluster
  * (src/clusters/embedded-cluster.ts); both raise the same BrokerEvents.
  */
-import type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget } from './coordinator/group/group-admin';
+import type { GroupDescription, GroupMemberView, GroupOffsetView, LagBasis, ResetPlanRow, ResetTarget } from './coordinator/group/group-admin';
 import type { GroupState } from './coordinator/group/classic-group';
 import type { RebalanceRecord } from './coordinator/group/rebalance-journal';
 import type { NullKeyStrategy } from './partitioner';
 
-export type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget, GroupState, RebalanceRecord, NullKeyStrategy };
+export type { GroupDescription, GroupMemberView, GroupOffsetView, LagBasis, ResetPlanRow, ResetTarget, GroupState, RebalanceRecord, NullKeyStrategy };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bytes
@@ -269,8 +269,10 @@ export interface GroupSummary {
   protocol: string | null;
   members: number;
   coordinator: number;
-  /** Sum over partitions with a committed offset of end offset - committed. */
+  /** Sum of the partitions' lag; those without a committed offset count from their log start (GroupOffsetView). */
   totalLag: number;
+  /** Partitions the group owns or committed that have no committed offset. */
+  uncommitted: number;
   /** Topics the group has committed offsets for or is assigned. */
   topics: string[];
 }
@@ -474,10 +476,10 @@ export interface BrokerServiceOptions {
   host?: string;
   /** Broker configs by Kafka name ("log.retention.hours": "1", ...). */
   config?: Record<string, string>;
-  /** How often the broker looks for changes to report as events; default 250 ms. */
-  eventIntervalMs?: number;
   /** Broker configs of single nodes, by node id, over `config` (each Kafka broker's own server.properties: "broker.rack", ...). */
   nodeConfig?: Record<number, Record<string, string>>;
+  /** How often the broker looks for changes to report as events; default 250 ms. */
+  eventIntervalMs?: number;
   /** Authentication and encryption of every node's listener; default PLAINTEXT (neither). */
   security?: ListenerSecurityOptions;
 }

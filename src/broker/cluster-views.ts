@@ -133,10 +133,11 @@ export function groupSummaries(cluster: Cluster): GroupSummary[] {
         members: d.members.length,
         coordinator: d.coordinator,
         totalLag: d.totalLag,
+        uncommitted: d.uncommitted,
         topics: [...new Set(d.offsets.map((o) => o.topic))].sort(),
       };
     } catch {
-      return { groupId: g.groupId, state: g.state, protocolType: g.protocolType, protocol: null, members: g.members, coordinator: g.coordinator, totalLag: 0, topics: [] };
+      return { groupId: g.groupId, state: g.state, protocolType: g.protocolType, protocol: null, members: g.members, coordinator: g.coordinator, totalLag: 0, uncommitted: 0, topics: [] };
     }
   });
 }

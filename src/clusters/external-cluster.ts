@@ -41,7 +41,7 @@ import { bytesFromBuffer, bytesToBuffer } from '../broker/api';
 import { ErrorCode, ErrorName, KafkaError } from '../broker/errors';
 import { partitionForKey } from '../broker/partitioner';
 import type { GroupMemberView, GroupOffsetView, GroupState } from '../broker/api';
-import { resetTargetOffset } from '../broker/coordinator/group/group-admin';
+import { lagOf, lagTotals, resetTargetOffset } from '../broker/coordinator/group/group-admin';
 import { Listeners } from '../shared/listeners';
 import { ConnectionConfig, parseBootstrap, tlsOptions, usesSasl } from './connections';
 
@@ -559,6 +559,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
         members: d.members.length,
         coordinator: d.coordinator,
         totalLag: d.totalLag,
+        uncommitted: d.uncommitted,
         topics: [...new Set([...d.offsets.map((o) => o.topic), ...d.members.flatMap((m) => m.assignment.map((a) => a.topic))])].sort(),
       }))
       .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
@@ -606,7 +607,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
           metadata: c?.metadata ?? null,
           logStartOffset: start.get(p) ?? -1,
           endOffset,
-          lag: committedOffset === null || endOffset < 0 ? null : Math.max(0, endOffset - committedOffset),
+          ...lagOf(committedOffset, start.get(p) ?? -1, endOffset),
           owner: owners.get(`${topic}\0${p}`),
         });
       }
@@ -623,7 +624,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
       leader: null,
       members,
       offsets,
-      totalLag: offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0),
+      ...lagTotals(offsets),
     };
   }
 

@@ -159,9 +159,11 @@ export function topicsSectionNode(count: number | undefined): Omit<TreeNode, 'id
 }
 
 export function topicNode(t: TopicSummary): Omit<TreeNode, 'id'> {
-  const parts = [plural(t.partitions, 'partition'), `RF ${t.replicationFactor}`];
+  // Trouble first: a narrow sidebar cuts descriptions at the end.
+  const parts: string[] = [];
   if (t.offline > 0) parts.push(`${t.offline} offline`);
   if (t.underReplicated > 0) parts.push(`${t.underReplicated} under-replicated`);
+  parts.push(plural(t.partitions, 'partition'), `RF ${t.replicationFactor}`);
   if (t.internal) parts.push('internal');
   const tooltip = [
     `Topic ${t.name}${t.internal ? ' (internal)' : ''}`,
@@ -190,10 +192,16 @@ export function sortTopics(topics: readonly TopicSummary[]): TopicSummary[] {
 export function partitionNode(topic: string, p: PartitionDescription): Omit<TreeNode, 'id'> {
   const underReplicated = p.isr.length < p.replicas.length;
   const range = p.logEndOffset >= 0 ? `${offset(p.logStartOffset)}–${offset(p.logEndOffset)}` : `from ${offset(p.logStartOffset)}`;
-  const parts = [`leader ${p.leader}`, `replicas [${p.replicas.join(',')}]`, `ISR [${p.isr.join(',')}]`, range, `HW ${offset(p.highWatermark)}`];
-  // A transaction holding read_committed consumers back is the first thing to see when their lag does not move.
+  // What needs attention first (a narrow sidebar cuts the end): missing in-sync replicas, then a transaction holding
+  // read_committed consumers back (the first thing to see when their lag does not move); the rest in the tooltip.
   const heldBack = p.lastStableOffset !== undefined && p.lastStableOffset >= 0 && p.lastStableOffset < p.highWatermark;
+  const parts: string[] = [];
+  if (p.leader < 0) parts.push('offline');
+  if (underReplicated) parts.push(`ISR ${p.isr.length}/${p.replicas.length} [${p.isr.join(',')}]`);
   if (heldBack) parts.push(`LSO ${offset(p.lastStableOffset!)} (open transaction)`);
+  parts.push(`HW ${offset(p.highWatermark)}`, `leader ${p.leader}`);
+  if (!underReplicated) parts.push(`ISR ${p.isr.length}/${p.replicas.length}`);
+  parts.push(range);
   // An external cluster's partitions have no size or directory here (size -1): nothing to show, not "?".
   const local = p.size >= 0 || p.dir !== '';
   if (local) parts.push(formatBytes(p.size));
@@ -269,11 +277,16 @@ const STATE_COLOR: Record<string, string | undefined> = {
   Dead: COLOR.muted,
 };
 
+/** "lag 2,501 (1 partition uncommitted)": the lag first, and whether part of it has no committed offset. */
+function lagText(totalLag: number, uncommitted: number): string {
+  return `lag ${totalLag.toLocaleString('en-US')}${uncommitted > 0 ? ` (${plural(uncommitted, 'partition')} uncommitted)` : ''}`;
+}
+
+const UNCOMMITTED_NOTE = 'Partitions without a committed offset count from their log start: the broker does not know the consumer\'s auto.offset.reset (with latest it would start at the end instead).';
+
 export function groupNode(g: GroupSummary): Omit<TreeNode, 'id'> {
-  const parts: string[] = [g.state];
+  const parts: string[] = [lagText(g.totalLag, g.uncommitted), g.state, plural(g.members, 'member')];
   if (g.protocol) parts.push(g.protocol);
-  parts.push(plural(g.members, 'member'));
-  parts.push(`lag ${g.totalLag}`);
   return {
     ref: { kind: 'group', groupId: g.groupId, state: g.state, members: g.members },
     label: g.groupId,
@@ -284,7 +297,8 @@ export function groupNode(g: GroupSummary): Omit<TreeNode, 'id'> {
       `Protocol: ${g.protocolType ?? 'none'}${g.protocol ? ` / ${g.protocol}` : ''}`,
       `Members: ${g.members}`,
       `Coordinator: node ${g.coordinator}`,
-      `Total lag: ${g.totalLag}`,
+      `Total lag: ${g.totalLag.toLocaleString('en-US')}`,
+      ...(g.uncommitted > 0 ? [`${plural(g.uncommitted, 'partition')} without a committed offset. ${UNCOMMITTED_NOTE}`] : []),
       ...(g.topics.length ? [`Topics: ${g.topics.join(', ')}`] : []),
     ].join('\n'),
     icon: g.members > 0 ? 'organization' : 'circle-outline',
@@ -310,7 +324,7 @@ export function offsetsSectionNode(d: GroupDescription): Omit<TreeNode, 'id'> {
   return {
     ref: { kind: 'offsets', groupId: d.groupId },
     label: 'Offsets',
-    description: `${d.offsets.length} · lag ${d.totalLag}`,
+    description: `${lagText(d.totalLag, d.uncommitted)} · ${d.offsets.length}`,
     icon: 'symbol-numeric',
     contextValue: 'tributary.groupOffsets',
     collapsible: d.offsets.length > 0 ? 'expanded' : 'none',
@@ -348,22 +362,34 @@ export function assignmentNodes(groupId: string, m: GroupMemberView): Array<Omit
 }
 
 export function offsetNode(groupId: string, o: GroupOffsetView): Omit<TreeNode, 'id'> {
+  const uncommitted = o.committed === null;
   const lagging = o.lag !== null && o.lag > 0;
+  const lag = o.lag === null ? 'lag unknown' : `lag ${o.lag.toLocaleString('en-US')}`;
+  const description = uncommitted
+    ? `no committed offset · ${lag}${o.lagFrom === 'log-start' ? ' from log start' : ''} · end ${offset(o.endOffset)}`
+    : `${lag} · committed ${o.committed} · end ${offset(o.endOffset)}`;
+  const lagLine =
+    o.lag === null
+      ? 'Lag: unknown (the partition has no live leader)'
+      : o.lagFrom === 'log-start'
+        ? `Lag: ${o.lag} from the log start offset ${offset(o.logStartOffset)}. ${UNCOMMITTED_NOTE}`
+        : `Lag: ${o.lag}`;
   return {
     ref: { kind: 'offset', groupId, topic: o.topic, partition: o.partition },
     label: `${o.topic}-${o.partition}`,
-    description: `committed ${o.committed ?? '-'} · end ${offset(o.endOffset)} · lag ${o.lag ?? '-'}`,
+    description,
     tooltip: [
       `${o.topic}-${o.partition}`,
-      `Committed offset: ${o.committed ?? 'none'}`,
+      `Committed offset: ${o.committed ?? 'none (the group never committed this partition)'}`,
       ...(o.metadata ? [`Commit metadata: ${o.metadata}`] : []),
       `Log start offset: ${offset(o.logStartOffset)}`,
       `End offset (high watermark): ${offset(o.endOffset)}`,
-      `Lag: ${o.lag ?? 'unknown (nothing committed)'}`,
+      lagLine,
       `Owner: ${o.owner ? `${o.owner.clientId} (${o.owner.memberId})` : 'none'}`,
     ].join('\n'),
-    icon: lagging ? 'arrow-down' : 'check',
-    color: lagging ? COLOR.lag : undefined,
+    // Never the caught-up check for a partition nothing was committed for.
+    icon: uncommitted ? 'circle-slash' : lagging ? 'arrow-down' : 'check',
+    color: lagging ? COLOR.lag : uncommitted ? COLOR.muted : undefined,
     contextValue: 'tributary.groupOffset',
     collapsible: 'none',
   };

@@ -45,12 +45,16 @@ describe('webview: group inspector (Chromium)', function () {
     assert.notEqual(colours[0], colours[2]);
 
     assert.equal(await page.locator('tr[data-topic="orders"][data-partition="1"] [data-role="lag"]').innerText(), '200');
-    assert.equal(await page.locator('tr[data-topic="payments"][data-partition="1"] [data-role="lag"]').innerText(), '—');
+    // Nothing committed: "none", never a caught-up look; the lag counts from the log start and says so (hatched bar).
+    assert.equal(await page.locator('tr[data-topic="payments"][data-partition="1"] [data-role="uncommitted"]').innerText(), 'none');
+    assert.equal(await page.locator('tr[data-topic="payments"][data-partition="1"] [data-role="lag"]').innerText(), '77 from log start');
+    assert.match(await page.locator('[data-role="total-lag"]').innerText(), /^total lag 337 \(1 partition without a committed offset, counted from the log start\)$/);
     const max = await barWidth(page, 'orders', 1);
     assert.ok(max > 100, `the largest lag fills its track (${max}px)`);
     assert.ok(Math.abs((await barWidth(page, 'orders', 0)) / max - 0.25) < 0.03, 'lag 50 of 200 is a quarter bar');
     assert.ok((await barWidth(page, 'orders', 2)) <= 3, 'lag 0 is a sliver');
-    assert.equal(await barWidth(page, 'payments', 1), 0, 'nothing committed: no bar');
+    assert.ok(Math.abs((await barWidth(page, 'payments', 1)) / max - 77 / 200) < 0.03, 'nothing committed: the lag from the log start');
+    assert.match((await page.locator('tr[data-topic="payments"][data-partition="1"] [data-role="lag-bar"]').getAttribute('class')) ?? '', /estimated/);
 
     // The host pushes a new description: lag grows on orders-0.
     const next = { ...GROUP_ACTIVE, offsets: GROUP_ACTIVE.offsets.map((o) => (o.topic === 'orders' && o.partition === 0 ? { ...o, endOffset: 1600, lag: 400 } : o)), totalLag: 610 };

@@ -87,10 +87,11 @@ class FakeReader implements ClusterReader {
       leader: 'm1',
       members: [{ memberId: 'm1', groupInstanceId: null, clientId: 'app<script>', clientHost: '/127.0.0.1', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 30000, assignment: [{ topic: 'topic-0000', partitions: [2, 0] }] }],
       offsets: [
-        { topic: 'topic-0000', partition: 0, committed: 5, metadata: null, logStartOffset: 0, endOffset: 10, lag: 5, owner: { memberId: 'm1', clientId: 'app' } },
-        { topic: 'topic-0000', partition: 2, committed: null, metadata: null, logStartOffset: 0, endOffset: 10, lag: null },
+        { topic: 'topic-0000', partition: 0, committed: 5, metadata: null, logStartOffset: 0, endOffset: 10, lag: 5, lagFrom: 'committed', owner: { memberId: 'm1', clientId: 'app' } },
+        { topic: 'topic-0000', partition: 2, committed: null, metadata: null, logStartOffset: 0, endOffset: 10, lag: 10, lagFrom: 'log-start' },
       ],
-      totalLag: 5,
+      totalLag: 15,
+      uncommitted: 1,
     };
   }
 }
@@ -143,7 +144,7 @@ describe('Sidebar tree model (no VS Code)', () => {
     const parts = await model.children(find(topics, 'topic-0001'));
     assert.deepEqual(reader.calls.filter((c) => c.startsWith('describe')), ['describeTopic topic-0001']);
     assert.equal(parts.length, 3);
-    assert.equal(parts[0].description, 'leader 0 · replicas [0,1] · ISR [0,1] · 0–12 · HW 10 · 2.0 KiB');
+    assert.equal(parts[0].description, 'HW 10 · leader 0 · ISR 2/2 · 0–12 · 2.0 KiB');
     assert.equal(parts[1].icon, 'warning', 'ISR smaller than the replicas');
     const files = await model.children(parts[0]);
     assert.deepEqual(files.map((f) => f.label), ['00000000000000000000.log', '00000000000000000000.index', '00000000000000000000.timeindex', 'partition.metadata']);
@@ -184,13 +185,13 @@ describe('Sidebar tree model (no VS Code)', () => {
   it('shows groups with state, protocol, members and lag; members with assignments; offsets with lag; text stays text', async () => {
     const reader = new FakeReader(1);
     reader.groups = [
-      { groupId: 'billing', state: 'Stable', protocolType: 'consumer', protocol: 'range', members: 1, coordinator: 0, totalLag: 5, topics: ['topic-0000'] },
-      { groupId: 'idle', state: 'Empty', protocolType: 'consumer', protocol: null, members: 0, coordinator: 0, totalLag: 0, topics: ['topic-0000'] },
+      { groupId: 'billing', state: 'Stable', protocolType: 'consumer', protocol: 'range', members: 1, coordinator: 0, totalLag: 5, uncommitted: 0, topics: ['topic-0000'] },
+      { groupId: 'idle', state: 'Empty', protocolType: 'consumer', protocol: null, members: 0, coordinator: 0, totalLag: 0, uncommitted: 0, topics: ['topic-0000'] },
     ];
     const model = new ClusterTreeModel(() => ({ reader }), 10);
     const groups = await model.children(find(await model.children(), 'Consumer Groups'));
     const billing = find(groups, 'billing');
-    assert.deepEqual([billing.description, billing.contextValue, billing.color], ['Stable · range · 1 member · lag 5', 'tributary.group.active', 'charts.green']);
+    assert.deepEqual([billing.description, billing.contextValue, billing.color], ['lag 5 · Stable · 1 member · range', 'tributary.group.active', 'charts.green']);
     assert.equal(find(groups, 'idle').contextValue, 'tributary.group.inactive');
     const [members, offsets] = await model.children(billing);
     const member = (await model.children(members))[0];
@@ -198,10 +199,14 @@ describe('Sidebar tree model (no VS Code)', () => {
     assert.match(member.tooltip!, /Client id: app<script>/);
     assert.deepEqual((await model.children(member)).map((a) => a.label), ['topic-0000-0', 'topic-0000-2']);
     const rows = await model.children(offsets);
-    assert.deepEqual(rows.map((r) => [r.label, r.description, r.color]), [
-      ['topic-0000-0', 'committed 5 · end 10 · lag 5', 'charts.yellow'],
-      ['topic-0000-2', 'committed - · end 10 · lag -', undefined],
+    // Lag first; a partition without a committed offset is never shown as caught up, and its lag counts from the
+    // log start (the group's total includes it and says how many partitions are uncommitted).
+    assert.deepEqual(rows.map((r) => [r.label, r.description, r.icon, r.color]), [
+      ['topic-0000-0', 'lag 5 · committed 5 · end 10', 'arrow-down', 'charts.yellow'],
+      ['topic-0000-2', 'no committed offset · lag 10 from log start · end 10', 'circle-slash', 'charts.yellow'],
     ]);
+    assert.match(rows[1].tooltip!, /Committed offset: none .*\n[\s\S]*Lag: 10 from the log start offset 0\. .*auto\.offset\.reset/);
+    assert.equal(offsets.description, 'lag 15 (1 partition uncommitted) · 2');
 
     // Appends to a topic a group reads move its lag: the groups section refreshes.
     const fired: Array<string | undefined> = [];
@@ -236,9 +241,13 @@ describe('Sidebar tree model (no VS Code)', () => {
     assert.doesNotMatch(String(stable.description), /LSO/);
     assert.match(String(stable.tooltip), /Last stable offset: 10$/m);
     const held = partitionNode('t', { ...base, lastStableOffset: 4 });
-    assert.match(String(held.description), /HW 10 · LSO 4 \(open transaction\)/);
+    assert.match(String(held.description), /^LSO 4 \(open transaction\) · HW 10/);
     assert.match(String(held.tooltip), /Last stable offset: 4 \(read_committed consumers wait here for an open transaction\)/);
     assert.doesNotMatch(String(partitionNode('t', base).tooltip), /Last stable/, 'not known (external clusters): not shown');
+    // Missing in-sync replicas come first, where a narrow sidebar does not cut them.
+    const under = partitionNode('t', { ...base, replicas: [0, 1, 2], isr: [0] });
+    assert.match(String(under.description), /^ISR 1\/3 \[0\] · HW 10 · leader 0 · /);
+    assert.equal(under.icon, 'warning');
   });
 
   it('formats sizes in binary units', () => {

@@ -27,10 +27,29 @@ export interface GroupOffsetView {
   logStartOffset: number;
   /** High watermark, or the last stable offset under read_committed. */
   endOffset: number;
-  /** endOffset - committed; null when nothing is committed (kafka-consumer-groups prints "-"). */
+  /**
+   * What the group has left to read: endOffset - committed, or, with nothing committed, endOffset - logStartOffset
+   * (where a consumer with auto.offset.reset=earliest starts; see `lagFrom`). Null when the partition has no leader.
+   */
   lag: number | null;
+  /** What `lag` counts from: the committed offset, or the log start when nothing is committed. */
+  lagFrom: LagBasis;
   /** Member currently assigned the partition. */
   owner?: { memberId: string; clientId: string };
+}
+
+/**
+ * What a partition's lag is counted from. The broker never learns a consumer's auto.offset.reset, so a partition
+ * without a committed offset is counted from the log start: everything a new consumer could still be made to read.
+ */
+export type LagBasis = 'committed' | 'log-start' | null;
+
+/** The lag of one partition of a group (see GroupOffsetView.lag). */
+export function lagOf(committed: number | null, logStartOffset: number, endOffset: number): { lag: number | null; lagFrom: LagBasis } {
+  if (endOffset < 0) return { lag: null, lagFrom: null };
+  if (committed !== null && committed >= 0) return { lag: Math.max(0, endOffset - committed), lagFrom: 'committed' };
+  if (logStartOffset < 0) return { lag: null, lagFrom: null };
+  return { lag: Math.max(0, endOffset - logStartOffset), lagFrom: 'log-start' };
 }
 
 export interface GroupDescription {
@@ -43,7 +62,10 @@ export interface GroupDescription {
   leader: string | null;
   members: GroupMemberView[];
   offsets: GroupOffsetView[];
+  /** Sum of every partition's lag, those without a committed offset included (counted from their log start). */
   totalLag: number;
+  /** Partitions the group owns or committed that have no committed offset. */
+  uncommitted: number;
 }
 
 export type ResetTarget =
@@ -86,6 +108,11 @@ export function resetTargetOffset(to: ResetTarget, start: number, end: number, c
   return Math.min(Math.max(target, start), end);
 }
 
+/** A group's total lag and how many of its partitions have nothing committed. */
+export function lagTotals(offsets: readonly GroupOffsetView[]): { totalLag: number; uncommitted: number } {
+  return { totalLag: offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0), uncommitted: offsets.filter((o) => o.committed === null).length };
+}
+
 export class GroupAdmin {
   constructor(private readonly cluster: Cluster) {}
 
@@ -117,15 +144,12 @@ export class GroupAdmin {
     for (const o of this.gc.fetchOffsets(groupId, null)) keys.set(`${o.topic}-${o.partition}`, { topic: o.topic, partition: o.partition });
     for (const m of members) for (const tp of m.assignment) for (const p of tp.partitions) keys.set(`${tp.topic}-${p}`, { topic: tp.topic, partition: p });
     const committed = new Map(this.gc.fetchOffsets(groupId, [...keys.values()]).map((o) => [`${o.topic}-${o.partition}`, o]));
-    let totalLag = 0;
     const offsets: GroupOffsetView[] = [...keys.entries()]
       .map(([k, tp]) => {
         const c = committed.get(k);
         const { start, end } = this.bounds(tp.topic, tp.partition);
         const has = c !== undefined && c.offset >= 0;
-        const lag = has && end >= 0 ? Math.max(0, end - c!.offset) : null;
-        if (lag !== null) totalLag += lag;
-        return { topic: tp.topic, partition: tp.partition, committed: has ? c!.offset : null, metadata: has ? c!.metadata : null, logStartOffset: start, endOffset: end, lag, owner: owners.get(k) };
+        return { topic: tp.topic, partition: tp.partition, committed: has ? c!.offset : null, metadata: has ? c!.metadata : null, logStartOffset: start, endOffset: end, ...lagOf(has ? c!.offset : null, start, end), owner: owners.get(k) };
       })
       .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
     return {
@@ -138,7 +162,7 @@ export class GroupAdmin {
       leader: g.leaderId,
       members,
       offsets,
-      totalLag,
+      ...lagTotals(offsets),
     };
   }
 

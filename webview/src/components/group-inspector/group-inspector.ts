@@ -26,6 +26,8 @@ import { baseStyles, categoryColour } from '../common/styles';
 import { valueOf } from '../common/controls';
 import { formatCount, formatDuration, formatTime, parseTimestamp } from '../common/bytes';
 
+const UNCOMMITTED_LAG = "Partitions without a committed offset count from their log start: the broker does not know the consumer's auto.offset.reset (with latest it would start at the end instead).";
+
 type TargetKind = ResetTarget['kind'];
 
 /** Why a reset cannot be applied now, or undefined when it can. */
@@ -111,6 +113,17 @@ export class GroupInspector extends LitElement {
       }
       .bar.zero {
         background: var(--vscode-charts-green);
+      }
+      /* Nothing committed: the lag is counted from the log start, not a position the group reached. */
+      .bar.estimated {
+        background: repeating-linear-gradient(45deg, var(--vscode-charts-orange) 0 4px, transparent 4px 7px);
+      }
+      .bar.zero.estimated {
+        background: var(--vscode-charts-orange);
+      }
+      .uncommitted {
+        color: var(--vscode-descriptionForeground);
+        font-style: italic;
       }
       .timeline {
         list-style: none;
@@ -344,12 +357,12 @@ export class GroupInspector extends LitElement {
           <td class="num">${o.partition}</td>
           <td>${o.owner?.clientId ?? html`<span class="muted">—</span>`}</td>
           <td class="num">${o.logStartOffset < 0 ? '—' : formatCount(o.logStartOffset)}</td>
-          <td class="num">${o.committed === null ? '—' : formatCount(o.committed)}</td>
+          <td class="num">${o.committed === null ? html`<span class="uncommitted" data-role="uncommitted" title="The group never committed an offset for this partition">none</span>` : formatCount(o.committed)}</td>
           <td class="num">${o.endOffset < 0 ? '—' : formatCount(o.endOffset)}</td>
-          <td class="num" data-role="lag">${o.lag === null ? '—' : formatCount(o.lag)}</td>
+          <td class="num" data-role="lag" title=${o.lagFrom === 'log-start' ? UNCOMMITTED_LAG : ''}>${o.lag === null ? '—' : formatCount(o.lag)}${o.lagFrom === 'log-start' ? html`<span class="uncommitted"> from log start</span>` : nothing}</td>
           <td>
-            <div class="bar-track" title=${o.lag === null ? 'nothing committed' : `lag ${o.lag}`}>
-              <div class="bar ${o.lag === 0 ? 'zero' : ''}" data-role="lag-bar" ${styleProps({ width: o.lag === null ? '0' : o.lag === 0 ? '2px' : `${Math.max(2, (o.lag / maxLag) * 100)}%` })}></div>
+            <div class="bar-track" title=${o.lag === null ? 'lag unknown: no live leader' : o.lagFrom === 'log-start' ? `lag ${o.lag} from the log start (nothing committed)` : `lag ${o.lag}`}>
+              <div class="bar ${o.lag === 0 ? 'zero' : ''} ${o.lagFrom === 'log-start' ? 'estimated' : ''}" data-role="lag-bar" ${styleProps({ width: o.lag === null ? '0' : o.lag === 0 ? '2px' : `${Math.max(2, (o.lag / maxLag) * 100)}%` })}></div>
             </div>
           </td>
         </tr>`,
@@ -561,7 +574,7 @@ export class GroupInspector extends LitElement {
         <span>protocol ${d.protocolType ?? '—'}${d.protocol ? ` / ${d.protocol}` : ''}</span>
         <span>coordinator node ${d.coordinator}</span>
         <span>${d.members.length} member${d.members.length === 1 ? '' : 's'}</span>
-        <span data-role="total-lag">total lag ${formatCount(d.totalLag)}</span>
+        <span data-role="total-lag" title=${d.uncommitted > 0 ? UNCOMMITTED_LAG : ''}>total lag ${formatCount(d.totalLag)}${d.uncommitted > 0 ? ` (${d.uncommitted} partition${d.uncommitted === 1 ? '' : 's'} without a committed offset, counted from the log start)` : ''}</span>
         <span>updated ${formatTime(this.updatedAt)}</span>
       </div>
       ${this.gone ? html`<div class="warning-box gone">${this.gone}</div>` : nothing}
