@@ -237,8 +237,8 @@ export type Acks = 0 | 1 | -1;
 import type { TopicPartitions } from '../broker/coordinator/group/consumer-protocol';
 import type { GroupState } from '../broker/coordinator/group/classic-group';
 import type { GroupMemberView, GroupOffsetView, GroupDescription, ResetTarget, ResetPlanRow } from '../broker/coordinator/group/group-admin';
-import type { RebalanceTrigger, MemberSnapshot, PartitionMove, RebalanceRecord } from '../broker/coordinator/group/rebalance-journal';
-export type { TopicPartitions, GroupState, GroupMemberView, GroupOffsetView, GroupDescription, ResetTarget, ResetPlanRow, RebalanceTrigger, MemberSnapshot, PartitionMove, RebalanceRecord };
+import type { RebalanceTrigger, MemberSnapshot, PartitionMove, RebalanceRecord, JoinPhase } from '../broker/coordinator/group/rebalance-journal';
+export type { TopicPartitions, GroupState, GroupMemberView, GroupOffsetView, GroupDescription, ResetTarget, ResetPlanRow, RebalanceTrigger, MemberSnapshot, PartitionMove, RebalanceRecord, JoinPhase };
 
 // Segments: what `tributary dump-log` prints (src/cli/dump-log.ts), as data.
 

@@ -75,7 +75,11 @@ describe('webview: group inspector (Chromium)', function () {
     assert.match(newest, /session timeout/);
     assert.match(newest, /generation 2 → 4/);
     assert.match(newest, /took 45\.0 s/);
-    assert.match(newest, /Removed: billing-3 \(session timeout\)/);
+    assert.match(newest, /Removed: billing-3 \(no heartbeat within its session timeout\)/);
+    // What the coordinator waited for, and what ended the wait.
+    assert.match(newest, /Waited 45\.0 s for billing-static-2 to rejoin; it did not, and the rebalance timeout \(45\.0 s, the largest max\.poll\.interval\.ms of the members\) ended the wait\./);
+    assert.match(await entries.nth(1).innerText(), /Every member rejoined after 450 ms\./);
+    assert.match(await entries.nth(2).innerText(), /A new group: waited group\.initial\.rebalance\.delay\.ms \(3\.00 s\) for more members to join\./);
     assert.match(newest, /No partition moved/);
     const second = entries.nth(1);
     assert.match(await second.innerText(), /member joined by billing-2 \(billing-static-2\)/);

@@ -93,6 +93,9 @@ describe('GroupCoordinator', () => {
     const journal = gc.group('g')!.journal.list();
     assert.equal(journal[1].trigger, 'member joined');
     assert.equal(journal[1].triggeredBy, rb.memberId);
+    // What ended the wait: everyone came back, nobody was waited for.
+    assert.equal(journal[1].joinPhase?.endedBy, 'all members rejoined');
+    assert.deepEqual(journal[1].joinPhase?.notRejoined, []);
   });
 
   it('inconsistent protocols and bad session timeouts are refused', async () => {
@@ -134,6 +137,11 @@ describe('GroupCoordinator', () => {
     const last = gc.group('g')!.journal.list().at(-1)!;
     assert.equal(last.trigger, 'member joined');
     assert.deepEqual(last.removed.map((r) => [r.memberId, r.why]), [[a.memberId, 'rebalance timeout']]);
+    // The journal says whom the coordinator waited for and that the rebalance timeout ended the wait.
+    assert.equal(last.joinPhase?.endedBy, 'rebalance timeout');
+    assert.equal(last.joinPhase?.limitMs, 200);
+    assert.deepEqual(last.joinPhase?.notRejoined.map((m) => m.memberId), [a.memberId]);
+    assert.ok(last.joinPhase!.afterMs >= 190, `waited ${last.joinPhase!.afterMs} ms`);
   });
 
   it('static members: a restart within the session timeout needs no rebalance; the old id is fenced', async () => {

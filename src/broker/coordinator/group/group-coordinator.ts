@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, KafkaError } from '../../errors';
 import { Logger, silentLogger } from '../../logger';
 import { ClassicGroup, Member, JoinResult, SyncResult, Protocol, CommittedOffset } from './classic-group';
-import { RebalanceTrigger, RebalanceRecord, MemberSnapshot } from './rebalance-journal';
+import { RebalanceTrigger, RebalanceRecord, MemberSnapshot, JoinPhase } from './rebalance-journal';
 import { partitionForGroup } from './group-partitioner';
 import { offsetCommitKey, offsetCommitValue, groupMetadataKey, groupMetadataValue, decodeOffsetsTopicRecord } from './offsets-records';
 import { decodeSubscriptionTopics } from './consumer-protocol';
@@ -360,14 +360,14 @@ export class GroupCoordinator {
         this.armInitialDelay(group, Math.min(d.delayMs, remaining));
       } else {
         group.initialDelay = undefined;
-        this.completeJoin(group);
+        this.completeJoin(group, 'initial rebalance delay', d.delayMs);
       }
     }, delay);
     group.joinTimer.unref?.();
   }
 
   private maybeCompleteJoin(group: ClassicGroup): void {
-    if (group.is('PreparingRebalance') && !group.initialDelay && group.allMembersJoined()) this.completeJoin(group);
+    if (group.is('PreparingRebalance') && !group.initialDelay && group.allMembersJoined()) this.completeJoin(group, 'all members rejoined', group.maxRebalanceTimeoutMs());
   }
 
   private onJoinTimeout(group: ClassicGroup): void {
@@ -376,14 +376,17 @@ export class GroupCoordinator {
       clearTimeout(t);
       group.pendingMembers.delete(id);
     }
-    this.completeJoin(group);
+    this.completeJoin(group, 'rebalance timeout', group.maxRebalanceTimeoutMs());
   }
 
-  private completeJoin(group: ClassicGroup): void {
+  private completeJoin(group: ClassicGroup, endedBy: JoinPhase['endedBy'], limitMs: number): void {
     if (!group.is('PreparingRebalance')) return;
     if (group.joinTimer) clearTimeout(group.joinTimer);
     group.joinTimer = undefined;
     const now = this.now();
+    // Why did my group rebalance for so long: who the coordinator was still waiting for, and what ended the wait.
+    const notRejoined = [...group.members.values()].filter((m) => !m.awaitingJoin).map((m) => ({ memberId: m.memberId, clientId: m.clientId, groupInstanceId: m.groupInstanceId }));
+    group.journal.noteJoinPhase({ endedBy, limitMs, notRejoined }, now);
     // Dynamic members that did not rejoin are gone. Static ones stay (Kafka's onCompleteJoin, KIP-345): a static member
     // that is restarting keeps its place, and its partitions, until its session timeout says it is gone.
     for (const m of [...group.members.values()]) {

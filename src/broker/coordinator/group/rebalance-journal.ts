@@ -51,6 +51,23 @@ export interface RebalanceRecord {
   moves?: PartitionMove[];
   /** Ended with the group empty, or superseded by another rebalance before it finished. */
   outcome?: 'stable' | 'empty' | 'restarted';
+  /** What the coordinator waited for before it could assign (the join phase), and what ended the wait. */
+  joinPhase?: JoinPhase;
+}
+
+/**
+ * How a rebalance's join phase ended (Kafka's onCompleteJoin): every member rejoined; the rebalance timeout (the
+ * largest member's max.poll.interval.ms) passed and the members that had not rejoined were dropped; or a new group's
+ * group.initial.rebalance.delay.ms passed without more members arriving.
+ */
+export interface JoinPhase {
+  endedBy: 'all members rejoined' | 'rebalance timeout' | 'initial rebalance delay';
+  /** From the start of the rebalance to the end of the join phase. */
+  afterMs: number;
+  /** The limit that applied: the rebalance timeout, or the initial delay. */
+  limitMs: number;
+  /** Members the coordinator was still waiting for when the phase ended (did not rejoin). */
+  notRejoined: Array<{ memberId: string; clientId: string; groupInstanceId: string | null }>;
 }
 
 export class RebalanceJournal {
@@ -74,6 +91,10 @@ export class RebalanceJournal {
 
   noteRemoved(memberId: string, clientId: string, why: RebalanceTrigger): void {
     this.current?.removed.push({ memberId, clientId, why });
+  }
+
+  noteJoinPhase(phase: Omit<JoinPhase, 'afterMs'>, now: number): void {
+    if (this.current) this.current.joinPhase = { ...phase, afterMs: now - this.current.startedAt };
   }
 
   /** Closes the record in progress with the members and assignments that resulted. */

@@ -14,8 +14,10 @@ import {
   GroupInitNotification,
   GroupJournalNotification,
   GroupRefreshCommand,
+  JoinPhase,
   PlanResetRequest,
   RebalanceRecord,
+  RebalanceTrigger,
   ResetOffsetsRequest,
   ResetPlanRow,
   ResetTarget,
@@ -25,6 +27,37 @@ import { getHost, HostError, Unsubscribe } from '../../host';
 import { baseStyles, categoryColour } from '../common/styles';
 import { valueOf } from '../common/controls';
 import { formatCount, formatDuration, formatTime, parseTimestamp } from '../common/bytes';
+
+/** What the coordinator waited for and what ended the wait, in a sentence. */
+function joinPhaseText(j: JoinPhase): string {
+  const names = (list: JoinPhase['notRejoined']) => list.map((m) => m.groupInstanceId ?? m.clientId).join(', ');
+  const after = formatDuration(j.afterMs);
+  switch (j.endedBy) {
+    case 'all members rejoined':
+      return `Every member rejoined after ${after}.`;
+    case 'initial rebalance delay':
+      return `A new group: waited group.initial.rebalance.delay.ms (${formatDuration(j.limitMs)}) for more members to join.`;
+    case 'rebalance timeout':
+      return j.notRejoined.length
+        ? `Waited ${after} for ${names(j.notRejoined)} to rejoin; ${j.notRejoined.length === 1 ? 'it did' : 'they did'} not, and the rebalance timeout (${formatDuration(j.limitMs)}, the largest max.poll.interval.ms of the members) ended the wait.`
+        : `The rebalance timeout (${formatDuration(j.limitMs)}) ended the wait after ${after}.`;
+  }
+}
+
+function removalText(why: RebalanceTrigger): string {
+  switch (why) {
+    case 'member left':
+      return 'it left the group: LeaveGroup';
+    case 'session timeout':
+      return 'no heartbeat within its session timeout';
+    case 'rebalance timeout':
+      return 'did not rejoin within the rebalance timeout';
+    case 'sync timeout':
+      return 'did not sync within the rebalance timeout';
+    default:
+      return why;
+  }
+}
 
 const UNCOMMITTED_LAG = "Partitions without a committed offset count from their log start: the broker does not know the consumer's auto.offset.reset (with latest it would start at the end instead).";
 
@@ -394,7 +427,8 @@ export class GroupInspector extends LitElement {
             ${r.protocol ? html` <span class="muted">· ${r.protocol}</span>` : nothing}
           </div>
           ${r.detail ? html`<div class="muted">Reason given: ${r.detail}</div>` : nothing}
-          ${r.removed.length ? html`<div>Removed: ${r.removed.map((x) => `${x.clientId} (${x.why})`).join(', ')}</div>` : nothing}
+          ${r.joinPhase ? html`<div data-role="join-phase">${joinPhaseText(r.joinPhase)}</div>` : nothing}
+          ${r.removed.length ? html`<div>Removed: ${r.removed.map((x) => `${x.clientId} (${removalText(x.why)})`).join(', ')}</div>` : nothing}
           <div class="muted">Members: ${r.before.length} → ${r.after ? r.after.length : '…'}</div>
           ${r.moves?.length
             ? html`<table class="moves" data-role="moves">
