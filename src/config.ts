@@ -93,6 +93,9 @@ export function resolveSettings(config: ConfigurationLike, ctx: SettingsContext)
   return { settings: { dataDirectory, basePort, nodes, autoStart: config.get<boolean>('autoStart') === true, topicDefaults }, problems };
 }
 
+/** How the extension's broker names itself in the data directory's lock (`tributary start` says "tributary start"). */
+export const BROKER_OWNER = 'VS Code (the Tributary extension)';
+
 /**
  * Broker options from the settings. Topic defaults become the broker configs Kafka takes topic defaults from
  * (retention.ms -> log.retention.ms, partitions -> num.partitions), so they apply to topics created by any client
@@ -104,7 +107,7 @@ export function brokerOptions(s: TributarySettings): BrokerServiceOptions {
     const brokerName = BROKER_TOPIC_DEFAULTS[name] ?? TOPIC_CONFIG_SYNONYMS[name];
     if (brokerName) config[brokerName] = value;
   }
-  return { dataDir: s.dataDirectory, nodes: s.nodes, basePort: s.basePort, host: '127.0.0.1', config };
+  return { dataDir: s.dataDirectory, nodes: s.nodes, basePort: s.basePort, host: '127.0.0.1', config, owner: BROKER_OWNER };
 }
 
 /** Settings whose change needs a broker restart to apply. */

@@ -18,7 +18,7 @@ import { RESTART_SETTINGS, ResolvedSettings, SECTION, brokerOptions, resolveSett
 import { ClusterTreeModel, TreeSource } from './views/cluster-tree-model';
 import { ClusterTreeProvider } from './views/cluster-tree-provider';
 import { BrokerStatusBar } from './views/status-bar';
-import { stateContextValue } from './views/broker-presentation';
+import { ownerText, stateContextValue } from './views/broker-presentation';
 import { DUMP_SCHEME, SegmentDocumentProvider } from './views/segment-document-provider';
 import { registerCommands } from './commands';
 import { Services, brokerFor } from './commands/services';
@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
     if (state.kind === 'running' && broker.api) return { reader: broker.api };
     if (state.kind === 'external') {
       if (snapshot?.dataDir !== state.dataDir) snapshot = new DirectorySnapshot(state.dataDir);
-      return { reader: snapshot, ownerPid: state.pid };
+      return { reader: snapshot, ownerPid: state.pid, owner: state.owner };
     }
     return undefined;
   };
@@ -111,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
       statusBar.show(state);
       void vscode.commands.executeCommand('setContext', 'tributary.state', stateContextValue(state));
       treeView.description = undefined;
-      treeView.message = state.kind === 'external' ? `Read-only: the data directory is used by another broker (process ${state.pid}).` : undefined;
+      treeView.message = state.kind === 'external' ? `Read-only: the data directory is used by another broker, ${ownerText(state.pid, state.owner)}.` : undefined;
     }
     void vscode.commands.executeCommand('setContext', 'tributary.clusterKind', external ? 'external' : 'embedded');
     model.invalidateAll();

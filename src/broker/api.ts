@@ -50,6 +50,8 @@ export interface NodeStatus {
   host: string;
   /** The port the node listens on; null while it is down. */
   port: number | null;
+  /** The node's own port, also while it is down (it listens there again when started); null before it ever listened. */
+  homePort?: number | null;
   up: boolean;
   isController: boolean;
   /** Partitions this node leads. */
@@ -351,8 +353,9 @@ export interface StartFailure {
   dataDir: string;
   /** portInUse: the port asked for. */
   port?: number;
-  /** directoryLocked: the process holding the lock. */
+  /** directoryLocked: the process holding the lock, and who it is when its lock says so. */
   pid?: number;
+  owner?: string;
   /** corruptData, permissionDenied, directoryLocked: the file or directory at fault. */
   path?: string;
   /** The original error, with its stack, for the log. */
@@ -392,6 +395,8 @@ export interface BrokerApi {
 
   /** Every partition's replicas as the leader sees them: the cluster view's partition x node matrix. */
   replication(): Promise<ReplicationView>;
+  /** The leader elections since the broker started, oldest first (bounded). */
+  electionHistory(): Promise<ElectionRecord[]>;
   /** Stops a node as a crash would look to the others: listener and logs closed, leaders re-elected, ISR shrunk. */
   stopNode(nodeId: number): Promise<void>;
   /** Starts a stopped node: it reloads its logs, catches up and rejoins the ISR. */
@@ -455,6 +460,9 @@ export interface ElectionResult {
   leader: number;
 }
 
+export type { ElectionRecord } from './replication/controller';
+import type { ElectionRecord } from './replication/controller';
+
 export type BrokerMethod = keyof BrokerApi;
 
 /** The read-only part of the API that the sidebar needs; a data directory read without a broker provides it too. */
@@ -478,6 +486,8 @@ export interface BrokerServiceOptions {
   config?: Record<string, string>;
   /** Broker configs of single nodes, by node id, over `config` (each Kafka broker's own server.properties: "broker.rack", ...). */
   nodeConfig?: Record<number, Record<string, string>>;
+  /** Who runs the broker ("tributary start", "VS Code (Tributary extension)"): named to whoever finds the data directory taken. */
+  owner?: string;
   /** How often the broker looks for changes to report as events; default 250 ms. */
   eventIntervalMs?: number;
   /** Authentication and encryption of every node's listener; default PLAINTEXT (neither). */

@@ -7,6 +7,7 @@ import type { BrokerServiceOptions } from './api';
 import { BrokerService } from './broker-service';
 import { BrokerStartError, classifyStartError } from './start-failure';
 import { HostToWorker, WorkerToHost, answerRequest, isBrokerMethod } from './rpc';
+import { serveControlSocket } from './control-socket';
 
 export interface RpcPort {
   postMessage(message: WorkerToHost): void;
@@ -35,8 +36,16 @@ export function serveBroker(port: RpcPort, options: BrokerServiceOptions): Promi
       resolve();
     };
 
+    // The control socket, as `tributary start` serves it: `tributary status`, `node` and `fault` in a terminal reach
+    // the broker that runs in VS Code on the same data directory.
+    let closeControl: () => Promise<void> = async () => {};
     const started = service.start().then(
-      (status) => {
+      async (status) => {
+        try {
+          closeControl = await serveControlSocket(service, options.dataDir);
+        } catch (e) {
+          service.logger.warn(`the control socket could not be opened (${(e as Error).message}); tributary status/node/fault will not reach this broker`);
+        }
         post({ type: 'ready', status });
         return true;
       },
@@ -55,7 +64,7 @@ export function serveBroker(port: RpcPort, options: BrokerServiceOptions): Promi
         stopping = true;
         // A shutdown that arrives while the broker is still starting waits for the start to settle.
         void started
-          .then((ok) => (ok ? service.stop() : undefined))
+          .then((ok) => (ok ? closeControl().then(() => service.stop()) : undefined))
           .catch((e: unknown) => service.logger.error(`shutdown failed: ${(e as Error).stack ?? e}`))
           .finally(() => {
             post({ type: 'stopped', id: m.id });

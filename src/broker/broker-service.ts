@@ -4,6 +4,7 @@
  * use it directly.
  */
 import type {
+  ElectionRecord,
   BrokerApi,
   BrokerEvent,
   BrokerEventSource,
@@ -95,7 +96,7 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     try {
       // zstd's encoder is WebAssembly, which loads asynchronously: once, before any batch is written.
       await initCompression();
-      cluster = new Cluster({ dataDir: o.dataDir, nodes: o.nodes, config: o.config, nodeConfig: o.nodeConfig, logger: this.logger });
+      cluster = new Cluster({ dataDir: o.dataDir, nodes: o.nodes, config: o.config, nodeConfig: o.nodeConfig, owner: o.owner, logger: this.logger });
       const server = new KafkaServer(cluster, { host: o.host, basePort: o.basePort, security: o.security });
       await server.start();
       this.cluster = cluster;
@@ -404,6 +405,10 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
 
   async rebalanceHistory(groupId: string): Promise<RebalanceRecord[]> {
     return structuredClone([...this.require().groups.rebalanceHistory(groupId)]);
+  }
+
+  async electionHistory(): Promise<ElectionRecord[]> {
+    return structuredClone(this.require().controller.elections);
   }
 
   async replication(): Promise<ReplicationView> {

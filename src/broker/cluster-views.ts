@@ -34,6 +34,7 @@ export function nodeStatuses(cluster: Cluster, server: KafkaServer | undefined):
     id: n.id,
     host: ports.get(n.id)?.host ?? host,
     port: n.up ? ports.get(n.id)?.port ?? null : null,
+    homePort: server?.homePortOf(n.id) ?? null,
     up: n.up,
     isController: n.id === controller,
     leaderCount: n.up ? counts.get(n.id) ?? 0 : 0,

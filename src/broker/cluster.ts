@@ -43,6 +43,8 @@ export interface ClusterOptions {
   config?: Record<string, string>;
   /** Broker configs of single nodes, by node id, over `config`. */
   nodeConfig?: Record<number, Record<string, string>>;
+  /** Who runs this broker, written into the data directory's lock for whoever finds it taken. */
+  owner?: string;
   logger?: Logger;
 }
 
@@ -71,7 +73,7 @@ export class Cluster {
     io.mkdirSync(opts.dataDir, { recursive: true });
     // The data directory's lock comes before anything is written to it: of two brokers started at once on a fresh
     // directory, the loser is told it is in use instead of tripping over the winner's files.
-    this.unlockDataDir = lockDirectory(opts.dataDir);
+    this.unlockDataDir = lockDirectory(opts.dataDir, opts.owner);
     try {
       this.metadata = new MetadataStore(opts.dataDir);
       this.loadDynamicBrokerConfigs();

@@ -33,6 +33,7 @@ const METHODS: Record<BrokerMethod, true> = {
   deleteGroup: true,
   rebalanceHistory: true,
   replication: true,
+  electionHistory: true,
   stopNode: true,
   startNode: true,
   setFault: true,

@@ -33,9 +33,12 @@ export function classifyStartError(e: unknown, ctx: { dataDir: string; basePort?
     const locked = e as DirectoryLockedError;
     return {
       reason: 'directoryLocked',
-      message: `The data directory is in use by another broker (process ${locked.pid}), for example a \`tributary start\` in a terminal. Stop it, or choose another data directory.`,
+      message: locked.owner
+        ? `The data directory is in use by another broker: ${locked.owner} (process ${locked.pid}). Stop it, or choose another data directory.`
+        : `The data directory is in use by another broker (process ${locked.pid}), for example a \`tributary start\` in a terminal. Stop it, or choose another data directory.`,
       dataDir,
       pid: locked.pid,
+      owner: locked.owner,
       path: locked.dir,
       detail,
     };

@@ -19,7 +19,7 @@ export interface StartOptions {
 }
 
 export async function startBroker(opts: StartOptions): Promise<void> {
-  const service = new BrokerService({ dataDir: opts.dataDir, nodes: opts.nodes, basePort: opts.port, host: opts.host, config: opts.config, nodeConfig: opts.nodeConfig, security: opts.security }, { logger: consoleLogger });
+  const service = new BrokerService({ dataDir: opts.dataDir, nodes: opts.nodes, basePort: opts.port, host: opts.host, config: opts.config, nodeConfig: opts.nodeConfig, security: opts.security, owner: 'tributary start' }, { logger: consoleLogger });
   let status;
   try {
     status = await service.start();

@@ -23,7 +23,7 @@ export type BrokerState =
   | { kind: 'stopping' }
   | { kind: 'failed'; failure: StartFailure }
   /** Another process (pid) holds the data directory: its files can be shown, read-only. */
-  | { kind: 'external'; pid: number; dataDir: string };
+  | { kind: 'external'; pid: number; dataDir: string; owner?: string };
 
 export class BrokerLifecycle {
   private _state: BrokerState = { kind: 'stopped' };
@@ -118,7 +118,7 @@ export class BrokerLifecycle {
       const failure: StartFailure =
         e instanceof BrokerStartError ? e.failure : { reason: 'unknown', message: `The broker failed to start: ${(e as Error).message}`, dataDir: this.options().dataDir, detail: (e as Error).stack };
       this.heldBack = true;
-      if (failure.reason === 'directoryLocked' && failure.pid !== undefined) this.setState({ kind: 'external', pid: failure.pid, dataDir: failure.dataDir });
+      if (failure.reason === 'directoryLocked' && failure.pid !== undefined) this.setState({ kind: 'external', pid: failure.pid, dataDir: failure.dataDir, owner: failure.owner });
       else this.setState({ kind: 'failed', failure });
       throw e instanceof BrokerStartError ? e : new BrokerStartError(failure);
     }

@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type {
+  ElectionRecord,
   BrokerApi,
   BrokerEvent,
   BrokerEventSource,
@@ -307,6 +308,10 @@ export class EmbeddedCluster implements BrokerApi, BrokerEventSource {
 
   replication(): Promise<ReplicationView> {
     return this.call('replication');
+  }
+
+  electionHistory(): Promise<ElectionRecord[]> {
+    return this.call('electionHistory');
   }
 
   stopNode(nodeId: number): Promise<void> {

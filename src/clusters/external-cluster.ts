@@ -13,6 +13,7 @@
  */
 import { Admin, Consumer, Producer, kGetApi, kGetConnection } from '@platformatic/kafka';
 import type {
+  ElectionRecord,
   BrokerApi,
   BrokerEvent,
   BrokerEventSource,
@@ -668,6 +669,10 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
   }
 
   // -- replication ----------------------------------------------------------------------------------------------
+
+  async electionHistory(): Promise<ElectionRecord[]> {
+    throw new LocalOnlyError('The election history', 'Tributary records elections as its own controller makes them; a Kafka cluster keeps no history that a client can read');
+  }
 
   async replication(): Promise<ReplicationView> {
     const names = await call(() => this.admin.listTopics({ includeInternals: true }));

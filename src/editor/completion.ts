@@ -25,8 +25,8 @@ const PARAMETER_DOCS: Record<string, string> = {
   count: 'Records per run (default 1).',
   compression: 'Batch compression: none, gzip, snappy, lz4 or zstd.',
   acks: 'all (default: every in-sync replica), 1 (the leader) or 0.',
-  from: 'Where to start: earliest (default), latest, offset:N, -N (the last N) or timestamp:<ms or ISO date>.',
-  max: 'Records per partition (default 20).',
+  from: 'Where to start: earliest (default), latest, offset:N, -N (the newest N records of the topic, or of the partition given) or timestamp:<ms or ISO date>.',
+  max: 'Records per partition (default 20); with from=-N, the newest records in all.',
 };
 
 const VALUES: Record<string, string[]> = {

@@ -39,7 +39,7 @@ export interface ConsumeSpec {
   from: OffsetSpec;
   /** Absent: every partition. */
   partition?: number;
-  /** Records per partition; default 20. */
+  /** Records per partition; with from=-N, records in all (the newest). Default 20. */
   max: number;
 }
 

@@ -142,7 +142,9 @@ function recordText(topic: string, r: ConsumedRecord): string[] {
 export function consumeDocument(spec: ConsumeSpec, results: ConsumeResult[], at: Date): string {
   const total = results.reduce((n, r) => n + r.records.length, 0);
   const out = [
-    `# CONSUME ${spec.topic} from=${describeFrom(spec.from)} max=${spec.max} per partition — ${plural(total, 'record')}, read ${at.toISOString()}`,
+    spec.from.kind === 'fromEnd'
+      ? `# CONSUME ${spec.topic} from=${describeFrom(spec.from)} max=${spec.max} — the newest ${plural(total, 'record')} of ${spec.partition !== undefined ? `partition ${spec.partition}` : 'the topic'}, read ${at.toISOString()}`
+      : `# CONSUME ${spec.topic} from=${describeFrom(spec.from)} max=${spec.max} per partition — ${plural(total, 'record')}, read ${at.toISOString()}`,
   ];
   for (const r of results) {
     out.push(

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { BrokerApi, ConsumeResult } from '../broker/api';
+import type { BrokerApi } from '../broker/api';
+import { readConsume } from './consume-plan';
 import { kafkaErrorOf } from '../broker/rpc';
 import { BrokerStartError } from '../broker/start-failure';
 import type { TributaryApi } from '../clusters/tributary-api';
@@ -117,10 +118,7 @@ export class KafkaRunner {
   async consume(broker: BrokerApi, spec: ConsumeSpec, opts: RunOptions = {}): Promise<RunOutcome> {
     try {
       const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Consuming ${spec.topic}` }, async () => {
-        const partitions = spec.partition !== undefined ? [spec.partition] : (await broker.describeTopic(spec.topic)).partitions.map((p) => p.partition);
-        const out: ConsumeResult[] = [];
-        for (const partition of partitions) out.push(await broker.consume({ topic: spec.topic, partition, from: spec.from, maxRecords: spec.max }));
-        return out;
+        return readConsume(broker, spec);
       });
       const count = results.reduce((n, r) => n + r.records.length, 0);
       this.output.info(consumeSummary(spec, results));

@@ -595,13 +595,25 @@ export const BatchBytesRequest = new IpcRequest<
 
 export const ClusterViewNotification = new IpcNotification<{ view: ClusterView }>('cluster', 'didChange');
 /** A partition got a new leader (or went offline): pushed as it happens. */
-export const ElectionNotification = new IpcNotification<{ events: ElectionEvent[] }>('cluster', 'didElect');
+/** New elections; `history` is the broker's record since it started, sent when the view opens (it replaces the list). */
+export const ElectionNotification = new IpcNotification<{ events: ElectionEvent[]; history?: boolean }>('cluster', 'didElect');
 export const StopNodeRequest = new IpcRequest<{ nodeId: number }, void>('cluster', 'stopNode');
 export const StartNodeRequest = new IpcRequest<{ nodeId: number }, void>('cluster', 'startNode');
 /** Delays replication fetches of a follower by delayMs (0 restores it). */
 export const SlowFollowerRequest = new IpcRequest<{ nodeId: number; delayMs: number }, void>('cluster', 'slowFollower');
 /** Cuts (or heals) the link between two nodes, both directions. */
 export const CutLinkRequest = new IpcRequest<{ from: number; to: number; cut: boolean }, void>('cluster', 'cutLink');
+/** Preferred leader election of every partition (kafka-leader-election --election-type PREFERRED --all-topic-partitions). */
+export const ElectPreferredLeadersRequest = new IpcRequest<Record<string, never>, ElectionSummary>('cluster', 'electPreferred');
+
+export interface ElectionSummary {
+  /** Partitions whose preferred replica became the leader. */
+  elected: number;
+  /** Partitions already led by their preferred replica. */
+  notNeeded: number;
+  /** Partitions whose preferred replica could not lead (down, not in sync), with Kafka's error name. */
+  failed: Array<{ topic: string; partition: number; error: string }>;
+}
 
 /** Every message, for hosts that route by table and for tests that check coverage. */
 export const ALL_MESSAGES = {
@@ -636,4 +648,5 @@ export const ALL_MESSAGES = {
   StartNodeRequest,
   SlowFollowerRequest,
   CutLinkRequest,
+  ElectPreferredLeadersRequest,
 } as const;

@@ -40,7 +40,7 @@ export function statusBarView(state: BrokerState): StatusBarView {
     case 'external':
       return {
         text: `$(lock) Kafka: process ${state.pid}`,
-        tooltip: `Tributary: the data directory ${state.dataDir} is used by another broker (process ${state.pid}); its files are shown read-only.`,
+        tooltip: `Tributary: the data directory ${state.dataDir} is used by another broker, ${ownerText(state.pid, state.owner)}; its files are shown read-only.`,
         command: 'tributary.showStartFailure',
       };
   }
@@ -78,4 +78,9 @@ export function failureActions(f: StartFailure): FailureAction[] {
     default:
       return ['retry', 'showLog', 'openSettings'];
   }
+}
+
+/** Who holds the data directory: "tributary start (process 4242)", or just the process when its lock does not say. */
+export function ownerText(pid: number, owner: string | undefined): string {
+  return owner ? `${owner} (process ${pid})` : `process ${pid}`;
 }

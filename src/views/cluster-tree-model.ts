@@ -33,6 +33,8 @@ export interface TreeSource {
   reader: ClusterReader;
   /** Set when the data directory is read from disk because this process owns it. */
   ownerPid?: number;
+  /** Who that process is, when its lock says ("tributary start"). */
+  owner?: string;
 }
 
 const ROOT = '';
@@ -90,7 +92,7 @@ export class ClusterTreeModel {
       const topics = await this.topicList(reader);
       const groups = src.ownerPid === undefined ? await this.groupList(reader) : undefined;
       return [
-        this.make(ID.cluster, clusterNode({ status, ownerPid: src.ownerPid })),
+        this.make(ID.cluster, clusterNode({ status, ownerPid: src.ownerPid, owner: src.owner })),
         this.make(ID.topics, topicsSectionNode(topics.length)),
         this.make(ID.groups, groupsSectionNode(groups?.length)),
       ];

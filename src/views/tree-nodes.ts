@@ -6,6 +6,7 @@
  * Every tooltip and label is plain text: names and messages are shown as data, never interpreted as markup.
  */
 import type { BrokerStatus, FileInfo, GroupDescription, GroupMemberView, GroupOffsetView, GroupSummary, NodeStatus, PartitionDescription, TopicSummary } from '../broker/api';
+import { ownerText } from './broker-presentation';
 
 export type NodeRef =
   | { kind: 'cluster' }
@@ -87,10 +88,12 @@ export interface ClusterNodeInput {
   status: BrokerStatus;
   /** Read from disk while another process (this pid) runs the broker. */
   ownerPid?: number;
+  /** Who that process is, when its lock says ("tributary start"). */
+  owner?: string;
 }
 
 export function clusterNode(input: ClusterNodeInput): Omit<TreeNode, 'id'> {
-  const { status, ownerPid } = input;
+  const { status, ownerPid, owner } = input;
   if (status.connection) {
     return {
       ref: { kind: 'cluster' },
@@ -103,9 +106,9 @@ export function clusterNode(input: ClusterNodeInput): Omit<TreeNode, 'id'> {
     };
   }
   const readOnly = ownerPid !== undefined;
-  const description = readOnly ? `read-only · in use by process ${ownerPid}` : status.bootstrap;
+  const description = readOnly ? `read-only · in use by ${ownerText(ownerPid, owner)}` : status.bootstrap;
   const lines = [
-    readOnly ? `The data directory is used by another broker (process ${ownerPid}); shown from its files, read-only.` : 'The embedded cluster is running.',
+    readOnly ? `The data directory is used by another broker, ${ownerText(ownerPid, owner)}; shown from its files, read-only. \`tributary status\` in a terminal shows it live.` : 'The embedded cluster is running.',
     `Cluster id: ${status.clusterId || 'not formatted yet'}`,
     `Data directory: ${status.dataDir}`,
   ];

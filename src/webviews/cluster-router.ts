@@ -4,13 +4,15 @@
  * and every few seconds while visible; elections pushed as they happen (`cluster/didElect`); node and fault actions
  * mapped to stopNode, startNode and setFault.
  */
-import type { BrokerEvent, BrokerStatus, FaultState, ReplicationView, TopicSummary as ApiTopicSummary } from '../broker/api';
+import type { BrokerEvent, BrokerStatus, ElectionResult, FaultState, ReplicationView, TopicSummary as ApiTopicSummary } from '../broker/api';
 import {
   ClusterView,
   ClusterViewNotification,
   CutLinkRequest,
   ElectionEvent,
   ElectionNotification,
+  ElectionSummary,
+  ElectPreferredLeadersRequest,
   IpcMessage,
   NodeView,
   SlowFollowerRequest,
@@ -41,7 +43,7 @@ export function clusterView(status: BrokerStatus, replication: ReplicationView, 
   const nodes: NodeView[] = status.nodes.map((n) => ({
     id: n.id,
     host: n.host,
-    port: n.port ?? knownPorts.get(n.id) ?? 0,
+    port: n.port ?? n.homePort ?? knownPorts.get(n.id) ?? 0,
     up: up.get(n.id) ?? n.up,
     isController: n.id === replication.controllerId,
     slowFollowerMs: slow.get(n.id) ?? 0,
@@ -67,6 +69,19 @@ export function clusterView(status: BrokerStatus, replication: ReplicationView, 
 }
 
 const VIEW_EVENTS = new Set<BrokerEvent['type']>(['leaderElected', 'isrChanged', 'nodeChanged', 'faultsChanged', 'controllerChanged', 'topicCreated', 'topicDeleted', 'topicChanged']);
+
+/** An election as the view lists it. */
+function electionEvent(e: { time: number; topic: string; partition: number; previousLeader: number; leader: number; leaderEpoch: number; reason: string; unclean: boolean }): ElectionEvent {
+  return { at: e.time, topic: e.topic, partition: e.partition, previousLeader: e.previousLeader, newLeader: e.leader, leaderEpoch: e.leaderEpoch, reason: e.unclean ? `${e.reason} (unclean)` : e.reason };
+}
+
+function summarize(results: readonly ElectionResult[]): ElectionSummary {
+  return {
+    elected: results.filter((r) => r.error === null).length,
+    notNeeded: results.filter((r) => r.error === 'ELECTION_NOT_NEEDED').length,
+    failed: results.filter((r) => r.error !== null && r.error !== 'ELECTION_NOT_NEEDED').map((r) => ({ topic: r.topic, partition: r.partition, error: r.error! })),
+  };
+}
 
 export class ClusterRouter extends PanelRouter {
   private readonly options: Required<ClusterRouterOptions>;
@@ -96,7 +111,7 @@ export class ClusterRouter extends PanelRouter {
   private onEvent(e: BrokerEvent): void {
     if (!this.ready) return;
     if (e.type === 'leaderElected') {
-      this.elections.push({ at: e.time, topic: e.topic, partition: e.partition, previousLeader: e.previousLeader, newLeader: e.leader, leaderEpoch: e.leaderEpoch, reason: e.unclean ? `${e.reason} (unclean)` : e.reason });
+      this.elections.push(electionEvent({ ...e, unclean: e.unclean }));
       this.electionPush.schedule();
     }
     if (VIEW_EVENTS.has(e.type)) this.viewPush.schedule();
@@ -109,7 +124,21 @@ export class ClusterRouter extends PanelRouter {
 
   protected async init(): Promise<void> {
     await this.pushView();
+    await this.pushHistory();
     this.startTimer();
+  }
+
+  /** The broker's elections since it started: the view shows them whenever it opens. */
+  private async pushHistory(): Promise<void> {
+    // Elections pushed from now on come after the history (one made in between may show twice, never not at all).
+    this.elections = [];
+    try {
+      const history = await (await this.broker.api()).electionHistory();
+      await this.notify(ElectionNotification, { events: history.map(electionEvent), history: true });
+    } catch (e) {
+      // An external cluster keeps no history: the list starts empty and says so.
+      this.env.log('info', `cluster view: no election history: ${(e as Error).message}`);
+    }
   }
 
   protected override visibilityChanged(visible: boolean): void {
@@ -184,6 +213,15 @@ export class ClusterRouter extends PanelRouter {
         if (a === b) throw new InvalidRequestError('A link joins two different nodes.');
         await (await this.broker.api()).setFault(q.cut === false ? { kind: 'healLink', a, b } : { kind: 'cutLink', a, b });
         this.after(undefined);
+      });
+    } else if (ElectPreferredLeadersRequest.is(msg)) {
+      await this.answer(ElectPreferredLeadersRequest, msg, async () => {
+        const api = await this.broker.api();
+        // Every partition named, so that the answer also says which ones already had their preferred leader.
+        const all = (await api.replication()).partitions.map((p) => ({ topic: p.topic, partition: p.partition }));
+        const results = await api.electLeaders('preferred', all);
+        this.after(undefined);
+        return summarize(results);
       });
     } else return false;
     return true;

@@ -24,6 +24,7 @@ import { AnyTarget, ConsumerTarget, GroupTarget, ProducerTarget, SegmentSource, 
 import { ProducerPanel } from './producer-panel';
 import { SegmentPanel } from './segment-panel';
 import { ValueDocuments } from './value-documents';
+import { ownerText } from '../views/broker-presentation';
 import { VIEW_TYPES } from './view-types';
 
 export { VIEW_TYPES };
@@ -168,7 +169,7 @@ export function brokerSource(s: Services): BrokerSource {
       const state = s.lifecycle.state;
       const why =
         state.kind === 'external'
-          ? `The data directory ${state.dataDir} is used by another broker (process ${state.pid}).`
+          ? `The data directory ${state.dataDir} is used by another broker, ${ownerText(state.pid, state.owner)}.`
           : state.kind === 'failed'
             ? `The broker could not start: ${state.failure.message}`
             : 'The broker is not running: start it with "Tributary: Start Broker".';

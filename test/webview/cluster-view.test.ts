@@ -84,6 +84,44 @@ describe('webview: cluster view (Chromium)', function () {
     await page.close();
   });
 
+  it('a down node keeps its address, its fault controls are disabled; the broker\'s election history replaces the list; preferred leader election reports its outcome', async () => {
+    const { page } = await openPanel(browser!, server!, 'cluster');
+    const down = page.locator('[data-role="node"][data-node="2"]');
+    await down.waitFor();
+    assert.match(await down.locator('[data-role="address"]').innerText(), /^127\.0\.0\.1:\d+ \(not listening\)$/);
+    for (const role of ['slow', 'cut']) assert.equal(await down.locator(`[data-role="${role}"]`).getAttribute('disabled'), '', `${role} disabled on a down node`);
+    assert.equal(await down.locator('[data-role="slow"]').getAttribute('title'), 'Node 2 is down: start it first');
+    assert.equal(await page.locator('[data-role="node"][data-node="1"] [data-role="slow"]').getAttribute('disabled'), null);
+    await page.locator('[data-role="no-elections"]', { hasText: 'No election since the broker started.' }).waitFor();
+
+    // The history the host sends when the view opens replaces the list (newest first).
+    await page.evaluate(() =>
+      window.__fakeHost.notify('cluster/didElect', {
+        history: true,
+        events: [
+          { at: Date.now() - 60_000, topic: 'orders', partition: 1, previousLeader: -1, newLeader: 0, leaderEpoch: 0, reason: 'topic created' },
+          { at: Date.now() - 30_000, topic: 'orders', partition: 1, previousLeader: 0, newLeader: 2, leaderEpoch: 1, reason: 'node 0 stopped' },
+        ],
+      }),
+    );
+    await page.locator('[data-role="election"]').nth(1).waitFor();
+    assert.deepEqual(
+      (await page.locator('[data-role="election"]').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim().replace(/^.*?(?=orders-)/, '')),
+      ['orders-1: node 0 → node 2 (epoch 1) node 0 stopped', 'orders-1: no leader → node 0 (epoch 0) topic created'],
+    );
+
+    await page.evaluate(() => {
+      window.__fakeHost.responders['cluster/electPreferred'] = () => ({ elected: 2, notNeeded: 5, failed: [{ topic: 'payments', partition: 1, error: 'PREFERRED_LEADER_NOT_AVAILABLE' }] });
+    });
+    await page.locator('[data-role="elect-preferred"]').click();
+    await page.locator('[data-role="election-outcome"]').waitFor();
+    assert.equal(await page.locator('[data-role="election-outcome"]').innerText(), '2 partitions moved to their preferred leader; 5 already had theirs; 1 could not (1 PREFERRED_LEADER_NOT_AVAILABLE).');
+    assert.deepEqual((await sentMessages(page, 'cluster/electPreferred')).map((m) => m.params), [{}]);
+    await settle(page);
+    await screenshot(page, 'cluster-history-preferred-dark');
+    await page.close();
+  });
+
   it('shows elections as the host pushes them and follows the new cluster state', async () => {
     const { page } = await openPanel(browser!, server!, 'cluster');
     await page.locator('[data-role="matrix"]').waitFor();

@@ -11,6 +11,23 @@ import { KafkaError } from '../errors';
 
 export type ElectionType = 'preferred' | 'unclean';
 
+
+/** A partition's change of leader, as the controller made it. */
+export interface ElectionRecord {
+  time: number;
+  topic: string;
+  partition: number;
+  leader: number;
+  previousLeader: number;
+  leaderEpoch: number;
+  reason: string;
+  /** A replica outside the ISR was elected: records it missed are lost. */
+  unclean: boolean;
+}
+
+/** Elections kept for the cluster view (a stop of one node among many partitions makes one per partition it led). */
+const MAX_ELECTIONS = 1000;
+
 export class Controller {
   private currentController: number;
 
@@ -44,12 +61,17 @@ export class Controller {
     return this.cluster.logConfig(topic).uncleanLeaderElectionEnable;
   }
 
+  /** The elections since the broker started, oldest first (the cluster view lists them; bounded). */
+  readonly elections: ElectionRecord[] = [];
+
   private setLeader(t: TopicState, p: PartitionState, leader: number, isr: number[], reason: string, unclean = false): void {
     const previousLeader = p.leader;
     this.cluster.metadata.updatePartition(t.name, p.partition, { leader, leaderEpoch: p.leaderEpoch + 1, isr });
     this.cluster.logger.info(
       `${t.name}-${p.partition}: leader ${previousLeader} -> ${leader} (epoch ${p.leaderEpoch}) ${reason}${unclean ? ' (UNCLEAN: records the new leader missed are lost)' : ''}`,
     );
+    this.elections.push({ time: Date.now(), topic: t.name, partition: p.partition, leader, previousLeader, leaderEpoch: p.leaderEpoch, reason, unclean });
+    if (this.elections.length > MAX_ELECTIONS) this.elections.splice(0, this.elections.length - MAX_ELECTIONS);
     this.cluster.emit({ type: 'leader-elected', topic: t.name, partition: p.partition, leader, previousLeader, leaderEpoch: p.leaderEpoch, reason, unclean });
     this.cluster.replicaManager.onLeadershipChange(t.name, p.partition);
   }

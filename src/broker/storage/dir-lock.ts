@@ -8,9 +8,21 @@ import { io } from './file-io';
 const heldInThisProcess = new Set<string>();
 
 export class DirectoryLockedError extends Error {
-  constructor(readonly dir: string, readonly pid: number) {
-    super(`the data directory ${dir} is in use by another broker (process ${pid}); stop it or choose another directory`);
+  /** `owner`: who runs the other broker, as its lock file says ("tributary start", "VS Code (Tributary extension)"). */
+  constructor(readonly dir: string, readonly pid: number, readonly owner?: string) {
+    super(`the data directory ${dir} is in use by another broker: ${owner ?? 'a broker'} (process ${pid}); stop it or choose another directory`);
     this.name = 'DirectoryLockedError';
+  }
+}
+
+/** The process that holds `dir`'s lock and what it says it is, if the lock file is there and readable. */
+export function lockOwner(dir: string): { pid: number; owner?: string } | undefined {
+  try {
+    const [pidLine, owner] = String(io.readFileSync(path.join(path.resolve(dir), '.lock'), 'utf8')).split('\n');
+    const pid = Number(pidLine.trim());
+    return Number.isInteger(pid) && pid > 0 ? { pid, owner: owner?.trim() || undefined } : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -23,18 +35,18 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The pid in a lock file, or undefined when it is unreadable or not a pid. */
+/** The pid in a lock file (its first line), or undefined when it is unreadable or not a pid. */
 function ownerOf(file: string): number | undefined {
   try {
-    const pid = Number(String(io.readFileSync(file, 'utf8')).trim());
+    const pid = Number(String(io.readFileSync(file, 'utf8')).split('\n')[0].trim());
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Creates `file` holding our pid only if it does not exist (O_EXCL): of two processes, exactly one succeeds. */
-function createExclusive(file: string): boolean {
+/** Creates `file` holding our pid (and who we are) only if it does not exist (O_EXCL): of two processes, exactly one succeeds. */
+function createExclusive(file: string, owner = ''): boolean {
   let fd: number;
   try {
     fd = io.openSync(file, 'wx', 0o600);
@@ -43,7 +55,7 @@ function createExclusive(file: string): boolean {
     throw e;
   }
   try {
-    io.writeSync(fd, Buffer.from(`${process.pid}\n`));
+    io.writeSync(fd, Buffer.from(`${process.pid}\n${owner ? `${owner}\n` : ''}`));
   } finally {
     io.closeSync(fd);
   }
@@ -55,14 +67,15 @@ function createExclusive(file: string): boolean {
  * directory one wins and the other is told the directory is in use. A lock left by a dead process is taken over
  * under a second exclusive file, so that two processes cannot both take over the same stale lock.
  */
-export function lockDirectory(dir: string): () => void {
+export function lockDirectory(dir: string, owner = ''): () => void {
   const abs = path.resolve(dir);
   const file = path.join(abs, '.lock');
-  if (heldInThisProcess.has(abs)) throw new DirectoryLockedError(abs, process.pid);
+  const locked = (pid: number) => new DirectoryLockedError(abs, pid, lockOwner(abs)?.owner);
+  if (heldInThisProcess.has(abs)) throw locked(process.pid);
   for (let attempt = 0; ; attempt++) {
-    if (createExclusive(file)) break;
+    if (createExclusive(file, owner)) break;
     const pid = ownerOf(file);
-    if (pid !== undefined && pid !== process.pid && alive(pid)) throw new DirectoryLockedError(abs, pid);
+    if (pid !== undefined && pid !== process.pid && alive(pid)) throw locked(pid);
     // Stale (its process is gone) or being written this very moment (no pid yet): take it over, one taker at a time.
     const takeover = `${file}.takeover`;
     if (!createExclusive(takeover)) {
@@ -77,13 +90,13 @@ export function lockDirectory(dir: string): () => void {
     }
     try {
       const now = ownerOf(file);
-      if (now !== undefined && now !== process.pid && alive(now)) throw new DirectoryLockedError(abs, now);
+      if (now !== undefined && now !== process.pid && alive(now)) throw locked(now);
       if (now === undefined && attempt < 5) {
         // Possibly a lock file created an instant ago whose pid is not written yet: look again shortly.
         sleepSync(10);
         continue;
       }
-      io.writeFileSync(file, `${process.pid}\n`, { mode: 0o600 });
+      io.writeFileSync(file, `${process.pid}\n${owner ? `${owner}\n` : ''}`, { mode: 0o600 });
       break;
     } finally {
       io.unlinkSync(takeover);
@@ -93,7 +106,7 @@ export function lockDirectory(dir: string): () => void {
   return () => {
     heldInThisProcess.delete(abs);
     try {
-      if (String(io.readFileSync(file, 'utf8')).trim() === String(process.pid)) io.unlinkSync(file);
+      if (ownerOf(file) === process.pid) io.unlinkSync(file);
     } catch {
       // Already gone.
     }

@@ -69,6 +69,11 @@ export class KafkaServer implements ServerView {
 
   private readonly unsubscribe: () => void;
   private readonly lastPorts = new Map<number, number>();
+
+  /** The port a node listens on, or, while it is down, the one it will listen on again. */
+  homePortOf(nodeId: number): number | null {
+    return this.nodes.get(nodeId)?.port ?? this.lastPorts.get(nodeId) ?? null;
+  }
   private started = false;
 
   supportedApis(): Array<{ apiKey: number; minVersion: number; maxVersion: number }> {

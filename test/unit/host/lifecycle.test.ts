@@ -54,6 +54,7 @@ class FakeConnection {
       setFault: notUsed,
       electLeaders: notUsed,
       rebalanceHistory: notUsed,
+      electionHistory: notUsed,
     };
   }
 }
@@ -123,9 +124,9 @@ describe('Broker lifecycle (no VS Code)', () => {
     const { lifecycle, made } = setup();
     const p = lifecycle.start();
     await new Promise((r) => setImmediate(r));
-    made[0].fail({ reason: 'directoryLocked', pid: 777, dataDir: '/d', message: 'locked' });
+    made[0].fail({ reason: 'directoryLocked', pid: 777, owner: 'tributary start', dataDir: '/d', message: 'locked' });
     await assert.rejects(p);
-    assert.deepEqual(lifecycle.state, { kind: 'external', pid: 777, dataDir: '/d' });
+    assert.deepEqual(lifecycle.state, { kind: 'external', pid: 777, dataDir: '/d', owner: 'tributary start' });
     lifecycle.externalOwnerGone();
     assert.equal(lifecycle.state.kind, 'stopped');
     const q = lifecycle.startOnNeed();
@@ -188,6 +189,8 @@ describe('Broker presentation and settings (no VS Code)', () => {
       basePort: 9092,
       host: '127.0.0.1',
       config: { 'log.retention.ms': '3600000', 'log.cleanup.policy': 'compact', 'num.partitions': '3' },
+      // Written into the data directory's lock: `tributary start` and `status` name the extension.
+      owner: 'VS Code (the Tributary extension)',
     });
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EmbeddedCluster } from '../../../src/clusters/embedded-cluster';
@@ -12,6 +12,7 @@ import { DirectoryLockedError } from '../../../src/broker/storage/dir-lock';
 import { KafkaError } from '../../../src/broker/errors';
 import type { StartFailure } from '../../../src/broker/api';
 import { tmpDir, rm } from '../../support/tmp';
+import { brokerOptions } from '../../../src/config';
 import { CLI, eventually, requireBuiltWorker } from './support';
 
 /** `tributary start` in another process, as a terminal would run it; resolves once it printed its bootstrap line. */
@@ -61,13 +62,14 @@ describe('Start failures: why the broker could not start, and a directory owned 
       const failure = await failureOf(new EmbeddedCluster({ workerPath, broker: { dataDir: dir, nodes: 2, basePort: 0 } }).start());
       assert.equal(failure.reason, 'directoryLocked');
       assert.equal(failure.pid, child.pid);
-      assert.match(failure.message, new RegExp(`process ${child.pid}`));
+      assert.match(failure.message, new RegExp(`in use by another broker: tributary start \\(process ${child.pid}\\)`));
+      assert.equal(failure.owner, 'tributary start');
       assert.equal(failure.dataDir, dir);
 
       // The lifecycle turns that into "external": the sidebar reads the directory instead.
       const lifecycle = new BrokerLifecycle((options) => new EmbeddedCluster({ workerPath, broker: options }), () => ({ dataDir: dir, nodes: 2, basePort: 0 }));
       await assert.rejects(lifecycle.start(), BrokerStartError);
-      assert.deepEqual(lifecycle.state, { kind: 'external', pid: child.pid, dataDir: dir });
+      assert.deepEqual(lifecycle.state, { kind: 'external', pid: child.pid, dataDir: dir, owner: 'tributary start' });
       assert.equal(await lifecycle.startOnNeed(), undefined, 'opening the view does not retry against an owned directory');
 
       const snapshot = new DirectorySnapshot(dir);
@@ -99,6 +101,27 @@ describe('Start failures: why the broker could not start, and a directory owned 
       watcher?.dispose();
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  });
+
+  it('the broker VS Code runs (worker thread) serves the control socket: `tributary status` and `node` in a terminal reach it; `tributary start` names it', async () => {
+    // The options the extension gives its broker.
+    const cluster = new EmbeddedCluster({ workerPath: requireBuiltWorker(), broker: brokerOptions({ dataDirectory: dir, nodes: 2, basePort: 0, autoStart: false, topicDefaults: {} }) });
+    await cluster.start();
+    try {
+      const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args, '--data', dir], { encoding: 'utf8' });
+      const st = run('status');
+      assert.equal(st.status, 0, st.stderr);
+      assert.match(st.stdout, /^nodes: 0 up, 1 up$/m);
+      assert.equal(run('node', 'stop', '1').status, 0);
+      await eventually('node 1 is down', async () => (await cluster.status()).nodes.find((n) => n.id === 1)?.up === false);
+      assert.match(run('status').stdout, /^nodes: 0 up, 1 DOWN$/m);
+      const taken = spawnSync(process.execPath, [CLI, 'start', '--data', dir, '--port', '0'], { encoding: 'utf8' });
+      assert.equal(taken.status, 1);
+      assert.match(taken.stderr, /in use by another broker: VS Code \(the Tributary extension\) \(process \d+\)/);
+    } finally {
+      await cluster.stop();
+    }
+    assert.ok(!fs.existsSync(path.join(dir, 'tributary.sock')), 'the socket goes with the broker');
   });
 
   it('a corrupt cluster-metadata.json is named as the file at fault', async () => {

@@ -4,6 +4,7 @@ import {
   ClusterViewNotification,
   CutLinkRequest,
   ElectionNotification,
+  ElectPreferredLeadersRequest,
   SlowFollowerRequest,
   StartNodeRequest,
   StopNodeRequest,
@@ -90,6 +91,28 @@ describe('Cluster view host (ClusterRouter, real 3-node broker)', function () {
     const last = await request(router, env, StopNodeRequest, { nodeId: 0 });
     assert.equal(last.error?.code, 'INVALID_REQUEST');
     assert.match(last.error!.message, /last node up/);
+  });
+
+  it('the broker keeps the elections: a view opened later gets them as history; a node down when it opens shows its port; preferred leader election moves leaders back', async () => {
+    await t.service.createTopic({ name: 'pref', partitions: 3, replicationFactor: 3 });
+    const first = (await t.service.replication()).partitions.find((p) => p.topic === 'pref' && p.partition === 0)!;
+    const victim = first.leader;
+    const port = (await t.service.status()).nodes.find((n) => n.id === victim)!.port;
+    await t.service.stopNode(victim);
+    // Opened after the election, with the node down.
+    await command(router, WebviewReadyCommand, { panel: 'cluster' });
+    const history = await env.waitFor(ElectionNotification, (all) => all.some((n) => n.history === true));
+    const events = history.find((n) => n.history)!.events;
+    assert.ok(events.some((e) => e.topic === 'pref' && e.partition === 0 && e.previousLeader === victim && e.newLeader !== victim), JSON.stringify(events.slice(-5)));
+    assert.equal(latest().nodes.find((n) => n.id === victim)!.port, port, 'the port it will listen on again, not 0');
+    await t.service.startNode(victim);
+    await waitView((v) => v.partitions.filter((p) => p.topic === 'pref').every((p) => p.isr.includes(victim)));
+    const r = await request(router, env, ElectPreferredLeadersRequest, {});
+    assert.equal(r.error, undefined);
+    const moved = (await t.service.electionHistory()).filter((e) => e.leader === victim && e.reason.includes('preferred'));
+    assert.ok(r.result!.elected >= 1 && r.result!.elected === moved.length, JSON.stringify(r.result));
+    assert.ok(r.result!.notNeeded >= 1);
+    assert.equal((await t.service.replication()).partitions.find((p) => p.topic === 'pref' && p.partition === 0)!.leader, victim, 'back on its preferred replica');
   });
 
   it('coalesces a burst of events into few pushes', async () => {

@@ -11,6 +11,7 @@ import {
   CutLinkRequest,
   ElectionEvent,
   ElectionNotification,
+  ElectPreferredLeadersRequest,
   IpcRequest,
   isOffline,
   isUnderReplicated,
@@ -58,6 +59,11 @@ export class ClusterViewPanel extends LitElement {
       .node.down {
         border: 2px solid var(--vscode-inputValidation-errorBorder);
         background: var(--vscode-inputValidation-errorBackground);
+      }
+      .section-title {
+        display: flex;
+        align-items: center;
+        gap: 12px;
       }
       .node .title {
         display: flex;
@@ -165,6 +171,9 @@ export class ClusterViewPanel extends LitElement {
   @state() private cutTarget = new Map<number, number>();
   /** "topic\0partition" -> when its leader last changed (for a brief highlight). */
   @state() private flashed = new Map<string, number>();
+  @state() private electing = false;
+  /** The outcome of the last preferred leader election, in a sentence. */
+  @state() private electionOutcome = '';
 
   private readonly unsubscribe: Unsubscribe[] = [];
   private readonly host$ = getHost();
@@ -179,7 +188,7 @@ export class ClusterViewPanel extends LitElement {
     }
     this.unsubscribe.push(
       this.host$.on(ClusterViewNotification, (p) => (this.view = p.view)),
-      this.host$.on(ElectionNotification, (p) => this.elected(p.events)),
+      this.host$.on(ElectionNotification, (p) => (p.history ? (this.elections = [...p.events].reverse().slice(0, MAX_ELECTIONS)) : this.elected(p.events))),
     );
   }
 
@@ -236,13 +245,14 @@ export class ClusterViewPanel extends LitElement {
     const target = this.cutTarget.get(n.id) ?? others[0]?.id;
     const busy = (k: string) => this.busy.has(`${k}:${n.id}`);
     const slow = this.slowMs.get(n.id) ?? (n.slowFollowerMs ? String(n.slowFollowerMs) : '500');
+    const downTitle = `Node ${n.id} is down: start it first`;
     return html`<div class="node ${n.up ? '' : 'down'}" data-role="node" data-node=${n.id}>
       <div class="title">
         <h3>Node ${n.id}</h3>
         ${n.up ? html`<span class="badge ok">up</span>` : html`<span class="badge error">down</span>`}
         ${n.isController ? html`<span class="badge">controller</span>` : nothing}
       </div>
-      <div class="muted mono">${n.host}:${n.port}</div>
+      <div class="muted mono" data-role="address">${n.host}:${n.port}${n.up ? '' : ' (not listening)'}</div>
       <div>leads ${leads} partition${leads === 1 ? '' : 's'}${n.slowFollowerMs ? html` · <span class="badge warning">slowed ${n.slowFollowerMs} ms</span>` : nothing}</div>
       ${n.cutLinks.length
         ? html`<div>
@@ -260,19 +270,19 @@ export class ClusterViewPanel extends LitElement {
           : html`<vscode-button data-role="start" ?disabled=${busy('start')} @click=${() => void this.send(`start:${n.id}`, n.id, StartNodeRequest, { nodeId: n.id })}>Start node</vscode-button>`}
       </div>
       <div class="row">
-        <vscode-text-field data-role="slow-ms" aria-label="Delay in ms" .value=${slow} @input=${(e: Event) => (this.slowMs = new Map(this.slowMs).set(n.id, valueOf(e)))}></vscode-text-field>
+        <vscode-text-field data-role="slow-ms" aria-label="Delay in ms" ?disabled=${!n.up} .value=${slow} @input=${(e: Event) => (this.slowMs = new Map(this.slowMs).set(n.id, valueOf(e)))}></vscode-text-field>
         <span class="muted">ms</span>
-        <vscode-button appearance="secondary" data-role="slow" ?disabled=${busy('slow')} @click=${() => void this.slowFollower(n.id, slow)}>Slow follower</vscode-button>
+        <vscode-button appearance="secondary" data-role="slow" ?disabled=${busy('slow') || !n.up} title=${n.up ? 'Delay this node\'s replication fetches' : downTitle} @click=${() => void this.slowFollower(n.id, slow)}>Slow follower</vscode-button>
         ${n.slowFollowerMs
           ? html`<vscode-button appearance="secondary" data-role="unslow" @click=${() => void this.send(`slow:${n.id}`, n.id, SlowFollowerRequest, { nodeId: n.id, delayMs: 0 })}>Restore</vscode-button>`
           : nothing}
       </div>
       ${others.length
         ? html`<div class="row">
-            <vscode-dropdown data-role="cut-target" aria-label="Node to cut from" .value=${String(target)} @change=${(e: Event) => (this.cutTarget = new Map(this.cutTarget).set(n.id, Number(valueOf(e))))}>
+            <vscode-dropdown data-role="cut-target" aria-label="Node to cut from" ?disabled=${!n.up} .value=${String(target)} @change=${(e: Event) => (this.cutTarget = new Map(this.cutTarget).set(n.id, Number(valueOf(e))))}>
               ${others.map((o) => html`<vscode-option value=${String(o.id)} ?selected=${o.id === target}>node ${o.id}</vscode-option>`)}
             </vscode-dropdown>
-            <vscode-button appearance="secondary" data-role="cut" ?disabled=${busy('link') || target === undefined} @click=${() => void this.send(`link:${n.id}`, n.id, CutLinkRequest, { from: n.id, to: target!, cut: true })}
+            <vscode-button appearance="secondary" data-role="cut" ?disabled=${busy('link') || target === undefined || !n.up} title=${n.up ? 'Stop replication between these two nodes' : downTitle} @click=${() => void this.send(`link:${n.id}`, n.id, CutLinkRequest, { from: n.id, to: target!, cut: true })}
               >Cut link</vscode-button
             >
           </div>`
@@ -280,6 +290,25 @@ export class ClusterViewPanel extends LitElement {
 `}
       ${this.errors.has(n.id) ? html`<div class="error-box" data-role="node-error">${this.errors.get(n.id)}</div>` : nothing}
     </div>`;
+  }
+
+  private async electPreferred(): Promise<void> {
+    this.electing = true;
+    this.electionOutcome = '';
+    try {
+      const r = await this.host$.request(ElectPreferredLeadersRequest, {});
+      const parts = [`${r.elected} partition${r.elected === 1 ? '' : 's'} moved to ${r.elected === 1 ? 'its' : 'their'} preferred leader`, `${r.notNeeded} already had ${r.notNeeded === 1 ? 'it' : 'theirs'}`];
+      if (r.failed.length) {
+        const byError = new Map<string, number>();
+        for (const f of r.failed) byError.set(f.error, (byError.get(f.error) ?? 0) + 1);
+        parts.push(`${r.failed.length} could not (${[...byError].map(([e, n]) => `${n} ${e}`).join(', ')})`);
+      }
+      this.electionOutcome = `${parts.join('; ')}.`;
+    } catch (e) {
+      this.electionOutcome = `The election failed: ${(e as Error).message}`;
+    } finally {
+      this.electing = false;
+    }
   }
 
   private async slowFollower(nodeId: number, ms: string): Promise<void> {
@@ -344,7 +373,7 @@ export class ClusterViewPanel extends LitElement {
   }
 
   private renderElections(v: ClusterView) {
-    if (!this.elections.length) return html`<p class="muted">No election since this view opened.</p>`;
+    if (!this.elections.length) return html`<p class="muted" data-role="no-elections">${v.faultsUnavailable ? 'Elections are listed as they happen while this view is open (the cluster keeps no history a client can read).' : 'No election since the broker started.'}</p>`;
     // As in the matrix, internal topics only when asked for: a stopped node moves dozens of __consumer_offsets
     // leaders, which would bury the elections of the user's own topics.
     const internal = new Set(v.internalTopics);
@@ -386,7 +415,18 @@ export class ClusterViewPanel extends LitElement {
       <div class="nodes">${[...v.nodes].sort((a, b) => a.id - b.id).map((n) => this.renderNode(n, v))}</div>
       <h2>Partitions</h2>
       ${this.renderMatrix(v)}
-      <h2>Elections</h2>
+      <div class="section-title">
+        <h2>Elections</h2>
+        <vscode-button
+          appearance="secondary"
+          data-role="elect-preferred"
+          ?disabled=${this.electing || !!v.faultsUnavailable}
+          title=${v.faultsUnavailable ?? 'Make each partition\'s preferred replica (the first of its replicas) its leader again, as kafka-leader-election --election-type PREFERRED does'}
+          @click=${() => void this.electPreferred()}
+          >Elect preferred leaders</vscode-button
+        >
+      </div>
+      ${this.electionOutcome ? html`<p data-role="election-outcome">${this.electionOutcome}</p>` : nothing}
       ${this.renderElections(v)}
     `;
   }
