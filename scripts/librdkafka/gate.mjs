@@ -83,7 +83,23 @@ const QUICK_SUBTEST_PLANS = new Set(['0081']);
 // Tests that time the broker's answers against fixed budgets: with --jobs > 1 they run alone, after the others of
 // their broker (0055 checks each commit_transaction within 50 ms; a busy 2-core machine overshoots now and then,
 // which is why the suite itself skips it under CI=true).
-const RUN_ALONE = new Set(['0055']);
+const RUN_ALONE = new Set(['0055', '0097']);
+// Client-side races of librdkafka, each with the exact signature its log shows: a test that fails with it runs once
+// more, and the gate says so. Any other failure, or the same one twice, fails the gate.
+const CLIENT_RACES = {
+  // 0097's cases where the client rejects the broker's certificate expect ERR__SSL. librdkafka reports ERR__TRANSPORT
+  // instead when the verification fails inside its very first SSL_connect() call, i.e. when the broker's whole TLS
+  // reply is already readable right after the ClientHello is written (rd_kafka_transport_connected ->
+  // rd_kafka_transport_ssl_connect fails -> rd_kafka_transport_connect_done -> rd_kafka_broker_fail(ERR__TRANSPORT);
+  // later handshake steps report ERR__SSL). On loopback under CPU load the client thread is descheduled between its
+  // write and its read now and then: then the error says "certificate verify failed (after Nms in state
+  // SSL_HANDSHAKE)" without "SSL handshake failed:", and the test fails "got: Local: Broker transport failure".
+  '0097': {
+    failure: /Expected _SSL or _ALL_BROKERS_DOWN error codes, got: Local: Broker transport failure/,
+    log: /\]: ssl:\/\/[^ ]+: [^ ]*statem_clnt\.c:\d+:tls_post_process_server_certificate error:0A000086:SSL routines::certificate verify failed \(after \d+ms in state SSL_HANDSHAKE\)/,
+    what: "librdkafka's ERR__TRANSPORT-for-ERR__SSL race when the broker's TLS reply is read within the first SSL_connect()",
+  },
+};
 const ALLOWED_CATEGORIES = {
   'kafka-tools': "needs Kafka's Java command-line tools (KAFKA_PATH)",
   'java-client': 'needs a Java client (KAFKA_PATH, tests/java)',
@@ -696,9 +712,17 @@ async function runUnit(unit, client) {
   const runs = [];
   let result;
   if (!opts.full) {
-    const logFile = `${logBase}.quick.log`;
-    const res = await runRunner({ unit, client, mode: 'quick', logFile });
+    let logFile = `${logBase}.quick.log`;
+    let res = await runRunner({ unit, client, mode: 'quick', logFile });
     result = { ...judge(unit, res, logFile), mode: 'quick', log: path.relative(REPO, logFile) };
+    const race = CLIENT_RACES[unit.number];
+    if (race && result.verdict === 'FAIL' && race.failure.test(result.why ?? '') && race.log.test(stripAnsi(fs.readFileSync(logFile, 'utf8')))) {
+      console.log(`${unit.id}: failed with ${race.what}; running it once more (log kept in ${path.relative(REPO, logFile)})`);
+      runs.push({ ...result, why: `${result.why} [${race.what}]` });
+      logFile = `${logBase}.quick.again.log`;
+      res = await runRunner({ unit, client, mode: 'quick', logFile });
+      result = { ...judge(unit, res, logFile), mode: 'quick', log: path.relative(REPO, logFile), rerunBecause: race.what };
+    }
     runs.push(result);
     const allZero = result.variants.every((v) => v.secs < 0.05);
     let rerun = null;

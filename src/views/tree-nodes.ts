@@ -129,6 +129,8 @@ export function brokerNode(n: NodeStatus, readOnly: boolean): Omit<TreeNode, 'id
   const parts: string[] = [];
   if (n.up && n.port !== null) parts.push(`${n.host}:${n.port}`);
   if (!n.up) parts.push(readOnly ? 'not running' : 'down');
+  // A stopped node listens on the same port again when started: show where.
+  if (!n.up && !readOnly && n.homePort) parts.push(`${n.host}:${n.homePort} not listening`);
   if (n.isController) parts.push('controller');
   parts.push(plural(n.leaderCount, 'leader'));
   return {

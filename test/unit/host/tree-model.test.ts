@@ -31,7 +31,7 @@ class FakeReader implements ClusterReader {
       controllerId: 0,
       nodes: [
         { id: 0, host: '127.0.0.1', port: 9092, up: true, isController: true, leaderCount: 2, logDir: '/data/node-0' },
-        { id: 1, host: '127.0.0.1', port: null, up: false, isController: false, leaderCount: 0, logDir: '/data/node-1' },
+        { id: 1, host: '127.0.0.1', port: null, homePort: 9093, up: false, isController: false, leaderCount: 0, logDir: '/data/node-1' },
       ],
     };
   }
@@ -133,7 +133,7 @@ describe('Sidebar tree model (no VS Code)', () => {
     const nodes = await model.children(cluster);
     assert.deepEqual(nodes.map((n) => [n.label, n.description, n.icon, n.color]), [
       ['node 0', '127.0.0.1:9092 · controller · 2 leaders', 'server-process', 'charts.green'],
-      ['node 1', 'down · 0 leaders', 'server', 'charts.red'],
+      ['node 1', 'down · 127.0.0.1:9093 not listening · 0 leaders', 'server', 'charts.red'],
     ]);
   });
 
