@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ResetParams } from '../../src/shared/webview-protocol';
-import { GROUP_ACTIVE } from './fixtures/canned';
+import { GROUP_ACTIVE, JOURNAL } from './fixtures/canned';
 import { chromiumAvailable, choose, fillText, launchChromium, openPanel, pageProblems, screenshot, sentMessages, settle, startServer, TestServer } from './harness';
 
 async function barWidth(page: Page, topic: string, partition: number): Promise<number> {
@@ -93,6 +93,12 @@ describe('webview: group inspector (Chromium)', function () {
       ],
     );
     assert.match(await entries.nth(2).innerText(), /generation 0 → 1 · .* took 3\.02 s/);
+    // The last member leaves: nobody to wait for, and the timeline says so rather than "every member rejoined".
+    const left = { ...JOURNAL[2], fromGeneration: 4, toGeneration: 5, trigger: 'member left', removed: [{ memberId: 'billing-1-5b0d', clientId: 'billing-1', why: 'member left' }], after: [], outcome: 'empty', joinPhase: { endedBy: 'all members rejoined', afterMs: 0, limitMs: 45_000, notRejoined: [] } };
+    await page.evaluate((records) => window.__fakeHost.notify('group/journal/didChange', { groupId: 'billing', records }), [...JOURNAL, left]);
+    await page.waitForFunction(() => document.querySelector('tributary-group-inspector')?.shadowRoot?.querySelectorAll('[data-role="rebalance"]').length === 4);
+    assert.match(await entries.nth(0).innerText(), /No member was left to wait for: the group is empty\./);
+    assert.match(await entries.nth(0).innerText(), /Removed: billing-1 \(it left the group: LeaveGroup\)/);
     await page.close();
   });
 

@@ -29,12 +29,12 @@ import { valueOf } from '../common/controls';
 import { formatCount, formatDuration, formatTime, parseTimestamp } from '../common/bytes';
 
 /** What the coordinator waited for and what ended the wait, in a sentence. */
-function joinPhaseText(j: JoinPhase): string {
+function joinPhaseText(j: JoinPhase, r: RebalanceRecord): string {
   const names = (list: JoinPhase['notRejoined']) => list.map((m) => m.groupInstanceId ?? m.clientId).join(', ');
   const after = formatDuration(j.afterMs);
   switch (j.endedBy) {
     case 'all members rejoined':
-      return `Every member rejoined after ${after}.`;
+      return r.outcome === 'empty' ? 'No member was left to wait for: the group is empty.' : `Every member rejoined after ${after}.`;
     case 'initial rebalance delay':
       return `A new group: waited group.initial.rebalance.delay.ms (${formatDuration(j.limitMs)}) for more members to join.`;
     case 'rebalance timeout':
@@ -427,7 +427,7 @@ export class GroupInspector extends LitElement {
             ${r.protocol ? html` <span class="muted">· ${r.protocol}</span>` : nothing}
           </div>
           ${r.detail ? html`<div class="muted">Reason given: ${r.detail}</div>` : nothing}
-          ${r.joinPhase ? html`<div data-role="join-phase">${joinPhaseText(r.joinPhase)}</div>` : nothing}
+          ${r.joinPhase ? html`<div data-role="join-phase">${joinPhaseText(r.joinPhase, r)}</div>` : nothing}
           ${r.removed.length ? html`<div>Removed: ${r.removed.map((x) => `${x.clientId} (${removalText(x.why)})`).join(', ')}</div>` : nothing}
           <div class="muted">Members: ${r.before.length} → ${r.after ? r.after.length : '…'}</div>
           ${r.moves?.length
