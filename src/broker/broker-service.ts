@@ -36,6 +36,7 @@ import { Cluster } from './cluster';
 import type { ClusterEvent } from './replication/cluster-events';
 import { KafkaServer } from '../protocol/server/kafka-server';
 import { Logger } from './logger';
+import { crc32cNative } from './records/crc32c';
 import { KafkaError } from './errors';
 import { Listeners } from '../shared/listeners';
 import { ClusterWatcher } from './cluster-watcher';
@@ -56,6 +57,13 @@ const MAX_RECORDS_LIMIT = 10_000;
 const DEFAULT_MAX_BYTES = 1 << 20;
 /** The Java producer's request.timeout.ms. */
 const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
+
+/** How the start log names the CRC-32C code in use (src/broker/records/crc32c.ts picks it). */
+const CRC32C_CODE: Record<typeof crc32cNative, string> = {
+  addon: 'the native/crc32c addon',
+  'node-rs': '@node-rs/crc32',
+  none: 'JavaScript (no native module here)',
+};
 
 export class BrokerService implements BrokerApi, BrokerEventSource {
   private cluster: Cluster | undefined;
@@ -108,6 +116,8 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     for (const l of this.server.listeners()) this.logger.info(`node ${l.nodeId} listening on ${l.host}:${l.port} (${l.securityProtocol})`);
     const sec = this.server.security;
     if (sec.sasl) this.logger.info(`SASL mechanisms ${sec.mechanisms.join(', ')}; configured users: ${sec.userNames.join(', ') || 'none'}`);
+    // Which CRC-32C checksums the record batches: a packaged extension says here whether its native addon loaded.
+    this.logger.info(`record batch CRC-32C: ${CRC32C_CODE[crc32cNative]}`);
     this.logger.info(`Tributary is running: ${this.cluster.nodes.length} node(s), data in ${this.cluster.dataDir}, bootstrap servers ${this.server.bootstrap()}`);
     this.watcher = new ClusterWatcher(this.cluster, this.server, (e) => this.events.fire(e), o.eventIntervalMs ?? 250);
     this.watcher.start();

@@ -17,6 +17,9 @@ import type { RecordsDocuments } from './records-documents';
 
 const ENV: RenderEnvironment = { now: Date.now, random: Math.random, uuid: randomUUID };
 
+/** A context key set once a `.kafka` block has produced records in this window (package.json's walkthrough). */
+export const KAFKA_FILE_PRODUCED = 'tributary.producedFromKafkaFile';
+
 /** Runs longer than this show a cancellable progress notification (Produce ×N always does). */
 const PROGRESS_THRESHOLD = CHUNK_RECORDS;
 
@@ -58,7 +61,11 @@ export class KafkaRunner {
     const broker = await this.api.broker();
     if (!broker) return { ok: false, records: 0 };
     if (request.kind === 'consume') return this.consume(broker, request, opts);
-    return this.produce(broker, request, `${doc.uri.toString()}#${block.index}`, opts);
+    const outcome = await this.produce(broker, request, `${doc.uri.toString()}#${block.index}`, opts);
+    // The walkthrough's "Produce from a .kafka file" step is done (its completion event): the lenses run blocks
+    // through a command VS Code does not see by name, so the step cannot wait for a command.
+    if (outcome.ok && outcome.records > 0) void vscode.commands.executeCommand('setContext', KAFKA_FILE_PRODUCED, true);
+    return outcome;
   }
 
   private nextSeq(seqKey: string): number {

@@ -49,6 +49,34 @@ export function installExtension(extensionsDir: string): string {
   return target;
 }
 
+/**
+ * Installs a .vsix as a user does, `code-server --install-extension FILE` into `extensionsDir`, and returns the
+ * folder it unpacked to (`publisher.name-version`). Run from an empty folder with no NODE_PATH: nothing of the
+ * repository is on the installed extension's module path.
+ */
+export function installVsix(entry: string, vsix: string, extensionsDir: string, userDataDir: string): string {
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  const before = new Set(fs.readdirSync(extensionsDir));
+  const r = spawnSync(process.execPath, [entry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix], {
+    cwd: path.dirname(extensionsDir),
+    env: isolatedEnv(),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const said = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}`.trim();
+  if (r.status !== 0 || !/successfully installed/.test(said)) throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${said}`);
+  const added = fs.readdirSync(extensionsDir).filter((d) => !before.has(d) && fs.statSync(path.join(extensionsDir, d)).isDirectory());
+  if (added.length !== 1) throw new Error(`installing ${vsix} added ${added.length} folders to ${extensionsDir}: ${added.join(', ')}`);
+  return path.join(extensionsDir, added[0]);
+}
+
+/** This process's environment without what would let a child find modules outside its own folders. */
+export function isolatedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, VSCODE_PROXY_URI: '' };
+  delete env.NODE_PATH;
+  return env;
+}
+
 /** A port nothing listens on now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -88,7 +116,7 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-export async function startCodeServer(opts: { entry: string; port: number; userDataDir: string; extensionsDir: string; folder: string }): Promise<CodeServer> {
+export async function startCodeServer(opts: { entry: string; port: number; userDataDir: string; extensionsDir: string; folder: string; cwd?: string }): Promise<CodeServer> {
   const args = [
     opts.entry,
     '--auth',
@@ -105,7 +133,7 @@ export async function startCodeServer(opts: { entry: string; port: number; userD
     opts.extensionsDir,
     opts.folder,
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' }, detached: true });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: isolatedEnv(), cwd: opts.cwd, detached: true });
   const output: string[] = [];
   const url = `http://127.0.0.1:${opts.port}/?folder=${encodeURIComponent(opts.folder)}`;
   await new Promise<void>((resolve, reject) => {

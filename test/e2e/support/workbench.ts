@@ -8,13 +8,44 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { CHROMIUM, CodeServer, RESULTS, buildExtension, codeServerEntry, extensionHostLogs, freePort, freePortRange, installExtension, startCodeServer } from './code-server';
+import { CHROMIUM, CodeServer, RESULTS, buildExtension, codeServerEntry, extensionHostLogs, freePort, freePortRange, installExtension, installVsix, startCodeServer } from './code-server';
 
 /** Why the end-to-end suites cannot run here (Chromium or code-server missing), or undefined when they can. */
 export function e2eMissing(): string | undefined {
   const cs = codeServerEntry();
   const missing = [!fs.existsSync(CHROMIUM) ? `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)` : '', 'missing' in cs ? cs.missing : ''].filter(Boolean);
   return missing.length ? missing.join('; ') : undefined;
+}
+
+/**
+ * A suite's first step: skips the suite, saying why, when Chromium or code-server is missing (a failure under CI);
+ * else removes the suite's earlier screenshots.
+ */
+export function skipUnlessE2e(ctx: Mocha.Context, screenshots: RegExp): void {
+  const missing = e2eMissing();
+  if (missing) {
+    console.log(`    skipped: ${missing}`);
+    ctx.skip();
+  }
+  clearScreenshots(screenshots);
+}
+
+/** A suite's afterEach: after a failed test, a screenshot named after it and the extension host's logs. */
+export async function recordFailure(test: Mocha.Test | undefined, page: Page | undefined, screenshot: (name: string) => Promise<string>, userDataDir: string | undefined): Promise<boolean> {
+  if (test?.state !== 'failed') return false;
+  if (page) await screenshot(`failed-${test.title.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+  printExtensionHostLogs(userDataDir);
+  return true;
+}
+
+/** Opens a workspace file with Quick Open (Ctrl+P) once the file is among its results. */
+export async function quickOpen(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
 }
 
 /** Polls `check` every 200 ms until it returns something other than undefined or false (exceptions count as "not yet"). */
@@ -55,12 +86,19 @@ export interface WorkbenchOptions {
   /** More user settings. */
   userSettings?: Record<string, unknown>;
   viewport?: { width: number; height: number };
+  /**
+   * A packaged extension to install with `code-server --install-extension` instead of the build of this checkout
+   * (the run then starts code-server from the run's own folder, away from the repository's node_modules).
+   */
+  vsix?: string;
 }
 
 export interface Workbench {
   /** The temporary directory holding the user data, extensions and workspace of this run. */
   root: string;
   userDataDir: string;
+  /** Where the extension is installed. */
+  extensionDir: string;
   workspace: string;
   /** Where the broker's first node listens (the others on the next free ports). */
   basePort: number;
@@ -72,20 +110,21 @@ export interface Workbench {
 }
 
 /**
- * (a) builds the extension, (b) installs it into a fresh extensions dir, (c) a fresh user-data-dir and workspace,
- * then starts code-server on a free port and opens it in Chromium; resolves once the workbench shows.
+ * (a) builds the extension (or takes the .vsix given), (b) installs it into a fresh extensions dir, (c) a fresh
+ * user-data-dir and workspace, then starts code-server on a free port and opens it in Chromium; resolves once the
+ * workbench shows.
  */
 export async function startWorkbench(o: WorkbenchOptions = {}): Promise<Workbench> {
   const cs = codeServerEntry();
   if ('missing' in cs) throw new Error(cs.missing);
-  buildExtension();
+  if (!o.vsix) buildExtension();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-e2e-'));
   const userDataDir = path.join(root, 'user-data');
   const extensionsDir = path.join(root, 'extensions');
   const workspace = path.join(root, 'workspace');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  installExtension(extensionsDir);
+  const extensionDir = o.vsix ? installVsix(cs.entry, o.vsix, extensionsDir, userDataDir) : installExtension(extensionsDir);
   const basePort = await freePortRange(3);
   fs.writeFileSync(
     path.join(workspace, '.vscode', 'settings.json'),
@@ -100,7 +139,7 @@ export async function startWorkbench(o: WorkbenchOptions = {}): Promise<Workbenc
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   try {
-    server = await startCodeServer({ entry: cs.entry, port: await freePort(), userDataDir, extensionsDir, folder: workspace });
+    server = await startCodeServer({ entry: cs.entry, port: await freePort(), userDataDir, extensionsDir, folder: workspace, cwd: o.vsix ? root : undefined });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -114,6 +153,7 @@ export async function startWorkbench(o: WorkbenchOptions = {}): Promise<Workbenc
     return {
       root,
       userDataDir,
+      extensionDir,
       workspace,
       basePort,
       server: s,
