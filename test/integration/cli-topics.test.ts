@@ -12,7 +12,7 @@ import { rm, tmpDir } from '../support/tmp';
 import { CA_FILE, CERT_FILE, KEY_FILE } from '../support/tls';
 
 describe('tributary topics: subcommands, alter-config and --json', function () {
-  this.timeout(60000);
+  this.timeout(180000);
   let dir: string;
   let broker: CliBroker;
   let bs: string[];
@@ -120,7 +120,7 @@ describe('tributary topics: subcommands, alter-config and --json', function () {
 });
 
 describe('tributary topics/produce/consume --command-config against a SASL_SSL cluster', function () {
-  this.timeout(60000);
+  this.timeout(180000);
   let dir: string;
   let broker: CliBroker;
   let bs: string[];
