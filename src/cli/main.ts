@@ -1,6 +1,8 @@
 /**
  * The `tributary` command line: `start` runs the embedded broker in the foreground; `dump-log` prints segment
- * and index files the way Kafka's kafka-dump-log does.
+ * and index files the way Kafka's kafka-dump-log does; `topics`, `groups`, `produce` and `consume` are Kafka's
+ * kafka-topics, kafka-consumer-groups and console producer and consumer over the Kafka protocol, against any cluster.
+ * Exit status: 0 done, 1 failed (the cluster refused, or could not be reached), 2 usage error.
  */
 import * as path from 'node:path';
 import { parseArgs, intOption, UsageError } from './args';
@@ -8,6 +10,11 @@ import { startBroker } from './start';
 import { dumpLog } from './dump-log';
 import { controlCommand } from './control';
 import { topicsCommand } from './topics';
+import { groupsCommand } from './groups';
+import { produceCommand } from './produce';
+import { consumeCommand } from './consume';
+import type { Output } from './kafka-client';
+import { KafkaError } from '../broker/errors';
 import { SECURITY_OPTIONS, securityOptions } from './security-args';
 
 const USAGE = `usage:
@@ -25,10 +32,44 @@ const USAGE = `usage:
       certificate that is not trusted is refused either way.
   tributary dump-log [--print-data-log] FILE...
       Prints .log, .index, .timeindex and .txnindex files with the fields of Kafka's kafka-dump-log.
-  tributary topics --bootstrap-server HOST:PORT --create|--alter|--delete|--list|--describe [--topic T]
+  tributary topics list|describe [T]|create T|delete T|alter T|alter-config T --bootstrap-server HOST:PORT [--json]
                    [--partitions N] [--replication-factor N] [--config name=value]... [--if-exists] [--if-not-exists]
-      Kafka's kafka-topics.sh over the Kafka protocol, against any cluster (PLAINTEXT); scripts/kafka-tools/bin has
-      a kafka-topics.sh that runs it.
+                   [--add-config name=value[,name=value...]] [--delete-config name[,name...]]
+      Kafka's kafka-topics.sh over the Kafka protocol, against any cluster; its flag form works as well
+      (--create|--alter|--delete|--list|--describe [--topic T]) and scripts/kafka-tools/bin has a kafka-topics.sh
+      that runs it. alter-config is kafka-configs.sh --alter (list values in brackets: cleanup.policy=[compact,delete]).
+        tributary topics create demo --partitions 3 --replication-factor 3 --config retention.ms=3600000 --bootstrap-server 127.0.0.1:9092
+  tributary groups list [--state [S,...]] | describe G... [--members [--verbose] | --state] | delete G...
+                   | reset-offsets G --topic T[:P,P]... | --all-topics  --to-earliest | --to-latest | --to-current |
+                     --to-offset N | --shift-by N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss | --by-duration PnDTnHnMnS
+                     [--dry-run | --execute]      --bootstrap-server HOST:PORT [--json]
+      Kafka's kafka-consumer-groups.sh (its --list/--describe/--reset-offsets/--delete --group G form works too).
+      describe prints GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID. A partition
+      without a committed offset shows CURRENT-OFFSET - (as Kafka) and, where Kafka prints LAG -, the lag counted
+      from the log start offset marked with a *, explained under the table. reset-offsets is a dry run that prints
+      the plan (GROUP TOPIC PARTITION NEW-OFFSET) unless --execute is given, and is refused while the group has
+      members (NON_EMPTY_GROUP), as Kafka; --to-datetime is UTC unless a zone is given.
+        tributary groups reset-offsets orders --topic demo --to-earliest --execute --bootstrap-server 127.0.0.1:9092
+  tributary produce --topic T --bootstrap-server HOST:PORT [--property parse.key=true] [--property key.separator=:]
+                    [--key-separator S] [--property parse.headers=true] [--compression-codec C] [--acks all|1|0]
+                    [--partition N] [--json]
+      kafka-console-producer: a record per line of stdin, keys and headers parsed as its LineMessageReader does
+      (defaults key.separator TAB; headers "h1:v1,h2:v2" then headers.delimiter TAB before the key). A summary goes
+      to stderr; --json prints where each record was written, a JSON object per line.
+        printf 'k1:hello\\nk2:world\\n' | tributary produce --topic demo --key-separator : --bootstrap-server 127.0.0.1:9092
+  tributary consume --topic T --bootstrap-server HOST:PORT [--partition N] [--from-beginning | --offset earliest|latest|N]
+                    [--last N] [--max-messages N] [--timeout-ms MS] [--property print.key=true]... [--json]
+      kafka-console-consumer without a group: reads the partitions from the latest offset (or as asked) and stops
+      after --max-messages, or once it has read everything and no record came for --timeout-ms (default 1000; -1
+      waits until Ctrl-C). --last N prints the newest N records of the topic across partitions and exits. print.*,
+      key.separator, line.separator, headers.separator and null.literal as Kafka's DefaultMessageFormatter; --json
+      prints a JSON object per record (topic, partition, offset, timestamp, timestampType, key, value, headers).
+        tributary consume --topic demo --from-beginning --property print.key=true --bootstrap-server 127.0.0.1:9092
+      topics, groups, produce and consume take --command-config FILE (Kafka client properties: security.protocol,
+      sasl.mechanism PLAIN|SCRAM-SHA-256|SCRAM-SHA-512, sasl.jaas.config username/password, ssl.truststore.location
+      PEM) and exit 0 when done, 1 when the cluster refused (with Kafka's error name) or cannot be reached, 2 on usage.
+      --json: tables as one JSON document ({"topics": [...]}, {"groups": [...]}, {"dryRun", "offsets": [...]}),
+      records as one JSON object per line; the README lists the fields.
   tributary status [--data DIR]
       Nodes, controller, faults, and each partition's leader, epoch, high watermark and replicas, of a running broker.
   tributary node stop|start N [--data DIR]
@@ -38,6 +79,15 @@ const USAGE = `usage:
   tributary elect-leaders [--unclean] [TOPIC:PARTITION]... [--data DIR]
       Preferred (or unclean) leader election, as kafka-leader-election does.
 `;
+
+const STDIO: Output = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
+
+/** An error for the user: a cluster's refusal leads with Kafka's error name (NON_EMPTY_GROUP: ...). */
+function errorText(e: unknown): string {
+  const message = (e as Error)?.message ?? String(e);
+  if (e instanceof KafkaError && !message.startsWith(e.errorName)) return `${e.errorName}: ${message}`;
+  return message;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -76,7 +126,13 @@ export async function main(argv: string[]): Promise<number> {
         return dumpLog(a.positional, { printData: a.flags.has('print-data-log') || a.flags.has('print-data') });
       }
       case 'topics':
-        return await topicsCommand(rest, (l) => process.stdout.write(l + '\n'));
+        return await topicsCommand(rest, STDIO);
+      case 'groups':
+        return await groupsCommand(rest, STDIO);
+      case 'produce':
+        return await produceCommand(rest, STDIO);
+      case 'consume':
+        return await consumeCommand(rest, STDIO);
       case 'status':
       case 'node':
       case 'fault':
@@ -99,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tributary: ${e.message}\n${USAGE}`);
       return 2;
     }
-    process.stderr.write(`tributary: ${(e as Error).message}\n`);
+    process.stderr.write(`tributary: ${errorText(e)}\n`);
     return 1;
   }
 }

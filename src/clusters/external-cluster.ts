@@ -45,6 +45,7 @@ import type { GroupMemberView, GroupOffsetView, GroupState } from '../broker/api
 import { lagOf, lagTotals, resetTargetOffset } from '../broker/coordinator/group/group-admin';
 import { Listeners } from '../shared/listeners';
 import { ConnectionConfig, parseBootstrap, tlsOptions, usesSasl } from './connections';
+import { ensureClientZstd } from './client-zstd';
 
 /** Thrown for what needs the embedded broker's process or files. */
 export class LocalOnlyError extends Error {
@@ -432,6 +433,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
       headers: new Map((r.headers ?? []).map((h) => [h.key, h.value === null ? null : bytesToBuffer(h.value)])),
       timestamp: BigInt(r.timestamp ?? now),
     }));
+    if (request.compression === 'zstd') await ensureClientZstd();
     const result = await call(() => this.producer.send({ messages, acks, compression: request.compression ?? 'none', idempotent: false } as never));
     // The answer gives each partition's first offset; a partition's records follow it in the order sent.
     const base = new Map<number, number>(((result as { offsets?: Array<{ partition: number; offset: bigint }> }).offsets ?? []).map((o) => [o.partition, num(o.offset)]));
