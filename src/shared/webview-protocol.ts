@@ -443,6 +443,8 @@ export interface ProducerInit {
   topics: TopicSummary[];
   /** Preselected topic (the sidebar node the panel was opened from). */
   topic?: string;
+  /** The value is being edited in an editor (EditValueRequest) and its text is this: the panel follows it. */
+  editing?: { name: string; text: string };
 }
 export const ProducerInitNotification = new IpcNotification<ProducerInit>('producer', 'didInit');
 
@@ -472,6 +474,19 @@ export interface ProduceResult {
 /** Sends records (a repeat of N arrives in requests of at most PRODUCE_CHUNK records). */
 export const ProduceRequest = new IpcRequest<ProduceParams, ProduceResult>('producer', 'produce');
 export const PRODUCE_CHUNK = 500;
+
+/**
+ * Opens the value (templates as written) in a new untitled editor of that language beside the panel; what is typed
+ * there comes back as ValueEditedNotification until the editor closes (ValueEditClosedNotification) or the panel
+ * unlinks it (UnlinkValueCommand). One such editor per panel: a new request unlinks the previous one.
+ */
+export const EditValueRequest = new IpcRequest<{ text: string; language: 'json' | 'plaintext' }, { name: string }>('producer', 'editValue');
+/** The linked editor's text changed (throttled). */
+export const ValueEditedNotification = new IpcNotification<{ text: string }>('producer', 'value/didChange');
+/** The linked editor was closed: the panel edits the value again. */
+export const ValueEditClosedNotification = new IpcNotification<{ name: string }>('producer', 'value/didClose');
+/** The panel stops following the linked editor (which stays open). */
+export const UnlinkValueCommand = new IpcCommand<void>('producer', 'value/unlink');
 
 // ---------------------------------------------------------------------------------------------------------------
 // consumer
@@ -623,6 +638,10 @@ export const ALL_MESSAGES = {
   TopicsChangedNotification,
   ProducerInitNotification,
   ProduceRequest,
+  EditValueRequest,
+  ValueEditedNotification,
+  ValueEditClosedNotification,
+  UnlinkValueCommand,
   ConsumerInitNotification,
   SubscribeRequest,
   UnsubscribeCommand,
