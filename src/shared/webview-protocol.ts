@@ -492,17 +492,34 @@ export const UnlinkValueCommand = new IpcCommand<void>('producer', 'value/unlink
 // consumer
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Where a live tail starts, in every partition it reads. */
 export type StartPosition =
+  /** The last `count` records of each partition (fewer where it holds fewer), then new ones: the default. */
+  | { kind: 'lastN'; count: number }
   | { kind: 'earliest' }
   | { kind: 'latest' }
   | { kind: 'offset'; offset: number }
+  /** The first record at or after this time (ms) in each partition. */
   | { kind: 'timestamp'; timestamp: number };
+
+/** The consumer panel's default start: the last 100 records of each partition. */
+export const DEFAULT_LAST_N = 100;
+export const DEFAULT_START: StartPosition = { kind: 'lastN', count: DEFAULT_LAST_N };
+
+/**
+ * Reading forward from a point (earliest, an offset, a time) keeps the first records: once the panel's buffer
+ * (ConsumerInit.maxRecords) is full the host stops reading and says so (ConsumerStop, reason 'buffer'), rather than
+ * dropping the oldest as a tail does (lastN, latest: the newest records are the point, the oldest go).
+ */
+export function keepsFirst(start: StartPosition): boolean {
+  return start.kind === 'earliest' || start.kind === 'offset' || start.kind === 'timestamp';
+}
 
 export interface ConsumerInit {
   topic: string;
   partitions: number;
   topics: TopicSummary[];
-  /** Records kept in the webview (a ring); default CONSUMER_MAX_RECORDS. */
+  /** Records kept in the webview: its buffer (a ring when tailing); default CONSUMER_MAX_RECORDS. */
   maxRecords?: number;
   /** Bytes of a key/value the host sends in BytesView before truncating. */
   maxPreviewBytes?: number;
@@ -517,6 +534,8 @@ export interface SubscribeParams {
   start: StartPosition;
   /** null = every partition. */
   partitions: number[] | null;
+  /** Stop after this many records in all (absent: go on). The panel's buffer also stops a read that keepsFirst. */
+  stopAfter?: number;
 }
 export interface SubscribeResult {
   /**
@@ -536,7 +555,12 @@ export const PauseCommand = new IpcCommand<{ paused: boolean }>('consumer', 'pau
 /** Records pushed by the host, in offset order per partition; push at most a few thousand per message. */
 export const ConsumerRecordsNotification = new IpcNotification<{ subscriptionId: number; records: ConsumedRecord[] }>('consumer', 'records');
 export type ConsumerStatus = 'idle' | 'running' | 'paused' | 'stopped' | 'error';
-export const ConsumerStatusNotification = new IpcNotification<{ status: ConsumerStatus; message?: string }>('consumer', 'status');
+/** Why a subscription stopped by itself: `records` were delivered, as many as stopAfter asked or the buffer holds. */
+export interface ConsumerStop {
+  records: number;
+  reason: 'stopAfter' | 'buffer';
+}
+export const ConsumerStatusNotification = new IpcNotification<{ status: ConsumerStatus; message?: string; stopped?: ConsumerStop }>('consumer', 'status');
 
 /** Opens the whole key or value of a record in an editor (it may be larger than what the webview holds). */
 export const OpenValueCommand = new IpcCommand<{ topic: string; partition: number; offset: number; part: 'key' | 'value'; format: ValueFormat }>(
