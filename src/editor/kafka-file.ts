@@ -16,7 +16,7 @@
  */
 import type { CompressionName, OffsetSpec } from '../broker/api';
 import { validateTopicName } from '../broker/config/topic-name';
-import { RenderContext, Template, TemplateProblem, compileTemplate, renderTemplate } from './template';
+import { RenderContext, Template, TemplateProblem, compileTemplate, looksLikeJson, renderTemplate } from '../shared/template';
 
 export interface ProduceSpec {
   kind: 'produce';
@@ -173,10 +173,6 @@ function wholeNumber(text: string, min: number, max: number, what: string): numb
 /** Values a sample render uses to check that a JSON value stays JSON. */
 const SAMPLE: RenderContext = { i: 0, seq: 1, now: () => 0, random: () => 0.5, uuid: () => '00000000-0000-4000-8000-000000000000' };
 
-export function looksLikeJson(text: string): boolean {
-  const t = text.trimStart();
-  return t.startsWith('{') || t.startsWith('[');
-}
 
 export function parseKafkaFile(text: string): KafkaFile {
   const lines = text.split(/\r?\n/);

@@ -4,30 +4,17 @@
  */
 import type { ConsumeResult, ConsumedRecord, OffsetSpec, ProduceRecord, ProduceRequest, ProducedRecord } from '../broker/api';
 import { bytesToText } from '../broker/api';
-import { ConsumeSpec, ProduceSpec, looksLikeJson } from './kafka-file';
-import { RenderContext, renderTemplate } from './template';
-
-/** Sources of variation for the helpers; Date.now, Math.random and crypto.randomUUID outside tests. */
-export interface RenderEnvironment {
-  now: () => number;
-  random: () => number;
-  uuid: () => string;
-}
+import type { ConsumeSpec, ProduceSpec } from './kafka-file';
+import { RenderSources, looksLikeJson, recordContext, renderRecord } from '../shared/template';
 
 /**
  * Records `first` .. `first + count - 1` of a run: `{{i}}` is the index in the run, `{{seq}}` is `seqBase + i`
  * (the block's own counter, so that runs go on numbering where the last one stopped).
  */
-export function buildRecords(spec: ProduceSpec, first: number, count: number, seqBase: number, env: RenderEnvironment): ProduceRecord[] {
+export function buildRecords(spec: ProduceSpec, first: number, count: number, seqBase: number, env: RenderSources): ProduceRecord[] {
   const out = new Array<ProduceRecord>(count);
   for (let k = 0; k < count; k++) {
-    const i = first + k;
-    const ctx: RenderContext = { i, seq: seqBase + i, now: env.now, random: env.random, uuid: env.uuid };
-    const r: ProduceRecord = {
-      value: spec.value === null ? null : renderTemplate(spec.value, ctx),
-      headers: spec.headers.map((h) => ({ key: h.name, value: renderTemplate(h.value, ctx) })),
-    };
-    if (spec.key) r.key = renderTemplate(spec.key, ctx);
+    const r: ProduceRecord = renderRecord(spec, recordContext(first + k, seqBase, env));
     if (spec.partition !== undefined) r.partition = spec.partition;
     out[k] = r;
   }

@@ -4,7 +4,6 @@
  * murmur2; CONSUME reads each partition and opens the records in a read-only document. Results go to the output
  * channel and a notification; failures carry Kafka's error name.
  */
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { BrokerApi } from '../broker/api';
 import { readConsume } from './consume-plan';
@@ -12,10 +11,9 @@ import { kafkaErrorOf } from '../broker/rpc';
 import { BrokerStartError } from '../broker/start-failure';
 import type { TributaryApi } from '../clusters/tributary-api';
 import type { ConsumeSpec, KafkaBlock, ProduceSpec } from './kafka-file';
-import { CHUNK_RECORDS, ProduceTally, RenderEnvironment, buildRecords, consumeDocument, consumeSummary, describeFrom, brokenJson, plural, produceRequest } from './records';
+import { defaultSources } from '../shared/template';
+import { CHUNK_RECORDS, ProduceTally, buildRecords, consumeDocument, consumeSummary, describeFrom, brokenJson, plural, produceRequest } from './records';
 import type { RecordsDocuments } from './records-documents';
-
-const ENV: RenderEnvironment = { now: Date.now, random: Math.random, uuid: randomUUID };
 
 /** A context key set once a `.kafka` block has produced records in this window (package.json's walkthrough). */
 export const KAFKA_FILE_PRODUCED = 'tributary.producedFromKafkaFile';
@@ -82,7 +80,7 @@ export class KafkaRunner {
       for (let first = 0; first < total; first += CHUNK_RECORDS) {
         if (token?.isCancellationRequested) return true;
         const n = Math.min(CHUNK_RECORDS, total - first);
-        const records = buildRecords(spec, first, n, seqBase, ENV);
+        const records = buildRecords(spec, first, n, seqBase, defaultSources);
         if (!jsonWarned && spec.value && !spec.value.constant && typeof records[0].value === 'string' && brokenJson(records[0].value)) {
           jsonWarned = true;
           this.output.warn(`PRODUCE ${spec.topic}: the value looks like JSON but record ${first} does not parse as JSON; it is sent as written.`);

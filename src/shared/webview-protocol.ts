@@ -443,6 +443,8 @@ export interface ProducerInit {
   topics: TopicSummary[];
   /** Preselected topic (the sidebar node the panel was opened from). */
   topic?: string;
+  /** The value is being edited in an editor (EditValueRequest) and its text is this: the panel follows it. */
+  editing?: { name: string; text: string };
 }
 export const ProducerInitNotification = new IpcNotification<ProducerInit>('producer', 'didInit');
 
@@ -473,21 +475,51 @@ export interface ProduceResult {
 export const ProduceRequest = new IpcRequest<ProduceParams, ProduceResult>('producer', 'produce');
 export const PRODUCE_CHUNK = 500;
 
+/**
+ * Opens the value (templates as written) in a new untitled editor of that language beside the panel; what is typed
+ * there comes back as ValueEditedNotification until the editor closes (ValueEditClosedNotification) or the panel
+ * unlinks it (UnlinkValueCommand). One such editor per panel: a new request unlinks the previous one.
+ */
+export const EditValueRequest = new IpcRequest<{ text: string; language: 'json' | 'plaintext' }, { name: string }>('producer', 'editValue');
+/** The linked editor's text changed (throttled). */
+export const ValueEditedNotification = new IpcNotification<{ text: string }>('producer', 'value/didChange');
+/** The linked editor was closed: the panel edits the value again. */
+export const ValueEditClosedNotification = new IpcNotification<{ name: string }>('producer', 'value/didClose');
+/** The panel stops following the linked editor (which stays open). */
+export const UnlinkValueCommand = new IpcCommand<void>('producer', 'value/unlink');
+
 // ---------------------------------------------------------------------------------------------------------------
 // consumer
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Where a live tail starts, in every partition it reads. */
 export type StartPosition =
+  /** The last `count` records of each partition (fewer where it holds fewer), then new ones: the default. */
+  | { kind: 'lastN'; count: number }
   | { kind: 'earliest' }
   | { kind: 'latest' }
   | { kind: 'offset'; offset: number }
+  /** The first record at or after this time (ms) in each partition. */
   | { kind: 'timestamp'; timestamp: number };
+
+/** The consumer panel's default start: the last 100 records of each partition. */
+export const DEFAULT_LAST_N = 100;
+export const DEFAULT_START: StartPosition = { kind: 'lastN', count: DEFAULT_LAST_N };
+
+/**
+ * Reading forward from a point (earliest, an offset, a time) keeps the first records: once the panel's buffer
+ * (ConsumerInit.maxRecords) is full the host stops reading and says so (ConsumerStop, reason 'buffer'), rather than
+ * dropping the oldest as a tail does (lastN, latest: the newest records are the point, the oldest go).
+ */
+export function keepsFirst(start: StartPosition): boolean {
+  return start.kind === 'earliest' || start.kind === 'offset' || start.kind === 'timestamp';
+}
 
 export interface ConsumerInit {
   topic: string;
   partitions: number;
   topics: TopicSummary[];
-  /** Records kept in the webview (a ring); default CONSUMER_MAX_RECORDS. */
+  /** Records kept in the webview: its buffer (a ring when tailing); default CONSUMER_MAX_RECORDS. */
   maxRecords?: number;
   /** Bytes of a key/value the host sends in BytesView before truncating. */
   maxPreviewBytes?: number;
@@ -502,6 +534,8 @@ export interface SubscribeParams {
   start: StartPosition;
   /** null = every partition. */
   partitions: number[] | null;
+  /** Stop after this many records in all (absent: go on). The panel's buffer also stops a read that keepsFirst. */
+  stopAfter?: number;
 }
 export interface SubscribeResult {
   /**
@@ -521,7 +555,12 @@ export const PauseCommand = new IpcCommand<{ paused: boolean }>('consumer', 'pau
 /** Records pushed by the host, in offset order per partition; push at most a few thousand per message. */
 export const ConsumerRecordsNotification = new IpcNotification<{ subscriptionId: number; records: ConsumedRecord[] }>('consumer', 'records');
 export type ConsumerStatus = 'idle' | 'running' | 'paused' | 'stopped' | 'error';
-export const ConsumerStatusNotification = new IpcNotification<{ status: ConsumerStatus; message?: string }>('consumer', 'status');
+/** Why a subscription stopped by itself: `records` were delivered, as many as stopAfter asked or the buffer holds. */
+export interface ConsumerStop {
+  records: number;
+  reason: 'stopAfter' | 'buffer';
+}
+export const ConsumerStatusNotification = new IpcNotification<{ status: ConsumerStatus; message?: string; stopped?: ConsumerStop }>('consumer', 'status');
 
 /** Opens the whole key or value of a record in an editor (it may be larger than what the webview holds). */
 export const OpenValueCommand = new IpcCommand<{ topic: string; partition: number; offset: number; part: 'key' | 'value'; format: ValueFormat }>(
@@ -623,6 +662,10 @@ export const ALL_MESSAGES = {
   TopicsChangedNotification,
   ProducerInitNotification,
   ProduceRequest,
+  EditValueRequest,
+  ValueEditedNotification,
+  ValueEditClosedNotification,
+  UnlinkValueCommand,
   ConsumerInitNotification,
   SubscribeRequest,
   UnsubscribeCommand,

@@ -1,14 +1,14 @@
 /**
- * The consumer panel's host logic: its init (the topic, its partitions, every topic for the reproduce picker),
- * the live tail (ConsumerSession), and the record actions: open the whole key or value in an editor (text, JSON or
- * hex) and produce a record's original bytes and headers again to another topic.
+ * The consumer panel's host logic: its init (the topic, its partitions, every topic for the reproduce picker, the
+ * panel's buffer), the live tail (ConsumerSession), and the record actions: open the whole key or value in an editor
+ * (text, JSON or hex) and produce a record's original bytes and headers again to another topic.
  */
-import type { BrokerEvent, TopicDescription } from '../broker/api';
+import type { BrokerEvent } from '../broker/api';
 import {
-  CONSUMER_MAX_RECORDS,
   ConsumerInitNotification,
   ConsumerRecordsNotification,
   ConsumerStatusNotification,
+  DEFAULT_START,
   IpcMessage,
   OpenValueCommand,
   PauseCommand,
@@ -23,18 +23,11 @@ import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, Throt
 import { TOPICS_THROTTLE_MS } from './producer-router';
 import { formatValue } from './value-format';
 
-/**
- * Where a freshly opened panel starts tailing: from the earliest offsets when the whole topic fits in the panel's
- * ring of records, else from the latest (new records only).
- */
-export function autoStartFor(topic: TopicDescription, capacity = CONSUMER_MAX_RECORDS): StartPosition {
-  let total = 0;
-  for (const p of topic.partitions) total += Math.max(0, p.highWatermark - Math.max(0, p.logStartOffset));
-  return total <= capacity ? { kind: 'earliest' } : { kind: 'latest' };
-}
-
 export interface ConsumerRouterOptions extends ConsumerSessionOptions {
-  /** Start tailing when the webview is first ready (a panel just opened; not one restored after a reload). */
+  /**
+   * Start tailing when the webview is first ready (a panel just opened; not one restored after a reload), from
+   * DEFAULT_START: the last 100 records of each partition, then new ones, whatever the topic's size.
+   */
   autoStart?: boolean;
 }
 
@@ -55,7 +48,8 @@ export class ConsumerRouter extends PanelRouter {
       broker,
       {
         records: (subscriptionId, records) => this.notify(ConsumerRecordsNotification, { subscriptionId, records }),
-        status: (status, message) => void this.notify(ConsumerStatusNotification, message === undefined ? { status } : { status, message }),
+        status: (status, message, stopped) =>
+          void this.notify(ConsumerStatusNotification, { status, ...(message === undefined ? {} : { message }), ...(stopped ? { stopped } : {}) }),
       },
       options,
     );
@@ -84,7 +78,7 @@ export class ConsumerRouter extends PanelRouter {
       const [description, all] = await Promise.all([api.describeTopic(this.topic), api.listTopics()]);
       partitions = description.partitions.length;
       topics = topicSummaries(all);
-      if (this.autoStart) autoStart = autoStartFor(description);
+      if (this.autoStart) autoStart = DEFAULT_START;
     } catch (e) {
       problem = (e as Error).message;
     }
@@ -93,6 +87,7 @@ export class ConsumerRouter extends PanelRouter {
       topic: this.topic,
       partitions,
       topics,
+      maxRecords: this.session.options.maxRecords,
       maxPreviewBytes: this.session.options.maxPreviewBytes,
       ...(autoStart ? { autoStart } : {}),
     });

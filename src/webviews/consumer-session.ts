@@ -13,22 +13,40 @@
  * - in offset order per partition (one fetch at a time per partition, one FIFO queue);
  * - one subscription at a time: a new subscribe replaces the old one, whose records are never pushed again; pause
  *   keeps the positions; a partition that fails (leader moving, node down) is retried every `retryMs` with the
- *   status saying why; an offset that left the log (retention, truncation) moves to the log start or end.
+ *   status saying why; an offset that left the log (retention, truncation) moves to the log start or end;
+ * - bounded when asked: after `stopAfter` records, or, reading forward from a point (earliest, an offset, a time),
+ *   once the panel's buffer (`maxRecords`) is full, it stops fetching, pushes what it holds and says why (status
+ *   stopped with a ConsumerStop), so the panel keeps the first records rather than the last.
  */
-import type { BrokerApi, BrokerEvent, ConsumeResult, ConsumedRecord as ApiRecord, OffsetSpec } from '../broker/api';
+import type { BrokerApi, BrokerEvent, ConsumedRecord as ApiRecord, OffsetSpec } from '../broker/api';
 import { KafkaError } from '../broker/errors';
 import { kafkaErrorOf } from '../broker/rpc';
 import { bytesView } from '../broker/segment-dump';
-import type { BytesView, ConsumedRecord, ConsumerStatus, StartPosition, SubscribeParams, SubscribeResult } from '../shared/webview-protocol';
-import { BrokerSource, InvalidRequestError, int, obj, str } from './panel-router';
+import {
+  CONSUMER_MAX_RECORDS,
+  keepsFirst,
+  type BytesView,
+  type ConsumedRecord,
+  type ConsumerStatus,
+  type ConsumerStop,
+  type StartPosition,
+  type SubscribeParams,
+  type SubscribeResult,
+} from '../shared/webview-protocol';
+import { BrokerSource, InvalidRequestError, int, obj, optInt, str } from './panel-router';
 
 export interface ConsumerSink {
   /** Posts a batch of records; a returned promise is awaited before the next batch (backpressure). */
   records(subscriptionId: number, records: ConsumedRecord[]): unknown;
-  status(status: ConsumerStatus, message?: string): void;
+  status(status: ConsumerStatus, message?: string, stopped?: ConsumerStop): void;
 }
 
+/** The most records `lastN` may ask of each partition. */
+export const MAX_LAST_N = 1_000_000;
+
 export interface ConsumerSessionOptions {
+  /** Records the panel keeps (its buffer): a read that keepsFirst stops there. Default CONSUMER_MAX_RECORDS. */
+  maxRecords?: number;
   /** Bytes of each key, value and header value sent to the webview (the rest via openValue). Default 64 KiB. */
   maxPreviewBytes?: number;
   /** Records asked of one consume call. Default 500. */
@@ -55,6 +73,7 @@ export interface ConsumerSessionOptions {
 const FIRST_FETCH_RECORDS = 100;
 
 export const CONSUMER_DEFAULTS: Required<ConsumerSessionOptions> = {
+  maxRecords: CONSUMER_MAX_RECORDS,
   maxPreviewBytes: 64 * 1024,
   fetchRecords: 500,
   maxPerMessage: 2000,
@@ -128,6 +147,8 @@ export async function fetchRecord(api: BrokerApi, topic: string, partition: numb
 export function startPosition(v: unknown): StartPosition {
   const s = obj(v, 'start');
   switch (s.kind) {
+    case 'lastN':
+      return { kind: 'lastN', count: int(s.count, 'start count', 1, MAX_LAST_N) };
     case 'earliest':
     case 'latest':
       return { kind: s.kind };
@@ -161,6 +182,10 @@ class Subscription {
   queuedBytes = 0;
   paused = false;
   stopped = false;
+  /** Records it may still take (stopAfter, or the panel's buffer); Infinity: no bound. */
+  remaining: number;
+  /** The bound was reached: nothing more is fetched; what is queued is still pushed, then it stops. */
+  finishing = false;
   /** Fetch every partition on the next round, caught up or not. */
   poll = false;
   private wakeUp: (() => void) | undefined;
@@ -170,7 +195,11 @@ class Subscription {
     readonly topic: string,
     /** Follows every partition, including ones added later. */
     readonly all: boolean,
-  ) {}
+    /** Why it stops by itself, and after how many records (undefined: it does not). */
+    readonly bound?: ConsumerStop,
+  ) {
+    this.remaining = bound ? bound.records : Infinity;
+  }
 
   /** Waits ms, or until woken; resolves true when woken. */
   sleep(ms: number): Promise<boolean> {
@@ -224,8 +253,12 @@ export class ConsumerSession {
     const start = startPosition(p.start);
     if (p.partitions !== null && p.partitions !== undefined && !Array.isArray(p.partitions)) throw new InvalidRequestError('partitions must be a list or null');
     const wanted = Array.isArray(p.partitions) ? [...new Set(p.partitions.map((x, i) => int(x, `partitions[${i}]`, 0)))] : null;
+    const stopAfter = optInt(p.stopAfter, 'stopAfter', 1);
+    const buffer = keepsFirst(start) ? this.options.maxRecords : Infinity;
+    const bound: ConsumerStop | undefined =
+      stopAfter !== undefined && stopAfter <= buffer ? { records: stopAfter, reason: 'stopAfter' } : buffer < Infinity ? { records: buffer, reason: 'buffer' } : undefined;
     this.stop();
-    const sub = new Subscription(++this.lastId, topic, wanted === null);
+    const sub = new Subscription(++this.lastId, topic, wanted === null, bound);
     this.sub = sub;
 
     try {
@@ -245,7 +278,7 @@ export class ConsumerSession {
     const first = await Promise.all(
       partitions.map(async (partition) => {
         try {
-          return { partition, res: await api.consume({ topic, partition, from, maxRecords: this.fetchSize(undefined) }) };
+          return { partition, res: await api.consume({ topic, partition, from, maxRecords: this.fetchSize(sub, undefined) }) };
         } catch (e) {
           return { partition, error: e };
         }
@@ -267,7 +300,7 @@ export class ConsumerSession {
       }
     }
     if (this.sub !== sub || sub.stopped) return result; // replaced meanwhile: its records are never pushed
-    for (const f of first) if (f.res) this.enqueue(sub, f.res);
+    for (const f of first) if (f.res) this.enqueue(sub, f.res.records);
     if (failed.length) this.sink.status('error', failed.map((f) => `partition ${f.partition}: ${(f.error as Error)?.message ?? String(f.error)}`).join('; '));
     else this.sink.status('running');
     void this.run(sub);
@@ -330,7 +363,7 @@ export class ConsumerSession {
 
   private async run(sub: Subscription): Promise<void> {
     const o = this.options;
-    while (!sub.stopped) {
+    while (!sub.stopped && !sub.finishing) {
       if (sub.paused || this.full(sub)) {
         await sub.sleep(o.pollMs);
         continue;
@@ -341,12 +374,12 @@ export class ConsumerSession {
       let recovered = false;
       const errors: string[] = [];
       for (const c of [...sub.cursors.values()]) {
-        if (sub.stopped || sub.paused || this.full(sub)) break;
+        if (sub.stopped || sub.finishing || sub.paused || this.full(sub)) break;
         if (!poll && c.start === undefined && c.error === undefined && c.hw >= 0 && c.next >= c.hw) continue;
         try {
           const api = await this.broker.api();
-          const res = await api.consume({ topic: sub.topic, partition: c.partition, from: c.start ?? { kind: 'offset', offset: c.next }, maxRecords: this.fetchSize(c) });
-          if (sub.stopped) return;
+          const res = await api.consume({ topic: sub.topic, partition: c.partition, from: c.start ?? { kind: 'offset', offset: c.next }, maxRecords: this.fetchSize(sub, c) });
+          if (sub.stopped || sub.finishing) return;
           c.start = undefined;
           c.hw = res.highWatermark;
           c.next = res.nextOffset;
@@ -357,7 +390,7 @@ export class ConsumerSession {
           if (res.records.length) {
             fetched = true;
             c.avgBytes = res.records.reduce((n, r) => n + apiRecordBytes(r), 0) / res.records.length;
-            this.enqueue(sub, res);
+            this.enqueue(sub, res.records);
           }
         } catch (e) {
           if (sub.stopped) return;
@@ -372,7 +405,7 @@ export class ConsumerSession {
           errors.push(`partition ${c.partition}: ${c.error}`);
         }
       }
-      if (sub.stopped) return;
+      if (sub.stopped || sub.finishing) return;
       if (errors.length) {
         this.sink.status('error', `${errors.join('; ')} (retrying)`);
         await sub.sleep(o.retryMs);
@@ -407,21 +440,43 @@ export class ConsumerSession {
    * Records to ask of one consume: fewer when the partition's records are large; a partition whose records are
    * not known yet starts with a few (a record can be as large as max.message.bytes).
    */
-  private fetchSize(c: Cursor | undefined): number {
+  private fetchSize(sub: Subscription, c: Cursor | undefined): number {
     const o = this.options;
-    if (!c?.avgBytes) return Math.min(o.fetchRecords, FIRST_FETCH_RECORDS);
-    return Math.max(1, Math.min(o.fetchRecords, Math.floor(o.maxFetchBytes / c.avgBytes)));
+    const n = !c?.avgBytes ? Math.min(o.fetchRecords, FIRST_FETCH_RECORDS) : Math.max(1, Math.min(o.fetchRecords, Math.floor(o.maxFetchBytes / c.avgBytes)));
+    return Math.max(1, Math.min(n, sub.remaining));
   }
 
-  private enqueue(sub: Subscription, res: ConsumeResult): void {
+  /** Queues what was read, up to the subscription's bound; reaching it ends the fetching. */
+  private enqueue(sub: Subscription, records: readonly ApiRecord[]): void {
+    if (sub.finishing) return;
     const max = this.options.maxPreviewBytes;
-    for (const r of res.records) {
-      const record = consumedRecord(sub.topic, r, max);
+    const n = Math.min(records.length, sub.remaining);
+    for (let k = 0; k < n; k++) {
+      const record = consumedRecord(sub.topic, records[k], max);
       const weight = recordWeight(record);
       sub.queue.push({ record, weight });
       sub.queuedBytes += weight;
     }
+    sub.remaining -= n;
+    if (sub.remaining <= 0) {
+      sub.finishing = true;
+      sub.wake();
+    }
     this.scheduleFlush();
+  }
+
+  /** The bound was reached and everything queued was pushed: the subscription ends, saying why. */
+  private finish(sub: Subscription): void {
+    if (sub.stopped || !sub.bound) return;
+    sub.stopped = true;
+    if (this.sub === sub) this.sub = undefined;
+    const { records, reason } = sub.bound;
+    const n = records.toLocaleString('en-US');
+    this.sink.status(
+      'stopped',
+      reason === 'stopAfter' ? `Stopped after ${n} records, as asked.` : `Read the first ${n} records, as many as the panel keeps; stopped reading.`,
+      sub.bound,
+    );
   }
 
   /** The next message's records: up to maxPerMessage, fewer past maxMessageBytes (never none). */
@@ -457,7 +512,9 @@ export class ConsumerSession {
     } finally {
       this.flushing = false;
     }
-    if (this.sub && this.sub.queue.length) this.scheduleFlush();
+    const sub = this.sub;
+    if (sub && sub.queue.length) this.scheduleFlush();
+    else if (sub && sub.finishing && !this.disposed) this.finish(sub);
   }
 
   dispose(): void {
@@ -468,5 +525,14 @@ export class ConsumerSession {
 }
 
 function offsetSpec(start: StartPosition): OffsetSpec {
-  return start.kind === 'offset' ? { kind: 'offset', offset: start.offset } : start.kind === 'timestamp' ? { kind: 'timestamp', timestamp: start.timestamp } : { kind: start.kind };
+  switch (start.kind) {
+    case 'lastN':
+      return { kind: 'fromEnd', count: start.count };
+    case 'offset':
+      return { kind: 'offset', offset: start.offset };
+    case 'timestamp':
+      return { kind: 'timestamp', timestamp: start.timestamp };
+    default:
+      return { kind: start.kind };
+  }
 }

@@ -82,6 +82,7 @@ export abstract class PanelHost implements vscode.Disposable {
         else void vscode.window.showInformationMessage(message);
       },
       openDocument: (content, name, language) => this.ctx.values.open(content, name, language),
+      editDocument: (content, language, onChange, onClose) => this.ctx.values.edit(content, language, onChange, onClose),
       log: (level, message) => out[level](message),
     };
   }

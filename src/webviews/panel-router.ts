@@ -46,7 +46,19 @@ export interface PanelEnvironment {
   showMessage(level: 'info' | 'warning' | 'error', message: string): void;
   /** Opens text in a read-only editor; `name` is the document's file name (its extension picks the language). */
   openDocument(content: string, name: string, language: string): Promise<void> | void;
+  /**
+   * Opens text in a new untitled editor the user can change: each change calls onChange with the whole text, and
+   * onClose once the editor is closed. dispose() stops listening (the editor stays open).
+   */
+  editDocument(content: string, language: string, onChange: (text: string) => void, onClose: () => void): Promise<LinkedDocument>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** An editor whose changes a panel follows (PanelEnvironment.editDocument). */
+export interface LinkedDocument {
+  /** Its title, e.g. Untitled-1. */
+  readonly name: string;
+  dispose(): void;
 }
 
 /** A request's parameters failed a check: answered with INVALID_REQUEST. */

@@ -1,9 +1,11 @@
 /**
- * The producer panel's host logic: the topic list (kept current as topics come and go) and ProduceRequest mapped to
- * BrokerApi.produce with the panel's compression, acks and partition (or Kafka's default partitioner).
+ * The producer panel's host logic: the topic list (kept current as topics come and go), ProduceRequest mapped to
+ * BrokerApi.produce with the panel's compression, acks and partition (or Kafka's default partitioner), and the value
+ * edited in a real editor (EditValueRequest): its changes go back to the panel until it closes.
  */
 import type { ProduceRecord } from '../broker/api';
 import {
+  EditValueRequest,
   IpcMessage,
   PRODUCE_CHUNK,
   ProduceParams,
@@ -11,8 +13,11 @@ import {
   ProduceResult,
   ProducerInitNotification,
   TopicsChangedNotification,
+  UnlinkValueCommand,
+  ValueEditClosedNotification,
+  ValueEditedNotification,
 } from '../shared/webview-protocol';
-import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, Throttle, int, obj, oneOf, optInt, str, topicSummaries } from './panel-router';
+import { BrokerSource, InvalidRequestError, LinkedDocument, PanelEnvironment, PanelRouter, Throttle, int, obj, oneOf, optInt, str, topicSummaries } from './panel-router';
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 const ACKS = [0, 1, -1] as const;
@@ -21,6 +26,8 @@ const MAX_RECORDS_PER_REQUEST = PRODUCE_CHUNK * 2;
 
 /** Topic lists are pushed at most this often while topics change. */
 export const TOPICS_THROTTLE_MS = 300;
+/** A linked editor's text goes to the panel at most this often while it is typed in. */
+export const EDIT_THROTTLE_MS = 100;
 
 function nullableStr(v: unknown, what: string): string | null {
   return v === null || v === undefined ? null : str(v, what);
@@ -50,6 +57,9 @@ export function produceRecords(p: ProduceParams): ProduceRecord[] {
 
 export class ProducerRouter extends PanelRouter {
   private readonly topicsPush = new Throttle(TOPICS_THROTTLE_MS, () => this.pushTopics());
+  /** The editor the panel's value follows, and its latest text. */
+  private linked: { doc: LinkedDocument; text: string } | undefined;
+  private readonly editPush = new Throttle(EDIT_THROTTLE_MS, () => this.linked && this.notify(ValueEditedNotification, { text: this.linked.text }));
 
   constructor(
     broker: BrokerSource,
@@ -63,6 +73,8 @@ export class ProducerRouter extends PanelRouter {
         if (this.ready && (e.type === 'topicCreated' || e.type === 'topicDeleted' || e.type === 'topicChanged')) this.topicsPush.schedule();
       }),
       () => this.topicsPush.dispose(),
+      () => this.unlink(),
+      () => this.editPush.dispose(),
     );
     if (broker.onAvailability) this.disposables.push(broker.onAvailability((running) => running && this.ready && this.topicsPush.schedule()));
   }
@@ -74,7 +86,8 @@ export class ProducerRouter extends PanelRouter {
     } catch (e) {
       this.env.log('warn', `producer panel: could not list topics: ${(e as Error).message}`);
     }
-    await this.notify(ProducerInitNotification, { topics, ...(this.topic !== undefined ? { topic: this.topic } : {}) });
+    const editing = this.linked ? { editing: { name: this.linked.doc.name, text: this.linked.text } } : {};
+    await this.notify(ProducerInitNotification, { topics, ...(this.topic !== undefined ? { topic: this.topic } : {}), ...editing });
   }
 
   private async pushTopics(): Promise<void> {
@@ -85,9 +98,42 @@ export class ProducerRouter extends PanelRouter {
   protected async route(msg: IpcMessage): Promise<boolean> {
     if (ProduceRequest.is(msg)) {
       await this.answer(ProduceRequest, msg, (p) => this.produce(p));
-      return true;
-    }
-    return false;
+    } else if (EditValueRequest.is(msg)) {
+      await this.answer(EditValueRequest, msg, (p) => this.editValue(p));
+    } else if (UnlinkValueCommand.is(msg)) {
+      this.unlink();
+    } else return false;
+    return true;
+  }
+
+  /** Opens the value in an untitled editor whose changes the panel follows (one at a time). */
+  async editValue(params: unknown): Promise<{ name: string }> {
+    const p = obj(params, 'editValue');
+    const text = str(p.text, 'text');
+    const language = oneOf(p.language ?? 'plaintext', 'language', ['json', 'plaintext'] as const);
+    this.unlink();
+    const link: { doc?: LinkedDocument; text: string } = { text };
+    const doc = await this.env.editDocument(
+      text,
+      language,
+      (changed) => {
+        link.text = changed;
+        if (this.linked?.doc === link.doc) this.editPush.schedule();
+      },
+      () => {
+        if (!link.doc || this.linked?.doc !== link.doc) return;
+        this.linked = undefined;
+        void this.notify(ValueEditClosedNotification, { name: link.doc.name });
+      },
+    );
+    link.doc = doc;
+    this.linked = link as { doc: LinkedDocument; text: string };
+    return { name: doc.name };
+  }
+
+  private unlink(): void {
+    this.linked?.doc.dispose();
+    this.linked = undefined;
   }
 
   async produce(params: ProduceParams): Promise<ProduceResult> {

@@ -1,10 +1,12 @@
 /**
- * Read-only editors for a record's whole key or value (consumer/openValue): a TextDocumentContentProvider on the
- * `tributary-value` scheme serving text the consumer panel's host put there. Each open gets its own URI (named
- * after the record, so the tab says which) and its content is dropped when the document closes, the oldest first
- * past MAX_DOCUMENTS.
+ * The panels' editors for values. Read-only ones for a record's whole key or value (consumer/openValue): a
+ * TextDocumentContentProvider on the `tributary-value` scheme serving text the consumer panel's host put there. Each
+ * open gets its own URI (named after the record, so the tab says which) and its content is dropped when the document
+ * closes, the oldest first past MAX_DOCUMENTS. And editable ones for the producer's value (producer/editValue): an
+ * untitled document whose changes go back to the panel until it closes.
  */
 import * as vscode from 'vscode';
+import type { LinkedDocument } from './panel-router';
 
 export const VALUE_SCHEME = 'tributary-value';
 const MAX_DOCUMENTS = 32;
@@ -13,6 +15,7 @@ export class ValueDocuments implements vscode.TextDocumentContentProvider, vscod
   private readonly contents = new Map<string, string>();
   private next = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly links = new Set<LinkedDocument>();
 
   constructor() {
     this.subscriptions.push(
@@ -38,7 +41,34 @@ export class ValueDocuments implements vscode.TextDocumentContentProvider, vscod
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
 
+  /** Opens `content` in a new untitled editor beside the panel; its changes and its closing are reported. */
+  async edit(content: string, language: string, onChange: (text: string) => void, onClose: () => void): Promise<LinkedDocument> {
+    const doc = await vscode.workspace.openTextDocument({ language, content });
+    const listeners: vscode.Disposable[] = [];
+    const link: LinkedDocument = {
+      name: doc.uri.path.split('/').pop() || 'Untitled',
+      dispose: () => {
+        for (const l of listeners.splice(0)) l.dispose();
+        this.links.delete(link);
+      },
+    };
+    listeners.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === doc && e.contentChanges.length) onChange(doc.getText());
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d !== doc) return;
+        link.dispose();
+        onClose();
+      }),
+    );
+    this.links.add(link);
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    return link;
+  }
+
   dispose(): void {
+    for (const l of [...this.links]) l.dispose();
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.contents.clear();
   }

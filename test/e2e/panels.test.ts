@@ -10,7 +10,11 @@
  *  3. the Segment inspector of the partition holding that record finds its batch by offset, shows the batch's
  *     dump-log fields and expands the record to its key, header and value;
  *  4. the Cluster view stops the node leading that partition: the node shows down, leaders and ISR change and the
- *     elections appear live; started again, it rejoins the ISR.
+ *     elections appear live; started again, it rejoins the ISR;
+ *  5. a Consumer panel opened on a topic with more than 100 records in each partition starts at its default, the last
+ *     100 of each partition, headers in their own column;
+ *  6. the Producer panel's "Edit in editor" opens the value in an untitled JSON editor; what is typed there shows in
+ *     the panel, until the editor is closed.
  *
  * Screenshots of each step go to test-results/e2e/panels-NN-*.png. Skips when Chromium or the code-server install is
  * missing (under CI the reporter counts a skip as a failure).
@@ -29,6 +33,9 @@ const SEEDS = 6;
 const KEY = 'panel-key-1';
 const VALUE = '{"order":"panel-1","note":"sent from the Producer panel"}';
 const HEADER = { key: 'x-source', value: 'producer-panel' };
+/** A topic with more records in each partition than the Consumer panel's default start (the last 100 of each). */
+const BIG = 'panels-big';
+const BIG_PER_PARTITION = 250;
 
 /** Text with runs of white space made single spaces. */
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -350,6 +357,56 @@ describe('Tributary panels in a real VS Code (code-server + Chromium)', function
     assert.ok(await panelTab(page, 'Kafka Cluster').count());
     await screenshot('cluster-node-started');
   });
+
+  it('opens the Consumer panel on a topic bigger than its default start at the last 100 records of each partition', async () => {
+    await runCommand(page, 'View: Close All Editor Groups');
+    await eventually('no panel open', async () => (await page.locator('.tabs-container .tab').count()) === 0);
+    await admin!.createTopics({ topics: [{ topic: BIG, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
+    for (const partition of [0, 1]) {
+      const messages = Array.from({ length: BIG_PER_PARTITION }, (_, i) => ({ key: `big-${partition}-${i}`, value: JSON.stringify({ partition, n: i }), partition, headers: { 'x-n': String(i) } }));
+      await producer!.send({ topic: BIG, messages });
+    }
+    const panel = await open('Tributary: Open Consumer (Live Tail)', `Consume: ${BIG}`, 'consumer', BIG);
+    await panel.locator('[data-role="status"]', { hasText: /^running$/ }).waitFor();
+    await panel.locator('[data-role="counts"]', { hasText: /^\s*200 records\s*$/ }).waitFor();
+    assert.equal(await panel.locator('#start-kind').evaluate((e) => (e as HTMLSelectElement).value), 'lastN');
+    assert.equal(await panel.locator('#last-n input').inputValue(), '100');
+    await panel.locator('trib-record-list .viewport').evaluate((el) => (el.scrollTop = 0));
+    const first = panel.locator('trib-record-list .row[data-row="0"]');
+    await first.waitFor();
+    assert.equal(await first.getAttribute('data-offset'), String(BIG_PER_PARTITION - 100), 'the oldest row shown is the 100th from the end');
+    assert.equal(await first.locator('[data-role="row-headers"]').innerText(), `x-n: ${BIG_PER_PARTITION - 100}`);
+    await first.click();
+    await panel.locator('[data-role="details"] h2', { hasText: `offset ${BIG_PER_PARTITION - 100}` }).waitFor();
+    await screenshot('consumer-last-n-per-partition');
+  });
+
+  it("edits the Producer panel's value in a real editor: typed there, shown in the panel, until the editor closes", async () => {
+    await runCommand(page, 'View: Close All Editor Groups');
+    await eventually('no panel open', async () => (await page.locator('.tabs-container .tab').count()) === 0);
+    const panel = await open('Tributary: Open Producer', `Produce: ${BIG}`, 'producer', BIG);
+    await fillText(panel, '#value', '{"n": {{seq}}}');
+    await panel.locator('#edit-in-editor').click();
+    await panel.locator('[data-role="linked"]', { hasText: /Editing in Untitled-\d+/ }).waitFor({ timeout: 15_000 });
+    // The untitled editor beside the panel, in JSON mode, holds the value; what is typed there comes back.
+    const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+    await editor.locator('.view-lines', { hasText: '{"n": {{seq}}}' }).waitFor({ timeout: 15_000 });
+    await page.locator('.statusbar-item', { hasText: /^JSON$/ }).first().waitFor();
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+A');
+    // Digits only: the editor would close brackets and quotes by itself as they are typed.
+    await page.keyboard.type('4217');
+    const typed = '4217';
+    await eventually('the panel to show what was typed', async () => (await panel.locator('#value textarea').inputValue()) === typed);
+    await panel.locator('[data-role="preview"]', { hasText: typed }).waitFor();
+    assert.equal(await panel.locator('#value [data-role="json-error"]').count(), 0);
+    await screenshot('producer-edit-in-editor');
+    // Closed without saving: the panel edits its value again.
+    await runCommand(page, 'View: Revert and Close Editor');
+    await panel.locator('[data-role="linked"]').waitFor({ state: 'detached', timeout: 15_000 });
+    assert.equal(await panel.locator('#value textarea').getAttribute('readonly'), null);
+    assert.equal(await panel.locator('#value textarea').inputValue(), typed);
+  });
 });
 
 interface KafkaAdmin {
@@ -361,7 +418,7 @@ interface KafkaAdmin {
 interface KafkaProducer {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
-  send(o: { topic: string; messages: Array<{ key: string; value: string }> }): Promise<unknown>;
+  send(o: { topic: string; messages: Array<{ key: string; value: string; partition?: number; headers?: Record<string, string> }> }): Promise<unknown>;
 }
 interface KafkaConsumer {
   connect(): Promise<void>;

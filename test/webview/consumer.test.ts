@@ -1,14 +1,17 @@
 /**
- * The consumer panel in Chromium under the production CSP: it renders records the host pushes, filters them by
- * partition and by text or regex over key/value/headers (an invalid regex is an error message, not a crash),
- * shows values as text, pretty JSON or hex, keeps 100,000 records in a virtualized list (bounded DOM, later rows
- * reachable by scrolling, the oldest dropped past the ring's capacity), renders hostile keys/values as text, and
- * sends the host the subscribe / copy / open-in-editor / re-produce messages.
+ * The consumer panel in Chromium under the production CSP: it starts at the last 100 records of each partition by
+ * default (or earliest, latest, an offset, a time; stop after N), renders records the host pushes, keeps the first
+ * records of a read from a point and says it stopped there once its buffer is full, orders rows by timestamp across
+ * partitions when asked, filters them by partition and by text or regex over key/value/headers (an invalid regex is
+ * an error message, not a crash), shows headers in a column and values as text, pretty JSON or hex, keeps 100,000
+ * records in a virtualized list (bounded DOM, later rows reachable by scrolling, the oldest dropped past the ring's
+ * capacity when tailing), renders hostile keys/values/headers as text, and sends the host the subscribe / copy /
+ * open-in-editor / re-produce messages.
  */
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { OpenValueCommand, ReproduceRequest, SubscribeParams, IpcParamsOf } from '../../src/shared/webview-protocol';
-import { orderRecord, textBytes } from './fixtures/canned';
+import type { ConsumedRecord, OpenValueCommand, ReproduceRequest, SubscribeParams, IpcParamsOf } from '../../src/shared/webview-protocol';
+import { orderRecord, T0, textBytes } from './fixtures/canned';
 import { chromiumAvailable, choose, fillText, launchChromium, openPanel, pageProblems, PanelPage, screenshot, sentMessages, settle, startServer, TestServer } from './harness';
 
 // The list recycles a fixed pool of row slots (unused ones hidden), so DOM order is not screen order: rows are
@@ -32,6 +35,23 @@ async function start(page: Page): Promise<void> {
 async function push(page: Page, count: number, chunk = 5000, from = 0): Promise<void> {
   await page.evaluate(([n, c, s]) => window.__fakeHost.pushOrders(n, c, s), [count, chunk, from] as const);
   await settle(page);
+}
+
+async function pushRecords(page: Page, records: ConsumedRecord[]): Promise<void> {
+  await page.evaluate((rs) => window.__fakeHost.notify('consumer/records', { subscriptionId: window.__fakeHost.subscriptionId, records: rs }), records);
+  await settle(page);
+}
+
+/** The host's status after a bounded read: stopped, with why. */
+async function stoppedBy(page: Page, records: number, reason: 'stopAfter' | 'buffer'): Promise<void> {
+  await page.evaluate(([n, r]) => window.__fakeHost.notify('consumer/status', { status: 'stopped', message: 'stopped', stopped: { records: n, reason: r } }), [records, reason] as const);
+  await settle(page);
+}
+
+/** partition/offset of the rows in view, top to bottom. */
+async function shownRows(page: Page): Promise<string[]> {
+  const all = await rows(page).evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-row')), `${e.getAttribute('data-partition')}/${e.getAttribute('data-offset')}`] as const));
+  return all.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }
 
 async function counts(page: Page): Promise<string> {
@@ -77,6 +97,141 @@ describe('webview: consumer panel (Chromium)', function () {
     assert.match(await first.innerText(), /customer-0/);
     assert.match(await first.innerText(), /"orderId":0/);
     assert.equal(await page.locator('[data-role="status"]').innerText(), 'running');
+    assert.deepEqual(await pageProblems(p), []);
+    await page.close();
+  });
+
+  it('starts at the last 100 of each partition by default; last N, offset, time and stop after N go to the host', async () => {
+    const p = await openPanel(browser!, server!, 'consumer');
+    const { page } = p;
+    assert.equal(await page.locator('#start-kind').evaluate((e) => (e as HTMLSelectElement).value), 'lastN');
+    assert.equal(await page.locator('#last-n input').inputValue(), '100');
+    await start(page);
+    const subs = () => sentMessages<SubscribeParams>(page, 'consumer/subscribe').then((all) => all.map((m) => m.params));
+    assert.deepEqual((await subs())[0], { topic: 'orders', start: { kind: 'lastN', count: 100 }, partitions: null });
+
+    await fillText(page, '#last-n', '5');
+    await fillText(page, '#stop-after', '50');
+    await page.locator('#start').click();
+    await page.waitForFunction(() => window.__fakeHost.sent.filter((m) => m.method === 'consumer/subscribe').length === 2);
+    assert.deepEqual((await subs())[1], { topic: 'orders', start: { kind: 'lastN', count: 5 }, partitions: null, stopAfter: 50 });
+
+    await choose(page, '#start-kind', 'timestamp');
+    await fillText(page, '#start-value', '2024-05-01T12:00:00Z');
+    await fillText(page, '#stop-after', '');
+    await page.locator('#start').click();
+    await page.waitForFunction(() => window.__fakeHost.sent.filter((m) => m.method === 'consumer/subscribe').length === 3);
+    assert.deepEqual((await subs())[2], { topic: 'orders', start: { kind: 'timestamp', timestamp: T0 }, partitions: null });
+
+    await choose(page, '#start-kind', 'lastN');
+    await fillText(page, '#last-n', 'ten');
+    await page.locator('#start').click();
+    await page.locator('[data-role="start-error"]').getByText('a whole number from 1').waitFor();
+    await fillText(page, '#last-n', '10');
+    await fillText(page, '#stop-after', '-3');
+    await page.locator('#start').click();
+    await page.locator('[data-role="start-error"]').getByText('Stop after: a whole number').waitFor();
+    assert.equal((await subs()).length, 3, 'nothing sent for a wrong field');
+    // What was chosen is kept across a reload of the webview.
+    await page.reload();
+    await page.locator('tributary-consumer').waitFor();
+    await settle(page);
+    assert.equal(await page.locator('#last-n input').inputValue(), '10');
+    assert.deepEqual(await pageProblems(p), []);
+    await page.close();
+  });
+
+  it('stops after N: keeps N and says it stopped as asked', async () => {
+    const p = await openPanel(browser!, server!, 'consumer');
+    const { page } = p;
+    await choose(page, '#start-kind', 'earliest');
+    await fillText(page, '#stop-after', '50');
+    await start(page);
+    await push(page, 80); // more than asked: the panel keeps 50 whatever comes
+    assert.equal(await counts(page), '50 records');
+    await stoppedBy(page, 50, 'stopAfter');
+    await page.locator('[data-role="notice"]').getByText('Stopped after 50 records, as asked (stop after 50).').waitFor();
+    assert.equal(await page.locator('[data-role="status"]').innerText(), 'stopped');
+    assert.notEqual(await page.locator('#stop').getAttribute('disabled'), null, 'nothing left to stop');
+    // A new start clears the notice.
+    await fillText(page, '#stop-after', '');
+    await start(page);
+    await page.locator('[data-role="notice"]').waitFor({ state: 'detached' });
+    assert.deepEqual(await pageProblems(p), []);
+    await page.close();
+  });
+
+  it('from earliest over more records than the buffer: keeps the first ones and says it stopped reading; a tail keeps the newest', async () => {
+    const p = await openPanel(browser!, server!, 'consumer', { query: { maxRecords: '1000' } });
+    const { page } = p;
+    await choose(page, '#start-kind', 'earliest');
+    await start(page);
+    await push(page, 1500, 500);
+    assert.equal(await counts(page), '1,000 records', 'the first 1,000 kept, nothing dropped');
+    await stoppedBy(page, 1000, 'buffer');
+    await page.locator('[data-role="notice"]').getByText('Showing the first 1,000 records from earliest; stopped reading there: the panel keeps 1,000 records.').waitFor();
+    await page.locator('trib-record-list .viewport').evaluate((el) => (el.scrollTop = 0));
+    await settle(page);
+    assert.equal((await shownRows(page))[0], '0/0', 'record 0 first');
+    await page.locator('trib-record-list .viewport').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await settle(page);
+    assert.equal((await shownRows(page)).at(-1), `${999 % 3}/${Math.floor(999 / 3)}`, 'record 999 last');
+    await screenshot(page, 'consumer-first-records-dark');
+
+    // The last N per partition is a tail: the ring keeps the newest and says what it dropped.
+    await choose(page, '#start-kind', 'lastN');
+    await start(page);
+    await page.locator('[data-role="notice"]').waitFor({ state: 'detached' });
+    await push(page, 1500, 500);
+    await page.locator('[data-role="counts"]').getByText('1,000 records · the oldest 500 were dropped (keeping 1,000)').waitFor();
+    assert.deepEqual(await pageProblems(p), []);
+    await page.close();
+  });
+
+  it('orders rows by timestamp across partitions when asked, arrival order otherwise', async () => {
+    const p = await openPanel(browser!, server!, 'consumer');
+    const { page } = p;
+    await start(page);
+    // Each partition arrives as a whole (as fetches do), its records 30 ms apart, the partitions 10 ms apart.
+    const rec = (partition: number, offset: number): ConsumedRecord => ({ ...orderRecord(offset * 3 + partition), partition, offset, timestamp: T0 + offset * 30 + partition * 10 });
+    await pushRecords(page, [rec(0, 0), rec(0, 1), rec(0, 2), rec(1, 0), rec(1, 1), rec(2, 0), rec(2, 1)]);
+    assert.deepEqual(await shownRows(page), ['0/0', '0/1', '0/2', '1/0', '1/1', '2/0', '2/1']);
+    await page.locator('#time-order').click();
+    await settle(page);
+    assert.deepEqual(await shownRows(page), ['0/0', '1/0', '2/0', '0/1', '1/1', '2/1', '0/2']);
+    // Later records merge in by their time, a filter keeps the order.
+    await pushRecords(page, [{ ...rec(1, 2), timestamp: T0 + 5 }, rec(2, 2)]);
+    assert.deepEqual(await shownRows(page), ['0/0', '1/2', '1/0', '2/0', '0/1', '1/1', '2/1', '0/2', '2/2']);
+    await choose(page, '#partition', '2');
+    await page.locator('[data-role="counts"]').getByText('3 of 9 records match').waitFor();
+    assert.deepEqual(await shownRows(page), ['2/0', '2/1', '2/2']);
+    await choose(page, '#partition', 'all');
+    await page.locator('#time-order').click();
+    await settle(page);
+    assert.deepEqual(await shownRows(page), ['0/0', '0/1', '0/2', '1/0', '1/1', '2/0', '2/1', '1/2', '2/2']);
+    assert.deepEqual(await pageProblems(p), []);
+    await page.close();
+  });
+
+  it('shows headers in a column of their own: long values cut, more in the tooltip, all in the details', async () => {
+    const p = await openPanel(browser!, server!, 'consumer');
+    const { page } = p;
+    await start(page);
+    const long = 'v'.repeat(2000);
+    await pushRecords(page, [
+      { ...orderRecord(0), headers: [{ key: 'trace-id', value: textBytes('abc') }, { key: 'empty', value: null }, { key: 'long', value: textBytes(long) }] },
+      { ...orderRecord(1), headers: [] },
+    ]);
+    const cell = (n: number) => page.locator(`trib-record-list .row[data-row="${n}"] [data-role="row-headers"]`);
+    assert.equal(await page.locator('trib-record-list .head').innerText().then((t) => t.replace(/\s+/g, ' ').trim()), 'P Offset Timestamp Key Headers Value');
+    const line = await cell(0).innerText();
+    assert.ok(line.startsWith(`trace-id: abc · empty: null · long: ${'v'.repeat(40)}…`), line);
+    const tip = (await cell(0).getAttribute('title'))!;
+    assert.deepEqual(tip.split('\n').map((l) => l.slice(0, 30)), ['trace-id: abc', 'empty: null', `long: ${'v'.repeat(24)}`, '(the details pane shows whole ']);
+    assert.equal(tip.split('\n')[2].length, 'long: '.length + 500 + 1);
+    assert.equal(await cell(1).innerText(), '');
+    await page.locator('trib-record-list .row[data-row="0"]').click();
+    assert.equal(await page.locator('[data-role="headers"] tr:nth-child(3) td:nth-child(2)').innerText(), long);
     assert.deepEqual(await pageProblems(p), []);
     await page.close();
   });
@@ -183,6 +338,12 @@ describe('webview: consumer panel (Chromium)', function () {
       const first = await row(page, 0);
       assert.match(await first.innerText(), /<img src=x onerror="window.__xss=1">/);
       assert.match(await first.innerText(), /<script>window.__xss=2<\/script>/);
+      // The headers column and its tooltip: text and an attribute value, never markup.
+      const headers = first.locator('[data-role="row-headers"]');
+      assert.equal(await headers.innerText(), '<b onmouseover="window.__xss=3">h</b>: <svg onload="window.__xss=4">');
+      assert.equal(await headers.getAttribute('title'), '<b onmouseover="window.__xss=3">h</b>: <svg onload="window.__xss=4">');
+      await headers.hover();
+      await page.mouse.move(5, 5);
       await first.click();
       for (const fmt of ['text', 'json', 'hex']) {
         await choose(page, '#format', fmt);
@@ -228,10 +389,13 @@ describe('webview: consumer panel (Chromium)', function () {
 
   for (const theme of ['light', 'dark', 'hc'] as const) {
     it(`renders in the ${theme} theme (screenshot)`, async () => {
-      const p = await openPanel(browser!, server!, 'consumer', { theme, width: 1280, height: 760 });
+      const p = await openPanel(browser!, server!, 'consumer', { theme, width: 1280, height: 760, query: { maxRecords: '2000' } });
       const { page } = p;
+      await choose(page, '#start-kind', 'earliest');
       await start(page);
       await push(page, 2000);
+      await stoppedBy(page, 2000, 'buffer');
+      await page.locator('#time-order').click();
       await fillText(page, '#search', 'refunded');
       await page.locator('[data-role="counts"]').getByText('400 of 2,000 records match').waitFor();
       await page.locator('trib-record-list .viewport').evaluate((el) => (el.scrollTop = 0));

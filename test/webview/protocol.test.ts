@@ -24,7 +24,7 @@ import type { GroupDescription as BrokerGroupDescription, ResetPlanRow as Broker
 import type { RebalanceRecord as BrokerRebalanceRecord } from '../../src/broker/coordinator/group/rebalance-journal';
 import type { TopicPartitions as BrokerTopicPartitions } from '../../src/broker/coordinator/group/consumer-protocol';
 import { Host, HostError, VsCodeApiLike } from '../../webview/src/host';
-import { compileTemplate, expandTemplate, TemplateEnv } from '../../webview/src/components/producer/templates';
+import { checkJsonTemplate, lineColumn, sourceTokens, valueProblem } from '../../webview/src/components/producer/json-check';
 import { RecordStore, RecordView } from '../../webview/src/components/consumer/record-store';
 import { buildFilter } from '../../webview/src/components/consumer/filter';
 import { hexLines, jsonTokens, parseTimestamp } from '../../webview/src/components/common/bytes';
@@ -127,26 +127,53 @@ describe('webview host seam', () => {
   });
 });
 
-describe('producer templates', () => {
-  const env: TemplateEnv = { now: () => 1714564800000, uuid: () => 'u-u-i-d', random: () => 0.5 };
-  it('expands {{i}}, {{i+1}}, {{uuid}}, {{now}}, {{now.iso}} and {{random.int(a,b)}} without eval', () => {
-    const t = compileTemplate('k{{i}}-{{ i + 1 }} {{uuid}} {{now}} {{now.iso}} {{random.int(10, 20)}} {{random.int(-3,-3)}}');
-    assert.equal(expandTemplate(t, 4, env), 'k4-5 u-u-i-d 1714564800000 2024-05-01T12:00:00.000Z 15 -3');
-    assert.equal(expandTemplate(compileTemplate('plain'), 9, env), 'plain');
-    assert.equal(expandTemplate(compileTemplate('{{"a":{"b":1}}}'), 0, env), '{{"a":{"b":1}}}');
-    assert.equal(expandTemplate(compileTemplate('{{i'), 0, env), '{{i');
+describe('producer value editor: JSON with templates', () => {
+  it('accepts JSON whose unquoted helpers render JSON values, and helpers inside strings', () => {
+    for (const ok of [
+      '{"id": {{seq}}, "i": {{i}}, "at": "{{now}}", "ts": {{timestamp}}, "n": {{random.int(1,5)}}, "c": {{random.choice(1,2.5,true,null)}}}',
+      '[{"u": "{{uuid}}", "s": "x-{{random.string(4)}}"}, [], {}, -1.5e3, "\\u00e9\\n"]',
+      '  {"nested": {"deep": [1, [2, [3]]]}}  ',
+    ]) {
+      assert.equal(checkJsonTemplate(ok), undefined, ok);
+    }
   });
-  it('keeps random.int within its bounds', () => {
-    const t = compileTemplate('{{random.int(1,3)}}');
-    const seen = new Set<string>();
-    for (const r of [0, 0.34, 0.67, 0.999999]) seen.add(expandTemplate(t, 0, { ...env, random: () => r }));
-    assert.deepEqual([...seen].sort(), ['1', '2', '3']);
+
+  it('says where JSON stops being JSON, by line and column of the text as written', () => {
+    const cases: Array<[string, number, number, RegExp]> = [
+      ['{\n  "a": 1\n  "b": 2\n}', 3, 3, /expected ',' or '}' after a property value, found '"'/],
+      ['{"a": 1,}', 1, 9, /trailing comma before '}'/],
+      ['[1, 2,]', 1, 7, /trailing comma before ']'/],
+      ["{'a': 1}", 1, 2, /property name in double quotes/],
+      ['{"a": {{uuid}}}', 1, 7, /\{\{uuid\}\} renders text: put it in quotes \("\{\{uuid\}\}"\)/],
+      ['{"a": {{random.choice(x,y)}}}', 1, 7, /renders text/],
+      ['{"a": "open\n}', 1, 7, /cannot run over the end of the line/],
+      ['{"a": 01}', 1, 7, /invalid number/],
+      ['{"a": tru}', 1, 7, /expected a value, found 't'/],
+      ['{"a": 1} x', 1, 10, /unexpected 'x' after the JSON value/],
+      ['{"a": 1', 1, 8, /found the end of the value/],
+    ];
+    for (const [src, line, column, message] of cases) {
+      const p = checkJsonTemplate(src);
+      assert.ok(p, src);
+      assert.deepEqual([p.line, p.column], [line, column], `${src}: ${p.message}`);
+      assert.match(p.message, message, src);
+    }
+    assert.deepEqual(lineColumn('ab\ncd\nef', 7), { line: 3, column: 2 });
   });
-  it('refuses unknown templates and bad bounds', () => {
-    assert.throws(() => compileTemplate('{{nope}}'), /Unknown template \{\{nope\}\}/);
-    assert.throws(() => compileTemplate('{{random.int(5,1)}}'), /lower bound 5 is above the upper bound 1/);
-    assert.throws(() => compileTemplate('{{random.int(a,b)}}'), /two integers/);
-    assert.throws(() => compileTemplate('{{constructor.constructor("x")()}}'), /Unknown template/);
+
+  it('checks only what the mode asks for', () => {
+    assert.equal(valueProblem('not json {', 'auto'), undefined, 'auto: text that does not start with { or [');
+    assert.ok(valueProblem('not json {', 'json'));
+    assert.equal(valueProblem('{broken', 'text'), undefined);
+    assert.ok(valueProblem('  {broken', 'auto'));
+  });
+
+  it('colours JSON as written, helpers apart, the tokens adding up to the text', () => {
+    const src = '{"id": {{seq}}, "at": "t={{now}}", "ok": true, "n": null, "x": -2}\n{{bad';
+    const tokens = sourceTokens(src);
+    assert.equal(tokens.map((t) => t.text).join(''), src);
+    const kinds = tokens.filter((t) => t.kind !== 'text').map((t) => `${t.kind}:${t.text}`);
+    assert.deepEqual(kinds, ['key:"id"', 'helper:{{seq}}', 'key:"at"', 'string:"t=', 'helper:{{now}}', 'string:"', 'key:"ok"', 'boolean:true', 'key:"n"', 'null:null', 'key:"x"', 'number:-2']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ConsumeSpec, ProduceSpec, blockAt, blocksIn, parseFrom, parseKafkaFile, tokenize } from '../../../src/editor/kafka-file';
-import { renderTemplate } from '../../../src/editor/template';
+import { renderTemplate } from '../../../src/shared/template';
 
 const CTX = { i: 0, seq: 7, now: () => 0, random: () => 0, uuid: () => 'uuid-1' };
 

@@ -11,10 +11,10 @@ import {
   UnsubscribeCommand,
   WebviewReadyCommand,
 } from '../../../src/shared/webview-protocol';
-import { ConsumerRouter, autoStartFor } from '../../../src/webviews/consumer-router';
+import { ConsumerRouter } from '../../../src/webviews/consumer-router';
 import { ConsumerSession, recordWeight, viewOfBase64 } from '../../../src/webviews/consumer-session';
 import { formatValue, hexDump } from '../../../src/webviews/value-format';
-import { bytesToBuffer, type BrokerApi, type TopicDescription } from '../../../src/broker/api';
+import { bytesToBuffer, type BrokerApi } from '../../../src/broker/api';
 import { RecordingEnv, TestService, command, request, sleep, startService } from './webviews-support';
 
 type Batch = { subscriptionId: number; records: ConsumedRecord[] };
@@ -59,20 +59,108 @@ describe('Consumer panel host (ConsumerRouter + ConsumerSession, real broker)', 
     }
   }
 
-  it('init: the topic, its partitions, every topic, the preview cap; no tail until asked (or autoStart: earliest when the topic fits the panel)', async () => {
+  it('init: the topic, its partitions, every topic, the buffer and preview caps; no tail until asked (or autoStart: the last 100 of each partition)', async () => {
     await command(router, WebviewReadyCommand, { panel: 'consumer' });
     const [init] = env.of(ConsumerInitNotification);
-    assert.deepEqual([init.topic, init.partitions, init.maxPreviewBytes, init.autoStart], ['orders', 3, 65536, undefined]);
+    assert.deepEqual([init.topic, init.partitions, init.maxRecords, init.maxPreviewBytes, init.autoStart], ['orders', 3, 100_000, 65536, undefined]);
     assert.ok(init.topics.some((x) => x.name === 'orders'));
 
     const fresh = new ConsumerRouter(t.source, env, 'orders', { ...options, autoStart: true });
     await command(fresh, WebviewReadyCommand, { panel: 'consumer' });
-    assert.deepEqual(env.of(ConsumerInitNotification)[1].autoStart, { kind: 'earliest' });
+    assert.deepEqual(env.of(ConsumerInitNotification)[1].autoStart, { kind: 'lastN', count: 100 });
     await command(fresh, WebviewReadyCommand, { panel: 'consumer' }); // a reload of that webview: no second auto start
     assert.equal(env.of(ConsumerInitNotification)[2].autoStart, undefined);
     fresh.dispose();
-    const big = { partitions: [{ logStartOffset: 0, highWatermark: 80_000 }, { logStartOffset: 10, highWatermark: 30_000 }] } as TopicDescription;
-    assert.deepEqual(autoStartFor(big), { kind: 'latest' });
+  });
+
+  /** `perPartition[p]` records in partition p, values p-<offset>, timestamps T + offset seconds. */
+  async function fill(perPartition: number[], T = 1_700_000_000_000): Promise<void> {
+    for (const [partition, n] of perPartition.entries()) {
+      for (let i = 0; i < n; i += 500) {
+        const records = Array.from({ length: Math.min(500, n - i) }, (_, j) => ({ value: `${partition}-${i + j}`, partition, timestamp: T + (i + j) * 1000 }));
+        await t.service.produce({ topic: 'orders', records });
+      }
+    }
+  }
+
+  it('starts at the last N of each partition (fewer where a partition holds fewer), then goes on live', async () => {
+    await fill([250, 250, 30]);
+    const sub = await request(router, env, SubscribeRequest, { topic: 'orders', start: { kind: 'lastN', count: 100 }, partitions: null });
+    assert.deepEqual(sub.result!.partitions, [
+      { partition: 0, startOffset: 150, endOffset: 250 },
+      { partition: 1, startOffset: 150, endOffset: 250 },
+      { partition: 2, startOffset: 0, endOffset: 30 },
+    ]);
+    const got = await waitForRecords(env, 230);
+    const by = offsetsByPartition(got);
+    assert.deepEqual(by.get(0), Array.from({ length: 100 }, (_, i) => 150 + i));
+    assert.deepEqual(by.get(1), Array.from({ length: 100 }, (_, i) => 150 + i));
+    assert.deepEqual(by.get(2), Array.from({ length: 30 }, (_, i) => i));
+    await t.service.produce({ topic: 'orders', records: [{ value: 'live', partition: 1 }] });
+    const more = await waitForRecords(env, 231);
+    assert.deepEqual([more[230].partition, more[230].offset, more[230].value!.text], [1, 250, 'live']);
+    assert.equal(env.of(ConsumerStatusNotification).some((s) => s.status === 'stopped'), false, 'a tail is not bounded by the buffer');
+    // More than a partition's records, and more than the buffer holds in all: still a tail (the panel drops the oldest).
+    const small = new ConsumerRouter(t.source, env, 'orders', { ...options, maxRecords: 50 });
+    const big = await request(small, env, SubscribeRequest, { topic: 'orders', start: { kind: 'lastN', count: 400 }, partitions: null });
+    await env.waitFor(ConsumerRecordsNotification, () => recordsOf(env, big.result!.subscriptionId).length >= 531);
+    small.dispose();
+    const bad = await request(router, env, SubscribeRequest, { topic: 'orders', start: { kind: 'lastN', count: 0 }, partitions: null });
+    assert.equal(bad.error?.code, 'INVALID_REQUEST');
+  });
+
+  it('starts at a time in every partition', async () => {
+    const T = 1_700_000_000_000;
+    await fill([30, 30, 30], T);
+    const ts = await request(router, env, SubscribeRequest, { topic: 'orders', start: { kind: 'timestamp', timestamp: T + 25_500 }, partitions: null });
+    assert.deepEqual(ts.result!.partitions.map((p) => [p.partition, p.startOffset]), [[0, 26], [1, 26], [2, 26]]);
+    const got = await waitForRecords(env, 12);
+    assert.deepEqual([...offsetsByPartition(got).entries()].sort(), [[0, [26, 27, 28, 29]], [1, [26, 27, 28, 29]], [2, [26, 27, 28, 29]]]);
+  });
+
+  it('stops after N records in all: exactly N, the first of each partition, then status stopped saying so', async () => {
+    await fill([250, 250, 250]);
+    const sub = await request(router, env, SubscribeRequest, { topic: 'orders', start: { kind: 'earliest' }, partitions: null, stopAfter: 120 });
+    const statuses = await env.waitFor(ConsumerStatusNotification, (all) => all.some((s) => s.status === 'stopped'));
+    assert.deepEqual(statuses.at(-1), { status: 'stopped', message: 'Stopped after 120 records, as asked.', stopped: { records: 120, reason: 'stopAfter' } });
+    const got = recordsOf(env, sub.result!.subscriptionId);
+    assert.equal(got.length, 120);
+    for (const offsets of offsetsByPartition(got).values()) assert.deepEqual(offsets, offsets.map((_, i) => i), 'each partition from its start, no gap');
+    await t.service.produce({ topic: 'orders', records: [{ value: 'after', partition: 0 }] });
+    await sleep(400);
+    assert.equal(recordsOf(env).length, 120, 'nothing after it stopped');
+
+    // From an offset, and from the last N, the same.
+    const at = await request(router, env, SubscribeRequest, { topic: 'orders', start: { kind: 'offset', offset: 240 }, partitions: [2], stopAfter: 5 });
+    await env.waitFor(ConsumerStatusNotification, (all) => all.filter((s) => s.status === 'stopped').length === 2);
+    assert.deepEqual(recordsOf(env, at.result!.subscriptionId).map((r) => r.offset), [240, 241, 242, 243, 244]);
+    const tail = await request(router, env, SubscribeRequest, { topic: 'orders', start: { kind: 'lastN', count: 100 }, partitions: null, stopAfter: 250 });
+    await env.waitFor(ConsumerStatusNotification, (all) => all.filter((s) => s.status === 'stopped').length === 3);
+    assert.equal(recordsOf(env, tail.result!.subscriptionId).length, 250);
+    const bad = await request(router, env, SubscribeRequest, { topic: 'orders', start: { kind: 'earliest' }, partitions: null, stopAfter: 0 });
+    assert.equal(bad.error?.code, 'INVALID_REQUEST');
+  });
+
+  it('earliest over a topic bigger than the panel keeps the first records it can hold and stops reading, saying so', async () => {
+    await fill([250, 250, 250]);
+    const small = new ConsumerRouter(t.source, env, 'orders', { ...options, maxRecords: 500 });
+    await command(small, WebviewReadyCommand, { panel: 'consumer' });
+    assert.equal(env.of(ConsumerInitNotification).at(-1)!.maxRecords, 500);
+    const sub = await request(small, env, SubscribeRequest, { topic: 'orders', start: { kind: 'earliest' }, partitions: null });
+    const statuses = await env.waitFor(ConsumerStatusNotification, (all) => all.some((s) => s.status === 'stopped'));
+    assert.deepEqual(statuses.at(-1)!.stopped, { records: 500, reason: 'buffer' });
+    assert.match(statuses.at(-1)!.message!, /first 500 records, as many as the panel keeps; stopped reading/);
+    const got = recordsOf(env, sub.result!.subscriptionId);
+    assert.equal(got.length, 500);
+    const by = offsetsByPartition(got);
+    assert.equal(by.size, 3);
+    for (const offsets of by.values()) assert.deepEqual(offsets, offsets.map((_, i) => i), 'the first records of each partition, in order');
+    // A stopAfter under the buffer is the reason; one over it is not.
+    const over = await request(small, env, SubscribeRequest, { topic: 'orders', start: { kind: 'earliest' }, partitions: null, stopAfter: 600 });
+    await env.waitFor(ConsumerStatusNotification, (all) => all.filter((s) => s.status === 'stopped').length === 2);
+    assert.equal(recordsOf(env, over.result!.subscriptionId).length, 500);
+    assert.deepEqual(env.of(ConsumerStatusNotification).at(-1)!.stopped, { records: 500, reason: 'buffer' });
+    small.dispose();
   });
 
   it('tails from the earliest offsets: every record once, in offset order per partition, at most maxPerMessage per message, then live as records arrive', async () => {

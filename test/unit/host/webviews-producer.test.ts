@@ -1,6 +1,10 @@
 import { strict as assert } from 'node:assert';
 import {
   CopyToClipboardCommand,
+  EditValueRequest,
+  UnlinkValueCommand,
+  ValueEditClosedNotification,
+  ValueEditedNotification,
   ProduceRequest,
   ProducerInitNotification,
   ShowMessageCommand,
@@ -12,7 +16,7 @@ import {
 import { ProducerRouter } from '../../../src/webviews/producer-router';
 import { panelHtml } from '../../../src/webviews/html';
 import { bytesToBuffer } from '../../../src/broker/api';
-import { RecordingEnv, TestService, command, request, startService } from './webviews-support';
+import { RecordingEnv, TestService, command, request, sleep, startService } from './webviews-support';
 
 describe('Producer panel host (ProducerRouter, real broker)', () => {
   let t: TestService;
@@ -97,6 +101,39 @@ describe('Producer panel host (ProducerRouter, real broker)', () => {
     assert.deepEqual(env.messages, [{ level: 'warning', message: '<b>not html</b>' }]);
     assert.equal(env.posted.length, 0, 'nothing is answered to unknown messages');
     assert.equal(env.logs.length, 2);
+  });
+
+  it('edits the value in an untitled editor: its changes go back to the panel (throttled) until it closes or is unlinked', async () => {
+    await command(router, WebviewReadyCommand, { panel: 'producer' });
+    const opened = await request(router, env, EditValueRequest, { text: '{"a": {{seq}}}', language: 'json' });
+    assert.deepEqual(opened.result, { name: 'Untitled-1' });
+    const doc = env.edited[0];
+    assert.deepEqual([doc.content, doc.language], ['{"a": {{seq}}}', 'json']);
+    doc.change('{"a": 1');
+    doc.change('{"a": 12}');
+    const [changed] = await env.waitFor(ValueEditedNotification);
+    await sleep(150);
+    assert.deepEqual(env.of(ValueEditedNotification), [{ text: '{"a": 12}' }], 'keystrokes close together go as one message with the latest text');
+    assert.equal(changed.text, '{"a": 12}');
+    // A reloaded webview is told it follows the editor, with the editor's text.
+    await command(router, WebviewReadyCommand, { panel: 'producer' });
+    assert.deepEqual(env.of(ProducerInitNotification).at(-1)!.editing, { name: 'Untitled-1', text: '{"a": 12}' });
+    doc.close();
+    assert.deepEqual(env.of(ValueEditClosedNotification), [{ name: 'Untitled-1' }]);
+    await command(router, WebviewReadyCommand, { panel: 'producer' });
+    assert.equal(env.of(ProducerInitNotification).at(-1)!.editing, undefined);
+
+    // A second editor replaces the first; unlinking stops following it (it stays open).
+    await request(router, env, EditValueRequest, { text: 'a', language: 'plaintext' });
+    await request(router, env, EditValueRequest, { text: 'b', language: 'plaintext' });
+    assert.deepEqual(env.edited.map((d) => d.linked), [false, false, true]);
+    await command(router, UnlinkValueCommand, undefined);
+    assert.equal(env.edited[2].linked, false);
+    env.edited[2].change('ignored');
+    await sleep(150);
+    assert.equal(env.of(ValueEditedNotification).length, 1);
+    const bad = await request(router, env, EditValueRequest, { text: 'x', language: 'python' as never });
+    assert.equal(bad.error?.code, 'INVALID_REQUEST');
   });
 
   it('the page is the protocol’s (strict CSP, csp-nonce meta) with a fresh nonce per render', () => {

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { BrokerService } from '../../../src/broker/broker-service';
 import type { BrokerServiceOptions } from '../../../src/broker/api';
-import type { BrokerSource, PanelEnvironment, PanelRouter } from '../../../src/webviews/panel-router';
+import type { BrokerSource, LinkedDocument, PanelEnvironment, PanelRouter } from '../../../src/webviews/panel-router';
 import { IpcCommand, IpcMessage, IpcNotification, IpcRequest, ipcMessage } from '../../../src/shared/webview-protocol';
 import { tmpDir, rm } from '../../support/tmp';
 
@@ -31,6 +31,28 @@ export class RecordingEnv implements PanelEnvironment {
   }
   openDocument(content: string, name: string, language: string): void {
     this.documents.push({ content, name, language });
+  }
+  /** Editors opened with editDocument: a test types into one with change(), closes it with close(). */
+  readonly edited: Array<{ content: string; language: string; name: string; linked: boolean; change(text: string): void; close(): void }> = [];
+  async editDocument(content: string, language: string, onChange: (text: string) => void, onClose: () => void): Promise<LinkedDocument> {
+    const name = `Untitled-${this.edited.length + 1}`;
+    const doc = {
+      content,
+      language,
+      name,
+      linked: true,
+      change: (text: string) => {
+        doc.content = text;
+        if (doc.linked) onChange(text);
+      },
+      close: () => {
+        if (!doc.linked) return;
+        doc.linked = false;
+        onClose();
+      },
+    };
+    this.edited.push(doc);
+    return { name, dispose: () => (doc.linked = false) };
   }
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.logs.push({ level, message });

@@ -1,8 +1,11 @@
 /**
- * <tributary-consumer>: live tail of a topic. The host pushes record batches (ConsumerRecordsNotification); the
- * panel keeps the newest `maxRecords` in a ring, filters them by partition and by a text or regex search over
- * key, value and headers, and shows them in a virtualized list with a details pane (text / JSON / hex, headers,
- * copy, open the whole value in an editor, re-produce to another topic).
+ * <tributary-consumer>: live tail of a topic. It starts at the last N records of each partition (default 100), the
+ * earliest or latest offsets, an offset or a time, and may stop after N records. The host pushes record batches
+ * (ConsumerRecordsNotification); the panel keeps `maxRecords` of them: a tail (last N, latest) keeps the newest in a
+ * ring, a read from a point (earliest, offset, time) keeps the first and the host stops there, which a notice says.
+ * It filters them by partition and by a text or regex search over key, value and headers, orders them by arrival or
+ * by timestamp across partitions, and shows them in a virtualized list (headers in a column of their own) with a
+ * details pane (text / JSON / hex, headers, copy, open the whole value in an editor, re-produce to another topic).
  */
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
@@ -14,7 +17,10 @@ import {
   ConsumerRecordsNotification,
   ConsumerStatus,
   ConsumerStatusNotification,
+  ConsumerStop,
   CopyToClipboardCommand,
+  DEFAULT_LAST_N,
+  keepsFirst,
   OpenValueCommand,
   PauseCommand,
   ReproduceRequest,
@@ -39,7 +45,14 @@ type StartKind = StartPosition['kind'];
 
 interface ConsumerUiState {
   startKind: StartKind;
+  /** The offset or time of an offset or timestamp start. */
   startValue: string;
+  /** N of "last N per partition". */
+  lastN: string;
+  /** Records in all after which reading stops; '' = never. */
+  stopAfter: string;
+  /** Rows by timestamp across partitions, not by arrival. */
+  timeOrder: boolean;
   partition: string;
   query: string;
   regex: boolean;
@@ -47,7 +60,40 @@ interface ConsumerUiState {
   format: ValueFormat;
 }
 
-const DEFAULT_UI: ConsumerUiState = { startKind: 'latest', startValue: '', partition: 'all', query: '', regex: false, scope: 'all', format: 'text' };
+const DEFAULT_UI: ConsumerUiState = {
+  startKind: 'lastN',
+  startValue: '',
+  lastN: String(DEFAULT_LAST_N),
+  stopAfter: '',
+  timeOrder: false,
+  partition: 'all',
+  query: '',
+  regex: false,
+  scope: 'all',
+  format: 'text',
+};
+
+const START_LABELS: Record<StartKind, string> = {
+  lastN: 'last N per partition',
+  earliest: 'earliest',
+  latest: 'latest (new records)',
+  offset: 'offset',
+  timestamp: 'timestamp',
+};
+
+function describeStart(s: StartPosition): string {
+  switch (s.kind) {
+    case 'lastN':
+      return `the last ${formatCount(s.count)} of each partition`;
+    case 'earliest':
+    case 'latest':
+      return s.kind;
+    case 'offset':
+      return `offset ${formatCount(s.offset)}`;
+    case 'timestamp':
+      return formatTime(s.timestamp);
+  }
+}
 
 @customElement('tributary-consumer')
 export class ConsumerPanel extends LitElement {
@@ -76,8 +122,8 @@ export class ConsumerPanel extends LitElement {
         gap: 10px;
       }
       /* Below this width the list beside the details would clip its value column (the list's fixed columns need
-         about 520px, the details 280px): the details go below the list. */
-      @media (max-width: 880px) {
+         about 600px, the details 280px): the details go below the list. */
+      @media (max-width: 980px) {
         .main {
           grid-template-columns: minmax(0, 1fr);
           grid-template-rows: minmax(0, 3fr) minmax(0, 2fr);
@@ -120,6 +166,15 @@ export class ConsumerPanel extends LitElement {
         white-space: nowrap;
         width: 1%;
       }
+      .headers td {
+        word-break: break-all;
+      }
+      .tiny {
+        width: 100px;
+      }
+      .notice {
+        margin: 0;
+      }
     `,
   ];
 
@@ -136,7 +191,13 @@ export class ConsumerPanel extends LitElement {
   @state() private reproduceTarget = '';
   @state() private reproduceResult = '';
   @state() private received = 0;
+  /** Why the last subscription stopped by itself (stopAfter, or the buffer when reading from a point). */
+  @state() private notice = '';
   @query('trib-record-list') private list!: RecordList;
+  /** Records the current subscription may deliver before the panel keeps no more (Infinity: a tail, the ring). */
+  private limit = Infinity;
+  /** Where the current subscription started (for the notice). */
+  private started: StartPosition | undefined;
 
   private store = new RecordStore(CONSUMER_MAX_RECORDS);
   private view = new RecordView(this.store);
@@ -158,10 +219,13 @@ export class ConsumerPanel extends LitElement {
       this.host$.on(ConsumerRecordsNotification, (p) => this.receive(p.subscriptionId, p.records)),
       this.host$.on(ConsumerStatusNotification, (p) => {
         this.status = p.status;
-        this.statusMessage = p.message ?? '';
+        // A read that stopped by itself says why in the notice, not in the header as well.
+        this.statusMessage = p.stopped ? '' : (p.message ?? '');
+        if (p.stopped) this.notice = this.stopNotice(p.stopped);
       }),
       this.host$.on(TopicsChangedNotification, (p) => (this.topics = p.topics)),
     );
+    this.view.setTimeOrder(this.ui.timeOrder);
     this.applyFilter();
   }
 
@@ -178,11 +242,18 @@ export class ConsumerPanel extends LitElement {
     if (capacity !== this.store.capacity) {
       this.store = new RecordStore(capacity);
       this.view = new RecordView(this.store);
+      this.view.setTimeOrder(this.ui.timeOrder);
       this.applyFilter();
     }
     if (!this.reproduceTarget) this.reproduceTarget = this.otherTopics()[0]?.name ?? '';
     if (p.autoStart) {
-      this.ui = { ...this.ui, startKind: p.autoStart.kind, startValue: 'offset' in p.autoStart ? String(p.autoStart.offset) : 'timestamp' in p.autoStart ? String(p.autoStart.timestamp) : '' };
+      const a = p.autoStart;
+      this.ui = {
+        ...this.ui,
+        startKind: a.kind,
+        ...(a.kind === 'lastN' ? { lastN: String(a.count) } : {}),
+        ...(a.kind === 'offset' ? { startValue: String(a.offset) } : a.kind === 'timestamp' ? { startValue: String(a.timestamp) } : {}),
+      };
       void this.start();
     }
   }
@@ -200,6 +271,9 @@ export class ConsumerPanel extends LitElement {
 
   private receive(subscriptionId: number, records: ConsumedRecord[]): void {
     if (subscriptionId < this.minSubscription) return;
+    // Reading from a point keeps the first records: past the limit nothing is kept (the host stops there too).
+    if (this.received + records.length > this.limit) records = records.slice(0, Math.max(0, this.limit - this.received));
+    if (!records.length) return;
     const from = this.store.endSeq;
     const evicted = this.store.push(records);
     this.droppedSinceFrame += this.view.appended(from, evicted);
@@ -226,6 +300,11 @@ export class ConsumerPanel extends LitElement {
   private startPosition(): StartPosition | string {
     const v = this.ui.startValue.trim();
     switch (this.ui.startKind) {
+      case 'lastN': {
+        const n = this.ui.lastN.trim();
+        if (!/^\d+$/.test(n) || Number(n) < 1 || Number(n) > 1_000_000) return 'Enter how many records of each partition to start with: a whole number from 1 to 1,000,000.';
+        return { kind: 'lastN', count: Number(n) };
+      }
       case 'earliest':
       case 'latest':
         return { kind: this.ui.startKind };
@@ -240,20 +319,38 @@ export class ConsumerPanel extends LitElement {
     }
   }
 
+  /** Records in all after which to stop; undefined = never; a string = why the field is wrong. */
+  private stopAfter(): number | undefined | string {
+    const v = this.ui.stopAfter.trim();
+    if (v === '') return undefined;
+    if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) return 'Stop after: a whole number of records from 1, or empty to keep reading.';
+    return Number(v);
+  }
+
+  private stopNotice(s: ConsumerStop): string {
+    const n = formatCount(s.records);
+    if (s.reason === 'stopAfter') return `Stopped after ${n} records, as asked (stop after ${n}).`;
+    const from = this.started ? describeStart(this.started) : 'the start';
+    return `Showing the first ${n} records from ${from}; stopped reading there: the panel keeps ${n} records. To see later ones, start from an offset or a time after them, or from the last N per partition.`;
+  }
+
   private async start(): Promise<void> {
     const start = this.startPosition();
-    if (typeof start === 'string') {
-      this.startError = start;
+    const stopAfter = this.stopAfter();
+    if (typeof start === 'string' || typeof stopAfter === 'string') {
+      this.startError = typeof start === 'string' ? start : (stopAfter as string);
       return;
     }
     this.startError = '';
+    this.started = start;
+    this.limit = Math.min(stopAfter ?? Infinity, keepsFirst(start) ? this.store.capacity : Infinity);
     this.minSubscription = this.lastSubscription + 1;
     this.clear();
     this.status = 'running';
     this.statusMessage = '';
     try {
       const partition = this.ui.partition === 'all' ? null : [Number(this.ui.partition)];
-      const res = await this.host$.request(SubscribeRequest, { topic: this.topic, start, partitions: partition });
+      const res = await this.host$.request(SubscribeRequest, { topic: this.topic, start, partitions: partition, ...(stopAfter !== undefined ? { stopAfter } : {}) });
       this.lastSubscription = Math.max(this.lastSubscription, res.subscriptionId);
       this.minSubscription = res.subscriptionId;
     } catch (e) {
@@ -279,7 +376,15 @@ export class ConsumerPanel extends LitElement {
     this.applyFilter();
     this.selected = -1;
     this.received = 0;
+    this.notice = '';
     this.version++;
+  }
+
+  private setTimeOrder(on: boolean): void {
+    this.setUi({ timeOrder: on });
+    this.view.setTimeOrder(on);
+    this.version++;
+    if (on) this.list?.scrollToEnd();
   }
 
   // ---- filter ------------------------------------------------------------------------------------------------
@@ -406,15 +511,25 @@ export class ConsumerPanel extends LitElement {
         <div class="field">
           <label for="start-kind">Start at</label>
           <vscode-dropdown id="start-kind" .value=${u.startKind} @change=${(e: Event) => this.setUi({ startKind: valueOf(e) as StartKind })}>
-            ${(['earliest', 'latest', 'offset', 'timestamp'] as const).map((k) => html`<vscode-option value=${k} ?selected=${k === u.startKind}>${k}</vscode-option>`)}
+            ${(['lastN', 'earliest', 'latest', 'offset', 'timestamp'] as const).map((k) => html`<vscode-option value=${k} ?selected=${k === u.startKind}>${START_LABELS[k]}</vscode-option>`)}
           </vscode-dropdown>
         </div>
+        ${u.startKind === 'lastN'
+          ? html`<div class="field">
+              <label for="last-n">N per partition</label>
+              <vscode-text-field id="last-n" class="tiny" .value=${u.lastN} @input=${(e: Event) => this.setUi({ lastN: valueOf(e) })}></vscode-text-field>
+            </div>`
+          : nothing}
         ${u.startKind === 'offset' || u.startKind === 'timestamp'
           ? html`<div class="field">
               <label for="start-value">${u.startKind === 'offset' ? 'Offset' : 'Time (ms or ISO)'}</label>
               <vscode-text-field id="start-value" class="small" .value=${u.startValue} @input=${(e: Event) => this.setUi({ startValue: valueOf(e) })}></vscode-text-field>
             </div>`
           : nothing}
+        <div class="field">
+          <label for="stop-after">Stop after</label>
+          <vscode-text-field id="stop-after" class="tiny" placeholder="never" .value=${u.stopAfter} @input=${(e: Event) => this.setUi({ stopAfter: valueOf(e) })}></vscode-text-field>
+        </div>
         <div class="field">
           <label for="partition">Partition</label>
           <vscode-dropdown id="partition" .value=${u.partition} @change=${(e: Event) => this.setFilter({ partition: valueOf(e) })}>
@@ -440,6 +555,9 @@ export class ConsumerPanel extends LitElement {
           </vscode-dropdown>
         </div>
         <vscode-checkbox id="regex" ?checked=${u.regex} @change=${(e: Event) => this.setFilter({ regex: checkedOf(e) })}>Regex</vscode-checkbox>
+        <vscode-checkbox id="time-order" title="Rows by record timestamp across partitions (else as they arrive)" ?checked=${u.timeOrder} @change=${(e: Event) => this.setTimeOrder(checkedOf(e))}
+          >Timestamp order</vscode-checkbox
+        >
         <div class="field">
           <label for="format">Show values as</label>
           <vscode-dropdown id="format" .value=${u.format} @change=${(e: Event) => this.setUi({ format: valueOf(e) as ValueFormat })}>
@@ -468,6 +586,7 @@ export class ConsumerPanel extends LitElement {
         ${this.statusMessage ? html`<span class="status ${this.status === 'error' ? 'error' : 'muted'}">${this.statusMessage}</span>` : nothing}
       </header>
       ${this.renderToolbar()}
+      ${this.notice ? html`<div class="info-box notice" role="status" data-role="notice">${this.notice}</div>` : nothing}
       <div class="main">
         <trib-record-list
           .store=${this.store}

@@ -10,6 +10,7 @@ import type { ConsumedRecord, ValueFormat } from '../../../../src/shared/webview
 import { baseStyles } from '../common/styles';
 import { bytesOf, formatTime, oneLine, toHex } from '../common/bytes';
 import type { RecordStore, RecordView } from './record-store';
+import { headersLine, headersTooltip } from './headers';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
@@ -35,7 +36,7 @@ export class RecordList extends LitElement {
       .row {
         display: grid;
         /* ch of the editor font, which both the head and the rows use, so the columns line up. */
-        grid-template-columns: 3ch 10ch 23ch minmax(8ch, 1fr) minmax(12ch, 3fr);
+        grid-template-columns: 3ch 10ch 23ch minmax(8ch, 1fr) minmax(10ch, 1.3fr) minmax(12ch, 3fr);
         gap: 0 1.2ch;
         padding: 0 8px;
         align-items: center;
@@ -111,6 +112,13 @@ export class RecordList extends LitElement {
       .null {
         font-style: italic;
         opacity: 0.7;
+      }
+      .row > .headers {
+        color: var(--vscode-descriptionForeground);
+      }
+      .row.selected > .headers,
+      .row:hover > .headers {
+        color: inherit;
       }
       .empty {
         padding: 20px;
@@ -272,11 +280,13 @@ export class RecordList extends LitElement {
       >
         <span class="num">${r.partition}</span><span class="num">${r.offset}</span><span>${formatTime(r.timestamp)}</span><span
           >${r.key === null ? html`<span class="null">null</span>` : oneLine(r.key.text, 80)}</span
-        ><span>${this.preview(r)}</span>
+        ><span class="headers" data-role="row-headers" title=${headersTooltip(r)}>${headersLine(r)}</span><span>${this.preview(r)}</span>
       </div>`);
     }
     return html`
-      <div class="head" role="row"><span class="num">P</span><span class="num">Offset</span><span>Timestamp</span><span>Key</span><span>Value</span></div>
+      <div class="head" role="row">
+        <span class="num">P</span><span class="num">Offset</span><span>Timestamp</span><span>Key</span><span>Headers</span><span>Value</span>
+      </div>
       <div class="viewport" tabindex="0" role="grid" aria-rowcount=${total} @scroll=${this.onScroll} @keydown=${this.onKey} @click=${this.onClick}>
         ${total === 0 ? html`<div class="empty muted">${this.emptyText}</div>` : ''}
         <div class="spacer" ${styleProps({ height: `${total * ROW_HEIGHT}px` })}>

@@ -1,13 +1,16 @@
 /**
  * <tributary-producer>: produce records to a topic. Topic, partition (or automatic), key, value, headers,
- * compression, acks, repeat N with templates ({{i}}, {{uuid}}, {{now}}, {{random.int(a,b)}}). Templates are
- * expanded here; the host receives plain records in ProduceRequests of at most PRODUCE_CHUNK records.
+ * compression, acks, repeat N, with the templates of `.kafka` files ({{seq}}, {{i}}, {{uuid}}, {{now}}, ...: one
+ * module, src/shared/template.ts, renders both). Templates are expanded here; the host receives plain records in
+ * ProduceRequests of at most PRODUCE_CHUNK records. The value is edited with JSON colouring and checking
+ * (<trib-value-editor>), or in a real editor beside the panel (EditValueRequest) whose changes come back here.
  */
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import {
   Acks,
   CompressionName,
+  EditValueRequest,
   PRODUCE_CHUNK,
   ProduceRecordInput,
   ProduceRequest,
@@ -15,12 +18,18 @@ import {
   ProducerInitNotification,
   TopicsChangedNotification,
   TopicSummary,
+  UnlinkValueCommand,
+  ValueEditClosedNotification,
+  ValueEditedNotification,
 } from '../../../../src/shared/webview-protocol';
+import { defaultSources, looksLikeJson, RecordTemplates, TEMPLATE_HELP } from '../../../../src/shared/template';
 import { getHost, Unsubscribe } from '../../host';
 import { baseStyles } from '../common/styles';
 import { checkedOf, valueOf } from '../common/controls';
 import { formatCount } from '../common/bytes';
-import { CompiledTemplate, compileAll, expandTemplate, TEMPLATE_HELP } from './templates';
+import { compileFields, panelRecords, TemplateFields } from './templates';
+import { ValueMode, valueProblem } from './json-check';
+import './value-editor';
 
 export interface ProducerForm {
   topic: string;
@@ -28,6 +37,8 @@ export interface ProducerForm {
   partition: string;
   key: string;
   value: string;
+  /** auto: checked as JSON when it starts with { or [; json: always (invalid JSON is not sent); text: never. */
+  valueMode: ValueMode;
   nullValue: boolean;
   headers: Array<{ key: string; value: string }>;
   compression: CompressionName;
@@ -40,6 +51,7 @@ const DEFAULT_FORM: ProducerForm = {
   partition: 'auto',
   key: '',
   value: '',
+  valueMode: 'auto',
   nullValue: false,
   headers: [],
   compression: 'none',
@@ -48,6 +60,8 @@ const DEFAULT_FORM: ProducerForm = {
 };
 
 const MAX_REPEAT = 1_000_000;
+/** Where the panel keeps its {{seq}} counter in the webview state (apart from the form, which a reload restores). */
+const SEQ_STATE = 'producer-seq';
 
 interface SendSummary {
   topic: string;
@@ -80,13 +94,6 @@ export class ProducerPanel extends LitElement {
       .top-align {
         align-self: start;
         padding-top: 4px;
-      }
-      vscode-text-area {
-        width: 100%;
-      }
-      vscode-text-area::part(control) {
-        font-family: var(--vscode-editor-font-family);
-        font-size: var(--vscode-editor-font-size);
       }
       .wide {
         width: 100%;
@@ -128,6 +135,24 @@ export class ProducerPanel extends LitElement {
       .results li {
         margin: 2px 0;
       }
+      .value-tools {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px 14px;
+        align-items: center;
+        margin-top: 6px;
+      }
+      #value-mode {
+        min-width: 190px;
+      }
+      .value-tools .field {
+        flex-direction: row;
+        align-items: center;
+        gap: 6px;
+      }
+      .linked {
+        margin-top: 6px;
+      }
       progress {
         accent-color: var(--vscode-progressBar-background);
       }
@@ -141,6 +166,11 @@ export class ProducerPanel extends LitElement {
   @state() private total = 0;
   @state() private error = '';
   @state() private results: SendSummary[] = [];
+  /** The {{seq}} of the next record: 1 at first, going on across sends. */
+  @state() private nextSeq = 1;
+  /** The editor the value follows (EditValueRequest), by its title; '' when the value is edited here. */
+  @state() private editingIn = '';
+  @state() private editError = '';
   private cancelRequested = false;
   private readonly unsubscribe: Unsubscribe[] = [];
   private readonly host$ = getHost();
@@ -149,9 +179,12 @@ export class ProducerPanel extends LitElement {
     super.connectedCallback();
     const saved = this.host$.getState<ProducerForm>('producer');
     if (saved) this.form = { ...DEFAULT_FORM, ...saved };
+    this.nextSeq = this.host$.getState<number>(SEQ_STATE) ?? 1;
     this.unsubscribe.push(
       this.host$.on(ProducerInitNotification, (p) => this.init(p)),
       this.host$.on(TopicsChangedNotification, (p) => (this.topics = p.topics.filter((t) => !t.internal))),
+      this.host$.on(ValueEditedNotification, (p) => this.editingIn && this.update$({ value: p.text })),
+      this.host$.on(ValueEditClosedNotification, () => (this.editingIn = '')),
     );
   }
 
@@ -164,6 +197,8 @@ export class ProducerPanel extends LitElement {
     this.topics = p.topics.filter((t) => !t.internal);
     if (p.topic && !this.form.topic) this.update$({ topic: p.topic });
     else if (!this.form.topic && this.topics.length) this.update$({ topic: this.topics[0].name });
+    this.editingIn = p.editing?.name ?? '';
+    if (p.editing) this.update$({ value: p.editing.text, nullValue: false });
   }
 
   private update$(patch: Partial<ProducerForm>): void {
@@ -175,41 +210,30 @@ export class ProducerPanel extends LitElement {
     return this.topics.find((t) => t.name === this.form.topic)?.partitions ?? 0;
   }
 
-  /** Template sources by field name (key, value, header N key / value). */
-  private templateFields(): Record<string, string> {
-    const f: Record<string, string> = { key: this.form.key };
-    if (!this.form.nullValue) f.value = this.form.value;
-    this.form.headers.forEach((h, i) => {
-      f[`header ${i + 1} key`] = h.key;
-      f[`header ${i + 1} value`] = h.value;
-    });
-    return f;
+  private templateFields(): TemplateFields {
+    const f = this.form;
+    return { key: f.key, value: f.nullValue ? null : f.value, headers: f.headers };
   }
 
-  private recordAt(t: Record<string, CompiledTemplate>, i: number): ProduceRecordInput {
-    const key = expandTemplate(t.key, i);
-    return {
-      key: key === '' ? null : key,
-      value: this.form.nullValue ? null : expandTemplate(t.value, i),
-      headers: this.form.headers.map((_, h) => ({ key: expandTemplate(t[`header ${h + 1} key`], i), value: expandTemplate(t[`header ${h + 1} value`], i) })),
-    };
-  }
-
-  private validate(): string | undefined {
-    if (!this.form.topic.trim()) return 'Choose a topic.';
+  /** Why the form cannot be sent, or its compiled templates. */
+  private validate(): { error: string; templates?: undefined } | { error?: undefined; templates: RecordTemplates } {
+    if (!this.form.topic.trim()) return { error: 'Choose a topic.' };
     const n = this.form.repeat;
-    if (!Number.isInteger(n) || n < 1 || n > MAX_REPEAT) return `Repeat must be a whole number from 1 to ${formatCount(MAX_REPEAT)}.`;
-    if (this.form.headers.some((h) => h.key.trim() === '')) return 'Every header needs a key.';
-    return compileAll(this.templateFields()).error;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_REPEAT) return { error: `Repeat must be a whole number from 1 to ${formatCount(MAX_REPEAT)}.` };
+    if (this.form.headers.some((h) => h.key.trim() === '')) return { error: 'Every header needs a key.' };
+    const compiled = compileFields(this.templateFields());
+    if (compiled.error !== undefined) return { error: compiled.error };
+    const json = this.form.nullValue || this.form.valueMode !== 'json' ? undefined : valueProblem(this.form.value, 'json');
+    if (json) return { error: `The value is not JSON (line ${json.line}, column ${json.column}: ${json.message}). Fix it, or choose "text" to send it as written.` };
+    return { templates: compiled.templates };
   }
 
   private async send(): Promise<void> {
-    const problem = this.validate();
-    if (problem) {
-      this.error = problem;
+    const { error, templates } = this.validate();
+    if (error !== undefined) {
+      this.error = error;
       return;
     }
-    const { templates } = compileAll(this.templateFields());
     this.error = '';
     this.sending = true;
     this.cancelRequested = false;
@@ -218,14 +242,14 @@ export class ProducerPanel extends LitElement {
     const started = performance.now();
     const summary: SendSummary = { topic: this.form.topic, count: 0, ms: 0, ranges: new Map(), cancelled: false };
     const partition = this.form.partition === 'auto' ? null : Number(this.form.partition);
+    const seqBase = this.nextSeq;
     try {
       for (let start = 0; start < this.total; start += PRODUCE_CHUNK) {
         if (this.cancelRequested) {
           summary.cancelled = true;
           break;
         }
-        const records: ProduceRecordInput[] = [];
-        for (let i = start; i < Math.min(this.total, start + PRODUCE_CHUNK); i++) records.push(this.recordAt(templates, i));
+        const records: ProduceRecordInput[] = panelRecords(templates, start, Math.min(PRODUCE_CHUNK, this.total - start), seqBase, defaultSources);
         const res = await this.host$.request(ProduceRequest, {
           topic: this.form.topic,
           partition,
@@ -243,6 +267,9 @@ export class ProducerPanel extends LitElement {
         }
         summary.count += records.length;
         this.sent = summary.count;
+        // {{seq}} goes on from here next time, as a .kafka block's counter does across runs.
+        this.nextSeq = seqBase + summary.count;
+        this.host$.setState(SEQ_STATE, this.nextSeq);
       }
     } catch (e) {
       this.error = `Producing to ${this.form.topic} failed${summary.count ? ` after ${formatCount(summary.count)} records` : ''}: ${(e as Error).message}`;
@@ -254,11 +281,11 @@ export class ProducerPanel extends LitElement {
   }
 
   private preview() {
-    const { templates, error } = compileAll(this.templateFields());
-    if (error) return html`<div class="error-box" data-role="template-error">${error}</div>`;
-    const r = this.recordAt(templates, 0);
+    const { templates, error } = compileFields(this.templateFields());
+    if (error !== undefined) return html`<div class="error-box" data-role="template-error">${error}</div>`;
+    const [r] = panelRecords(templates, 0, 1, this.nextSeq, defaultSources);
     return html`<div class="preview">
-      <div class="label">Record 0 as it will be sent${this.form.repeat > 1 ? html` (of ${formatCount(this.form.repeat)})` : nothing}</div>
+      <div class="label">Record 0 as it will be sent${this.form.repeat > 1 ? html` (of ${formatCount(this.form.repeat)})` : nothing}, {{seq}} = ${this.nextSeq}</div>
       <dl class="kv mono" data-role="preview">
         <dt>key</dt>
         <dd>${r.key === null ? html`<span class="muted">null</span>` : r.key}</dd>
@@ -300,6 +327,59 @@ export class ProducerPanel extends LitElement {
 
   private removeHeader(i: number): void {
     this.update$({ headers: this.form.headers.filter((_, j) => j !== i) });
+  }
+
+  private async editInEditor(): Promise<void> {
+    this.editError = '';
+    const f = this.form;
+    const json = f.valueMode === 'json' || (f.valueMode === 'auto' && (looksLikeJson(f.value) || f.value.trim() === ''));
+    try {
+      const res = await this.host$.request(EditValueRequest, { text: f.value, language: json ? 'json' : 'plaintext' });
+      this.editingIn = res.name;
+      if (f.nullValue) this.update$({ nullValue: false });
+    } catch (e) {
+      this.editError = `Could not open an editor: ${(e as Error).message}`;
+    }
+  }
+
+  private unlink(): void {
+    this.host$.command(UnlinkValueCommand, undefined);
+    this.editingIn = '';
+  }
+
+  private renderValue() {
+    const f = this.form;
+    return html`<div>
+      <trib-value-editor
+        id="value"
+        label="Value"
+        placeholder='{"id": {{seq}}, "at": "{{now}}"}'
+        mode=${f.valueMode}
+        ?disabled=${f.nullValue}
+        ?readonly=${this.editingIn !== ''}
+        .value=${f.value}
+        @input=${(e: Event) => this.update$({ value: valueOf(e) })}
+      ></trib-value-editor>
+      ${this.editingIn
+        ? html`<div class="info-box linked" data-role="linked">
+            Editing in <b>${this.editingIn}</b>: what you type there shows here.
+            <button class="link" id="unlink" @click=${() => this.unlink()}>Edit here instead</button>
+          </div>`
+        : nothing}
+      ${this.editError ? html`<div class="error-box" data-role="edit-error">${this.editError}</div>` : nothing}
+      <div class="value-tools">
+        <div class="field">
+          <label for="value-mode">Check as</label>
+          <vscode-dropdown id="value-mode" .value=${f.valueMode} @change=${(e: Event) => this.update$({ valueMode: valueOf(e) as ValueMode })}>
+            <vscode-option value="auto" ?selected=${f.valueMode === 'auto'}>auto (JSON if { or [)</vscode-option>
+            <vscode-option value="json" ?selected=${f.valueMode === 'json'}>JSON</vscode-option>
+            <vscode-option value="text" ?selected=${f.valueMode === 'text'}>text</vscode-option>
+          </vscode-dropdown>
+        </div>
+        <vscode-button appearance="secondary" id="edit-in-editor" ?disabled=${f.nullValue} @click=${() => void this.editInEditor()}>Edit in editor</vscode-button>
+        <vscode-checkbox id="null-value" ?checked=${f.nullValue} @change=${(e: Event) => this.update$({ nullValue: checkedOf(e) })}>null value (tombstone)</vscode-checkbox>
+      </div>
+    </div>`;
   }
 
   private describe(r: SendSummary): string {
@@ -356,23 +436,12 @@ export class ProducerPanel extends LitElement {
         <vscode-text-field id="key" class="wide" placeholder="empty = null key" .value=${f.key} @input=${(e: Event) => this.update$({ key: valueOf(e) })}></vscode-text-field>
 
         <label for="value" class="top-align">Value</label>
-        <div>
-          <vscode-text-area
-            id="value"
-            rows="8"
-            resize="vertical"
-            placeholder='{"id": {{i}}, "at": {{now}}}'
-            ?disabled=${f.nullValue}
-            .value=${f.value}
-            @input=${(e: Event) => this.update$({ value: valueOf(e) })}
-          ></vscode-text-area>
-          <vscode-checkbox id="null-value" ?checked=${f.nullValue} @change=${(e: Event) => this.update$({ nullValue: checkedOf(e) })}>null value (tombstone)</vscode-checkbox>
-        </div>
+        ${this.renderValue()}
 
         <label class="top-align">Headers</label>
         ${this.renderHeaders()}
       </div>
-      <p class="muted">Templates in key, value and headers: ${TEMPLATE_HELP}</p>
+      <p class="muted" data-role="template-help">Templates in the key, the value and header values, as in <code>.kafka</code> files: ${TEMPLATE_HELP}</p>
       ${this.preview()}
       <div class="actions">
         <vscode-button id="send" ?disabled=${this.sending} @click=${() => void this.send()}>${f.repeat > 1 ? `Send ${formatCount(f.repeat)} records` : 'Send'}</vscode-button>

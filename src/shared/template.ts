@@ -1,10 +1,12 @@
 /**
- * Value helpers of `.kafka` files: `{{seq}}`, `{{i}}`, `{{uuid}}`, `{{now}}`, `{{timestamp}}`,
- * `{{random.int(a,b)}}`, `{{random.choice(a,b,c)}}`, `{{random.string(n)}}`. A template is compiled once into
+ * Tributary's one template language, for `.kafka` files and the producer panel alike (README, "Templates"):
+ * `{{seq}}`, `{{i}}`, `{{uuid}}`, `{{now}}` (ISO time), `{{timestamp}}` (ms), `{{random.int(a,b)}}`,
+ * `{{random.choice(a,b,c)}}`, `{{random.string(n)}}`; `\{{` is a literal `{{`. A template is compiled once into
  * literal text and helper calls (checked: unknown helpers and bad arguments are reported with their position), then
  * rendered per record, so producing a million records costs one compile. Nothing is ever evaluated as code.
  *
- * No vscode import: the parser, the CodeLens runner and the unit tests share it.
+ * No vscode, Node or DOM import: the `.kafka` parser and runner (extension host) and the producer panel (webview
+ * bundle) import this same module, so a template renders the same in both for the same clock and random numbers.
  */
 
 export type Helper =
@@ -49,6 +51,11 @@ export interface RenderContext {
 }
 
 export const HELPER_NAMES = ['seq', 'i', 'uuid', 'now', 'timestamp', 'random.int', 'random.choice', 'random.string'] as const;
+
+const HELPER_LIST = HELPER_NAMES.map((h) => `{{${h}}}`).join(', ');
+
+/** One line naming every helper, for help texts. */
+export const TEMPLATE_HELP = '{{seq}} (1, 2, 3, … going on across runs), {{i}} (0 … N-1 within a run), {{uuid}}, {{now}} (ISO time), {{timestamp}} (ms), {{random.int(a,b)}}, {{random.choice(a,b,c)}}, {{random.string(n)}}; \\{{ is a literal {{';
 
 /** The longest `{{random.string(n)}}` allowed. */
 export const MAX_RANDOM_STRING = 1_000_000;
@@ -100,7 +107,7 @@ function parseInteger(s: string): number | undefined {
 export function compileHelper(expression: string): Helper | string {
   const e = expression.trim();
   const call = /^([A-Za-z_][\w.]*)\s*(?:\((.*)\))?$/s.exec(e);
-  if (!call) return `'${e}' is not a helper; use ${HELPER_NAMES.map((h) => `{{${h}}}`).join(', ')}`;
+  if (!call) return `'${e}' is not a helper; use ${HELPER_LIST}${/^i\s*[-+]/.test(e) ? ' (no arithmetic: {{seq}} counts from 1, {{i}} from 0)' : ''}`;
   const [, name, rawArgs] = call;
   const args = rawArgs === undefined ? undefined : splitArguments(rawArgs);
   if (typeof args === 'string') return `${name}: ${args}`;
@@ -129,7 +136,7 @@ export function compileHelper(expression: string): Helper | string {
       return { name, length };
     }
     default:
-      return `unknown helper {{${name}}}; use ${HELPER_NAMES.map((h) => `{{${h}}}`).join(', ')}`;
+      return `unknown helper {{${name}}}; use ${HELPER_LIST}${name === 'now.iso' ? ' ({{now}} is ISO time, {{timestamp}} milliseconds)' : ''}`;
   }
 }
 
@@ -208,4 +215,62 @@ export function renderTemplate(t: Template, ctx: RenderContext): string {
   let out = '';
   for (const p of t.parts) out += typeof p === 'string' ? p : renderHelper(p, ctx);
   return out;
+}
+
+/** The templates of one record: what a `.kafka` PRODUCE block and the producer panel's form both compile to. */
+export interface RecordTemplates {
+  key?: Template;
+  /** null: a null value (a tombstone). */
+  value: Template | null;
+  /** Header names are literal; their values are templates. */
+  headers: ReadonlyArray<{ name: string; value: Template }>;
+}
+
+export interface RenderedRecord {
+  key?: string;
+  value: string | null;
+  headers: Array<{ key: string; value: string }>;
+}
+
+/** Renders one record's fields, always in the same order (value, headers, key), so seeded runs agree everywhere. */
+export function renderRecord(t: RecordTemplates, ctx: RenderContext): RenderedRecord {
+  const r: RenderedRecord = {
+    value: t.value === null ? null : renderTemplate(t.value, ctx),
+    headers: t.headers.map((h) => ({ key: h.name, value: renderTemplate(h.value, ctx) })),
+  };
+  if (t.key) r.key = renderTemplate(t.key, ctx);
+  return r;
+}
+
+/** Where a run's variation comes from: the clock, random numbers and UUIDs (injected by tests). */
+export interface RenderSources {
+  now: () => number;
+  random: () => number;
+  uuid: () => string;
+}
+
+/** A version 4 UUID from the platform's crypto (Node 20 and webviews alike have crypto.randomUUID). */
+function randomUuid(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string; getRandomValues?: (b: Uint8Array) => Uint8Array } }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  const b = new Uint8Array(16);
+  if (c?.getRandomValues) c.getRandomValues(b);
+  else for (let k = 0; k < 16; k++) b[k] = Math.floor(Math.random() * 256);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export const defaultSources: RenderSources = { now: () => Date.now(), random: () => Math.random(), uuid: randomUuid };
+
+/** The context of record `i` of a run whose `{{seq}}` starts at `seqBase` (the counter where the last run stopped). */
+export function recordContext(i: number, seqBase: number, sources: RenderSources): RenderContext {
+  return { i, seq: seqBase + i, now: sources.now, random: sources.random, uuid: sources.uuid };
+}
+
+/** A value worth checking as JSON: it starts with { or [. */
+export function looksLikeJson(text: string): boolean {
+  const t = text.trimStart();
+  return t.startsWith('{') || t.startsWith('[');
 }
