@@ -82,6 +82,7 @@ export abstract class PanelHost implements vscode.Disposable {
         else void vscode.window.showInformationMessage(message);
       },
       openDocument: (content, name, language) => this.ctx.values.open(content, name, language),
+      openExternal: (url) => vscode.env.openExternal(vscode.Uri.parse(url, true)),
       log: (level, message) => out[level](message),
     };
   }

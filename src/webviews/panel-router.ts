@@ -46,6 +46,8 @@ export interface PanelEnvironment {
   showMessage(level: 'info' | 'warning' | 'error', message: string): void;
   /** Opens text in a read-only editor; `name` is the document's file name (its extension picks the language). */
   openDocument(content: string, name: string, language: string): Promise<void> | void;
+  /** Opens a web page in the user's browser (vscode.env.openExternal): webviews never navigate themselves. */
+  openExternal(url: string): unknown;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
