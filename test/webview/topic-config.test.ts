@@ -264,6 +264,18 @@ describe('webview: topic config table (Chromium)', function () {
     });
   }
 
+  it('fits an editor beside the sidebar (760 px) without scrolling sideways, the row actions stacked (screenshot)', async () => {
+    const p = await openPanel(browser!, server!, 'topicConfig', { width: 760, height: 900 });
+    const { page } = p;
+    await waitForTable(page);
+    await fillText(page, 'tr[data-config="retention.ms"] [data-role="editor"]', '3600000');
+    await settle(page);
+    const { scrollWidth, clientWidth } = await page.locator('tributary-topic-configs').evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+    assert.ok(scrollWidth <= clientWidth, `the table is ${scrollWidth}px wide in ${clientWidth}px`);
+    await screenshot(page, 'topic-config-narrow-dark');
+    await page.close();
+  });
+
   for (const theme of ['light', 'dark', 'hc'] as const) {
     it(`renders in the ${theme} theme with an edit pending and a refusal (screenshot)`, async () => {
       const p = await openPanel(browser!, server!, 'topicConfig', { theme, width: 1200, height: 1100 });

@@ -102,13 +102,24 @@ export class TopicConfigTable extends LitElement {
         align-items: center;
       }
       #filter {
-        width: 280px;
+        width: 240px;
       }
       td {
         vertical-align: middle;
       }
       td.name {
-        min-width: 220px;
+        min-width: 160px;
+      }
+      .default {
+        white-space: nowrap;
+      }
+      /* In a narrow editor, long names and values (9223372036854775807) break rather than widen the table. */
+      @media (max-width: 900px) {
+        .name .mono,
+        .default {
+          white-space: normal;
+          overflow-wrap: anywhere;
+        }
       }
       .name .mono {
         font-weight: 600;
@@ -118,14 +129,11 @@ export class TopicConfigTable extends LitElement {
         margin-top: 1px;
       }
       td.value {
-        min-width: 250px;
+        min-width: 190px;
       }
       td.value vscode-text-field,
       td.value vscode-dropdown {
-        width: 240px;
-      }
-      .default {
-        white-space: nowrap;
+        width: 180px;
       }
       /* A row with an edit not applied yet: the Settings editor's "modified" bar. */
       tr.changed td:first-child {
@@ -162,11 +170,13 @@ export class TopicConfigTable extends LitElement {
         color: var(--vscode-descriptionForeground);
         border-color: transparent;
       }
+      /* Under the value, as the Settings editor puts "Reset Setting" with the setting: no column of its own. */
       .actions {
-        white-space: nowrap;
+        margin-top: 2px;
       }
-      .actions button.link + button.link {
-        margin-left: 10px;
+      .actions button.link {
+        white-space: nowrap;
+        margin-right: 12px;
       }
     `,
   ];
@@ -333,16 +343,18 @@ export class TopicConfigTable extends LitElement {
       <td class="value">
         ${this.renderEditor(c, shown)}
         ${changed ? html`<div class="pending" data-role="pending">${draft === null ? `override removed on Apply (was ${c.value ?? 'unset'})` : `was ${c.value ?? 'unset'}`}</div>` : nothing}
+        ${canReset || changed
+          ? html`<div class="actions">
+              ${canReset ? html`<button class="link" data-role="reset" title="Remove the topic's override: back to ${c.default ?? 'no value'}" @click=${() => this.edit(c, null)}>Reset to default</button>` : nothing}
+              ${changed ? html`<button class="link" data-role="revert" title="Forget this edit" @click=${() => this.edit(c, c.value)}>Undo</button>` : nothing}
+            </div>`
+          : nothing}
         ${error ? html`<div class="row-error" role="alert" data-role="row-error">${error}</div>` : nothing}
       </td>
       <td class="mono default" data-role="default">${c.default ?? html`<span class="muted">none</span>`}</td>
       <td><span class="badge source ${source}" data-role="source">${SOURCE_LABEL[c.source] ?? c.source}</span></td>
       <td>
         <button class="link" data-role="docs" title=${topicConfigDocsUrl(c.name)} aria-label="Kafka's documentation of ${c.name}" @click=${() => this.host$.command(OpenConfigDocsCommand, { name: c.name })}>docs</button>
-      </td>
-      <td class="actions">
-        ${canReset ? html`<button class="link" data-role="reset" title="Remove the topic's override: back to ${c.default ?? 'no value'}" @click=${() => this.edit(c, null)}>Reset to default</button>` : nothing}
-        ${changed ? html`<button class="link" data-role="revert" title="Forget this edit" @click=${() => this.edit(c, c.value)}>Undo</button>` : nothing}
       </td>
     </tr>`;
   }
@@ -386,8 +398,7 @@ export class TopicConfigTable extends LitElement {
                   <th>Value</th>
                   <th>Default</th>
                   <th>Source</th>
-                  <th>Documentation</th>
-                  <th></th>
+                  <th>Docs</th>
                 </tr>
               </thead>
               <tbody>
