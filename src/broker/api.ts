@@ -158,6 +158,8 @@ export interface TopicConfigEntry {
   documentation: string;
   /** Kafka's allowed values, when the config has a fixed set (cleanup.policy, compression.type...). */
   validValues?: string[];
+  /** DescribeConfigs' readOnly: the cluster does not let clients change this config (absent: it does). */
+  readOnly?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -117,6 +117,7 @@ export function topicConfigs(cluster: Cluster, name: string): TopicConfigEntry[]
       documentation: e.documentation,
     };
     if (key.validValues) entry.validValues = [...key.validValues];
+    if (e.readOnly) entry.readOnly = true;
     return entry;
   });
 }

@@ -41,6 +41,7 @@ import type {
 import { bytesFromBuffer, bytesToBuffer } from '../broker/api';
 import { ErrorCode, ErrorName, KafkaError } from '../broker/errors';
 import { partitionForKey } from '../broker/partitioner';
+import { topicConfigDef } from '../broker/config/topic-config';
 import type { GroupMemberView, GroupOffsetView, GroupState } from '../broker/api';
 import { lagOf, lagTotals, resetTargetOffset } from '../broker/coordinator/group/group-admin';
 import { Listeners } from '../shared/listeners';
@@ -377,14 +378,20 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
       .map((c) => {
         // The first synonym that is not the topic's own override is what the topic would have without it.
         const fallback = c.synonyms?.find((s) => s.source !== 1);
-        return {
+        // DescribeConfigs carries no allowed values: Kafka's own, for the configs Kafka defines, so that the
+        // editors offer the same choices as on the embedded broker.
+        const known = topicConfigDef.get(c.name);
+        const entry: TopicConfigEntry = {
           name: c.name,
           value: c.value ?? null,
           default: c.configSource === 1 ? inUnitOf(c.name, fallback) : (c.value ?? null),
           source: SOURCES[c.configSource] ?? 'DEFAULT_CONFIG',
           type: (CONFIG_TYPES[c.configType] ?? 'STRING').toLowerCase(),
-          documentation: c.documentation ?? '',
-        } satisfies TopicConfigEntry;
+          documentation: c.documentation || known?.doc || '',
+        };
+        if (known?.validValues) entry.validValues = [...known.validValues];
+        if (c.readOnly) entry.readOnly = true;
+        return entry;
       })
       .sort((a, b) => (a.name < b.name ? -1 : 1));
   }

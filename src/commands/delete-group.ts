@@ -1,7 +1,11 @@
-/** Delete a consumer group and its committed offsets; refused while it has members, as Kafka refuses it. */
+/**
+ * Delete a consumer group and its committed offsets, after a modal that names them; refused while it has members,
+ * as Kafka refuses it.
+ */
 import * as vscode from 'vscode';
-import { CommandArg, Services, brokerFor } from './services';
+import { CommandArg, Services, brokerFor, confirm } from './services';
 import { pickGroup } from './pick';
+import { deleteGroupConfirmation } from './confirmations';
 
 export async function deleteGroup(s: Services, arg: CommandArg): Promise<void> {
   const api = await brokerFor(s, 'delete a consumer group');
@@ -13,12 +17,7 @@ export async function deleteGroup(s: Services, arg: CommandArg): Promise<void> {
     void vscode.window.showErrorMessage(`Cannot delete '${groupId}': it has ${group.members.length} active member(s) (state ${group.state}). Stop its consumers first.`);
     return;
   }
-  const ok = await vscode.window.showWarningMessage(
-    `Delete consumer group '${groupId}'?`,
-    { modal: true, detail: `Its ${group.offsets.length} committed offset(s) are removed; a consumer joining it later starts from its auto.offset.reset position.` },
-    'Delete Group',
-  );
-  if (ok !== 'Delete Group') return;
+  if (!(await confirm(deleteGroupConfirmation(group)))) return;
   await api.deleteGroup(groupId);
   void vscode.window.showInformationMessage(`Deleted consumer group ${groupId}.`);
 }

@@ -11,7 +11,6 @@ import { refresh } from './refresh';
 import { createTopic } from './create-topic';
 import { deleteTopic } from './delete-topic';
 import { addPartitions } from './add-partitions';
-import { editTopicConfig } from './edit-topic-config';
 import { resetOffsets } from './reset-offsets';
 import { deleteGroup } from './delete-group';
 import { openSegment } from './open-segment';
@@ -19,7 +18,7 @@ import { stopNode } from './stop-node';
 import { startNode } from './start-node';
 import { addConnection, removeConnection, selectCluster } from './connections';
 
-/** Command ids, as contributed in package.json. */
+/** Command ids, as contributed in package.json (the ones that open panels are in src/webviews/index.ts). */
 export const COMMANDS: Record<string, { title: string; run: (s: Services, arg: CommandArg) => Promise<void> }> = {
   'tributary.startBroker': { title: 'Start Broker', run: (s) => startBroker(s) },
   'tributary.stopBroker': { title: 'Stop Broker', run: (s) => stopBroker(s) },
@@ -32,7 +31,6 @@ export const COMMANDS: Record<string, { title: string; run: (s: Services, arg: C
   'tributary.createTopic': { title: 'Create Topic', run: (s) => createTopic(s) },
   'tributary.deleteTopic': { title: 'Delete Topic', run: (s, a) => deleteTopic(s, a) },
   'tributary.addPartitions': { title: 'Add Partitions', run: (s, a) => addPartitions(s, a) },
-  'tributary.editTopicConfig': { title: 'Edit Topic Config', run: (s, a) => editTopicConfig(s, a) },
   'tributary.resetOffsets': { title: 'Reset Offsets', run: (s, a) => resetOffsets(s, a) },
   'tributary.deleteGroup': { title: 'Delete Consumer Group', run: (s, a) => deleteGroup(s, a) },
   'tributary.openSegment': { title: 'Open Segment', run: (s, a) => openSegment(s, a) },

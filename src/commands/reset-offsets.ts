@@ -1,12 +1,14 @@
 /**
  * Reset a consumer group's committed offsets like kafka-consumer-groups --reset-offsets: choose the topic and the
- * target (earliest, latest, a timestamp, an offset, or a shift), see the plan, confirm. Refused, with the reason,
- * while the group has members: Kafka resets offsets only of inactive groups.
+ * target (earliest, latest, a timestamp, an offset, or a shift), see the plan and what the group skips or reads
+ * again, confirm (the current offsets are not kept). Refused, with the reason, while the group has members: Kafka
+ * resets offsets only of inactive groups.
  */
 import * as vscode from 'vscode';
 import type { ResetTarget } from '../broker/api';
-import { CommandArg, Services, brokerFor, isTreeNode } from './services';
+import { CommandArg, Services, brokerFor, confirm, isTreeNode } from './services';
 import { integerProblem, pickGroup } from './pick';
+import { resetOffsetsConfirmation } from './confirmations';
 
 /** Parses a timestamp given as epoch milliseconds or an ISO 8601 date-time. */
 export function parseTimestamp(text: string): number | undefined {
@@ -78,10 +80,7 @@ export async function resetOffsets(s: Services, arg: CommandArg): Promise<void> 
   if (!to) return;
   const request = { groupId, topic, to };
   const plan = await api.planReset(request);
-  const rows = plan.map((r) => `${r.topic}-${r.partition}: ${r.current ?? '-'} → ${r.target}`);
-  const shown = rows.length > 20 ? [...rows.slice(0, 20), `… and ${rows.length - 20} more`] : rows;
-  const ok = await vscode.window.showWarningMessage(`Reset the offsets of '${groupId}' on ${topic}?`, { modal: true, detail: shown.join('\n') }, 'Reset Offsets');
-  if (ok !== 'Reset Offsets') return;
+  if (!(await confirm(resetOffsetsConfirmation(groupId, topic, plan)))) return;
   await api.resetOffsets(request);
   void vscode.window.showInformationMessage(`Reset ${plan.length} offset(s) of ${groupId} on ${topic}.`);
 }

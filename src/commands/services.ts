@@ -9,6 +9,7 @@ import type { TreeNode } from '../views/tree-nodes';
 import type { SegmentDocumentProvider } from '../views/segment-document-provider';
 import { kafkaErrorOf } from '../broker/rpc';
 import { BrokerStartError } from '../broker/start-failure';
+import type { Confirmation } from './confirmations';
 
 export interface Services {
   readonly lifecycle: BrokerLifecycle;
@@ -61,6 +62,11 @@ export async function brokerFor(s: Services, action: string): Promise<BrokerApi 
     await s.presentStartFailure(e);
     return undefined;
   }
+}
+
+/** Asks a destructive command's question as a modal (Cancel is VS Code's own button); true to go ahead. */
+export async function confirm(c: Confirmation): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, c.action)) === c.action;
 }
 
 /** Shows a failed action with the broker's own words (Kafka's error messages), and logs the details. */

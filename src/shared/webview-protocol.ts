@@ -19,7 +19,7 @@
 // Message envelope and descriptors
 // ---------------------------------------------------------------------------------------------------------------
 
-export type PanelKind = 'producer' | 'consumer' | 'group' | 'segment' | 'cluster';
+export type PanelKind = 'producer' | 'consumer' | 'group' | 'segment' | 'cluster' | 'topicConfig';
 export type IpcScope = 'core' | PanelKind;
 
 export interface IpcError {
@@ -654,6 +654,56 @@ export interface ElectionSummary {
   failed: Array<{ topic: string; partition: number; error: string }>;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// topic configs
+// ---------------------------------------------------------------------------------------------------------------
+
+// The broker's own shape (name, value, default, source, type, documentation, validValues, readOnly), by type only.
+import type { TopicConfigEntry, ConfigSourceName } from '../broker/api';
+export type { TopicConfigEntry, ConfigSourceName };
+
+/** Kafka's documentation of a topic config: its entry in the "Topic-Level Configs" section. */
+export function topicConfigDocsUrl(name: string): string {
+  return `https://kafka.apache.org/documentation/#topicconfigs_${encodeURIComponent(name)}`;
+}
+
+export const TopicConfigInitNotification = new IpcNotification<{ topic: string }>('topicConfig', 'didInit');
+/** Every config of the topic as the cluster describes it, pushed on open, after a change (from anywhere) and on refresh. */
+export const TopicConfigsNotification = new IpcNotification<{ topic: string; configs: TopicConfigEntry[]; at: number }>('topicConfig', 'didChange');
+/** The topic is gone (deleted), or the cluster cannot be reached: `reason` says which. */
+export const TopicConfigGoneNotification = new IpcNotification<{ topic: string; reason: string }>('topicConfig', 'didGo');
+export const TopicConfigRefreshCommand = new IpcCommand<{ topic: string }>('topicConfig', 'refresh');
+/** Opens Kafka's documentation of a config in the browser (the webview never navigates itself). */
+export const OpenConfigDocsCommand = new IpcCommand<{ name: string }>('topicConfig', 'openDocs');
+
+export interface ConfigChange {
+  name: string;
+  /** The new override; null removes it (the topic goes back to the broker's setting or Kafka's default). */
+  value: string | null;
+}
+export interface ApplyTopicConfigsParams {
+  topic: string;
+  /** Only the rows the user changed. */
+  changes: ConfigChange[];
+}
+/** What the cluster refused, with Kafka's message; all the changes are refused together and none is made. */
+export interface ConfigRefusal {
+  message: string;
+  /** Kafka's error name (INVALID_CONFIG, POLICY_VIOLATION, ...). */
+  code?: string;
+  /** The change the message is about, when it names one. */
+  config?: string;
+}
+export interface ApplyTopicConfigsResult {
+  /** Every config afterwards (as before when refused, when the cluster still answers). */
+  configs?: TopicConfigEntry[];
+  /** The configs changed; empty when refused. */
+  applied: string[];
+  refused?: ConfigRefusal;
+}
+/** IncrementalAlterConfigs of the changed rows: one request, validated by the cluster as a whole. */
+export const ApplyTopicConfigsRequest = new IpcRequest<ApplyTopicConfigsParams, ApplyTopicConfigsResult>('topicConfig', 'apply');
+
 /** Every message, for hosts that route by table and for tests that check coverage. */
 export const ALL_MESSAGES = {
   WebviewReadyCommand,
@@ -692,4 +742,10 @@ export const ALL_MESSAGES = {
   SlowFollowerRequest,
   CutLinkRequest,
   ElectPreferredLeadersRequest,
+  TopicConfigInitNotification,
+  TopicConfigsNotification,
+  TopicConfigGoneNotification,
+  TopicConfigRefreshCommand,
+  OpenConfigDocsCommand,
+  ApplyTopicConfigsRequest,
 } as const;

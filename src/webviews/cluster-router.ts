@@ -194,6 +194,8 @@ export class ClusterRouter extends PanelRouter {
 
   protected async route(msg: IpcMessage): Promise<boolean> {
     if (StopNodeRequest.is(msg)) {
+      // No confirmation, unlike the Stop Node… command: this panel is the fault-injection bench, where stopping a
+      // node is the experiment itself, undone by its Start node button; a modal would only get in the way.
       await this.answer(StopNodeRequest, msg, async (p) => this.after(await this.broker.api().then((api) => api.stopNode(int(obj(p, 'stopNode').nodeId, 'nodeId', 0)))));
     } else if (StartNodeRequest.is(msg)) {
       await this.answer(StartNodeRequest, msg, async (p) => this.after(await this.broker.api().then((api) => api.startNode(int(obj(p, 'startNode').nodeId, 'nodeId', 0)))));

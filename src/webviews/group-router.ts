@@ -20,7 +20,8 @@ import {
   ResetPlanRow,
   ResetTarget,
 } from '../shared/webview-protocol';
-import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, Throttle, int, obj, str, topicSummaries } from './panel-router';
+import { BrokerSource, InvalidRequestError, PanelEnvironment, int, obj, str, topicSummaries } from './panel-router';
+import { PollingRouter } from './polling-router';
 
 export interface GroupRouterOptions {
   /** Refresh period while visible; default 3 s. */
@@ -47,16 +48,11 @@ export function resetTarget(v: unknown): ResetTarget {
   }
 }
 
-export class GroupRouter extends PanelRouter {
-  private readonly options: Required<GroupRouterOptions>;
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private readonly eventRefresh: Throttle;
+export class GroupRouter extends PollingRouter {
   private lastJournal: string | undefined;
   private gone = false;
   /** Topics the group has offsets for or is assigned (appends to them change its lag). */
   private topics = new Set<string>();
-  private refreshing: Promise<void> | undefined;
-  private again = false;
   private lastError: string | undefined;
 
   constructor(
@@ -65,14 +61,8 @@ export class GroupRouter extends PanelRouter {
     readonly groupId: string,
     options: GroupRouterOptions = {},
   ) {
-    super('group', broker, env);
-    this.options = { refreshMs: 3000, eventThrottleMs: 250, ...options };
-    this.eventRefresh = new Throttle(this.options.eventThrottleMs, () => this.refresh());
-    this.disposables.push(
-      broker.onEvent((e) => this.onEvent(e)),
-      () => this.eventRefresh.dispose(),
-      () => this.stopTimer(),
-    );
+    super('group', broker, env, options.refreshMs ?? 3000, options.eventThrottleMs ?? 250);
+    this.disposables.push(broker.onEvent((e) => this.onEvent(e)));
     if (broker.onAvailability) this.disposables.push(broker.onAvailability((running) => running && this.ready && this.eventRefresh.schedule()));
   }
 
@@ -100,44 +90,8 @@ export class GroupRouter extends PanelRouter {
     this.startTimer();
   }
 
-  protected override visibilityChanged(visible: boolean): void {
-    if (!this.ready) return;
-    if (visible) {
-      void this.refresh();
-      this.startTimer();
-    } else this.stopTimer();
-  }
-
-  private startTimer(): void {
-    if (this.timer || !this.visible || this.disposed) return;
-    this.timer = setInterval(() => void this.refresh(), this.options.refreshMs);
-  }
-
-  private stopTimer(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  /** Pushes the description and (when it changed) the journal; one refresh at a time, a request meanwhile runs once more after. */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.again = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.refreshOnce();
-        } while (this.again && !this.disposed);
-      } finally {
-        this.refreshing = undefined;
-      }
-    })();
-    return this.refreshing;
-  }
-
-  private async refreshOnce(): Promise<void> {
+  /** Pushes the description and (when it changed) the journal. */
+  protected async refreshOnce(): Promise<void> {
     if (this.disposed) return;
     let description: GroupDescription;
     let journal: RebalanceRecord[];

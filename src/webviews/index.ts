@@ -2,7 +2,7 @@
  * The webview panels of the extension: opening them (one per topic, group, partition or file; an open one is
  * revealed rather than opened twice), bringing them back after a window reload (a WebviewPanelSerializer per panel
  * kind: the host remembers what each panel showed, by view type and title, in the workspace state; the webview
- * keeps its own UI state), the read-only value editors, and the five commands that open them.
+ * keeps its own UI state), the read-only value editors, and the commands that open them.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,14 +15,16 @@ import { openConsumer } from '../commands/open-consumer';
 import { openGroupInspector } from '../commands/open-group-inspector';
 import { openSegmentInspector } from '../commands/open-segment-inspector';
 import { openClusterView } from '../commands/open-cluster-view';
+import { editTopicConfig } from '../commands/edit-topic-config';
 import { ClusterPanel } from './cluster-panel';
 import { ConsumerPanel } from './consumer-panel';
 import { GroupPanel } from './group-panel';
 import { PanelContext, PanelHost } from './panel-host';
 import type { BrokerSource } from './panel-router';
-import { AnyTarget, ConsumerTarget, GroupTarget, ProducerTarget, SegmentSource, panelKey, targetFromTitle } from './panel-targets';
+import { AnyTarget, ConsumerTarget, GroupTarget, ProducerTarget, SegmentSource, TopicConfigTarget, panelKey, targetFromTitle } from './panel-targets';
 import { ProducerPanel } from './producer-panel';
 import { SegmentPanel } from './segment-panel';
+import { TopicConfigPanel } from './topic-config-panel';
 import { ValueDocuments } from './value-documents';
 import { ownerText } from '../views/broker-presentation';
 import { VIEW_TYPES } from './view-types';
@@ -71,6 +73,10 @@ export class WebviewPanels implements vscode.Disposable {
 
   openCluster(): PanelHost {
     return this.show(panelKey('cluster', {}), {}, () => ClusterPanel.create(this.ctx));
+  }
+
+  openTopicConfig(t: TopicConfigTarget): PanelHost {
+    return this.show(panelKey('topicConfig', t), t, () => TopicConfigPanel.create(this.ctx, t));
   }
 
   private show(key: string, target: AnyTarget, create: () => PanelHost): PanelHost {
@@ -149,6 +155,8 @@ export class WebviewPanels implements vscode.Disposable {
         return new SegmentPanel(this.ctx, panel, target as SegmentSource);
       case 'cluster':
         return new ClusterPanel(this.ctx, panel);
+      case 'topicConfig':
+        return new TopicConfigPanel(this.ctx, panel, target as TopicConfigTarget);
     }
   }
 
@@ -206,6 +214,7 @@ export const WEBVIEW_COMMANDS: Record<string, { title: string; run: (s: Services
   'tributary.openGroupInspector': { title: 'Open Group Inspector', run: (s, p, a) => openGroupInspector(s, p, a as CommandArg) },
   'tributary.openSegmentInspector': { title: 'Open Segment Inspector', run: (s, p, a) => openSegmentInspector(s, p, a) },
   'tributary.openClusterView': { title: 'Open Cluster View', run: (s, p) => openClusterView(s, p) },
+  'tributary.editTopicConfig': { title: 'Edit Topic Configs', run: (s, p, a) => editTopicConfig(s, p, a as CommandArg) },
 };
 
 /** Registers the panels' serializers, the value editors and the commands; returns the panels for the extension's API. */

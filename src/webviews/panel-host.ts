@@ -83,6 +83,7 @@ export abstract class PanelHost implements vscode.Disposable {
       },
       openDocument: (content, name, language) => this.ctx.values.open(content, name, language),
       editDocument: (content, language, onChange, onClose) => this.ctx.values.edit(content, language, onChange, onClose),
+      openExternal: (url) => vscode.env.openExternal(vscode.Uri.parse(url, true)),
       log: (level, message) => out[level](message),
     };
   }

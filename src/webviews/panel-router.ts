@@ -51,6 +51,8 @@ export interface PanelEnvironment {
    * onClose once the editor is closed. dispose() stops listening (the editor stays open).
    */
   editDocument(content: string, language: string, onChange: (text: string) => void, onClose: () => void): Promise<LinkedDocument>;
+  /** Opens a web page in the user's browser (vscode.env.openExternal): webviews never navigate themselves. */
+  openExternal(url: string): unknown;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 

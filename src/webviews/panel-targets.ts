@@ -17,6 +17,9 @@ export interface GroupTarget {
   groupId: string;
 }
 export type ClusterTarget = Record<string, never>;
+export interface TopicConfigTarget {
+  topic: string;
+}
 export type { SegmentSource };
 
 export interface PanelTargets {
@@ -25,6 +28,7 @@ export interface PanelTargets {
   group: GroupTarget;
   segment: SegmentSource;
   cluster: ClusterTarget;
+  topicConfig: TopicConfigTarget;
 }
 export type AnyTarget = PanelTargets[PanelKind];
 
@@ -38,6 +42,8 @@ export function panelKey<K extends PanelKind>(kind: K, t: PanelTargets[K]): stri
       return `group:${(t as GroupTarget).groupId}`;
     case 'segment':
       return `segment:${segmentSourceKey(t as SegmentSource)}`;
+    case 'topicConfig':
+      return `topicConfig:${(t as TopicConfigTarget).topic}`;
     default:
       return 'cluster';
   }
@@ -57,6 +63,8 @@ export function panelTitle<K extends PanelKind>(kind: K, t: PanelTargets[K]): st
       const s = t as SegmentSource;
       return s.kind === 'partition' ? `Segments: ${s.topic}-${s.partition}` : `Segment: ${path.basename(path.dirname(s.file))}/${path.basename(s.file)}`;
     }
+    case 'topicConfig':
+      return `Configs: ${(t as TopicConfigTarget).topic}`;
     default:
       return 'Kafka Cluster';
   }
@@ -84,5 +92,9 @@ export function targetFromTitle(kind: PanelKind, title: string): AnyTarget | und
     }
     case 'cluster':
       return title === 'Kafka Cluster' ? {} : undefined;
+    case 'topicConfig': {
+      const m = /^Configs: (.+)$/.exec(title);
+      return m ? { topic: m[1] } : undefined;
+    }
   }
 }

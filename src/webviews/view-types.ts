@@ -7,4 +7,5 @@ export const VIEW_TYPES: Record<PanelKind, string> = {
   group: 'tributary.groupInspector',
   segment: 'tributary.segmentInspector',
   cluster: 'tributary.clusterView',
+  topicConfig: 'tributary.topicConfig',
 };

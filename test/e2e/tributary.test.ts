@@ -4,14 +4,20 @@
  * a free port, then does what a user does: opens the Tributary view, creates a topic from the tree, produces from a
  * `.kafka` file with its CodeLens (typing a CONSUME with topic completion), watches the partitions' offsets move,
  * runs a kafkajs consumer group beside it and finds it in the tree with its member and lag, stops the leader's node
- * from the tree and sees the leader move. A screenshot of each step goes to test-results/e2e/.
+ * from the tree (the modal naming it: Cancel leaves it up, Stop Node stops it) and sees the leader move. The topic's
+ * configs are edited in the table its context menu opens (retention.ms, then `tributary topics --describe` shows it).
+ * A screenshot of each step goes to test-results/e2e/.
  *
  * Skips when Chromium or the code-server install is missing (under CI the reporter counts a skip as a failure; .ci/run
  * installs both through scripts/install-deps.sh).
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { Workbench, clearScreenshots, e2eMissing, eventually, notification as notificationIn, printExtensionHostLogs, quickInput as quickInputIn, screenshotter, startWorkbench, sidebarTree } from './support/workbench';
+import { ROOT } from './support/code-server';
+import { fillText, panelFrame, panelTab } from './support/webviews';
+import { Workbench, clearScreenshots, e2eMissing, eventually, notification as notificationIn, printExtensionHostLogs, quickInput as quickInputIn, runCommand, screenshotter, startWorkbench, sidebarTree } from './support/workbench';
 
 // kafkajs (a dev dependency) is the consumer group run beside VS Code, and its default partitioner (Java's) says
 // where the keyed records must land.
@@ -69,6 +75,29 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
     await r.waitFor();
     if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
     await eventually(`'${label}' expanded`, async () => (await r.getAttribute('aria-expanded')) === 'true');
+  }
+
+  /**
+   * Runs an entry of a tree row's context menu. A click that comes right after the menu opened can be dropped (the
+   * menu is still placing itself): the menu then stays open, and the click is tried again.
+   */
+  async function fromContextMenu(rowLabel: string, entry: string, shot?: string): Promise<void> {
+    const menu = page.locator('.context-view .monaco-menu');
+    for (let attempt = 1; ; attempt++) {
+      await rowLocator(rowLabel).first().click({ button: 'right' });
+      const item = menu.locator('.action-label', { hasText: entry });
+      await item.first().waitFor();
+      if (shot && attempt === 1) await screenshot(shot);
+      await page.waitForTimeout(200);
+      await item.first().click();
+      const closed = await menu.waitFor({ state: 'hidden', timeout: 3000 }).then(
+        () => true,
+        () => false,
+      );
+      if (closed) return;
+      if (attempt >= 3) throw new Error(`the context menu of '${rowLabel}' did not run '${entry}'`);
+      await page.keyboard.press('Escape');
+    }
   }
 
   const quickInput = (text: string, title?: string) => quickInputIn(page, text, title);
@@ -146,6 +175,35 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
       [0, 0, 0],
     );
     await screenshot('topic-created');
+  });
+
+  it("edits the topic's configs in the table its context menu opens: retention.ms applied, shown in the table and by `tributary topics --describe`", async () => {
+    await fromContextMenu(TOPIC, 'Edit Topic Configs');
+    await panelTab(page, `Configs: ${TOPIC}`).first().waitFor();
+    const table = await panelFrame(page, 'topicConfig');
+    const retention = table.locator('tr[data-config="retention.ms"]');
+    await retention.locator('[data-role="source"]', { hasText: /^Kafka default$/ }).waitFor();
+    const value = () => retention.locator('[data-role="editor"]').evaluate((el) => (el as HTMLInputElement).value);
+    assert.equal(await value(), '604800000');
+    await fillText(table, '#filter', 'retention');
+    await eventually('the filtered rows', async () => (await table.locator('[data-role="configs"] tbody tr').count()) === 5);
+    await fillText(table, 'tr[data-config="retention.ms"] [data-role="editor"]', '3600000');
+    await table.locator('[data-role="pending-count"]', { hasText: /^1 change not applied$/ }).waitFor();
+    await table.locator('#apply').click();
+    await table.locator('[data-role="applied"]', { hasText: 'Applied retention.ms = 3600000.' }).waitFor();
+    await retention.locator('[data-role="source"]', { hasText: /^topic override$/ }).waitFor();
+    assert.equal(await value(), '3600000');
+    assert.equal(await retention.locator('[data-role="default"]').innerText(), '604800000');
+    await table.locator('#overrides-only').click();
+    await eventually('only the override shown', async () => (await table.locator('[data-role="configs"] tbody tr').count()) === 1);
+    await screenshot('topic-configs-retention-applied');
+
+    // The broker has it: Kafka's kafka-topics --describe (tributary topics) lists the topic's overrides.
+    const describe = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'tributary.js'), 'topics', '--bootstrap-server', `127.0.0.1:${basePort}`, '--describe', '--topic', TOPIC], { encoding: 'utf8' });
+    assert.match(describe.split('\n')[0], new RegExp(`^Topic: ${TOPIC}\\t.*\\tConfigs: retention\\.ms=3600000$`));
+    // The tree and the editor get the whole window again for the next steps.
+    await runCommand(page, 'View: Close All Editors');
+    await eventually('the table closed', async () => (await page.locator('.tabs-container .tab').count()) === 0);
   });
 
   it('produces from a .kafka file with the Produce CodeLens; each keyed record lands on its Java partition', async () => {
@@ -231,7 +289,7 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
     await screenshot('consumer-group-lag');
   });
 
-  it('stops the node leading partition 0 from its context menu; the leader moves', async () => {
+  it('stops the node leading partition 0 from its context menu after a modal naming it (Cancel leaves it up); the leader moves', async () => {
     await consumer?.disconnect();
     consumer = undefined;
     // The member leaving refreshes the whole tree; a context menu opened during a refresh loses its item (VS Code
@@ -240,11 +298,28 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
     await page.waitForTimeout(1000);
     const before = (await partitionOffsets())[0];
     const leader = before.leader;
-    await rowLocator(`node ${leader}`).first().click({ button: 'right' });
-    const item = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Stop Node…' });
-    await item.first().waitFor();
-    await screenshot('stop-node-menu');
-    await item.first().click();
+    const dialog = page.locator('.monaco-dialog-box');
+    const askToStop = async (shot?: string) => {
+      await fromContextMenu(`node ${leader}`, 'Stop Node…', shot);
+      await dialog.waitFor();
+    };
+    await askToStop('stop-node-menu');
+    // The modal names the node, its address and what the cluster goes through.
+    assert.equal(await dialog.locator('.dialog-message-text').innerText(), `Stop node ${leader}?`);
+    const detail = await dialog.locator('.dialog-message-detail').innerText();
+    assert.match(detail, new RegExp(`^Node ${leader} \\(127\\.0\\.0\\.1:\\d+\\) stops as a crash looks to the rest of the cluster: its listener closes and the clients connected to it reconnect to the other nodes\\.`));
+    assert.match(detail, /partitions? it leads elects? (a )?new leaders? from (its|their) in-sync replicas\./);
+    assert.match(detail, /Start Node… brings it back, and it catches up\.$/);
+    await screenshot('stop-node-confirm');
+    await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // Cancelled: the node stays up and keeps its partitions.
+    await page.waitForTimeout(1500);
+    assert.doesNotMatch((await row(`node ${leader}`)).description, /down/);
+    assert.equal((await partitionOffsets())[0].leader, leader);
+
+    await askToStop();
+    await dialog.locator('.monaco-button', { hasText: /^Stop Node$/ }).click();
     await row(`node ${leader}`, /down/);
     const after = await eventually('a new leader for partition 0', async () => {
       const p0 = (await partitionOffsets())[0];

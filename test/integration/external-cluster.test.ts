@@ -13,8 +13,18 @@ import type { ConnectionConfig } from '../../src/clusters/connections';
 import { ClusterRouter } from '../../src/webviews/cluster-router';
 import { GroupRouter } from '../../src/webviews/group-router';
 import { ConsumerRouter } from '../../src/webviews/consumer-router';
+import { TopicConfigRouter } from '../../src/webviews/topic-config-router';
 import type { BrokerSource } from '../../src/webviews/panel-router';
-import { ClusterViewNotification, ConsumerRecordsNotification, GroupDescriptionNotification, GroupJournalNotification, SubscribeRequest, WebviewReadyCommand } from '../../src/shared/webview-protocol';
+import {
+  ApplyTopicConfigsRequest,
+  ClusterViewNotification,
+  ConsumerRecordsNotification,
+  GroupDescriptionNotification,
+  GroupJournalNotification,
+  SubscribeRequest,
+  TopicConfigsNotification,
+  WebviewReadyCommand,
+} from '../../src/shared/webview-protocol';
 import { RecordingEnv, command, request } from '../unit/host/webviews-support';
 
 const text = (b: { base64: string } | null) => (b === null ? null : bytesToText(b));
@@ -284,6 +294,33 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
       consumer.dispose();
       cv.dispose();
       gr.dispose();
+    }
+  });
+
+  it("the topic config table works on it: Kafka's valid values, a refusal on its row, changes from elsewhere seen by polling", async () => {
+    const source: BrokerSource = { api: async () => cluster, onEvent: (l) => cluster.onEvent(l) };
+    await cluster.createTopic({ name: 'tuned', partitions: 1, replicationFactor: 3 });
+    const env = new RecordingEnv();
+    const router = new TopicConfigRouter(source, env, 'tuned', { refreshMs: 100, eventThrottleMs: 10 });
+    const value = (configs: Array<{ name: string; value: string | null }>, name: string) => configs.find((c) => c.name === name)?.value;
+    try {
+      await command(router, WebviewReadyCommand, { panel: 'topicConfig' });
+      const [first] = await env.waitFor(TopicConfigsNotification);
+      // DescribeConfigs carries no allowed values: the dropdowns get Kafka's.
+      assert.deepEqual(first.configs.find((c) => c.name === 'cleanup.policy')?.validValues, ['delete', 'compact']);
+      assert.ok(first.configs.find((c) => c.name === 'retention.ms')?.documentation);
+
+      const bad = await request(router, env, ApplyTopicConfigsRequest, { topic: 'tuned', changes: [{ name: 'segment.ms', value: '3600000' }, { name: 'retention.ms', value: 'soon' }] });
+      assert.deepEqual(bad.result?.refused, { message: 'Invalid value soon for configuration retention.ms: Not a number of type LONG', code: 'INVALID_CONFIG', config: 'retention.ms' });
+      assert.equal(value(await cluster.getTopicConfigs('tuned'), 'segment.ms'), '604800000', 'nothing changed');
+      const ok = await request(router, env, ApplyTopicConfigsRequest, { topic: 'tuned', changes: [{ name: 'retention.ms', value: '7200000' }] });
+      assert.deepEqual(ok.result?.applied, ['retention.ms']);
+
+      // An external cluster raises no events: the visible table polls, and shows a change made by another client.
+      await kafka.admin().alterConfigs({ validateOnly: false, resources: [{ type: 2, name: 'tuned', configEntries: [{ name: 'retention.bytes', value: '1048576' }] }] });
+      await env.waitFor(TopicConfigsNotification, (all) => value(all.at(-1)!.configs, 'retention.bytes') === '1048576');
+    } finally {
+      router.dispose();
     }
   });
 

@@ -50,7 +50,7 @@ export async function startServer(): Promise<TestServer> {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
-    const m = /^\/panel\/(producer|consumer|group|segment|cluster)$/.exec(url.pathname);
+    const m = /^\/panel\/(producer|consumer|group|segment|cluster|topicConfig)$/.exec(url.pathname);
     if (m) {
       const theme = (url.searchParams.get('theme') ?? 'dark') as Theme;
       const nonce = crypto.randomBytes(16).toString('base64');
@@ -117,6 +117,7 @@ const PANEL_TAG: Record<PanelKind, string> = {
   group: 'tributary-group-inspector',
   segment: 'tributary-segment-inspector',
   cluster: 'tributary-cluster-view',
+  topicConfig: 'tributary-topic-configs',
 };
 
 export async function openPanel(browser: Browser, server: TestServer, panel: PanelKind, o: OpenOptions = {}): Promise<PanelPage> {

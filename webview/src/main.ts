@@ -11,6 +11,7 @@ import './components/consumer/consumer-panel';
 import './components/group-inspector/group-inspector';
 import './components/segment-inspector/segment-inspector';
 import './components/cluster-view/cluster-view';
+import './components/topic-config/topic-config-table';
 
 const PANELS: Record<PanelKind, string> = {
   producer: 'tributary-producer',
@@ -18,6 +19,7 @@ const PANELS: Record<PanelKind, string> = {
   group: 'tributary-group-inspector',
   segment: 'tributary-segment-inspector',
   cluster: 'tributary-cluster-view',
+  topicConfig: 'tributary-topic-configs',
 };
 
 /** Page-level layout only (colours stay with the panels); a constructed sheet, so the CSP needs no inline style. */

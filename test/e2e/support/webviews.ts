@@ -8,7 +8,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { eventually } from './workbench';
 
-export type PanelKind = 'producer' | 'consumer' | 'group' | 'segment' | 'cluster';
+export type PanelKind = 'producer' | 'consumer' | 'group' | 'segment' | 'cluster' | 'topicConfig';
 
 export const PANEL_TAG: Record<PanelKind, string> = {
   producer: 'tributary-producer',
@@ -16,6 +16,7 @@ export const PANEL_TAG: Record<PanelKind, string> = {
   group: 'tributary-group-inspector',
   segment: 'tributary-segment-inspector',
   cluster: 'tributary-cluster-view',
+  topicConfig: 'tributary-topic-configs',
 };
 
 async function holds(frame: Frame, tag: string): Promise<boolean> {

@@ -13,7 +13,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
   contributes: { commands: Array<{ command: string; title: string }>; menus: Record<string, Array<{ command: string; when?: string; group?: string }>> };
 };
 
-const OPEN_COMMANDS = ['tributary.openProducer', 'tributary.openConsumer', 'tributary.openGroupInspector', 'tributary.openSegmentInspector', 'tributary.openClusterView'];
+const OPEN_COMMANDS = ['tributary.openProducer', 'tributary.openConsumer', 'tributary.openGroupInspector', 'tributary.openSegmentInspector', 'tributary.openClusterView', 'tributary.editTopicConfig'];
 
 /** Evaluates the `viewItem == x` / `viewItem =~ /re/` part of a when clause (the ones these menus use). */
 function matchesViewItem(when: string, contextValue: string): boolean {
@@ -30,14 +30,18 @@ function commandsOn(contextValue: string): string[] {
 }
 
 describe('Webview panels: package.json contributions and panel identity (no VS Code)', () => {
-  it('contributes the five commands, registers each in src/webviews, and activates on each panel kind for restoring', () => {
+  it('contributes the commands that open panels, registers each in src/webviews, and activates on each panel kind for restoring', () => {
     const contributed = pkg.contributes.commands.map((c) => c.command);
     for (const id of OPEN_COMMANDS) assert.ok(contributed.includes(id), `${id} is contributed`);
     const source = fs.readFileSync(path.join(ROOT, 'src', 'webviews', 'index.ts'), 'utf8');
     for (const id of OPEN_COMMANDS) assert.ok(source.includes(`'${id}'`), `${id} is registered`);
     for (const viewType of Object.values(VIEW_TYPES)) assert.ok(pkg.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
     const palette = pkg.contributes.menus.commandPalette.map((m) => m.command);
-    for (const id of OPEN_COMMANDS.filter((c) => c !== 'tributary.openSegmentInspector')) assert.ok(palette.includes(id), `${id} in the palette`);
+    for (const id of OPEN_COMMANDS.filter((c) => c !== 'tributary.openSegmentInspector' && c !== 'tributary.editTopicConfig')) assert.ok(palette.includes(id), `${id} in the palette`);
+    // The topic config table is a panel now, not a quick pick: registered with the panels, titled as the table it opens.
+    assert.equal(pkg.contributes.commands.find((c) => c.command === 'tributary.editTopicConfig')?.title, 'Edit Topic Configs');
+    assert.ok(pkg.activationEvents.includes('onWebviewPanel:tributary.topicConfig'));
+    assert.doesNotMatch(fs.readFileSync(path.join(ROOT, 'src', 'commands', 'index.ts'), 'utf8'), /tributary\.editTopicConfig/, 'registered once, with the panels');
     const extension = fs.readFileSync(path.join(ROOT, 'src', 'extension.ts'), 'utf8');
     assert.match(extension, /registerWebviews\(context, services\)/);
   });
@@ -49,8 +53,8 @@ describe('Webview panels: package.json contributions and panel identity (no VS C
     const status = { clusterId: 'c', dataDir: '/d', bootstrap: 'b', controllerId: 0, nodes: [] };
     const node = (up: boolean) => ({ id: 0, host: 'h', port: up ? 1 : null, up, isController: false, leaderCount: 0, logDir: '/d' });
 
-    assert.deepEqual(commandsOn(topicNode(topic(false)).contextValue), ['tributary.openConsumer', 'tributary.openProducer']);
-    assert.deepEqual(commandsOn(topicNode(topic(true)).contextValue), ['tributary.openConsumer'], 'internal topics: consume, not produce');
+    assert.deepEqual(commandsOn(topicNode(topic(false)).contextValue), ['tributary.editTopicConfig', 'tributary.openConsumer', 'tributary.openProducer']);
+    assert.deepEqual(commandsOn(topicNode(topic(true)).contextValue), ['tributary.editTopicConfig', 'tributary.openConsumer'], 'internal topics: consume and configs, not produce');
     assert.deepEqual(commandsOn(groupNode(group(1)).contextValue), ['tributary.openGroupInspector']);
     assert.deepEqual(commandsOn(groupNode(group(0)).contextValue), ['tributary.openGroupInspector']);
     assert.deepEqual(commandsOn(partitionNode('t', partition).contextValue), ['tributary.openSegmentInspector']);
@@ -70,6 +74,7 @@ describe('Webview panels: package.json contributions and panel identity (no VS C
       ['group', { groupId: 'billing: team (eu)' }],
       ['segment', { kind: 'partition', topic: 'a-b-c', partition: 12 }],
       ['cluster', {}],
+      ['topicConfig', { topic: '__consumer_offsets' }],
     ];
     for (const [kind, target] of cases) {
       const title = panelTitle(kind, target as never);
@@ -77,6 +82,8 @@ describe('Webview panels: package.json contributions and panel identity (no VS C
       assert.equal(panelKey(kind, targetFromTitle(kind, title) as never), panelKey(kind, target as never));
     }
     assert.notEqual(panelKey('consumer', { topic: 'a' }), panelKey('producer', { topic: 'a' }));
+    assert.notEqual(panelKey('topicConfig', { topic: 'a' }), panelKey('consumer', { topic: 'a' }));
+    assert.equal(panelTitle('topicConfig', { topic: 'orders' }), 'Configs: orders');
     assert.equal(panelKey('segment', { kind: 'file', file: '/x/orders-0/00000000000000000000.index' }), panelKey('segment', { kind: 'file', file: '/x/orders-0/../orders-0/00000000000000000000.log' }), 'a segment’s files share its panel');
     assert.equal(panelTitle('segment', { kind: 'file', file: '/x/orders-0/00000000000000000000.log' }), 'Segment: orders-0/00000000000000000000.log');
     assert.equal(targetFromTitle('segment', 'Segment: orders-0/00000000000000000000.log'), undefined, 'a file panel needs the workspace state');

@@ -15,6 +15,7 @@ export class RecordingEnv implements PanelEnvironment {
   readonly copied: Array<{ text: string; label?: string }> = [];
   readonly messages: Array<{ level: string; message: string }> = [];
   readonly documents: Array<{ content: string; name: string; language: string }> = [];
+  readonly opened: string[] = [];
   readonly logs: Array<{ level: string; message: string }> = [];
   /** When set, post() returns this promise (a slow webview). */
   postDelay: (() => Promise<unknown>) | undefined;
@@ -53,6 +54,9 @@ export class RecordingEnv implements PanelEnvironment {
     };
     this.edited.push(doc);
     return { name, dispose: () => (doc.linked = false) };
+  }
+  openExternal(url: string): void {
+    this.opened.push(url);
   }
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.logs.push({ level, message });
