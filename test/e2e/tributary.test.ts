@@ -362,4 +362,26 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
     await page.locator('.tab', { hasText: `${TOPIC} from earliest (2).kafka` }).waitFor();
     await screenshot('produce-file');
   });
+
+  it('CONSUME from=-3 shows the newest three records of the topic, across its partitions', async () => {
+    await page.locator('.tab', { hasText: 'orders.kafka' }).first().click();
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(`\n###\nCONSUME ${TOPIC} from=-3`, { delay: 10 });
+    await page.keyboard.press('Escape');
+    const consume = page.locator('.codelens-decoration a', { hasText: /^Consume$/ });
+    await eventually('a second Consume CodeLens', async () => (await consume.count()) >= 2);
+    await consume.last().click();
+    await page.locator('.tab', { hasText: new RegExp(`${TOPIC} from the last 3 \\(\\d+\\)\\.kafka`) }).waitFor({ timeout: 15_000 });
+    const text = await eventually('the newest records document', async () => {
+      const all = (await page.locator('.monaco-editor .view-lines').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
+      return all.find((t) => t.includes('the newest 3 records of the topic'));
+    });
+    // The newest three are from the last run of the file (keys order-3011 .. order-3015), whatever their partitions.
+    const keys = [...text.matchAll(/# key: "(order-\d+)"/g)].map((m) => m[1]);
+    assert.equal(keys.length, 3, text);
+    for (const k of keys) assert.ok(Number(k.slice(6)) >= 3011, `${k} is not among the newest: ${keys.join(', ')}`);
+    await screenshot('consume-newest-three');
+  });
 });
