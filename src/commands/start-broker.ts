@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { StartFailure } from '../broker/api';
 import { BrokerStartError } from '../broker/start-failure';
-import { FAILURE_ACTION_LABELS, FailureAction, failureActions } from '../views/broker-presentation';
+import { FAILURE_ACTION_LABELS, FailureAction, failureActions, ownerText } from '../views/broker-presentation';
 import { SECTION } from '../config';
 import { Services } from './services';
 import { openSettings } from './open-settings';
@@ -80,9 +80,10 @@ export async function showStartFailure(s: Services): Promise<void> {
       s,
       new BrokerStartError({
         reason: 'directoryLocked',
-        message: `The data directory is in use by another broker (process ${state.pid}); its files are shown read-only. Stop it, or choose another data directory.`,
+        message: `The data directory is in use by another broker, ${ownerText(state.pid, state.owner)}; its files are shown read-only. Stop it, or choose another data directory.`,
         dataDir: state.dataDir,
         pid: state.pid,
+        owner: state.owner,
       }),
     );
   }

@@ -105,7 +105,8 @@ function readPartition(ctx: RequestContext, p: SessionPartition, maxBytes: numbe
       return failed(p.partition, p.currentLeaderEpoch < state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
     }
     const base = { ...emptyPartition(p.partition, ErrorCode.NONE), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset };
-    if (isLeader && client.rack !== undefined) {
+    // Both of Kafka's selectors keep a consumer without a rack on the leader: no replica views to build per fetch.
+    if (isLeader && client.rack) {
       // Kafka answers a consumer sent elsewhere without records and at once; it fetches again from that replica.
       const preferred = ctx.cluster.replicaManager.preferredReadReplica(p.topic, p.partition, client.rack, p.fetchOffset);
       if (preferred !== undefined) return { data: { ...base, preferredReadReplica: preferred }, bytes: 0, immediate: true };
