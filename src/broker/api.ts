@@ -4,7 +4,7 @@
  * webview's): numbers, strings, arrays, objects; bytes travel as base64 (`Bytes`). Names follow Kafka's vocabulary
  * (high watermark, log start offset, ISR, committed offset, lag...).
  *
- * Implemented in-process by BrokerService (src/broker/broker-service.ts) and over the worker RPC by EmbeddedCluster
+ * Implemented in-process by BrokerService (src/service/broker-service.ts) and over the worker RPC by EmbeddedCluster
  * (src/clusters/embedded-cluster.ts); both raise the same BrokerEvents.
  */
 import type { GroupDescription, GroupMemberView, GroupOffsetView, LagBasis, ResetPlanRow, ResetTarget } from './coordinator/group/group-admin';

@@ -9,9 +9,8 @@
  * and starting) and callers that just changed something bring the next comparison forward, so those show at once.
  */
 import type { Cluster } from './cluster';
-import type { KafkaServer } from '../protocol/server/kafka-server';
 import type { BrokerEvent, PartitionOffsets } from './api';
-import { nodeStatuses } from './cluster-views';
+import { nodeStatuses, type ListenerDirectory } from './cluster-views';
 import { OFFSETS_TOPIC } from './coordinator/group/offsets-topic';
 
 interface TopicFingerprint {
@@ -40,7 +39,7 @@ export class ClusterWatcher {
 
   constructor(
     private readonly cluster: Cluster,
-    private readonly server: KafkaServer | undefined,
+    private readonly server: ListenerDirectory | undefined,
     private readonly emit: (e: BrokerEvent) => void,
     private readonly intervalMs = 250,
   ) {}

@@ -4,7 +4,7 @@
  * webview channel: through JSON) and what it asks of VS Code.
  */
 import { strict as assert } from 'node:assert';
-import { BrokerService } from '../../../src/broker/broker-service';
+import { BrokerService } from '../../../src/service/broker-service';
 import type { BrokerServiceOptions } from '../../../src/broker/api';
 import type { BrokerSource, LinkedDocument, PanelEnvironment, PanelRouter } from '../../../src/webviews/panel-router';
 import { IpcCommand, IpcMessage, IpcNotification, IpcRequest, ipcMessage } from '../../../src/shared/webview-protocol';

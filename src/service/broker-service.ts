@@ -30,26 +30,26 @@ import type {
   TopicConfigEntry,
   TopicDescription,
   TopicSummary,
-} from './api';
-import { bytesFromBuffer, bytesToBuffer } from './api';
-import { Cluster } from './cluster';
-import type { ClusterEvent } from './replication/cluster-events';
+} from '../broker/api';
+import { bytesFromBuffer, bytesToBuffer } from '../broker/api';
+import { Cluster } from '../broker/cluster';
+import type { ClusterEvent } from '../broker/replication/cluster-events';
 import { KafkaServer } from '../protocol/server/kafka-server';
-import { Logger } from './logger';
-import { crc32cNative } from './records/crc32c';
-import { KafkaError } from './errors';
+import { Logger } from '../broker/logger';
+import { crc32cNative } from '../broker/records/crc32c';
+import { KafkaError } from '../broker/errors';
 import { Listeners } from '../shared/listeners';
-import { ClusterWatcher } from './cluster-watcher';
-import { brokerStatus, describeTopic, groupSummaries, requireTopic, topicConfigs, topicSummary } from './cluster-views';
-import { DefaultPartitioner } from './partitioner';
-import { BrokerStartError, classifyStartError } from './start-failure';
-import { CompressionType, compressionTypeFromName, initCompression } from './records/compression';
-import { encodeRecordBatch } from './records/record-batch';
-import { decodeRecords } from './records/record-batch';
-import { iterateBatches } from './records/batch-iterator';
-import { isControl, isLogAppendTime, nextOffsetOf } from './records/batch-header';
-import type { RecordInput } from './records/record';
-import { isInternalTopic } from './config/topic-name';
+import { ClusterWatcher } from '../broker/cluster-watcher';
+import { brokerStatus, describeTopic, groupSummaries, requireTopic, topicConfigs, topicSummary } from '../broker/cluster-views';
+import { DefaultPartitioner } from '../broker/partitioner';
+import { BrokerStartError, classifyStartError } from '../broker/start-failure';
+import { CompressionType, compressionTypeFromName, initCompression } from '../broker/records/compression';
+import { encodeRecordBatch } from '../broker/records/record-batch';
+import { decodeRecords } from '../broker/records/record-batch';
+import { iterateBatches } from '../broker/records/batch-iterator';
+import { isControl, isLogAppendTime, nextOffsetOf } from '../broker/records/batch-header';
+import type { RecordInput } from '../broker/records/record';
+import { isInternalTopic } from '../broker/config/topic-name';
 import { MAX_PARTITIONS_PER_REQUEST } from '../protocol/server/handlers/19-create-topics';
 
 const DEFAULT_MAX_RECORDS = 100;
