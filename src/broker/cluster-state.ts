@@ -33,3 +33,16 @@ export interface ClusterState {
   logConfig(topic: string, nodeId?: number): LogConfig;
   rackOf(nodeId: number): string | null;
 }
+
+/**
+ * What the owners of state say when it changes, by name only: a log whose start, high watermark or end offset moved,
+ * a topic created, deleted or changed (partitions, leaders, ISR, configs), a group's state, generation, members or
+ * committed offsets, the nodes (up, down, controller, leaders). Whoever listens reads the new state itself; calls
+ * come on the hot path (every append), so a listener only takes note.
+ */
+export interface StateChangeListener {
+  partitionOffsets(topic: string, partition: number): void;
+  topic(name: string): void;
+  group(groupId: string): void;
+  nodes(): void;
+}

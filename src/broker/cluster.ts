@@ -23,7 +23,7 @@ import { GroupAdmin } from './coordinator/group/group-admin';
 import { Controller } from './replication/controller';
 import { ReplicaManager, type AppendOrigin } from './replication/replica-manager';
 import type { ClusterEvent, ClusterEventListener } from './replication/cluster-events';
-import type { ClusterState, VirtualNode } from './cluster-state';
+import type { ClusterState, StateChangeListener, VirtualNode } from './cluster-state';
 import type { InternalTopicHost } from './coordinator/internal-topic';
 import { DelayedFetchPurgatory } from './replication/delayed-fetch';
 
@@ -74,6 +74,9 @@ export class Cluster implements ClusterState, InternalTopicHost {
     this.unlockDataDir = lockDirectory(opts.dataDir, opts.owner);
     try {
       this.metadata = new MetadataStore(opts.dataDir);
+      this.metadata.topicListener = (name) => {
+        for (const l of this.stateListeners) l.topic(name);
+      };
       this.loadDynamicBrokerConfigs();
       const count = this.brokerConfig.get<number>('num.nodes');
       for (let id = 0; id < count; id++) this.nodes.push({ id, logManager: this.openLogManager(id), up: true });
@@ -137,7 +140,17 @@ export class Cluster implements ClusterState, InternalTopicHost {
     return () => this.listeners.delete(listener);
   }
 
+  /** Takes note of every change of state (see StateChangeListener); the UI's change feed listens. */
+  watchState(listener: StateChangeListener): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private readonly stateListeners = new Set<StateChangeListener>();
+
   emit(e: ClusterEvent): void {
+    // Every cluster event (nodes stopping and starting, elections, controller moves) changes what the nodes show.
+    if (e.type !== 'isr-changed' && e.type !== 'fault-changed') for (const l of this.stateListeners) l.nodes();
     for (const l of this.listeners) {
       try {
         l(e);
@@ -160,6 +173,9 @@ export class Cluster implements ClusterState, InternalTopicHost {
       logCleanerEnable: this.brokerConfig.get<boolean>('log.cleaner.enable'),
       logCleanerBackoffMs: this.brokerConfig.get<number>('log.cleaner.backoff.ms'),
       logCleanerDedupeBufferSize: this.brokerConfig.get<number>('log.cleaner.dedupe.buffer.size'),
+      onOffsetsChanged: (tp) => {
+        for (const l of this.stateListeners) l.partitionOffsets(tp.topic, tp.partition);
+      },
     });
   }
 

@@ -178,6 +178,8 @@ export function brokerSource(s: Services): BrokerSource {
       throw new KafkaError('BROKER_NOT_AVAILABLE', why);
     },
     onEvent: (listener) => s.lifecycle.onEvent(listener),
+    // The embedded broker reports every change (its change feed); an external cluster says nothing unasked.
+    raisesEvents: () => !s.clusters.isExternal(),
     onAvailability: (listener) => {
       let running = s.lifecycle.state.kind === 'running';
       const offState = s.lifecycle.onState((state) => {

@@ -106,7 +106,7 @@ export interface TestService {
 /** A running BrokerService on a temp directory, events every 50 ms. */
 export async function startService(opts: Partial<BrokerServiceOptions> = {}): Promise<TestService> {
   const dataDir = tmpDir('tributary-webviews-');
-  const service = new BrokerService({ dataDir, nodes: 1, basePort: 0, eventIntervalMs: 50, ...opts });
+  const service = new BrokerService({ dataDir, nodes: 1, basePort: 0, ...opts });
   await service.start();
   return {
     service,
