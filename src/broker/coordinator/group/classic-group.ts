@@ -1,4 +1,5 @@
 /** A classic-protocol group and its members, as Kafka's GroupCoordinator keeps them in memory. */
+import { ErrorCode } from '../../errors';
 import { RebalanceJournal, MemberSnapshot, snapshotPartitions } from './rebalance-journal';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
@@ -71,6 +72,16 @@ export interface CommittedOffset {
   expireTimestamp: number;
 }
 
+/** The key of a committed offset in ClassicGroup.offsets. */
+export function offsetKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+export function parseOffsetKey(key: string): { topic: string; partition: number } {
+  const [topic, p] = key.split('\u0000');
+  return { topic, partition: Number(p) };
+}
+
 export class ClassicGroup {
   state: GroupState = 'Empty';
   generationId = 0;
@@ -134,6 +145,14 @@ export class ClassicGroup {
     let best = candidates[0];
     for (const c of candidates) if (votes.get(c)! > votes.get(best)!) best = c;
     return best;
+  }
+
+  /** FENCED_INSTANCE_ID when another member id holds the static member's instance id (KIP-345). */
+  fencedInstance(memberId: string, instanceId: string | null): number | undefined {
+    if (instanceId === null) return undefined;
+    const current = this.staticMembers.get(instanceId);
+    if (current !== undefined && current !== memberId) return ErrorCode.FENCED_INSTANCE_ID;
+    return undefined;
   }
 
   maxRebalanceTimeoutMs(): number {

@@ -1,0 +1,192 @@
+/**
+ * Committed offsets (Kafka's OffsetMetadataManager): OffsetCommit and TxnOffsetCommit written to the group's
+ * __consumer_offsets partition, offsets of open transactions held back until their marker, OffsetFetch and
+ * OffsetDelete, and the replay of offset records at load.
+ */
+import { ErrorCode } from '../../errors';
+import { ClassicGroup, type CommittedOffset, type Member, offsetKey, parseOffsetKey } from './classic-group';
+import { GroupContext, coordinatorErrorOf } from './group-context';
+import { offsetCommitKey, offsetCommitValue, type OffsetsTopicRecord } from './offsets-records';
+import { decodeSubscriptionTopics } from './consumer-protocol';
+
+export interface OffsetCommitPartition {
+  topic: string;
+  partition: number;
+  offset: number;
+  leaderEpoch: number;
+  metadata: string | null;
+}
+
+export interface FetchedOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+  leaderEpoch: number;
+  metadata: string | null;
+}
+
+type OffsetRecord = Extract<OffsetsTopicRecord, { type: 'offset' }>;
+
+export class OffsetMetadataManager {
+  /**
+   * Offsets committed inside transactions and not decided yet, by producer id, then group, then offsetKey (Kafka's
+   * pendingTransactionalOffsetCommits): they count once the transaction's COMMIT marker is written.
+   */
+  private readonly pendingTxnOffsets = new Map<number, Map<string, Map<string, CommittedOffset>>>();
+
+  constructor(
+    private readonly ctx: GroupContext,
+    /** A commit from a member is also its heartbeat, as in Kafka. */
+    private readonly heartbeat: (group: ClassicGroup, member: Member) => void,
+  ) {}
+
+  /** OffsetCommit: per-partition error codes, in request order. */
+  async commitOffsets(p: { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null; retentionTimeMs?: number; offsets: OffsetCommitPartition[] }): Promise<number[]> {
+    const fail = (code: number) => p.offsets.map(() => code);
+    if (!p.groupId) return fail(ErrorCode.INVALID_GROUP_ID);
+    const group = this.groupForCommit(p.groupId, p.generationId);
+    if (!group) return fail(ErrorCode.ILLEGAL_GENERATION);
+    if (p.generationId < 0 && group.is('Empty')) return this.storeOffsets(group, p.offsets);
+    const fenced = group.fencedInstance(p.memberId, p.groupInstanceId);
+    if (fenced) return fail(fenced);
+    if (group.is('CompletingRebalance')) return fail(ErrorCode.REBALANCE_IN_PROGRESS);
+    const member = group.members.get(p.memberId);
+    if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (p.generationId !== group.generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
+    this.heartbeat(group, member);
+    return this.storeOffsets(group, p.offsets);
+  }
+
+  /**
+   * TxnOffsetCommit: offsets written to __consumer_offsets in the producer's transaction, visible to OffsetFetch only
+   * once it commits. Generation -1 (v0-2 clients, or a producer outside the group) skips the member checks, as in
+   * Kafka; otherwise the member and generation must be current.
+   */
+  async commitTxnOffsets(p: { groupId: string; producerId: number; producerEpoch: number; generationId: number; memberId: string; groupInstanceId: string | null; offsets: OffsetCommitPartition[] }): Promise<number[]> {
+    const fail = (code: number) => p.offsets.map(() => code);
+    if (!p.groupId) return fail(ErrorCode.INVALID_GROUP_ID);
+    const group = this.groupForCommit(p.groupId, p.generationId);
+    if (!group) return fail(ErrorCode.ILLEGAL_GENERATION);
+    if (p.generationId >= 0 || p.memberId !== '') {
+      const fenced = group.fencedInstance(p.memberId, p.groupInstanceId);
+      if (fenced) return fail(fenced);
+      if (!group.members.has(p.memberId)) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+      if (p.generationId >= 0 && p.generationId !== group.generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
+    }
+    return this.storeOffsets(group, p.offsets, { producerId: p.producerId, producerEpoch: p.producerEpoch });
+  }
+
+  /**
+   * The group a commit goes to. A commit from outside any group (generation -1: an admin tool, a consumer with manual
+   * assignment) creates it Empty; one naming a generation of a group that does not exist is refused (undefined).
+   */
+  private groupForCommit(groupId: string, generationId: number): ClassicGroup | undefined {
+    const group = this.ctx.liveGroup(groupId);
+    if (group || generationId >= 0) return group;
+    return this.ctx.createGroup(groupId);
+  }
+
+  /**
+   * Writes offset commits to the group's __consumer_offsets partition and then takes them in: as the group's committed
+   * offsets, or (with `txn`, TxnOffsetCommit) as offsets pending until the transaction's marker decides them.
+   */
+  private async storeOffsets(group: ClassicGroup, offsets: OffsetCommitPartition[], txn?: { producerId: number; producerEpoch: number }): Promise<number[]> {
+    const now = this.ctx.now();
+    const codes = offsets.map((o) => ((o.metadata ?? '').length > this.ctx.config.offsetMetadataMaxBytes ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE));
+    const accepted = offsets.filter((_, i) => codes[i] === ErrorCode.NONE);
+    if (accepted.length === 0) return codes;
+    const values = accepted.map((o) => ({ offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata ?? '', commitTimestamp: now, expireTimestamp: -1 }));
+    const partition = this.ctx.partitionFor(group.groupId);
+    const records = accepted.map((o, i) => ({ key: offsetCommitKey(group.groupId, o.topic, o.partition), value: offsetCommitValue(values[i]) }));
+    try {
+      if (txn) await this.ctx.store.appendTransactional(partition, records, txn.producerId, txn.producerEpoch);
+      else await this.ctx.store.append(partition, records);
+    } catch (e) {
+      const code = coordinatorErrorOf(e);
+      return codes.map((c) => (c === ErrorCode.NONE ? code : c));
+    }
+    const target = txn ? this.pendingFor(txn.producerId, group.groupId) : group.offsets;
+    accepted.forEach((o, i) => target.set(offsetKey(o.topic, o.partition), values[i]));
+    return codes;
+  }
+
+  private pendingFor(producerId: number, groupId: string): Map<string, CommittedOffset> {
+    let byGroup = this.pendingTxnOffsets.get(producerId);
+    if (!byGroup) this.pendingTxnOffsets.set(producerId, (byGroup = new Map()));
+    let m = byGroup.get(groupId);
+    if (!m) byGroup.set(groupId, (m = new Map()));
+    return m;
+  }
+
+  /**
+   * A transaction's marker reached __consumer_offsets: its offsets become the groups' committed offsets (COMMIT) or
+   * are dropped (ABORT). Kafka's handleTxnCompletion.
+   */
+  completeTxnOffsets(producerId: number, commit: boolean): void {
+    const byGroup = this.pendingTxnOffsets.get(producerId);
+    if (!byGroup) return;
+    this.pendingTxnOffsets.delete(producerId);
+    if (!commit) return;
+    const now = this.ctx.now();
+    for (const [groupId, offsets] of byGroup) {
+      const g = this.ctx.getOrCreateGroup(groupId, now);
+      for (const [k, v] of offsets) g.offsets.set(k, v);
+    }
+  }
+
+  /** Whether an open transaction has committed this partition's offset for the group (OffsetFetch's require_stable). */
+  hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const byGroup of this.pendingTxnOffsets.values()) if (byGroup.get(groupId)?.has(offsetKey(topic, partition))) return true;
+    return false;
+  }
+
+  /** Committed offsets of a group: all, or those of the given partitions (-1 where none). */
+  fetchOffsets(groupId: string, partitions: Array<{ topic: string; partition: number }> | null): FetchedOffset[] {
+    const group = this.ctx.groups.get(groupId);
+    const all = [...(group?.offsets.entries() ?? [])].map(([k, v]) => ({ ...parseOffsetKey(k), offset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata }));
+    if (partitions === null) return all.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    return partitions.map(({ topic, partition }) => {
+      const v = group?.offsets.get(offsetKey(topic, partition));
+      return v ? { topic, partition, offset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata } : { topic, partition, offset: -1, leaderEpoch: -1, metadata: '' };
+    });
+  }
+
+  /** OffsetDelete: refused for partitions of topics the group's members subscribe to. */
+  async deleteOffsets(groupId: string, partitions: Array<{ topic: string; partition: number }>): Promise<{ errorCode: number; partitions: number[] }> {
+    const group = this.ctx.groups.get(groupId);
+    if (!group || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitions: [] };
+    const subscribed = new Set<string>();
+    if (!group.is('Empty') && group.protocolType === 'consumer') {
+      for (const m of group.members.values()) for (const t of decodeSubscriptionTopics(m.metadataFor(group.protocolName ?? '')) ?? []) subscribed.add(t);
+    } else if (!group.is('Empty')) {
+      return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitions: [] };
+    }
+    const codes = partitions.map((tp) => (subscribed.has(tp.topic) ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC : ErrorCode.NONE));
+    const doomed = partitions.filter((tp, i) => codes[i] === ErrorCode.NONE && group.offsets.has(offsetKey(tp.topic, tp.partition)));
+    if (doomed.length) {
+      try {
+        await this.ctx.store.append(this.ctx.partitionFor(groupId), doomed.map((tp) => ({ key: offsetCommitKey(groupId, tp.topic, tp.partition), value: null })));
+      } catch (e) {
+        return { errorCode: coordinatorErrorOf(e), partitions: [] };
+      }
+      for (const tp of doomed) group.offsets.delete(offsetKey(tp.topic, tp.partition));
+    }
+    return { errorCode: ErrorCode.NONE, partitions: codes };
+  }
+
+  /**
+   * Replays an offset record into the groups in memory (load); one of a transactional batch (`producerId`) waits for
+   * its transaction's marker, a later record of the same replay.
+   */
+  replay(r: OffsetRecord, producerId: number | undefined, now: number): void {
+    const k = offsetKey(r.topic, r.partition);
+    const value = r.value && { offset: r.value.offset, leaderEpoch: r.value.leaderEpoch, metadata: r.value.metadata, commitTimestamp: r.value.commitTimestamp, expireTimestamp: r.value.expireTimestamp };
+    if (producerId !== undefined) {
+      if (value) this.pendingFor(producerId, r.group).set(k, value);
+      return;
+    }
+    const g = this.ctx.getOrCreateGroup(r.group, now);
+    if (value) g.offsets.set(k, value);
+    else g.offsets.delete(k);
+  }
+}
