@@ -490,7 +490,7 @@ export interface BrokerServiceOptions {
   nodeConfig?: Record<number, Record<string, string>>;
   /** Who runs the broker ("tributary start", "VS Code (Tributary extension)"): named to whoever finds the data directory taken. */
   owner?: string;
-  /** While changes keep coming, at most one event flush per this many ms carries them all; default 50 ms. */
+  /** While changes keep coming, at most one event flush per this many ms carries them all; default 10 ms. */
   eventWindowMs?: number;
   /** Authentication and encryption of every node's listener; default PLAINTEXT (neither). */
   security?: ListenerSecurityOptions;

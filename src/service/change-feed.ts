@@ -33,7 +33,7 @@ export class ChangeFeed implements StateChangeListener {
   private readonly groups = new Map<string, GroupFingerprint>();
   private readonly nodeShapes = new Map<number, string>();
 
-  private scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  private scheduled: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | undefined;
   private lastFlush = -Infinity;
   private unwatch: (() => void) | undefined;
 
@@ -41,7 +41,7 @@ export class ChangeFeed implements StateChangeListener {
     private readonly cluster: Cluster,
     private readonly server: ListenerDirectory | undefined,
     private readonly emit: (e: BrokerEvent) => void,
-    private readonly windowMs = 50,
+    private readonly windowMs = 10,
   ) {}
 
   /** Notes the current state (nothing is reported for it) and starts listening. */
@@ -107,13 +107,15 @@ export class ChangeFeed implements StateChangeListener {
     const wait = this.lastFlush + this.windowMs - performance.now();
     // After a quiet spell, the next turn of the event loop (the rest of the burst that caused it comes first);
     // while busy, the end of the window.
-    this.scheduled = wait <= 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), wait);
+    this.scheduled = wait <= 0 ? { immediate: setImmediate(() => this.flush()) } : { timeout: setTimeout(() => this.flush(), wait) };
   }
 
   private cancel(): void {
-    if (!this.scheduled) return;
-    clearImmediate(this.scheduled as NodeJS.Immediate);
-    clearTimeout(this.scheduled as NodeJS.Timeout);
+    // Each kind with its own clear: clearImmediate given a Timeout corrupts Node's queue of immediates.
+    const s = this.scheduled;
+    if (!s) return;
+    if ('immediate' in s) clearImmediate(s.immediate);
+    else clearTimeout(s.timeout);
     this.scheduled = undefined;
   }
 

@@ -3,7 +3,7 @@
  * the records turned into the protocol's ConsumedRecords (keys, values and header values as BytesViews capped at
  * `maxPreviewBytes`) and pushed as `consumer/records` notifications:
  *
- * - throttled: queued records go out every `flushMs` in messages of at most `maxPerMessage` records (and about
+ * - throttled: queued records go out at once after a quiet spell, then at most every `flushMs`, in messages of at most `maxPerMessage` records (and about
  *   `maxMessageBytes`), each post awaited, and fetching stops while `maxQueued` records (or `maxQueuedBytes`) wait,
  *   so a slow webview slows the fetching, not memory; a consume asks for fewer records when they are large, so one
  *   answer stays near `maxFetchBytes`;
@@ -54,7 +54,7 @@ export interface ConsumerSessionOptions {
   fetchRecords?: number;
   /** Records per `consumer/records` message. Default 2,000. */
   maxPerMessage?: number;
-  /** Delay before queued records are posted (batches them). Default 50 ms. */
+  /** While records keep coming, queued ones are posted at most this often (batches them). Default 50 ms. */
   flushMs?: number;
   /** Caught-up partitions are fetched again this often, from a source that raises no events. Default 2 s. */
   pollMs?: number;
@@ -494,17 +494,22 @@ export class ConsumerSession {
     return sub.queue.splice(0, n).map((q) => q.record);
   }
 
+  /** Records after a quiet spell go out at once; while they keep coming, once per flushMs, in large messages. */
   private scheduleFlush(): void {
     if (this.flushTimer || this.flushing || this.disposed) return;
+    const wait = Math.max(0, this.lastFlush + this.options.flushMs - performance.now());
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       void this.flush();
-    }, this.options.flushMs);
+    }, wait);
   }
+
+  private lastFlush = -Infinity;
 
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
+    this.lastFlush = performance.now();
     try {
       for (;;) {
         const sub = this.sub;

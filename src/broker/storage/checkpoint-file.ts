@@ -19,11 +19,17 @@ export interface CheckpointFormat<T> {
 }
 
 export class CheckpointFile<T> {
+  /** What this object last wrote: the same entries again are not rewritten (an idle broker writes nothing). */
+  private lastWritten: string | undefined;
+
   constructor(readonly file: string, private readonly fmt: CheckpointFormat<T>) {}
 
   write(entries: readonly T[]): void {
     const lines = [String(this.fmt.version), String(entries.length), ...entries.map((e) => this.fmt.format(e))];
-    writeFileAtomic(this.file, lines.join('\n') + '\n');
+    const text = lines.join('\n') + '\n';
+    if (text === this.lastWritten && io.existsSync(this.file)) return;
+    writeFileAtomic(this.file, text);
+    this.lastWritten = text;
   }
 
   /** The entries, or [] when the file does not exist. A malformed file throws: we never guess offsets. */

@@ -82,8 +82,13 @@ export class LogManager {
     return this.opts.logDir;
   }
 
+  private readonly checkpoints = new Map<string, OffsetCheckpointFile>();
+
+  /** One object per file, kept: it remembers what it last wrote, so that unchanged offsets are not written again. */
   private checkpoint(name: string): OffsetCheckpointFile {
-    return new OffsetCheckpointFile(path.join(this.opts.logDir, name));
+    let cp = this.checkpoints.get(name);
+    if (!cp) this.checkpoints.set(name, (cp = new OffsetCheckpointFile(path.join(this.opts.logDir, name))));
+    return cp;
   }
 
   /**
