@@ -6,6 +6,7 @@
  */
 import type { Cluster } from '../cluster';
 import { KafkaError } from '../errors';
+import { systemClock, type Clock, type Timer } from '../clock';
 import type { LogAppendInfo } from '../storage/log';
 import { ReplicaFetcher } from './replica-fetcher';
 import { Faults } from './faults';
@@ -24,7 +25,7 @@ interface DelayedProduce {
   requiredOffset: number;
   resolve: () => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: Timer;
 }
 
 
@@ -47,10 +48,16 @@ export class ReplicaManager {
   /** "node:topic-partition" of follower replicas that must reconcile with their (new) leader before fetching. */
   readonly needsTruncation = new Set<string>();
   readonly faults = new Faults();
-  private isrTimer?: NodeJS.Timeout;
-  private readonly now: () => number = Date.now;
+  private isrTimer?: Timer;
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private now(): number {
+    return this.clock.now();
+  }
 
   start(): void {
     for (const n of this.cluster.nodes) if (n.up) this.startFetcher(n.id);
@@ -59,16 +66,15 @@ export class ReplicaManager {
     // watermark comes back from the checkpoint and moves once they fetch.
     for (const t of this.cluster.metadata.topics()) for (const p of t.partitions) this.maybeIncrementHighWatermark(t.name, p.partition);
     const lag = this.cluster.brokerConfig.get<number>('replica.lag.time.max.ms');
-    this.isrTimer = setInterval(() => this.maybeShrinkIsr(), Math.max(50, Math.floor(lag / 2)));
-    this.isrTimer.unref?.();
+    this.isrTimer = this.clock.setInterval(() => this.maybeShrinkIsr(), Math.max(50, Math.floor(lag / 2)));
   }
 
   shutdown(): void {
-    if (this.isrTimer) clearInterval(this.isrTimer);
+    this.clock.clearTimeout(this.isrTimer);
     for (const f of this.fetchers.values()) f.stop();
     this.fetchers.clear();
     for (const list of this.delayed.values()) for (const d of list) {
-      clearTimeout(d.timer);
+      this.clock.clearTimeout(d.timer);
       d.reject(new KafkaError('NOT_LEADER_OR_FOLLOWER', 'the broker is shutting down'));
     }
     this.delayed.clear();
@@ -76,7 +82,7 @@ export class ReplicaManager {
 
   startFetcher(nodeId: number): void {
     if (this.fetchers.has(nodeId)) return;
-    const f = new ReplicaFetcher(this.cluster, this, nodeId);
+    const f = new ReplicaFetcher(this.cluster, this, nodeId, this.clock);
     this.fetchers.set(nodeId, f);
     f.start();
   }
@@ -110,7 +116,7 @@ export class ReplicaManager {
           requiredOffset: required,
           resolve,
           reject,
-          timer: setTimeout(() => {
+          timer: this.clock.setTimeout(() => {
             this.removeDelayed(key(topic, partition), d);
             reject(new KafkaError('REQUEST_TIMED_OUT', `${topic}-${partition}: the in-sync replicas did not acknowledge offset ${info.lastOffset} within ${timeoutMs} ms`));
           }, timeoutMs),
@@ -259,7 +265,7 @@ export class ReplicaManager {
     if (done.length === 0) return;
     this.delayed.set(k, list.filter((d) => d.requiredOffset > hw));
     for (const d of done) {
-      clearTimeout(d.timer);
+      this.clock.clearTimeout(d.timer);
       d.resolve();
     }
   }
@@ -272,7 +278,7 @@ export class ReplicaManager {
   onLeadershipChange(topic: string, partition: number): void {
     const k = key(topic, partition);
     for (const d of this.delayed.get(k) ?? []) {
-      clearTimeout(d.timer);
+      this.clock.clearTimeout(d.timer);
       d.reject(new KafkaError('NOT_LEADER_OR_FOLLOWER', `leadership of ${k} moved`));
     }
     this.delayed.delete(k);

@@ -5,6 +5,7 @@
  */
 import { ErrorCode, KafkaError } from '../../errors';
 import type { Logger } from '../../logger';
+import type { Clock } from '../../clock';
 import { ClassicGroup, type JoinResult, type SyncResult } from './classic-group';
 import { partitionForGroup } from './group-partitioner';
 
@@ -61,8 +62,12 @@ export class GroupContext {
     readonly store: OffsetsTopicStore,
     readonly config: GroupCoordinatorConfig,
     readonly logger: Logger,
-    readonly now: () => number,
+    readonly clock: Clock,
   ) {}
+
+  now(): number {
+    return this.clock.now();
+  }
 
   partitionFor(groupId: string): number {
     return partitionForGroup(groupId, this.store.numPartitions);

@@ -14,6 +14,7 @@
  */
 import { KafkaError } from '../../errors';
 import { Logger, silentLogger } from '../../logger';
+import { systemClock, type Clock, type Timer } from '../../clock';
 import type { ClassicGroup, JoinResult, SyncResult, CommittedOffset } from './classic-group';
 import { decodeOffsetsTopicRecord } from './offsets-records';
 import { GroupContext, DEFAULT_GROUP_CONFIG, type GroupCoordinatorConfig, type OffsetsTopicStore, type OffsetsTopicRecordIn } from './group-context';
@@ -41,10 +42,10 @@ export class GroupCoordinator {
   private readonly membership: GroupMembership;
   private readonly offsets: OffsetMetadataManager;
   private readonly metadata: GroupMetadataManager;
-  private expiryTimer?: NodeJS.Timeout;
+  private expiryTimer?: Timer;
 
-  constructor(store: OffsetsTopicStore, config: GroupCoordinatorConfig = DEFAULT_GROUP_CONFIG, opts: { logger?: Logger; now?: () => number } = {}) {
-    this.ctx = new GroupContext(store, config, opts.logger ?? silentLogger, opts.now ?? Date.now);
+  constructor(store: OffsetsTopicStore, config: GroupCoordinatorConfig = DEFAULT_GROUP_CONFIG, opts: { logger?: Logger; clock?: Clock } = {}) {
+    this.ctx = new GroupContext(store, config, opts.logger ?? silentLogger, opts.clock ?? systemClock);
     this.metadata = new GroupMetadataManager(this.ctx);
     this.stateMachine = new GroupStateMachine(this.ctx, this.metadata);
     this.membership = new GroupMembership(this.ctx, this.stateMachine, this.metadata);
@@ -170,12 +171,11 @@ export class GroupCoordinator {
   }
 
   startExpiry(intervalMs = 600000): void {
-    this.expiryTimer = setInterval(() => void this.expireOffsets().catch((e) => this.ctx.logger.warn(`expiring offsets: ${(e as Error).message}`)), intervalMs);
-    this.expiryTimer.unref?.();
+    this.expiryTimer = this.ctx.clock.setInterval(() => void this.expireOffsets().catch((e) => this.ctx.logger.warn(`expiring offsets: ${(e as Error).message}`)), intervalMs);
   }
 
   shutdown(): void {
-    if (this.expiryTimer) clearInterval(this.expiryTimer);
+    this.ctx.clock.clearTimeout(this.expiryTimer);
     for (const g of this.ctx.groups.values()) this.stateMachine.shutdown(g);
   }
 }
