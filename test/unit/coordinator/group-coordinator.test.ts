@@ -368,6 +368,35 @@ describe('GroupCoordinator', () => {
     short.shutdown();
   });
 
+  it('onGroupChanged: the listener hears of a join, the stable generation, a leave, an offset commit and a delete, not of a heartbeat', async () => {
+    let heard: string[] = [];
+    // What a listener sees when it is called: the group's state already changed.
+    const off = gc.onGroupChanged((id) => heard.push(`${id} ${gc.group(id)?.state ?? 'gone'}`));
+    gc.onGroupChanged(() => {
+      throw new Error('a broken listener');
+    });
+    const step = async <T>(f: () => Promise<T> | T): Promise<T> => {
+      heard = [];
+      return f();
+    };
+    const a = await step(() => join(gc));
+    assert.equal(heard.at(-1), 'g CompletingRebalance', 'join');
+    assert.ok(heard.includes('g PreparingRebalance'));
+    await step(() => gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] }));
+    assert.deepEqual(heard, ['g Stable'], 'sync');
+    await step(() => gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null }));
+    assert.deepEqual(heard, [], 'a heartbeat changes nothing');
+    await step(() => gc.commitOffsets({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '' }] }));
+    assert.deepEqual(heard, ['g Stable'], 'offset commit');
+    await step(() => gc.leaveGroup('g', [{ memberId: a.memberId, groupInstanceId: null }]));
+    assert.equal(heard.at(-1), 'g Empty', 'leave');
+    await step(() => gc.deleteGroup('g'));
+    assert.deepEqual(heard, ['g gone'], 'delete');
+    off();
+    await step(() => gc.commitOffsets({ groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '' }] }));
+    assert.deepEqual(heard, [], 'unsubscribed');
+  });
+
   it('storage failures become retriable coordinator errors', async () => {
     const { KafkaError } = await import('../../../src/broker/errors');
     store.failWith = new KafkaError('NOT_LEADER_OR_FOLLOWER');

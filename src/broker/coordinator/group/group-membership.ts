@@ -136,6 +136,7 @@ export class GroupMembership {
     const wasLeader = group.leaderId === oldId;
     if (wasLeader) group.leaderId = newId;
     if (group.pendingSync.delete(oldId)) group.pendingSync.add(newId);
+    this.ctx.groupChanged(group.groupId);
 
     const protocolUnchanged = group.protocolName !== null && group.selectProtocol() === group.protocolName;
     if (group.is('Stable') && protocolUnchanged) {
@@ -193,6 +194,7 @@ export class GroupMembership {
     if (p.groupInstanceId !== null) group.staticMembers.set(p.groupInstanceId, memberId);
     if (group.leaderId === null) group.leaderId = memberId;
     if (group.initialDelay) group.initialDelay.newMembersAdded = true;
+    this.ctx.groupChanged(group.groupId);
     return new Promise((resolve) => {
       member.awaitingJoin = resolve;
       this.sm.scheduleHeartbeatExpiry(group, member);
@@ -210,6 +212,7 @@ export class GroupMembership {
     member.rebalanceTimeoutMs = p.rebalanceTimeoutMs;
     member.clientId = p.clientId;
     member.clientHost = p.clientHost;
+    this.ctx.groupChanged(group.groupId);
     return new Promise((resolve) => {
       member.awaitingJoin?.(joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
       member.awaitingJoin = resolve;

@@ -30,6 +30,7 @@ export class GroupStateMachine {
     const wasEmpty = group.is('Empty');
     group.journal.begin(group.generationId, trigger, before, now, triggeredBy, detail);
     group.transitionTo('PreparingRebalance', now);
+    this.ctx.groupChanged(group.groupId);
     this.ctx.logger.info(`group ${group.groupId}: preparing to rebalance (generation ${group.generationId}, ${trigger}${triggeredBy ? ` by ${triggeredBy}` : ''})`);
     this.ctx.clock.clearTimeout(group.joinTimer);
     if (wasEmpty && this.ctx.config.groupInitialRebalanceDelayMs > 0) {
@@ -103,6 +104,7 @@ export class GroupStateMachine {
       group.protocolName = null;
       group.leaderId = null;
       group.transitionTo('Empty', now);
+      this.ctx.groupChanged(group.groupId);
       group.journal.end(group.generationId, null, [], now, 'empty');
       this.metadata.storeGroupInBackground(group);
       this.ctx.logger.info(`group ${group.groupId}: generation ${group.generationId} is empty`);
@@ -111,6 +113,7 @@ export class GroupStateMachine {
     group.protocolName = group.selectProtocol();
     if (group.leaderId === null || !group.members.has(group.leaderId)) group.leaderId = group.members.keys().next().value!;
     group.transitionTo('CompletingRebalance', now);
+    this.ctx.groupChanged(group.groupId);
     group.pendingSync.clear();
     for (const m of group.members.values()) group.pendingSync.add(m.memberId);
     this.ctx.logger.info(`group ${group.groupId}: generation ${group.generationId} with ${group.members.size} members, protocol ${group.protocolName}, leader ${group.leaderId}`);
@@ -182,6 +185,7 @@ export class GroupStateMachine {
     if (!group.is('CompletingRebalance') || group.generationId !== generation) return;
     const now = this.ctx.now();
     group.transitionTo('Stable', now);
+    this.ctx.groupChanged(group.groupId);
     group.journal.end(group.generationId, group.protocolName, group.snapshot(), now, 'stable');
     for (const m of group.members.values()) {
       if (m.awaitingSync) {
@@ -214,6 +218,7 @@ export class GroupStateMachine {
     if (m.groupInstanceId !== null && group.staticMembers.get(m.groupInstanceId) === m.memberId) group.staticMembers.delete(m.groupInstanceId);
     if (group.leaderId === m.memberId) group.leaderId = group.members.keys().next().value ?? null;
     group.journal.noteRemoved(m.memberId, m.clientId, why);
+    this.ctx.groupChanged(group.groupId);
   }
 
   /** The member is alive now: its session timeout starts over. */
