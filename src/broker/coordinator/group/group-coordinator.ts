@@ -15,16 +15,16 @@
 import { KafkaError } from '../../errors';
 import { Logger, silentLogger } from '../../logger';
 import { systemClock, type Clock, type Timer } from '../../clock';
-import type { ClassicGroup, JoinResult, SyncResult, CommittedOffset } from './classic-group';
+import type { ClassicGroup, JoinResult, SyncResult } from './classic-group';
 import { decodeOffsetsTopicRecord } from './offsets-records';
 import { GroupContext, DEFAULT_GROUP_CONFIG, type GroupChangeListener, type GroupCoordinatorConfig, type OffsetsTopicStore, type OffsetsTopicRecordIn } from './group-context';
 import { GroupStateMachine } from './group-state-machine';
 import { GroupMembership, type JoinGroupParams, type SyncGroupParams, type LeaveGroupResult } from './group-membership';
-import { OffsetMetadataManager, type OffsetCommitPartition, type FetchedOffset } from './offset-metadata-manager';
+import { OffsetMetadataManager, type FetchedOffset } from './offset-metadata-manager';
 import { GroupMetadataManager } from './group-metadata-manager';
 
 export { DEFAULT_GROUP_CONFIG };
-export type { GroupChangeListener, GroupCoordinatorConfig, OffsetsTopicStore, OffsetsTopicRecordIn, JoinGroupParams, OffsetCommitPartition, CommittedOffset };
+export type { GroupChangeListener, GroupCoordinatorConfig, OffsetsTopicStore, OffsetsTopicRecordIn, JoinGroupParams };
 
 /** The group a record of __consumer_offsets is about, or undefined (markers, unknown record types). */
 function groupOfRecord(rec: OffsetsTopicRecordIn): string | undefined {

@@ -5,7 +5,7 @@
  */
 import type { Cluster } from '../../cluster';
 import { ClusterInternalTopic } from '../internal-topic';
-import type { OffsetsTopicStore, OffsetsTopicRecordIn } from './group-coordinator';
+import type { OffsetsTopicStore, OffsetsTopicRecordIn } from './group-context';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 

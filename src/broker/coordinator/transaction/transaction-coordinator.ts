@@ -11,7 +11,7 @@ import { ErrorCode, KafkaError, errorCodeOf } from '../../errors';
 import { Logger, silentLogger } from '../../logger';
 import { systemClock, sleep, type Clock, type Timer } from '../../clock';
 import { partitionForGroup } from '../group/group-partitioner';
-import type { OffsetsTopicRecordIn } from '../group/group-coordinator';
+import type { OffsetsTopicRecordIn } from '../group/group-context';
 import { TxnState, TXN_STATE_IDS, txnStateOf, transactionLogKey, transactionLogValue, decodeTransactionLogRecord } from './transaction-log';
 
 export interface TopicPartitionRef {

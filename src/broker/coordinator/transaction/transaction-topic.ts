@@ -4,7 +4,7 @@
  * through the partition leaders with acks=all.
  */
 import type { Cluster } from '../../cluster';
-import type { OffsetsTopicRecordIn } from '../group/group-coordinator';
+import type { OffsetsTopicRecordIn } from '../group/group-context';
 import { ClusterInternalTopic } from '../internal-topic';
 import type { TransactionStateStore } from './transaction-coordinator';
 import { TRANSACTION_STATE_TOPIC } from './transaction-log';
