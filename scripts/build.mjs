@@ -37,7 +37,7 @@ const node = {
 
 const entries = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', '@node-rs/crc32'] },
-  { ...node, entryPoints: ['src/broker/worker.ts'], outfile: 'dist/worker.js', external: ['@node-rs/crc32'] },
+  { ...node, entryPoints: ['src/service/worker.ts'], outfile: 'dist/worker.js', external: ['@node-rs/crc32'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['@node-rs/crc32'] },
   { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'esm', target: 'es2022' },
 ].filter((e) => existsSync(e.entryPoints[0]));

@@ -172,9 +172,10 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
     }),
   );
 
-  registerCommands(context, services);
-  // Issue 7: the producer, consumer, group inspector, segment inspector and cluster view panels and their commands.
-  registerWebviews(context, services);
+  // The panels (producer, consumer, group inspector, segment inspector, cluster view, topic configs), then every
+  // command, those that open the panels included.
+  const panels = registerWebviews(context, services);
+  registerCommands(context, services, panels);
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(DUMP_SCHEME, dumps),
     dumps,

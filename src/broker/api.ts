@@ -4,7 +4,7 @@
  * webview's): numbers, strings, arrays, objects; bytes travel as base64 (`Bytes`). Names follow Kafka's vocabulary
  * (high watermark, log start offset, ISR, committed offset, lag...).
  *
- * Implemented in-process by BrokerService (src/broker/broker-service.ts) and over the worker RPC by EmbeddedCluster
+ * Implemented in-process by BrokerService (src/service/broker-service.ts) and over the worker RPC by EmbeddedCluster
  * (src/clusters/embedded-cluster.ts); both raise the same BrokerEvents.
  */
 import type { GroupDescription, GroupMemberView, GroupOffsetView, LagBasis, ResetPlanRow, ResetTarget } from './coordinator/group/group-admin';
@@ -490,8 +490,8 @@ export interface BrokerServiceOptions {
   nodeConfig?: Record<number, Record<string, string>>;
   /** Who runs the broker ("tributary start", "VS Code (Tributary extension)"): named to whoever finds the data directory taken. */
   owner?: string;
-  /** How often the broker looks for changes to report as events; default 250 ms. */
-  eventIntervalMs?: number;
+  /** While changes keep coming, at most one event flush per this many ms carries them all; default 50 ms. */
+  eventWindowMs?: number;
   /** Authentication and encryption of every node's listener; default PLAINTEXT (neither). */
   security?: ListenerSecurityOptions;
 }

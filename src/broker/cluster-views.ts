@@ -5,13 +5,12 @@
 import * as path from 'node:path';
 import type { Cluster } from './cluster';
 import type { TopicState } from './metadata/metadata-store';
-import type { KafkaServer } from '../protocol/server/kafka-server';
 import type { BrokerStatus, ConfigSourceName, GroupSummary, NodeStatus, PartitionDescription, TopicConfigEntry, TopicDescription, TopicSummary } from './api';
 import { KafkaError } from './errors';
 import { partitionDirName } from './storage/log-files';
 import { listPartitionFiles } from './partition-files';
 import { topicConfigDef } from './config/topic-config';
-import { ConfigSource, topicConfigEntries } from '../protocol/server/handlers/32-describe-configs';
+import { ConfigSource, topicConfigEntries } from './config/config-entries';
 import { OFFSETS_TOPIC } from './coordinator/group/offsets-topic';
 
 function isLeaderLive(cluster: Cluster, leader: number): boolean {
@@ -25,7 +24,18 @@ function leaderCounts(cluster: Cluster): Map<number, number> {
   return counts;
 }
 
-export function nodeStatuses(cluster: Cluster, server: KafkaServer | undefined): NodeStatus[] {
+/**
+ * The Kafka listeners as the views report them: the protocol server implements it, and the broker below it does not
+ * import the server.
+ */
+export interface ListenerDirectory {
+  readonly host: string;
+  listeners(): ReadonlyArray<{ nodeId: number; host: string; port: number }>;
+  homePortOf(nodeId: number): number | null;
+  bootstrap(): string;
+}
+
+export function nodeStatuses(cluster: Cluster, server: ListenerDirectory | undefined): NodeStatus[] {
   const ports = new Map((server?.listeners() ?? []).map((l) => [l.nodeId, l]));
   const counts = leaderCounts(cluster);
   const controller = cluster.controllerId;
@@ -42,7 +52,7 @@ export function nodeStatuses(cluster: Cluster, server: KafkaServer | undefined):
   }));
 }
 
-export function brokerStatus(cluster: Cluster, server: KafkaServer | undefined): BrokerStatus {
+export function brokerStatus(cluster: Cluster, server: ListenerDirectory | undefined): BrokerStatus {
   return {
     clusterId: cluster.metadata.clusterId,
     dataDir: cluster.dataDir,

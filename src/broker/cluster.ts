@@ -24,6 +24,9 @@ import { Controller } from './replication/controller';
 import type { Clock } from './clock';
 import { ReplicaManager, type AppendOrigin } from './replication/replica-manager';
 import type { ClusterEvent, ClusterEventListener } from './replication/cluster-events';
+import type { ClusterState, StateChangeListener, VirtualNode } from './cluster-state';
+import type { InternalTopicHost } from './coordinator/internal-topic';
+import { DelayedFetchPurgatory } from './replication/delayed-fetch';
 
 function groupConfig(c: BrokerConfig): GroupCoordinatorConfig {
   return {
@@ -51,22 +54,17 @@ export interface ClusterOptions {
   clock?: Clock;
 }
 
-export interface VirtualNode {
-  id: number;
-  /** Replaced when a stopped node starts again. */
-  logManager: LogManager;
-  up: boolean;
-}
+export type { VirtualNode } from './cluster-state';
 
-export class Cluster {
+export class Cluster implements ClusterState, InternalTopicHost {
   readonly metadata: MetadataStore;
   readonly brokerConfig: BrokerConfig;
   readonly nodes: VirtualNode[] = [];
   readonly logger: Logger;
   private closed = false;
   private readonly unlockDataDir: () => void;
-  /** Fetches waiting for data, by "topic-partition" (Kafka's delayed-fetch purgatory, in miniature). */
-  private readonly appendWaiters = new Map<string, Set<() => void>>();
+  /** Fetches waiting for data: consumers' long polls and the followers' fetchers. */
+  readonly fetchPurgatory = new DelayedFetchPurgatory();
 
   constructor(readonly opts: ClusterOptions) {
     this.logger = opts.logger ?? silentLogger;
@@ -79,6 +77,9 @@ export class Cluster {
     this.unlockDataDir = lockDirectory(opts.dataDir, opts.owner);
     try {
       this.metadata = new MetadataStore(opts.dataDir);
+      this.metadata.topicListener = (name) => {
+        for (const l of this.stateListeners) l.topic(name);
+      };
       this.loadDynamicBrokerConfigs();
       const count = this.brokerConfig.get<number>('num.nodes');
       for (let id = 0; id < count; id++) this.nodes.push({ id, logManager: this.openLogManager(id), up: true });
@@ -89,8 +90,9 @@ export class Cluster {
     }
     for (const n of this.nodes) this.reconcileLogs(n);
     for (const n of this.nodes) n.logManager.startup();
-    this.controller = new Controller(this);
-    this.replicaManager = new ReplicaManager(this, opts.clock);
+    // The two call each other (decisions one way, ISR changes the other); each sees only what it calls.
+    this.replicaManager = new ReplicaManager(this, { setIsr: (...a) => this.controller.setIsr(...a) }, this.fetchPurgatory, opts.clock);
+    this.controller = new Controller(this, this.replicaManager, (e) => this.emit(e));
     // Followers reconcile with their leaders before fetching: the last run may have ended with diverged logs.
     for (const t of this.metadata.topics()) for (const p of t.partitions) for (const r of p.replicas) if (r !== p.leader) this.replicaManager.needsTruncation.add(`${r}:${t.name}-${p.partition}`);
     this.replicaManager.start();
@@ -98,6 +100,7 @@ export class Cluster {
     this.groupCoordinator = new GroupCoordinator(this.offsetsTopic, groupConfig(this.brokerConfig), { logger: this.logger, clock: opts.clock });
     const loaded = this.groupCoordinator.load();
     if (loaded.groups > 0) this.logger.info(`group coordinator loaded ${loaded.groups} groups and ${loaded.offsets} committed offsets from __consumer_offsets`);
+    this.groups = new GroupAdmin(this, this.groupCoordinator);
     this.groupCoordinator.startExpiry(this.brokerConfig.get<number>('offsets.retention.check.interval.ms'));
     this.transactionTopic = new ClusterTransactionTopic(this);
     this.transactionCoordinator = new TransactionCoordinator(
@@ -140,7 +143,17 @@ export class Cluster {
     return () => this.listeners.delete(listener);
   }
 
+  /** Takes note of every change of state (see StateChangeListener); the UI's change feed listens. */
+  watchState(listener: StateChangeListener): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private readonly stateListeners = new Set<StateChangeListener>();
+
   emit(e: ClusterEvent): void {
+    // Every cluster event (nodes stopping and starting, elections, controller moves) changes what the nodes show.
+    if (e.type !== 'isr-changed' && e.type !== 'fault-changed') for (const l of this.stateListeners) l.nodes();
     for (const l of this.listeners) {
       try {
         l(e);
@@ -163,6 +176,9 @@ export class Cluster {
       logCleanerEnable: this.brokerConfig.get<boolean>('log.cleaner.enable'),
       logCleanerBackoffMs: this.brokerConfig.get<number>('log.cleaner.backoff.ms'),
       logCleanerDedupeBufferSize: this.brokerConfig.get<number>('log.cleaner.dedupe.buffer.size'),
+      onOffsetsChanged: (tp) => {
+        for (const l of this.stateListeners) l.partitionOffsets(tp.topic, tp.partition);
+      },
     });
   }
 
@@ -204,7 +220,7 @@ export class Cluster {
   /** Kafka's classic group coordinator, over __consumer_offsets. */
   readonly groupCoordinator: GroupCoordinator;
   /** Describe, lag, reset, delete, rebalance history: the group operations the UI and the command line use. */
-  readonly groups = new GroupAdmin(this);
+  readonly groups: GroupAdmin;
   readonly offsetsTopic: ClusterOffsetsTopic;
   readonly transactionTopic: ClusterTransactionTopic;
   readonly transactionCoordinator: TransactionCoordinator;
@@ -228,33 +244,9 @@ export class Cluster {
     return this.partitionState(topic, partition).leader;
   }
 
-  /**
-   * Resolves when any of `keys` ("topic-partition") gets new data, after `timeoutMs`, or when `cancel` settles,
-   * whichever comes first.
-   */
+  /** Resolves when any of `keys` ("topic-partition") gets new data, after `timeoutMs`, or when `cancel` settles. */
   waitForAppend(keys: readonly string[], timeoutMs: number, cancel?: Promise<unknown>): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        for (const k of keys) this.appendWaiters.get(k)?.delete(done);
-        resolve();
-      };
-      for (const k of keys) {
-        let set = this.appendWaiters.get(k);
-        if (!set) this.appendWaiters.set(k, (set = new Set()));
-        set.add(done);
-      }
-      const timer = setTimeout(done, timeoutMs);
-      void cancel?.then(done, done);
-    });
-  }
-
-  /** Wakes fetches waiting on `key` ("topic-partition"): new data, or a high watermark that moved. */
-  notifyPartition(key: string): void {
-    const set = this.appendWaiters.get(key);
-    if (!set || set.size === 0) return;
-    this.appendWaiters.delete(key);
-    for (const f of set) f();
+    return this.fetchPurgatory.waitForAppend(keys, timeoutMs, cancel);
   }
 
   nodeIds(): number[] {

@@ -2,7 +2,7 @@
  * `tributary start`: the broker (the same BrokerService the extension runs in its worker) in the foreground until
  * SIGINT or SIGTERM, with its control socket open so that `tributary node` and `tributary fault` can reach it.
  */
-import { BrokerService } from '../broker/broker-service';
+import { BrokerService } from '../service/broker-service';
 import { BrokerStartError } from '../broker/start-failure';
 import { consoleLogger } from '../broker/logger';
 import { serveControlSocket } from '../broker/control-socket';

@@ -1,4 +1,4 @@
-/** Registers every command; each lives in its own file and receives the shared services. */
+/** Registers every command, in this one place; each lives in its own file and receives the shared services. */
 import * as vscode from 'vscode';
 import { CommandArg, Services, guarded } from './services';
 import { startBroker, showStartFailure } from './start-broker';
@@ -17,9 +17,18 @@ import { openSegment } from './open-segment';
 import { stopNode } from './stop-node';
 import { startNode } from './start-node';
 import { addConnection, removeConnection, selectCluster } from './connections';
+import { openProducer } from './open-producer';
+import { openConsumer } from './open-consumer';
+import { openGroupInspector } from './open-group-inspector';
+import { openSegmentInspector } from './open-segment-inspector';
+import { openClusterView } from './open-cluster-view';
+import { editTopicConfig } from './edit-topic-config';
+import type { WebviewPanels } from '../webviews';
 
-/** Command ids, as contributed in package.json (the ones that open panels are in src/webviews/index.ts). */
-export const COMMANDS: Record<string, { title: string; run: (s: Services, arg: CommandArg) => Promise<void> }> = {
+/** Command ids, as contributed in package.json. */
+type Command = { title: string; run: (s: Services, arg: CommandArg, panels: WebviewPanels) => Promise<void> };
+
+export const COMMANDS: Record<string, Command> = {
   'tributary.startBroker': { title: 'Start Broker', run: (s) => startBroker(s) },
   'tributary.stopBroker': { title: 'Stop Broker', run: (s) => stopBroker(s) },
   'tributary.restartBroker': { title: 'Restart Broker', run: (s) => restartBroker(s) },
@@ -39,10 +48,17 @@ export const COMMANDS: Record<string, { title: string; run: (s: Services, arg: C
   'tributary.addConnection': { title: 'Add Cluster Connection', run: (s, a) => addConnection(s, a) },
   'tributary.selectCluster': { title: 'Show Cluster', run: (s, a) => selectCluster(s, a) },
   'tributary.removeConnection': { title: 'Remove Cluster Connection', run: (s, a) => removeConnection(s, a) },
+  // The panels' commands.
+  'tributary.openProducer': { title: 'Open Producer', run: (s, a, p) => openProducer(s, p, a) },
+  'tributary.openConsumer': { title: 'Open Consumer', run: (s, a, p) => openConsumer(s, p, a) },
+  'tributary.openGroupInspector': { title: 'Open Group Inspector', run: (s, a, p) => openGroupInspector(s, p, a) },
+  'tributary.openSegmentInspector': { title: 'Open Segment Inspector', run: (s, a, p) => openSegmentInspector(s, p, a) },
+  'tributary.openClusterView': { title: 'Open Cluster View', run: (s, _a, p) => openClusterView(s, p) },
+  'tributary.editTopicConfig': { title: 'Edit Topic Configs', run: (s, a, p) => editTopicConfig(s, p, a) },
 };
 
-export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
+export function registerCommands(context: vscode.ExtensionContext, s: Services, panels: WebviewPanels): void {
   for (const [id, c] of Object.entries(COMMANDS)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(s, c.title, (arg?: CommandArg) => c.run(s, arg))));
+    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(s, c.title, (arg?: CommandArg) => c.run(s, arg, panels))));
   }
 }

@@ -1,12 +1,13 @@
 /**
  * What the sidebar shows and when it changes, without VS Code: children are fetched lazily per level (the root asks
  * for one topic list, never one call per topic; a topic is described only when expanded), answers are cached until
- * an event or a file change says they are stale, and change notifications are debounced and aimed at the nodes
+ * an event or a file change says they are stale, and change notifications are throttled (the first at once) and aimed at the nodes
  * concerned. Node objects keep their identity across refreshes (VS Code tracks tree elements by object), updated in
  * place.
  */
 import type { BrokerEvent, ClusterReader, GroupDescription, GroupSummary, TopicDescription, TopicSummary } from '../broker/api';
 import { Listeners } from '../shared/listeners';
+import { Throttle } from '../shared/throttle';
 import {
   TreeNode,
   assignmentNodes,
@@ -56,12 +57,15 @@ export class ClusterTreeModel {
   private readonly groupDescriptions = new Map<string, Promise<GroupDescription>>();
   private readonly changes = new Listeners<TreeNode | undefined>();
   private pending = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly refresh: Throttle;
 
   constructor(
     private readonly source: () => TreeSource | undefined,
-    private readonly debounceMs = 300,
-  ) {}
+    /** A change shows at once; while changes keep coming, one refresh per this many ms carries them all. */
+    windowMs = 100,
+  ) {
+    this.refresh = new Throttle(windowMs, () => this.flush());
+  }
 
   /** A node to refresh (with its children), or undefined for the whole tree. */
   onDidChange(listener: (node: TreeNode | undefined) => void): () => void {
@@ -277,18 +281,11 @@ export class ClusterTreeModel {
 
   private schedule(id: string): void {
     this.pending.add(id);
-    this.arm();
+    this.refresh.schedule();
   }
 
-  private arm(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.debounceMs);
-  }
-
-  /** Sends the pending refreshes now (tests; and the debounce timer). */
+  /** Sends the pending refreshes now (tests; and the throttle). */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     const ids = [...this.pending];
     const all = this.pending.has(ROOT) || ids.length > MAX_TARGETED;
     this.pending.clear();
@@ -304,7 +301,7 @@ export class ClusterTreeModel {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.refresh.dispose();
     this.changes.clear();
   }
 }

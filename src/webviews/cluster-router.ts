@@ -19,7 +19,8 @@ import {
   StartNodeRequest,
   StopNodeRequest,
 } from '../shared/webview-protocol';
-import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, Throttle, int, obj } from './panel-router';
+import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, int, obj } from './panel-router';
+import { Throttle } from '../shared/throttle';
 
 export interface ClusterRouterOptions {
   /** Coalesces view pushes caused by events; default 250 ms. */
@@ -105,7 +106,18 @@ export class ClusterRouter extends PanelRouter {
       () => this.electionPush.dispose(),
       () => this.stopTimer(),
     );
-    if (broker.onAvailability) this.disposables.push(broker.onAvailability((running) => running && this.ready && this.viewPush.schedule()));
+    if (broker.onAvailability) {
+      this.disposables.push(
+        broker.onAvailability((running) => {
+          // Another cluster (embedded or external) may or may not raise events: the timer follows.
+          this.stopTimer();
+          if (running && this.ready) {
+            this.viewPush.schedule();
+            this.startTimer();
+          }
+        }),
+      );
+    }
   }
 
   private onEvent(e: BrokerEvent): void {
@@ -149,8 +161,9 @@ export class ClusterRouter extends PanelRouter {
     } else this.stopTimer();
   }
 
+  /** An external cluster raises no events: the view looks again every refreshMs while it is visible. */
   private startTimer(): void {
-    if (this.timer || !this.visible || this.disposed) return;
+    if (this.timer || !this.visible || this.disposed || this.broker.raisesEvents?.()) return;
     this.timer = setInterval(() => this.viewPush.schedule(), this.options.refreshMs);
   }
 

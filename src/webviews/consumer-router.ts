@@ -19,7 +19,8 @@ import {
   UnsubscribeCommand,
 } from '../shared/webview-protocol';
 import { ConsumerSession, ConsumerSessionOptions, fetchRecord } from './consumer-session';
-import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, Throttle, int, obj, oneOf, optInt, str, topicSummaries } from './panel-router';
+import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, int, obj, oneOf, optInt, str, topicSummaries } from './panel-router';
+import { Throttle } from '../shared/throttle';
 import { TOPICS_THROTTLE_MS } from './producer-router';
 import { formatValue } from './value-format';
 

@@ -8,7 +8,8 @@
  *   so a slow webview slows the fetching, not memory; a consume asks for fewer records when they are large, so one
  *   answer stays near `maxFetchBytes`;
  * - live: a partition that is caught up (next offset = high watermark) is fetched again when a `partitionsAppended`
- *   event says it grew, and every `pollMs` in case an event was missed; partitions added to the topic are followed
+ *   event says it grew, and, from a source that raises no events (an external cluster), every `pollMs`; partitions
+ *   added to the topic are followed
  *   from their start when the subscription covers every partition;
  * - in offset order per partition (one fetch at a time per partition, one FIFO queue);
  * - one subscription at a time: a new subscribe replaces the old one, whose records are never pushed again; pause
@@ -55,7 +56,7 @@ export interface ConsumerSessionOptions {
   maxPerMessage?: number;
   /** Delay before queued records are posted (batches them). Default 50 ms. */
   flushMs?: number;
-  /** Caught-up partitions are fetched again this often even without an event. Default 2 s. */
+  /** Caught-up partitions are fetched again this often, from a source that raises no events. Default 2 s. */
   pollMs?: number;
   /** Fetching waits while this many records are queued. Default 10,000. */
   maxQueued?: number;
@@ -201,13 +202,16 @@ class Subscription {
     this.remaining = bound ? bound.records : Infinity;
   }
 
-  /** Waits ms, or until woken; resolves true when woken. */
+  /** Waits ms (Infinity: until woken), or until woken; resolves true when woken. */
   sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.wakeUp = undefined;
-        resolve(false);
-      }, ms);
+      const t =
+        ms === Infinity
+          ? undefined
+          : setTimeout(() => {
+              this.wakeUp = undefined;
+              resolve(false);
+            }, ms);
       this.wakeUp = () => {
         clearTimeout(t);
         this.wakeUp = undefined;
@@ -412,7 +416,8 @@ export class ConsumerSession {
         continue;
       }
       if (recovered && !sub.paused) this.sink.status('running');
-      if (!fetched && !(await sub.sleep(o.pollMs))) sub.poll = true;
+      // A source that reports every append (the embedded broker) wakes caught-up partitions itself; another is asked.
+      if (!fetched && !(await sub.sleep(this.broker.raisesEvents?.() ? Infinity : o.pollMs))) sub.poll = true;
     }
   }
 

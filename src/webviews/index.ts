@@ -9,13 +9,7 @@ import * as vscode from 'vscode';
 import { KafkaError } from '../broker/errors';
 import type { BrokerApi } from '../broker/api';
 import type { PanelKind } from '../shared/webview-protocol';
-import { CommandArg, Services, guarded } from '../commands/services';
-import { openProducer } from '../commands/open-producer';
-import { openConsumer } from '../commands/open-consumer';
-import { openGroupInspector } from '../commands/open-group-inspector';
-import { openSegmentInspector } from '../commands/open-segment-inspector';
-import { openClusterView } from '../commands/open-cluster-view';
-import { editTopicConfig } from '../commands/edit-topic-config';
+import type { Services } from '../commands/services';
 import { ClusterPanel } from './cluster-panel';
 import { ConsumerPanel } from './consumer-panel';
 import { GroupPanel } from './group-panel';
@@ -184,6 +178,8 @@ export function brokerSource(s: Services): BrokerSource {
       throw new KafkaError('BROKER_NOT_AVAILABLE', why);
     },
     onEvent: (listener) => s.lifecycle.onEvent(listener),
+    // The embedded broker reports every change (its change feed); an external cluster says nothing unasked.
+    raisesEvents: () => !s.clusters.isExternal(),
     onAvailability: (listener) => {
       let running = s.lifecycle.state.kind === 'running';
       const offState = s.lifecycle.onState((state) => {
@@ -207,23 +203,13 @@ export function brokerSource(s: Services): BrokerSource {
   };
 }
 
-/** The commands that open panels, as contributed in package.json. */
-export const WEBVIEW_COMMANDS: Record<string, { title: string; run: (s: Services, panels: WebviewPanels, arg: unknown) => Promise<void> }> = {
-  'tributary.openProducer': { title: 'Open Producer', run: (s, p, a) => openProducer(s, p, a as CommandArg) },
-  'tributary.openConsumer': { title: 'Open Consumer', run: (s, p, a) => openConsumer(s, p, a as CommandArg) },
-  'tributary.openGroupInspector': { title: 'Open Group Inspector', run: (s, p, a) => openGroupInspector(s, p, a as CommandArg) },
-  'tributary.openSegmentInspector': { title: 'Open Segment Inspector', run: (s, p, a) => openSegmentInspector(s, p, a) },
-  'tributary.openClusterView': { title: 'Open Cluster View', run: (s, p) => openClusterView(s, p) },
-  'tributary.editTopicConfig': { title: 'Edit Topic Configs', run: (s, p, a) => editTopicConfig(s, p, a as CommandArg) },
-};
-
-/** Registers the panels' serializers, the value editors and the commands; returns the panels for the extension's API. */
+/**
+ * Registers the panels' serializers and the value editors; returns the panels for the commands that open them
+ * (src/commands/index.ts) and the extension's API.
+ */
 export function registerWebviews(context: vscode.ExtensionContext, s: Services): WebviewPanels {
   const values = new ValueDocuments();
   const panels = new WebviewPanels({ extensionUri: context.extensionUri, broker: brokerSource(s), output: s.output, values }, context.workspaceState);
   context.subscriptions.push(values, panels, ...panels.registerSerializers());
-  for (const [id, c] of Object.entries(WEBVIEW_COMMANDS)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(s, c.title, (arg?: unknown) => c.run(s, panels, arg))));
-  }
   return panels;
 }

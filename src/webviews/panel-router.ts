@@ -35,6 +35,11 @@ export interface BrokerSource {
   onEvent(listener: (event: BrokerEvent) => void): Unsubscribe;
   /** Called with true when a broker starts running, false when it stops. */
   onAvailability?(listener: (running: boolean) => void): Unsubscribe;
+  /**
+   * Whether onEvent reports every change (the embedded broker) or the panels must look for changes themselves (an
+   * external cluster says nothing unasked). Absent: they look.
+   */
+  raisesEvents?(): boolean;
 }
 
 /** What the panel's host provides besides the webview: VS Code's clipboard, messages and editors, and a log. */
@@ -110,35 +115,6 @@ export function topicSummaries(topics: readonly BrokerTopicSummary[]): TopicSumm
   return topics
     .map((t) => ({ name: t.name, partitions: t.partitions, internal: t.internal }))
     .sort((a, b) => (a.internal === b.internal ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.internal ? 1 : -1));
-}
-
-/** Runs `fn` at most once per `ms`: the first call schedules it, later calls before it runs join that run. */
-export class Throttle {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private disposed = false;
-
-  constructor(
-    private readonly ms: number,
-    private readonly fn: () => unknown,
-  ) {}
-
-  schedule(): void {
-    if (this.timer || this.disposed) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (!this.disposed) void Promise.resolve().then(this.fn).catch(() => undefined);
-    }, this.ms);
-  }
-
-  get pending(): boolean {
-    return this.timer !== undefined;
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * The base of the routers that show something they read from the cluster (the group inspector, the topic config
  * table): one read at a time (a refresh asked for meanwhile runs once more after the current one, so the last
- * change is never missed), every `refreshMs` while the panel is visible (external clusters raise no events), on
- * events through a throttle, and on demand. No vscode import.
+ * change is never missed), on events through a throttle, on demand, and, for a source that raises no events (an
+ * external cluster), every `refreshMs` while the panel is visible. No vscode import.
  */
 import type { PanelKind } from '../shared/webview-protocol';
-import { BrokerSource, PanelEnvironment, PanelRouter, Throttle } from './panel-router';
+import { BrokerSource, PanelEnvironment, PanelRouter } from './panel-router';
+import { Throttle } from '../shared/throttle';
 
 export abstract class PollingRouter extends PanelRouter {
   /** Schedule a refresh from an event: bursts of events become one read. */
@@ -27,6 +28,15 @@ export abstract class PollingRouter extends PanelRouter {
       () => this.eventRefresh.dispose(),
       () => this.stopTimer(),
     );
+    // Another cluster (embedded or external) may or may not raise events: the timer follows.
+    if (broker.onAvailability) {
+      this.disposables.push(
+        broker.onAvailability(() => {
+          this.stopTimer();
+          if (this.ready) this.startTimer();
+        }),
+      );
+    }
   }
 
   /** Reads and pushes once. */
@@ -58,9 +68,12 @@ export abstract class PollingRouter extends PanelRouter {
     } else this.stopTimer();
   }
 
-  /** Starts the periodic refresh (subclasses: once the webview is ready); only while the panel is visible. */
+  /**
+   * Starts the periodic refresh (subclasses: once the webview is ready): only while the panel is visible, and only
+   * for a source whose events do not report every change.
+   */
   protected startTimer(): void {
-    if (this.timer || !this.visible || this.disposed) return;
+    if (this.timer || !this.visible || this.disposed || this.broker.raisesEvents?.()) return;
     this.timer = setInterval(() => void this.refresh(), this.refreshMs);
   }
 

@@ -17,7 +17,8 @@ import {
   ValueEditClosedNotification,
   ValueEditedNotification,
 } from '../shared/webview-protocol';
-import { BrokerSource, InvalidRequestError, LinkedDocument, PanelEnvironment, PanelRouter, Throttle, int, obj, oneOf, optInt, str, topicSummaries } from './panel-router';
+import { BrokerSource, InvalidRequestError, LinkedDocument, PanelEnvironment, PanelRouter, int, obj, oneOf, optInt, str, topicSummaries } from './panel-router';
+import { Throttle } from '../shared/throttle';
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 const ACKS = [0, 1, -1] as const;

@@ -3,7 +3,9 @@
  * need with its broker-configured partition count, compacted, written through the partition leaders with acks=all
  * (Kafka's coordinators write so, with a 5 s timeout) and read back from the leaders when the coordinator loads.
  */
-import type { Cluster } from '../cluster';
+import type { ClusterState } from '../cluster-state';
+import type { TopicState } from '../metadata/metadata-store';
+import type { LogAppendInfo } from '../storage/log';
 import { encodeRecordBatch, decodeRecords, type EncodeBatchInput } from '../records/record-batch';
 import { LOG_OVERHEAD, readBatchHeader, isControl, isTransactional } from '../records/batch-header';
 import { ControlRecordType, decodeControlRecordType } from '../records/control-record';
@@ -18,11 +20,17 @@ export interface InternalTopicSpec {
   configs: (replicationFactor: number) => Record<string, string>;
 }
 
+/** What an internal topic needs of the cluster: to create itself, and to write through its partitions' leaders. */
+export interface InternalTopicHost extends ClusterState {
+  createTopic(name: string, numPartitions?: number, replicationFactor?: number, configs?: Record<string, string>, opts?: { internal?: boolean }): TopicState;
+  produce(topic: string, partition: number, records: Buffer, acks: number, timeoutMs: number, origin?: AppendOrigin): Promise<LogAppendInfo>;
+}
+
 export class ClusterInternalTopic {
   readonly numPartitions: number;
 
   constructor(
-    protected readonly cluster: Cluster,
+    protected readonly cluster: InternalTopicHost,
     private readonly spec: InternalTopicSpec,
   ) {
     const existing = cluster.metadata.topic(spec.name);

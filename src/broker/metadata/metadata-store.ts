@@ -53,6 +53,12 @@ export class MetadataStore {
   private doc: MetadataDocument;
   private readonly file: string;
 
+  /**
+   * Told the name of a topic created, deleted, or changed (partitions, leaders, ISR, configs) once the change is
+   * saved: the UI's change feed listens instead of comparing snapshots.
+   */
+  topicListener: ((topic: string) => void) | undefined;
+
   constructor(dataDir: string) {
     io.mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, METADATA_FILE);
@@ -110,6 +116,7 @@ export class MetadataStore {
     this.doc.topics.push(topic);
     this.index(topic);
     this.save();
+    this.topicListener?.(name);
     return topic;
   }
 
@@ -121,6 +128,7 @@ export class MetadataStore {
     const rf = t.partitions[0].replicas.length;
     t.partitions.push(...assignReplicas(totalCount - t.partitions.length, rf, nodeIds, t.partitions.length));
     this.save();
+    this.topicListener?.(name);
     return t;
   }
 
@@ -130,6 +138,7 @@ export class MetadataStore {
     this.byName.delete(t.name);
     this.byId.delete(t.topicId);
     this.save();
+    this.topicListener?.(name);
     return t;
   }
 
@@ -139,6 +148,7 @@ export class MetadataStore {
     parseTopicConfigs(configs);
     t.configs = { ...configs };
     this.save();
+    this.topicListener?.(name);
   }
 
   /** The dynamic broker configs: the cluster-wide defaults and each node's. */
@@ -160,6 +170,7 @@ export class MetadataStore {
     const p = this.requireTopic(name).partitions[partition];
     Object.assign(p, change);
     this.save();
+    this.topicListener?.(name);
   }
 
   /**

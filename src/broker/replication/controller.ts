@@ -5,7 +5,8 @@
  * unclean.leader.election.enable lets an out-of-sync replica lead (and lose what it missed).
  * The active controller is the lowest-numbered node that is up; it changes when that node stops.
  */
-import type { Cluster } from '../cluster';
+import type { ClusterState } from '../cluster-state';
+import type { ClusterEvent } from './cluster-events';
 import type { PartitionState, TopicState } from '../metadata/metadata-store';
 import { KafkaError } from '../errors';
 
@@ -28,10 +29,20 @@ export interface ElectionRecord {
 /** Elections kept for the cluster view (a stop of one node among many partitions makes one per partition it led). */
 const MAX_ELECTIONS = 1000;
 
+/** What the controller tells the replica manager of its decisions. */
+export interface LeadershipListener {
+  onLeadershipChange(topic: string, partition: number): void;
+  maybeIncrementHighWatermark(topic: string, partition: number): void;
+}
+
 export class Controller {
   private currentController: number;
 
-  constructor(private readonly cluster: Cluster) {
+  constructor(
+    private readonly cluster: ClusterState,
+    private readonly replicas: LeadershipListener,
+    private readonly emit: (e: ClusterEvent) => void,
+  ) {
     this.currentController = this.computeController();
   }
 
@@ -53,7 +64,7 @@ export class Controller {
       const from = this.currentController;
       this.currentController = next;
       this.cluster.logger.info(`controller moved from node ${from} to node ${next}`);
-      this.cluster.emit({ type: 'controller-changed', from, to: next });
+      this.emit({ type: 'controller-changed', from, to: next });
     }
   }
 
@@ -72,8 +83,8 @@ export class Controller {
     );
     this.elections.push({ time: Date.now(), topic: t.name, partition: p.partition, leader, previousLeader, leaderEpoch: p.leaderEpoch, reason, unclean });
     if (this.elections.length > MAX_ELECTIONS) this.elections.splice(0, this.elections.length - MAX_ELECTIONS);
-    this.cluster.emit({ type: 'leader-elected', topic: t.name, partition: p.partition, leader, previousLeader, leaderEpoch: p.leaderEpoch, reason, unclean });
-    this.cluster.replicaManager.onLeadershipChange(t.name, p.partition);
+    this.emit({ type: 'leader-elected', topic: t.name, partition: p.partition, leader, previousLeader, leaderEpoch: p.leaderEpoch, reason, unclean });
+    this.replicas.onLeadershipChange(t.name, p.partition);
   }
 
   setIsr(topic: string, partition: number, isr: number[], reason: string): void {
@@ -82,9 +93,9 @@ export class Controller {
     const before = p.isr.length;
     this.cluster.metadata.updatePartition(topic, partition, { isr });
     this.cluster.logger.info(`${topic}-${partition}: ISR ${JSON.stringify(isr)} (${reason})`);
-    this.cluster.emit({ type: 'isr-changed', topic, partition, isr, reason });
+    this.emit({ type: 'isr-changed', topic, partition, isr, reason });
     // A smaller ISR may let the high watermark move (Kafka: maybeIncrementLeaderHW after an ISR shrink).
-    if (isr.length < before) this.cluster.replicaManager.maybeIncrementHighWatermark(topic, partition);
+    if (isr.length < before) this.replicas.maybeIncrementHighWatermark(topic, partition);
   }
 
   /** A node stopped: fence it and move its leaderships. */
@@ -123,7 +134,7 @@ export class Controller {
             if (p.isr.includes(nodeId)) this.setLeader(t, p, nodeId, p.isr.filter((r) => this.isUp(r)), `node ${nodeId} (in the ISR) came back`);
             else if (this.uncleanAllowed(t.name)) this.setLeader(t, p, nodeId, [nodeId], `node ${nodeId} came back; no in-sync replica was left`, true);
           } else if (p.replicas.includes(nodeId) && p.leader !== nodeId) {
-            this.cluster.replicaManager.onLeadershipChange(t.name, p.partition);
+            this.replicas.onLeadershipChange(t.name, p.partition);
           }
         }
       }

@@ -4,8 +4,9 @@
  * and, after a leader change, first truncates a divergent tail by leader epoch (KIP-101/279) before fetching again.
  * Idle, it sleeps until a leader appends or replica.fetch.wait.max.ms passes.
  */
-import type { Cluster } from '../cluster';
-import type { ReplicaManager } from './replica-manager';
+import type { ClusterState } from '../cluster-state';
+import type { DelayedFetchPurgatory } from './delayed-fetch';
+import type { Faults } from './faults';
 import type { Log } from '../storage/log';
 import { KafkaError } from '../errors';
 import { systemClock, sleep, type Clock } from '../clock';
@@ -13,14 +14,30 @@ import { systemClock, sleep, type Clock } from '../clock';
 const FETCH_MAX_BYTES = 1 << 20;
 const IDLE_WAIT_MS = 500;
 
+export interface FollowerFetchResult {
+  records: Buffer;
+  highWatermark: number;
+  logStartOffset: number;
+  leaderEpoch: number;
+}
+
+/** What a follower's fetcher asks of its leaders' side (the replica manager). */
+export interface LeaderReplicas {
+  readonly faults: Faults;
+  /** "node:topic-partition" of follower replicas that must reconcile with their (new) leader before fetching. */
+  readonly needsTruncation: Set<string>;
+  fetchForFollower(followerId: number, topic: string, partition: number, fetchOffset: number, maxBytes: number): FollowerFetchResult;
+}
+
 export class ReplicaFetcher {
   private running = false;
   private stopSignal!: () => void;
   private readonly stopped = new Promise<void>((r) => (this.stopSignal = r));
 
   constructor(
-    private readonly cluster: Cluster,
-    private readonly rm: ReplicaManager,
+    private readonly cluster: ClusterState,
+    private readonly rm: LeaderReplicas,
+    private readonly purgatory: DelayedFetchPurgatory,
     readonly nodeId: number,
     private readonly clock: Clock = systemClock,
   ) {}
@@ -48,7 +65,7 @@ export class ReplicaFetcher {
         if (!this.running) break;
         const { fetched, keys } = this.fetchRound();
         if (fetched) await new Promise((r) => setImmediate(r));
-        else await this.cluster.waitForAppend(keys, IDLE_WAIT_MS, this.stopped);
+        else await this.purgatory.waitForAppend(keys, IDLE_WAIT_MS, this.stopped);
       } catch (e) {
         this.cluster.logger.error(`node ${this.nodeId} fetcher: ${(e as Error).stack ?? e}`);
         await sleep(this.clock, 200, this.stopped);
@@ -84,7 +101,7 @@ export class ReplicaFetcher {
           const hw = log.highWatermark;
           log.updateHighWatermark(Math.min(res.highWatermark, log.logEndOffset));
           // Consumers fetching from this follower (KIP-392) wait for its high watermark to move.
-          if (log.highWatermark !== hw) this.cluster.notifyPartition(k);
+          if (log.highWatermark !== hw) this.purgatory.notifyPartition(k);
         } catch (e) {
           if (e instanceof KafkaError && e.errorName === 'OFFSET_OUT_OF_RANGE') this.handleOutOfRange(log, leaderLog);
           else throw e;

@@ -4,11 +4,12 @@
  * the ISR, ISR shrink (replica.lag.time.max.ms) and expand (caught up to the high watermark), and delayed produce
  * requests completed when the high watermark passes them.
  */
-import type { Cluster } from '../cluster';
+import type { ClusterState } from '../cluster-state';
+import type { DelayedFetchPurgatory } from './delayed-fetch';
 import { KafkaError } from '../errors';
 import { systemClock, type Clock, type Timer } from '../clock';
 import type { LogAppendInfo } from '../storage/log';
-import { ReplicaFetcher } from './replica-fetcher';
+import { ReplicaFetcher, type FollowerFetchResult } from './replica-fetcher';
 import { Faults } from './faults';
 import { replicaSelectorFor, type ReplicaView } from './replica-selector';
 
@@ -31,15 +32,14 @@ interface DelayedProduce {
 
 /** Who writes: a client (checked as Kafka checks a Produce), or a coordinator (transaction markers, its own records). */
 export type AppendOrigin = 'client' | 'coordinator';
-export interface FollowerFetchResult {
-  records: Buffer;
-  highWatermark: number;
-  logStartOffset: number;
-  leaderEpoch: number;
-}
 
 const key = (topic: string, partition: number) => `${topic}-${partition}`;
 const EMPTY = Buffer.alloc(0);
+
+/** Where the replica manager takes its ISR changes: the controller decides them. */
+export interface IsrChanger {
+  setIsr(topic: string, partition: number, isr: number[], reason: string): void;
+}
 
 export class ReplicaManager {
   private readonly followers = new Map<string, Map<number, FollowerState>>();
@@ -51,7 +51,9 @@ export class ReplicaManager {
   private isrTimer?: Timer;
 
   constructor(
-    private readonly cluster: Cluster,
+    private readonly cluster: ClusterState,
+    private readonly controller: IsrChanger,
+    private readonly purgatory: DelayedFetchPurgatory,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -82,7 +84,7 @@ export class ReplicaManager {
 
   startFetcher(nodeId: number): void {
     if (this.fetchers.has(nodeId)) return;
-    const f = new ReplicaFetcher(this.cluster, this, nodeId, this.clock);
+    const f = new ReplicaFetcher(this.cluster, this, this.purgatory, nodeId, this.clock);
     this.fetchers.set(nodeId, f);
     f.start();
   }
@@ -138,7 +140,7 @@ export class ReplicaManager {
     const log = this.cluster.leaderLog(topic, partition);
     const info = log.appendAsLeader(records, state.leaderEpoch, { fromClient: origin === 'client' });
     this.maybeIncrementHighWatermark(topic, partition);
-    this.cluster.notifyPartition(key(topic, partition));
+    this.purgatory.notifyPartition(key(topic, partition));
     return info;
   }
 
@@ -219,7 +221,7 @@ export class ReplicaManager {
     const epochStart = log.leaderEpochCache.all().find((e) => e.epoch === state.leaderEpoch)?.startOffset ?? 0;
     // Kafka's rule: caught up to the high watermark and past the start of the current leader epoch.
     if (f.leo >= log.highWatermark && f.leo >= epochStart) {
-      this.cluster.controller.setIsr(topic, partition, [...state.isr, followerId], `node ${followerId} caught up to the high watermark ${log.highWatermark}`);
+      this.controller.setIsr(topic, partition, [...state.isr, followerId], `node ${followerId} caught up to the high watermark ${log.highWatermark}`);
     }
   }
 
@@ -233,7 +235,7 @@ export class ReplicaManager {
           if (p.leader < 0 || !this.cluster.isNodeUp(p.leader) || p.isr.length <= 1) continue;
           const out = p.isr.filter((r) => r !== p.leader && now - this.follower(t.name, p.partition, r).lastCaughtUpTimeMs > lag);
           if (out.length === 0) continue;
-          this.cluster.controller.setIsr(t.name, p.partition, p.isr.filter((r) => !out.includes(r)), `node(s) ${out.join(', ')} fell more than replica.lag.time.max.ms ${lag} behind`);
+          this.controller.setIsr(t.name, p.partition, p.isr.filter((r) => !out.includes(r)), `node(s) ${out.join(', ')} fell more than replica.lag.time.max.ms ${lag} behind`);
           this.maybeIncrementHighWatermark(t.name, p.partition);
         }
       }
@@ -252,7 +254,7 @@ export class ReplicaManager {
     }
     if (hw > log.highWatermark) {
       log.updateHighWatermark(hw);
-      this.cluster.notifyPartition(key(topic, partition));
+      this.purgatory.notifyPartition(key(topic, partition));
     }
     this.completeDelayed(topic, partition, log.highWatermark);
   }
@@ -290,7 +292,7 @@ export class ReplicaManager {
     }
     for (const r of state.replicas) if (r !== state.leader) this.needsTruncation.add(`${r}:${k}`);
     this.maybeIncrementHighWatermark(topic, partition);
-    this.cluster.notifyPartition(k);
+    this.purgatory.notifyPartition(k);
   }
 
   forgetPartition(topic: string, partition: number): void {

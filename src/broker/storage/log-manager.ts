@@ -37,6 +37,8 @@ export interface LogManagerOptions {
   logCleanerEnable?: boolean;
   logCleanerBackoffMs?: number;
   logCleanerDedupeBufferSize?: number;
+  /** Told when a log's start, high watermark or end offset moves (Log.offsetsListener). */
+  onOffsetsChanged?: (tp: TopicPartition) => void;
 }
 
 export class LogManager {
@@ -127,6 +129,7 @@ export class LogManager {
           logger: this.logger,
           now: this.opts.now,
         });
+        log.offsetsListener = this.opts.onOffsetsChanged;
         this.logs.set(key, log);
       } catch (e) {
         this.moveAside(dir, tp, `it cannot be opened: ${(e as Error).message}`);
@@ -184,6 +187,7 @@ export class LogManager {
     if (!Number.isInteger(tp.partition) || tp.partition < 0) throw new KafkaError('INVALID_PARTITIONS', `bad partition ${tp.partition}`);
     const dir = path.join(this.opts.logDir, partitionDirName(tp));
     const log = Log.open(dir, tp, this.opts.topicConfig(tp.topic), { topicId, logger: this.logger, now: this.opts.now, hadCleanShutdown: true });
+    log.offsetsListener = this.opts.onOffsetsChanged;
     this.logs.set(tpKey(tp), log);
     this.logger.info(`node ${this.opts.nodeId}: created log ${log.name}`);
     return log;

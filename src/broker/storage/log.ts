@@ -76,6 +76,11 @@ export class Log {
   readonly leaderEpochCache: LeaderEpochFileCache;
   /** Idempotent-producer state and its .snapshot files. */
   readonly producerStateManager: ProducerStateManager;
+  /**
+   * Told when the log start offset, the high watermark or the log end offset moves: the owner of the log says so
+   * itself, so that the UI's change feed needs no polling (set by the LogManager).
+   */
+  offsetsListener: ((tp: TopicPartition) => void) | undefined;
   private readonly logger: Logger;
   private readonly now: () => number;
   topicId: string | undefined;
@@ -322,6 +327,7 @@ export class Log {
     this._logEndOffset = lastOffset + 1;
     this.unflushedMessages += batches.length;
     if (this.unflushedMessages >= this.config.flushMessages) this.flush();
+    this.offsetsListener?.(this.tp);
   }
 
   private maybeRoll(size: number, firstOffset: number, maxOffset: number, maxTimestamp: number, now: number): LogSegment {
@@ -379,8 +385,10 @@ export class Log {
   }
 
   updateHighWatermark(hw: number): void {
+    const before = this._highWatermark;
     this._highWatermark = Math.max(this._logStartOffset, Math.min(hw, this._logEndOffset));
     this.producerStateManager.onHighWatermarkUpdated(this._highWatermark);
+    if (this._highWatermark !== before) this.offsetsListener?.(this.tp);
   }
 
   /**
@@ -490,6 +498,7 @@ export class Log {
     // Snapshots above the new end go; the state is reloaded from the latest one left and the batches after it.
     rebuildProducerState(this.producerStateManager, this.segments, this._logStartOffset, this._logEndOffset, false, this.logger);
     this.logger.info(`${this.name}: truncated to offset ${targetOffset}`);
+    this.offsetsListener?.(this.tp);
     return true;
   }
 
@@ -504,6 +513,7 @@ export class Log {
     this._recoveryPoint = offset;
     this.leaderEpochCache.clearAndFlush();
     this.producerStateManager.truncateFullyAndStartAt(offset);
+    this.offsetsListener?.(this.tp);
   }
 
   /**
@@ -526,6 +536,7 @@ export class Log {
     this.leaderEpochCache.truncateFromStart(newStart);
     this.producerStateManager.onLogStartOffsetIncremented(newStart);
     this.logger.info(`${this.name}: log start offset is now ${newStart} (${reason})`);
+    this.offsetsListener?.(this.tp);
   }
 
   private deleteSegmentsBelowLogStart(): number {

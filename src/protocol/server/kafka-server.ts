@@ -25,6 +25,8 @@ export interface KafkaServerOptions {
   portSearch?: number;
   /** Every listener's security protocol, SASL mechanisms and users, TLS certificate; default PLAINTEXT. */
   security?: ListenerSecurityOptions;
+  /** Told when a node's listener opened or closed (a node started or stopped): the ports the UI shows moved. */
+  onListenersChanged?: () => void;
 }
 
 interface NodeListener {
@@ -137,6 +139,7 @@ export class KafkaServer implements ServerView {
       }
       this.nodes.set(nodeId, l);
       this.lastPorts.set(nodeId, actual);
+      this.opts.onListenersChanged?.();
       if (wanted !== 0 && actual !== wanted) this.logger.warn(`node ${nodeId}: port ${wanted} is taken; listening on ${actual}`);
       return l;
     }
@@ -187,6 +190,7 @@ export class KafkaServer implements ServerView {
     const l = this.nodes.get(nodeId);
     if (!l) return;
     this.nodes.delete(nodeId);
+    this.opts.onListenersChanged?.();
     for (const c of l.connections) c.close();
     for (const socket of l.sockets) socket.destroy();
     await new Promise<void>((r) => l.server.close(() => r()));

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { BrokerService } from '../../../src/broker/broker-service';
+import { BrokerService } from '../../../src/service/broker-service';
 import { ConsumeSpec, parseKafkaFile } from '../../../src/editor/kafka-file';
 import { readConsume } from '../../../src/editor/consume-plan';
 import { consumeDocument } from '../../../src/editor/records';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { BrokerService } from '../../../src/broker/broker-service';
+import { BrokerService } from '../../../src/service/broker-service';
 import { ProduceSpec, parseKafkaFile } from '../../../src/editor/kafka-file';
 import { buildRecords, produceRequest } from '../../../src/editor/records';
 import { rm, tmpDir } from '../../support/tmp';

@@ -7,7 +7,7 @@ import { BrokerLifecycle } from '../../../src/clusters/broker-lifecycle';
 import { DirectorySnapshot } from '../../../src/clusters/directory-snapshot';
 import { DataDirWatcher, DataDirChange } from '../../../src/clusters/data-dir-watcher';
 import { BrokerStartError, classifyStartError } from '../../../src/broker/start-failure';
-import { BrokerService } from '../../../src/broker/broker-service';
+import { BrokerService } from '../../../src/service/broker-service';
 import { DirectoryLockedError } from '../../../src/broker/storage/dir-lock';
 import { KafkaError } from '../../../src/broker/errors';
 import type { StartFailure } from '../../../src/broker/api';

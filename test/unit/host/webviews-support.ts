@@ -4,7 +4,7 @@
  * webview channel: through JSON) and what it asks of VS Code.
  */
 import { strict as assert } from 'node:assert';
-import { BrokerService } from '../../../src/broker/broker-service';
+import { BrokerService } from '../../../src/service/broker-service';
 import type { BrokerServiceOptions } from '../../../src/broker/api';
 import type { BrokerSource, LinkedDocument, PanelEnvironment, PanelRouter } from '../../../src/webviews/panel-router';
 import { IpcCommand, IpcMessage, IpcNotification, IpcRequest, ipcMessage } from '../../../src/shared/webview-protocol';
@@ -106,7 +106,7 @@ export interface TestService {
 /** A running BrokerService on a temp directory, events every 50 ms. */
 export async function startService(opts: Partial<BrokerServiceOptions> = {}): Promise<TestService> {
   const dataDir = tmpDir('tributary-webviews-');
-  const service = new BrokerService({ dataDir, nodes: 1, basePort: 0, eventIntervalMs: 50, ...opts });
+  const service = new BrokerService({ dataDir, nodes: 1, basePort: 0, ...opts });
   await service.start();
   return {
     service,

@@ -38,7 +38,7 @@ describe('EmbeddedCluster: a real broker in a worker thread, over the typed RPC'
     dir = tmpDir('tributary-host-');
     cluster = new EmbeddedCluster({
       workerPath: requireBuiltWorker(),
-      broker: { dataDir: dir, nodes: 3, basePort: 0, eventIntervalMs: 50, config: { 'group.initial.rebalance.delay.ms': '0', 'offsets.topic.num.partitions': '3' } },
+      broker: { dataDir: dir, nodes: 3, basePort: 0, config: { 'group.initial.rebalance.delay.ms': '0', 'offsets.topic.num.partitions': '3' } },
     });
     cluster.onEvent((e) => events.push(e));
     status = await cluster.start();

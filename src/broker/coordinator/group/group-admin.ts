@@ -3,7 +3,8 @@
  * with its members, assignments and lag; reset offsets of an inactive group the way kafka-consumer-groups.sh does;
  * delete offsets or the group; read its rebalance journal.
  */
-import type { Cluster } from '../../cluster';
+import type { ClusterState } from '../../cluster-state';
+import type { GroupCoordinator } from './group-coordinator';
 import { KafkaError, ErrorCode, errorName } from '../../errors';
 import { decodeAssignment, TopicPartitions } from './consumer-protocol';
 import type { RebalanceRecord } from './rebalance-journal';
@@ -114,11 +115,10 @@ export function lagTotals(offsets: readonly GroupOffsetView[]): { totalLag: numb
 }
 
 export class GroupAdmin {
-  constructor(private readonly cluster: Cluster) {}
-
-  private get gc() {
-    return this.cluster.groupCoordinator;
-  }
+  constructor(
+    private readonly cluster: Pick<ClusterState, 'metadata' | 'leaderLog'>,
+    private readonly gc: GroupCoordinator,
+  ) {}
 
   listGroups(): Array<{ groupId: string; state: GroupState; protocolType: string | null; members: number; coordinator: number }> {
     return this.gc.allGroups().map((g) => ({ groupId: g.groupId, state: g.state, protocolType: g.protocolType, members: g.members.size, coordinator: this.gc.coordinatorFor(g.groupId) }));

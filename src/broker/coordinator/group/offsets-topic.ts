@@ -3,14 +3,13 @@
  * FindCoordinator) with offsets.topic.num.partitions partitions, compacted, and written through the partition
  * leaders like any topic.
  */
-import type { Cluster } from '../../cluster';
-import { ClusterInternalTopic } from '../internal-topic';
+import { ClusterInternalTopic, type InternalTopicHost } from '../internal-topic';
 import type { OffsetsTopicStore, OffsetsTopicRecordIn } from './group-context';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
 export class ClusterOffsetsTopic extends ClusterInternalTopic implements OffsetsTopicStore {
-  constructor(cluster: Cluster) {
+  constructor(cluster: InternalTopicHost) {
     super(cluster, {
       name: OFFSETS_TOPIC,
       partitionsConfig: 'offsets.topic.num.partitions',

@@ -3,14 +3,13 @@
  * a transactional id, as Kafka does) with transaction.state.log.num.partitions partitions, compacted, and written
  * through the partition leaders with acks=all.
  */
-import type { Cluster } from '../../cluster';
 import type { OffsetsTopicRecordIn } from '../group/group-context';
-import { ClusterInternalTopic } from '../internal-topic';
+import { ClusterInternalTopic, type InternalTopicHost } from '../internal-topic';
 import type { TransactionStateStore } from './transaction-coordinator';
 import { TRANSACTION_STATE_TOPIC } from './transaction-log';
 
 export class ClusterTransactionTopic extends ClusterInternalTopic implements TransactionStateStore {
-  constructor(cluster: Cluster) {
+  constructor(cluster: InternalTopicHost) {
     super(cluster, {
       name: TRANSACTION_STATE_TOPIC,
       partitionsConfig: 'transaction.state.log.num.partitions',

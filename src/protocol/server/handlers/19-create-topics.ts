@@ -9,7 +9,7 @@ import { validateTopicName, hasCollisionChars } from '../../../broker/config/top
 import { uuidFromKafkaString, ZERO_UUID } from '../../codec';
 import type { CreatableTopic } from '../../messages/create-topics-request';
 import type { CreatableTopicResult } from '../../messages/create-topics-response';
-import { topicConfigEntries } from './32-describe-configs';
+import { topicConfigEntries } from '../../../broker/config/config-entries';
 
 /** The most partitions one topic may be created with or grown to (Kafka caps records per controller operation at 10000). */
 export const MAX_PARTITIONS_PER_REQUEST = 10000;

@@ -5,7 +5,7 @@ import { defineHandler, RequestContext } from '../handler';
 import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import { parseTopicConfigs } from '../../../broker/config/topic-config';
 import { validateTopicName } from '../../../broker/config/topic-name';
-import { ResourceType } from './32-describe-configs';
+import { ResourceType } from '../../../broker/config/config-entries';
 
 export interface ResourceResponse {
   errorCode: number;

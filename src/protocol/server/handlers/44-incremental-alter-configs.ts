@@ -5,10 +5,9 @@
 import { defineHandler } from '../handler';
 import { KafkaError } from '../../../broker/errors';
 import { topicConfigDef } from '../../../broker/config/topic-config';
-import { ResourceType, topicConfigEntries } from './32-describe-configs';
+import { ResourceType, topicConfigEntries, formatConfigValue } from '../../../broker/config/config-entries';
 import { brokerResourceLevel, checkConfigList, checkTopicResourceName, duplicateResourceIndexes, replaceTopicConfigs, resourceOutcome } from './33-alter-configs';
 import { brokerConfigDef } from '../../../broker/config/broker-config';
-import { formatConfigValue } from './32-describe-configs';
 import type { ConfigDef } from '../../../broker/config/config-def';
 
 /** Kafka's AlterConfigOp.OpType ids. */

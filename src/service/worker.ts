@@ -4,12 +4,12 @@
  * src/broker/rpc.ts until told to shut down, or runs one dump-log job.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { WorkerInit } from './rpc';
+import type { WorkerInit } from '../broker/rpc';
 import { serveBroker } from './broker-rpc-server';
 import { runDumpLog } from './dump-log-job';
 
 const port = parentPort;
-if (!port) throw new Error('src/broker/worker.ts runs as a worker thread: new Worker("dist/worker.js", { workerData })');
+if (!port) throw new Error('src/service/worker.ts runs as a worker thread: new Worker("dist/worker.js", { workerData })');
 
 const init = workerData as WorkerInit;
 switch (init?.kind) {

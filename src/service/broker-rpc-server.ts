@@ -1,13 +1,13 @@
 /**
  * The worker's side of the RPC (src/broker/rpc.ts): runs a BrokerService, answers each request with its method's
  * result or error, and pushes the service's events. Written against a MessagePort-like object so that it can be
- * served from a worker thread (src/broker/worker.ts) or over a MessageChannel.
+ * served from a worker thread (src/service/worker.ts) or over a MessageChannel.
  */
-import type { BrokerServiceOptions } from './api';
+import type { BrokerServiceOptions } from '../broker/api';
 import { BrokerService } from './broker-service';
-import { BrokerStartError, classifyStartError } from './start-failure';
-import { HostToWorker, WorkerToHost, answerRequest, isBrokerMethod } from './rpc';
-import { serveControlSocket } from './control-socket';
+import { BrokerStartError, classifyStartError } from '../broker/start-failure';
+import { HostToWorker, WorkerToHost, answerRequest, isBrokerMethod } from '../broker/rpc';
+import { serveControlSocket } from '../broker/control-socket';
 
 export interface RpcPort {
   postMessage(message: WorkerToHost): void;

@@ -3,8 +3,8 @@
  * segment neither blocks the extension host nor the broker. Lines go back in chunks; past `maxLines` the dump stops.
  */
 import { dumpLog } from '../cli/dump-log';
-import type { DumpToHost } from './rpc';
-import { toRemoteError } from './rpc';
+import type { DumpToHost } from '../broker/rpc';
+import { toRemoteError } from '../broker/rpc';
 
 const CHUNK = 500;
 

@@ -30,26 +30,26 @@ import type {
   TopicConfigEntry,
   TopicDescription,
   TopicSummary,
-} from './api';
-import { bytesFromBuffer, bytesToBuffer } from './api';
-import { Cluster } from './cluster';
-import type { ClusterEvent } from './replication/cluster-events';
+} from '../broker/api';
+import { bytesFromBuffer, bytesToBuffer } from '../broker/api';
+import { Cluster } from '../broker/cluster';
+import type { ClusterEvent } from '../broker/replication/cluster-events';
 import { KafkaServer } from '../protocol/server/kafka-server';
-import { Logger } from './logger';
-import { crc32cNative } from './records/crc32c';
-import { KafkaError } from './errors';
+import { Logger } from '../broker/logger';
+import { crc32cNative } from '../broker/records/crc32c';
+import { KafkaError } from '../broker/errors';
 import { Listeners } from '../shared/listeners';
-import { ClusterWatcher } from './cluster-watcher';
-import { brokerStatus, describeTopic, groupSummaries, requireTopic, topicConfigs, topicSummary } from './cluster-views';
-import { DefaultPartitioner } from './partitioner';
-import { BrokerStartError, classifyStartError } from './start-failure';
-import { CompressionType, compressionTypeFromName, initCompression } from './records/compression';
-import { encodeRecordBatch } from './records/record-batch';
-import { decodeRecords } from './records/record-batch';
-import { iterateBatches } from './records/batch-iterator';
-import { isControl, isLogAppendTime, nextOffsetOf } from './records/batch-header';
-import type { RecordInput } from './records/record';
-import { isInternalTopic } from './config/topic-name';
+import { ChangeFeed } from './change-feed';
+import { brokerStatus, describeTopic, groupSummaries, requireTopic, topicConfigs, topicSummary } from '../broker/cluster-views';
+import { DefaultPartitioner } from '../broker/partitioner';
+import { BrokerStartError, classifyStartError } from '../broker/start-failure';
+import { CompressionType, compressionTypeFromName, initCompression } from '../broker/records/compression';
+import { encodeRecordBatch } from '../broker/records/record-batch';
+import { decodeRecords } from '../broker/records/record-batch';
+import { iterateBatches } from '../broker/records/batch-iterator';
+import { isControl, isLogAppendTime, nextOffsetOf } from '../broker/records/batch-header';
+import type { RecordInput } from '../broker/records/record';
+import { isInternalTopic } from '../broker/config/topic-name';
 import { MAX_PARTITIONS_PER_REQUEST } from '../protocol/server/handlers/19-create-topics';
 
 const DEFAULT_MAX_RECORDS = 100;
@@ -68,7 +68,7 @@ const CRC32C_CODE: Record<typeof crc32cNative, string> = {
 export class BrokerService implements BrokerApi, BrokerEventSource {
   private cluster: Cluster | undefined;
   private server: KafkaServer | undefined;
-  private watcher: ClusterWatcher | undefined;
+  private feed: ChangeFeed | undefined;
   private readonly events = new Listeners<BrokerEvent>();
   private readonly partitioner = new DefaultPartitioner();
   /** The broker's log: each line becomes a `log` event, and also goes to the logger given (the console, a test's memory). */
@@ -105,7 +105,7 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
       // zstd's encoder is WebAssembly, which loads asynchronously: once, before any batch is written.
       await initCompression();
       cluster = new Cluster({ dataDir: o.dataDir, nodes: o.nodes, config: o.config, nodeConfig: o.nodeConfig, owner: o.owner, logger: this.logger });
-      const server = new KafkaServer(cluster, { host: o.host, basePort: o.basePort, security: o.security });
+      const server = new KafkaServer(cluster, { host: o.host, basePort: o.basePort, security: o.security, onListenersChanged: () => this.feed?.nodes() });
       await server.start();
       this.cluster = cluster;
       this.server = server;
@@ -119,20 +119,20 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     // Which CRC-32C checksums the record batches: a packaged extension says here whether its native addon loaded.
     this.logger.info(`record batch CRC-32C: ${CRC32C_CODE[crc32cNative]}`);
     this.logger.info(`Tributary is running: ${this.cluster.nodes.length} node(s), data in ${this.cluster.dataDir}, bootstrap servers ${this.server.bootstrap()}`);
-    this.watcher = new ClusterWatcher(this.cluster, this.server, (e) => this.events.fire(e), o.eventIntervalMs ?? 250);
-    this.watcher.start();
+    this.feed = new ChangeFeed(this.cluster, this.server, (e) => this.events.fire(e), o.eventWindowMs);
+    this.feed.start();
     this.unsubscribeCluster = this.cluster.on((e) => this.forwardClusterEvent(e));
     return this.status();
   }
 
   /** Closes the listeners, then flushes the logs, writes the checkpoints and releases the directory. */
   async stop(): Promise<void> {
-    const { cluster, server, watcher } = this;
+    const { cluster, server, feed } = this;
     if (!cluster) return;
     this.cluster = undefined;
     this.server = undefined;
-    this.watcher = undefined;
-    watcher?.stop();
+    this.feed = undefined;
+    feed?.stop();
     this.unsubscribeCluster?.();
     try {
       await server?.stop();
@@ -158,10 +158,9 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
         this.events.fire({ type: 'controllerChanged', from: e.from, to: e.to, time });
         break;
       default:
-        // Topics and nodes reach the UI through the watcher's comparisons.
+        // Topics and nodes reach the UI through the change feed.
         break;
     }
-    this.changed();
   }
 
   private require(): Cluster {
@@ -174,7 +173,7 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
    * first and hide it (a topic created and deleted between two comparisons is never seen).
    */
   private changed(): void {
-    if (this.running) this.watcher?.tick();
+    if (this.running) this.feed?.flush();
   }
 
 
@@ -296,7 +295,7 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     const timeoutMs = request.timeoutMs ?? DEFAULT_PRODUCE_TIMEOUT_MS;
     const records = new Array<ProducedRecord>(request.records.length);
     // Partitions are written in parallel, as a producer's one request to several leaders would be. The appends are
-    // reported by the watcher's next regular comparison, which is what coalesces a burst into one event.
+    // reported by the change feed, which coalesces a burst into one event.
     await Promise.all(
       [...groups].map(async ([partition, g]) => {
         const info = await c.produce(topic, partition, encodeRecordBatch({ records: g.inputs, compression }), acks, timeoutMs);
