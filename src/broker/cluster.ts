@@ -21,6 +21,7 @@ import { producerIdManagerOf } from './producer-id-manager';
 import { ControlRecordType, encodeEndTxnMarkerBatch } from './records/control-record';
 import { GroupAdmin } from './coordinator/group/group-admin';
 import { Controller } from './replication/controller';
+import type { Clock } from './clock';
 import { ReplicaManager, type AppendOrigin } from './replication/replica-manager';
 import type { ClusterEvent, ClusterEventListener } from './replication/cluster-events';
 import type { ClusterState, StateChangeListener, VirtualNode } from './cluster-state';
@@ -49,6 +50,8 @@ export interface ClusterOptions {
   /** Who runs this broker, written into the data directory's lock for whoever finds it taken. */
   owner?: string;
   logger?: Logger;
+  /** The time of the coordinators' and replication's timers; tests pass a manual one. */
+  clock?: Clock;
 }
 
 export type { VirtualNode } from './cluster-state';
@@ -88,13 +91,13 @@ export class Cluster implements ClusterState, InternalTopicHost {
     for (const n of this.nodes) this.reconcileLogs(n);
     for (const n of this.nodes) n.logManager.startup();
     // The two call each other (decisions one way, ISR changes the other); each sees only what it calls.
-    this.replicaManager = new ReplicaManager(this, { setIsr: (...a) => this.controller.setIsr(...a) }, this.fetchPurgatory);
+    this.replicaManager = new ReplicaManager(this, { setIsr: (...a) => this.controller.setIsr(...a) }, this.fetchPurgatory, opts.clock);
     this.controller = new Controller(this, this.replicaManager, (e) => this.emit(e));
     // Followers reconcile with their leaders before fetching: the last run may have ended with diverged logs.
     for (const t of this.metadata.topics()) for (const p of t.partitions) for (const r of p.replicas) if (r !== p.leader) this.replicaManager.needsTruncation.add(`${r}:${t.name}-${p.partition}`);
     this.replicaManager.start();
     this.offsetsTopic = new ClusterOffsetsTopic(this);
-    this.groupCoordinator = new GroupCoordinator(this.offsetsTopic, groupConfig(this.brokerConfig), { logger: this.logger });
+    this.groupCoordinator = new GroupCoordinator(this.offsetsTopic, groupConfig(this.brokerConfig), { logger: this.logger, clock: opts.clock });
     const loaded = this.groupCoordinator.load();
     if (loaded.groups > 0) this.logger.info(`group coordinator loaded ${loaded.groups} groups and ${loaded.offsets} committed offsets from __consumer_offsets`);
     this.groups = new GroupAdmin(this, this.groupCoordinator);
@@ -105,7 +108,7 @@ export class Cluster implements ClusterState, InternalTopicHost {
       { writeMarkers: (m) => this.writeTxnMarkers(m) },
       () => producerIdManagerOf(this.metadata).generateProducerId(),
       { maxTimeoutMs: this.brokerConfig.get<number>('transaction.max.timeout.ms'), abortTimedOutIntervalMs: this.brokerConfig.get<number>('transaction.abort.timed.out.transaction.cleanup.interval.ms') },
-      { logger: this.logger },
+      { logger: this.logger, clock: opts.clock },
     );
     const txns = this.transactionCoordinator.load();
     if (txns.transactions > 0) this.logger.info(`transaction coordinator loaded ${txns.transactions} transactional ids from __transaction_state (${txns.completing} decisions being completed)`);

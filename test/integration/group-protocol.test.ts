@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { startTestBroker, TestBroker } from '../support/broker';
 import { sendRequest } from '../support/raw-client';
+import { ManualClock } from '../support/manual-clock';
 import { ErrorCode } from '../../src/broker/errors';
 import { Writer } from '../../src/protocol/codec';
 import { encodeConsumerProtocolSubscription } from '../../src/protocol/messages/consumer-protocol-subscription';
@@ -49,6 +50,29 @@ describe('group APIs over raw frames: coordinators, limits, offsets of several g
     assert.equal((await sendRequest(elsewhere, 12, 4, { groupId: 'g-nc', generationId: 1, memberId: 'm', groupInstanceId: null })).errorCode, ErrorCode.NOT_COORDINATOR);
     const commit = await sendRequest(elsewhere, 8, 9, { groupId: 'g-nc', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }] }] });
     assert.equal(commit.topics[0].partitions[0].errorCode, ErrorCode.NOT_COORDINATOR);
+  });
+
+  it('on a manual clock, a member that stops heartbeating is removed at session.timeout.ms after its last heartbeat, to the millisecond', async () => {
+    const clock = new ManualClock();
+    const b = await startTestBroker({ clock, config: { 'group.initial.rebalance.delay.ms': '0' } });
+    try {
+      // FindCoordinator first, as clients do: it creates __consumer_offsets.
+      assert.equal((await sendRequest(b.bootstrap, 10, 4, { key: '', keyType: 0, coordinatorKeys: ['g-clock'] })).coordinators[0].errorCode, 0);
+      const first = await sendRequest(b.bootstrap, 11, 9, joinReq('g-clock'));
+      const joined = await sendRequest(b.bootstrap, 11, 9, joinReq('g-clock', first.memberId));
+      assert.equal(joined.errorCode, 0);
+      await sendRequest(b.bootstrap, 14, 5, { groupId: 'g-clock', generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [] });
+      const heartbeat = async () => (await sendRequest(b.bootstrap, 12, 4, { groupId: 'g-clock', generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null })).errorCode;
+      await clock.advanceAsync(9999);
+      assert.equal(await heartbeat(), 0, 'alive at 9 999 ms; the heartbeat starts its session over');
+      await clock.advanceAsync(9999);
+      assert.equal(b.cluster.groupCoordinator.group('g-clock')!.state, 'Stable');
+      await clock.advanceAsync(1);
+      assert.equal(b.cluster.groupCoordinator.group('g-clock')!.state, 'Empty', 'removed 10 000 ms after its last heartbeat');
+      assert.equal(await heartbeat(), ErrorCode.UNKNOWN_MEMBER_ID);
+    } finally {
+      await b.stop();
+    }
   });
 
   it('GROUP_MAX_SIZE_REACHED past group.max.size; MEMBER_ID_REQUIRED for v4+ joins', async () => {

@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import { startTestBroker, TestBroker } from '../support/broker';
 import { RawClient } from '../support/raw-client';
 import { textBatch } from '../support/batches';
+import { pollUntil } from '../support/poll';
 import { defaultMetadataRequestData } from '../../src/protocol/messages/metadata-request';
 import { ErrorCode } from '../../src/broker/errors';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('replication over the protocol', function () {
   this.timeout(30000);
@@ -27,8 +27,7 @@ describe('replication over the protocol', function () {
     const old = broker.cluster.partitionLeader('rp', 0);
     const oldAddress = address(old);
     broker.cluster.stopNode(old);
-    await sleep(50);
-    await assert.rejects(RawClient.connect(oldAddress), /ECONNREFUSED/);
+    await pollUntil('the stopped node\'s listener to close', () => RawClient.connect(oldAddress).then((c) => void c.close(), (e: Error) => /ECONNREFUSED/.test(e.message)));
     const c = await RawClient.connect(address(live()));
     try {
       const md = await c.request(3, 12, { ...defaultMetadataRequestData(), topics: [{ topicId: '00000000000000000000000000000000', name: 'rp' }] });
@@ -54,11 +53,9 @@ describe('replication over the protocol', function () {
       l.close();
     }
     broker.cluster.startNode(old);
-    await sleep(50);
-    const back = await RawClient.connect(oldAddress);
+    const back = await pollUntil('the restarted node\'s listener to open', () => RawClient.connect(oldAddress).catch(() => undefined));
     back.close();
-    const deadline = Date.now() + 5000;
-    while (!broker.cluster.partitionState('rp', 0).isr.includes(old) && Date.now() < deadline) await sleep(20);
+    await pollUntil('the restarted node to rejoin the ISR', () => broker.cluster.partitionState('rp', 0).isr.includes(old));
     // ElectLeaders (preferred) moves leadership back to the first replica.
     const e = await RawClient.connect(address(live()));
     try {

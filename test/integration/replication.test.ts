@@ -9,16 +9,9 @@ import { decodeRecords } from '../../src/broker/records/record-batch';
 import { LOG_OVERHEAD } from '../../src/broker/records/batch-header';
 import { tmpDir, rm } from '../support/tmp';
 import { textBatch } from '../support/batches';
+import { pollUntil } from '../support/poll';
+import { ManualClock } from '../support/manual-clock';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, f: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 function valuesOf(cluster: Cluster, node: number, topic: string, partition: number): string[] {
   const log = cluster.node(node).logManager.getLog({ topic, partition })!;
@@ -60,10 +53,10 @@ describe('replication between virtual nodes', function () {
       assert.ok(cluster.leaderLog('r', 0).highWatermark >= i + 1, 'acknowledged means below the high watermark');
     }
     for (const n of [0, 1, 2]) {
-      await until(`node ${n} to catch up`, () => cluster.node(n).logManager.getLog({ topic: 'r', partition: 0 })!.logEndOffset === 20);
+      await pollUntil(`node ${n} to catch up`, () => cluster.node(n).logManager.getLog({ topic: 'r', partition: 0 })!.logEndOffset === 20);
       assert.deepEqual(valuesOf(cluster, n, 'r', 0), Array.from({ length: 20 }, (_, i) => `m${i}`));
     }
-    await until('followers learn the high watermark', () => [0, 1, 2].every((n) => cluster.node(n).logManager.getLog({ topic: 'r', partition: 0 })!.highWatermark === 20));
+    await pollUntil('followers learn the high watermark', () => [0, 1, 2].every((n) => cluster.node(n).logManager.getLog({ topic: 'r', partition: 0 })!.highWatermark === 20));
     cluster.shutdown();
     for (const n of [0, 1, 2]) {
       assert.equal(fs.readFileSync(path.join(dir, `node-${n}`, 'replication-offset-checkpoint'), 'utf8'), '0\n1\nr 0 20\n');
@@ -88,7 +81,7 @@ describe('replication between virtual nodes', function () {
     assert.deepEqual(valuesOf(cluster, after.leader, 'f', 0), Array.from({ length: 10 }, (_, i) => `a${i}`));
     for (let i = 10; i < 15; i++) await cluster.produce('f', 0, textBatch([`a${i}`]), -1, 5000);
     cluster.startNode(oldLeader);
-    await until('the restarted node to rejoin the ISR', () => cluster.partitionState('f', 0).isr.includes(oldLeader));
+    await pollUntil('the restarted node to rejoin the ISR', () => cluster.partitionState('f', 0).isr.includes(oldLeader));
     assert.deepEqual(valuesOf(cluster, oldLeader, 'f', 0), Array.from({ length: 15 }, (_, i) => `a${i}`));
     assert.ok(events.some((e) => e.type === 'isr-changed' && e.isr.includes(oldLeader)));
   });
@@ -110,14 +103,31 @@ describe('replication between virtual nodes', function () {
     const slow = cluster.partitionState('p', 0).replicas.find((r) => r !== leader)!;
     cluster.replicaManager.faults.pauseFollower(slow);
     await cluster.produce('p', 0, textBatch(['one']), 1, 1000);
-    await until('the paused follower to leave the ISR', () => !cluster.partitionState('p', 0).isr.includes(slow), 5000);
+    await pollUntil('the paused follower to leave the ISR', () => !cluster.partitionState('p', 0).isr.includes(slow), 5000);
     assert.ok(events.some((e) => e.type === 'isr-changed' && /replica.lag.time.max.ms/.test(e.reason)));
     const t0 = Date.now();
     await cluster.produce('p', 0, textBatch(['two']), -1, 5000);
     assert.ok(Date.now() - t0 < 1000, 'acks=all no longer waits for the removed follower');
     cluster.replicaManager.faults.resumeFollower(slow);
-    await until('the follower to rejoin', () => cluster.partitionState('p', 0).isr.includes(slow));
+    await pollUntil('the follower to rejoin', () => cluster.partitionState('p', 0).isr.includes(slow));
     assert.deepEqual(valuesOf(cluster, slow, 'p', 0), ['one', 'two']);
+  });
+
+  it('on a manual clock a follower that stopped fetching leaves the ISR at the first check past replica.lag.time.max.ms, not before', async () => {
+    const clock = new ManualClock();
+    // Checks every 300 ms (half the lag); the follower last caught up at the clock's start.
+    cluster = new Cluster({ dataDir: dir, nodes: 2, logger: new MemoryLogger(), clock, config: { 'replica.lag.time.max.ms': '600' } });
+    cluster.createTopic('x', 1, 2);
+    const leader = cluster.partitionLeader('x', 0);
+    const follower = cluster.partitionState('x', 0).replicas.find((r) => r !== leader)!;
+    await pollUntil('the follower to fetch once', () => cluster.replicaManager.followerStates('x', 0).some((f) => f.nodeId === follower));
+    cluster.replicaManager.faults.pauseFollower(follower);
+    await cluster.produce('x', 0, textBatch(['one']), 1, 1000);
+    // 600 ms behind at the check of 600 is not more than the lag; at the check of 900 it is.
+    await clock.advanceAsync(899);
+    assert.deepEqual(cluster.partitionState('x', 0).isr.sort(), [leader, follower].sort());
+    await clock.advanceAsync(1);
+    assert.deepEqual(cluster.partitionState('x', 0).isr, [leader]);
   });
 
   it('a cut link stops replication between two nodes until healed', async () => {
@@ -126,10 +136,11 @@ describe('replication between virtual nodes', function () {
     const [leader, follower] = [cluster.partitionLeader('c', 0), cluster.partitionState('c', 0).replicas.find((r) => r !== cluster.partitionLeader('c', 0))!];
     cluster.replicaManager.faults.cutLink(leader, follower);
     await cluster.produce('c', 0, textBatch(['cut']), 1, 1000);
-    await sleep(300);
+    // Long enough for the cut to show: the leader has dropped the follower from the ISR, and it still has nothing.
+    await pollUntil('the cut-off follower to leave the ISR', () => !cluster.partitionState('c', 0).isr.includes(follower));
     assert.equal(cluster.node(follower).logManager.getLog({ topic: 'c', partition: 0 })!.logEndOffset, 0);
     cluster.replicaManager.faults.healLink(follower, leader);
-    await until('the follower to catch up', () => cluster.node(follower).logManager.getLog({ topic: 'c', partition: 0 })!.logEndOffset === 1);
+    await pollUntil('the follower to catch up', () => cluster.node(follower).logManager.getLog({ topic: 'c', partition: 0 })!.logEndOffset === 1);
   });
 
   it('a follower truncates the tail it never should have had (divergence by leader epoch)', async () => {
@@ -147,7 +158,7 @@ describe('replication between virtual nodes', function () {
     assert.notEqual(second, first);
     await cluster.produce('d', 0, textBatch(['new-5']), -1, 5000);
     cluster.startNode(first);
-    await until('the old leader to rejoin', () => cluster.partitionState('d', 0).isr.includes(first));
+    await pollUntil('the old leader to rejoin', () => cluster.partitionState('d', 0).isr.includes(first));
     assert.deepEqual(valuesOf(cluster, first, 'd', 0), ['c0', 'c1', 'c2', 'c3', 'c4', 'new-5'], 'the unreplicated tail is gone');
     const epochs = cluster.node(first).logManager.getLog({ topic: 'd', partition: 0 })!.leaderEpochCache.all();
     assert.deepEqual(epochs.map((e) => e.epoch), [0, 1]);
@@ -168,7 +179,7 @@ describe('replication between virtual nodes', function () {
     const other = cluster.partitionState('u', 0).replicas.find((r) => r !== leader)!;
     cluster.replicaManager.faults.pauseFollower(other);
     await cluster.produce('u', 0, textBatch(['only-on-leader']), 1, 1000);
-    await until('the ISR to shrink', () => cluster.partitionState('u', 0).isr.length === 1);
+    await pollUntil('the ISR to shrink', () => cluster.partitionState('u', 0).isr.length === 1);
     cluster.stopNode(leader);
     assert.equal(cluster.partitionLeader('u', 0), other);
     assert.ok(events.some((e) => e.type === 'leader-elected' && e.topic === 'u' && e.unclean));
@@ -197,7 +208,7 @@ describe('replication between virtual nodes', function () {
     const preferred = cluster.partitionState('e', 0).replicas[0];
     cluster.stopNode(preferred);
     cluster.startNode(preferred);
-    await until('the preferred replica to rejoin the ISR', () => cluster.partitionState('e', 0).isr.includes(preferred));
+    await pollUntil('the preferred replica to rejoin the ISR', () => cluster.partitionState('e', 0).isr.includes(preferred));
     assert.notEqual(cluster.partitionLeader('e', 0), preferred);
     cluster.controller.electLeader('e', 0, 'preferred');
     assert.equal(cluster.partitionLeader('e', 0), preferred);

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { startTestBroker, TestBroker } from '../support/broker';
 import { sendRequest } from '../support/raw-client';
+import { ManualClock } from '../support/manual-clock';
+import { pollUntil } from '../support/poll';
 import { ErrorCode } from '../../src/broker/errors';
 import { encodeRecordBatch } from '../../src/broker/records/record-batch';
 
@@ -28,6 +30,27 @@ describe('transaction APIs over raw frames: coordinators, errors by version, rea
   const add = (at: string, txnId: string, pid: number, epoch: number, topics: Array<{ name: string; partitions: number[] }>, version = 3) =>
     sendRequest(at, 24, version, { transactions: [], v3AndBelowTransactionalId: txnId, v3AndBelowProducerId: pid, v3AndBelowProducerEpoch: epoch, v3AndBelowTopics: topics });
   const end = (at: string, txnId: string, pid: number, epoch: number, committed: boolean, version = 3) => sendRequest(at, 26, version, { transactionalId: txnId, producerId: pid, producerEpoch: epoch, committed });
+
+  it('on a manual clock, an open transaction is aborted by the first timeout check past transaction.timeout.ms, and its producer fenced', async () => {
+    const clock = new ManualClock();
+    const b = await startTestBroker({ clock, config: { 'transaction.abort.timed.out.transaction.cleanup.interval.ms': '1000' } });
+    try {
+      b.cluster.createTopic('tt', 1, 1);
+      assert.equal((await sendRequest(b.bootstrap, 10, 4, { key: '', keyType: 1, coordinatorKeys: ['x-clock'] })).coordinators[0].errorCode, 0);
+      const p = await sendRequest(b.bootstrap, 22, 4, { transactionalId: 'x-clock', transactionTimeoutMs: 5000, producerId: -1, producerEpoch: -1 });
+      assert.equal((await add(b.bootstrap, 'x-clock', p.producerId, p.producerEpoch, [{ name: 'tt', partitions: [0] }])).resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode, 0);
+      const tc = b.cluster.transactionCoordinator;
+      // Checks every 1 000 ms: open exactly 5 000 ms at the check of 5 000 is not past the timeout; at 6 000 it is.
+      await clock.advanceAsync(5999);
+      assert.equal(tc.transaction('x-clock')!.state, 'Ongoing');
+      await clock.advanceAsync(1);
+      await pollUntil('the abort markers and CompleteAbort to be written', () => tc.transaction('x-clock')!.state === 'CompleteAbort');
+      assert.equal(tc.transaction('x-clock')!.producerEpoch, p.producerEpoch + 1, 'the producer is fenced');
+      assert.equal((await end(b.bootstrap, 'x-clock', p.producerId, p.producerEpoch, true)).errorCode, ErrorCode.PRODUCER_FENCED);
+    } finally {
+      await b.stop();
+    }
+  });
 
   it('requests to a node that is not the coordinator get NOT_COORDINATOR; unknown key types and empty ids INVALID_REQUEST', async () => {
     const { elsewhere } = await coordinator('x-nc');

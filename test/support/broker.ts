@@ -2,6 +2,7 @@
  * Starts a real embedded broker (cluster + Kafka listeners on free loopback ports) for a test, in this process.
  * `bootstrap` is what real clients connect to.
  */
+import type { Clock } from '../../src/broker/clock';
 import { Cluster } from '../../src/broker/cluster';
 import { KafkaServer } from '../../src/protocol/server/kafka-server';
 import { MemoryLogger } from '../../src/broker/logger';
@@ -19,11 +20,11 @@ export interface TestBroker {
   stop(keepData?: boolean): Promise<void>;
 }
 
-export async function startTestBroker(opts: { nodes?: number; config?: Record<string, string>; nodeConfig?: Record<number, Record<string, string>>; dataDir?: string; security?: ListenerSecurityOptions } = {}): Promise<TestBroker> {
+export async function startTestBroker(opts: { nodes?: number; config?: Record<string, string>; nodeConfig?: Record<number, Record<string, string>>; dataDir?: string; security?: ListenerSecurityOptions; clock?: Clock } = {}): Promise<TestBroker> {
   await initCompression();
   const dataDir = opts.dataDir ?? tmpDir('tributary-broker-');
   const logger = new MemoryLogger();
-  const cluster = new Cluster({ dataDir, nodes: opts.nodes ?? 1, config: opts.config, nodeConfig: opts.nodeConfig, logger });
+  const cluster = new Cluster({ dataDir, nodes: opts.nodes ?? 1, config: opts.config, nodeConfig: opts.nodeConfig, logger, clock: opts.clock });
   let server: KafkaServer;
   try {
     server = new KafkaServer(cluster, { basePort: 0, security: opts.security });

@@ -9,7 +9,7 @@ import type { LogAppendInfo } from '../storage/log';
 import { encodeRecordBatch, decodeRecords, type EncodeBatchInput } from '../records/record-batch';
 import { LOG_OVERHEAD, readBatchHeader, isControl, isTransactional } from '../records/batch-header';
 import { ControlRecordType, decodeControlRecordType } from '../records/control-record';
-import type { OffsetsTopicRecordIn } from './group/group-coordinator';
+import type { OffsetsTopicRecordIn } from './group/group-context';
 import type { AppendOrigin } from '../replication/replica-manager';
 
 export interface InternalTopicSpec {

@@ -9,11 +9,10 @@ import type { DelayedFetchPurgatory } from './delayed-fetch';
 import type { Faults } from './faults';
 import type { Log } from '../storage/log';
 import { KafkaError } from '../errors';
+import { systemClock, sleep, type Clock } from '../clock';
 
 const FETCH_MAX_BYTES = 1 << 20;
 const IDLE_WAIT_MS = 500;
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
 
 export interface FollowerFetchResult {
   records: Buffer;
@@ -40,6 +39,7 @@ export class ReplicaFetcher {
     private readonly rm: LeaderReplicas,
     private readonly purgatory: DelayedFetchPurgatory,
     readonly nodeId: number,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   start(): void {
@@ -57,18 +57,18 @@ export class ReplicaFetcher {
       try {
         const faults = this.rm.faults;
         if (faults.isPaused(this.nodeId)) {
-          await Promise.race([sleep(100), this.stopped]);
+          await sleep(this.clock, 100, this.stopped);
           continue;
         }
         const delay = faults.delayOf(this.nodeId);
-        if (delay > 0) await Promise.race([sleep(delay), this.stopped]);
+        if (delay > 0) await sleep(this.clock, delay, this.stopped);
         if (!this.running) break;
         const { fetched, keys } = this.fetchRound();
         if (fetched) await new Promise((r) => setImmediate(r));
         else await this.purgatory.waitForAppend(keys, IDLE_WAIT_MS, this.stopped);
       } catch (e) {
         this.cluster.logger.error(`node ${this.nodeId} fetcher: ${(e as Error).stack ?? e}`);
-        await Promise.race([sleep(200), this.stopped]);
+        await sleep(this.clock, 200, this.stopped);
       }
     }
   }

@@ -7,6 +7,7 @@
 import type { ClusterState } from '../cluster-state';
 import type { DelayedFetchPurgatory } from './delayed-fetch';
 import { KafkaError } from '../errors';
+import { systemClock, type Clock, type Timer } from '../clock';
 import type { LogAppendInfo } from '../storage/log';
 import { ReplicaFetcher, type FollowerFetchResult } from './replica-fetcher';
 import { Faults } from './faults';
@@ -25,7 +26,7 @@ interface DelayedProduce {
   requiredOffset: number;
   resolve: () => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: Timer;
 }
 
 
@@ -47,14 +48,18 @@ export class ReplicaManager {
   /** "node:topic-partition" of follower replicas that must reconcile with their (new) leader before fetching. */
   readonly needsTruncation = new Set<string>();
   readonly faults = new Faults();
-  private isrTimer?: NodeJS.Timeout;
-  private readonly now: () => number = Date.now;
+  private isrTimer?: Timer;
 
   constructor(
     private readonly cluster: ClusterState,
     private readonly controller: IsrChanger,
     private readonly purgatory: DelayedFetchPurgatory,
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  private now(): number {
+    return this.clock.now();
+  }
 
   start(): void {
     for (const n of this.cluster.nodes) if (n.up) this.startFetcher(n.id);
@@ -63,16 +68,15 @@ export class ReplicaManager {
     // watermark comes back from the checkpoint and moves once they fetch.
     for (const t of this.cluster.metadata.topics()) for (const p of t.partitions) this.maybeIncrementHighWatermark(t.name, p.partition);
     const lag = this.cluster.brokerConfig.get<number>('replica.lag.time.max.ms');
-    this.isrTimer = setInterval(() => this.maybeShrinkIsr(), Math.max(50, Math.floor(lag / 2)));
-    this.isrTimer.unref?.();
+    this.isrTimer = this.clock.setInterval(() => this.maybeShrinkIsr(), Math.max(50, Math.floor(lag / 2)));
   }
 
   shutdown(): void {
-    if (this.isrTimer) clearInterval(this.isrTimer);
+    this.clock.clearTimeout(this.isrTimer);
     for (const f of this.fetchers.values()) f.stop();
     this.fetchers.clear();
     for (const list of this.delayed.values()) for (const d of list) {
-      clearTimeout(d.timer);
+      this.clock.clearTimeout(d.timer);
       d.reject(new KafkaError('NOT_LEADER_OR_FOLLOWER', 'the broker is shutting down'));
     }
     this.delayed.clear();
@@ -80,7 +84,7 @@ export class ReplicaManager {
 
   startFetcher(nodeId: number): void {
     if (this.fetchers.has(nodeId)) return;
-    const f = new ReplicaFetcher(this.cluster, this, this.purgatory, nodeId);
+    const f = new ReplicaFetcher(this.cluster, this, this.purgatory, nodeId, this.clock);
     this.fetchers.set(nodeId, f);
     f.start();
   }
@@ -114,7 +118,7 @@ export class ReplicaManager {
           requiredOffset: required,
           resolve,
           reject,
-          timer: setTimeout(() => {
+          timer: this.clock.setTimeout(() => {
             this.removeDelayed(key(topic, partition), d);
             reject(new KafkaError('REQUEST_TIMED_OUT', `${topic}-${partition}: the in-sync replicas did not acknowledge offset ${info.lastOffset} within ${timeoutMs} ms`));
           }, timeoutMs),
@@ -263,7 +267,7 @@ export class ReplicaManager {
     if (done.length === 0) return;
     this.delayed.set(k, list.filter((d) => d.requiredOffset > hw));
     for (const d of done) {
-      clearTimeout(d.timer);
+      this.clock.clearTimeout(d.timer);
       d.resolve();
     }
   }
@@ -276,7 +280,7 @@ export class ReplicaManager {
   onLeadershipChange(topic: string, partition: number): void {
     const k = key(topic, partition);
     for (const d of this.delayed.get(k) ?? []) {
-      clearTimeout(d.timer);
+      this.clock.clearTimeout(d.timer);
       d.reject(new KafkaError('NOT_LEADER_OR_FOLLOWER', `leadership of ${k} moved`));
     }
     this.delayed.delete(k);

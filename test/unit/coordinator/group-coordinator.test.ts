@@ -4,6 +4,7 @@ import { partitionForGroup, javaStringHashCode } from '../../../src/broker/coord
 import { decodeOffsetsTopicRecord, offsetCommitKey, offsetCommitValue } from '../../../src/broker/coordinator/group/offsets-records';
 import { ErrorCode } from '../../../src/broker/errors';
 import { MemoryTopic } from '../../support/memory-topic';
+import { ManualClock } from '../../support/manual-clock';
 
 class MemoryStore extends MemoryTopic implements OffsetsTopicStore {
   async appendTransactional(partition: number, records: OffsetsTopicRecordIn[], producerId: number): Promise<void> {
@@ -34,14 +35,14 @@ function join(gc: GroupCoordinator, over: Partial<JoinGroupParams> = {}) {
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('GroupCoordinator', () => {
   let store: MemoryStore;
+  let clock: ManualClock;
   let gc: GroupCoordinator;
   beforeEach(() => {
     store = new MemoryStore();
-    gc = new GroupCoordinator(store, config);
+    clock = new ManualClock();
+    gc = new GroupCoordinator(store, config, { clock });
   });
   afterEach(() => gc.shutdown());
 
@@ -81,7 +82,6 @@ describe('GroupCoordinator', () => {
     const a = await join(gc);
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
     const bJoin = join(gc, { clientId: 'b' });
-    await sleep(5);
     assert.equal(gc.group('g')!.state, 'PreparingRebalance');
     assert.equal(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null }), ErrorCode.REBALANCE_IN_PROGRESS);
     const aJoin = join(gc, { memberId: a.memberId });
@@ -107,7 +107,7 @@ describe('GroupCoordinator', () => {
     assert.equal((await join(gc, { memberId: 'ghost' })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
   });
 
-  it('a member that stops heartbeating is expelled after its session timeout, and the journal says so', async () => {
+  it('a member that stops heartbeating is expelled at its session timeout, not 1 ms before, and the journal says so', async () => {
     const a = await join(gc, { sessionTimeoutMs: 300 });
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
     const b = join(gc, { clientId: 'b', sessionTimeoutMs: 5000 });
@@ -115,12 +115,16 @@ describe('GroupCoordinator', () => {
     const rb = await b;
     await gc.syncGroup({ groupId: 'g', generationId: 2, memberId: ra.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
     await gc.syncGroup({ groupId: 'g', generationId: 2, memberId: rb.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
-    // b heartbeats, a does not.
-    const beat = setInterval(() => gc.heartbeat({ groupId: 'g', generationId: gc.group('g')!.generationId, memberId: rb.memberId, groupInstanceId: null }), 50);
-    await sleep(500);
-    clearInterval(beat);
+    // Both last heartbeated with their SyncGroup, now. b heartbeats again, a does not.
+    clock.advance(200);
+    assert.equal(gc.heartbeat({ groupId: 'g', generationId: 2, memberId: rb.memberId, groupInstanceId: null }), ErrorCode.NONE);
+    clock.advance(99);
     const g = gc.group('g')!;
-    assert.ok(!g.members.has(a.memberId), 'a was expelled');
+    assert.ok(g.members.has(a.memberId), 'a is still in the group 299 ms after its last heartbeat');
+    assert.equal(g.state, 'Stable');
+    clock.advance(1);
+    assert.ok(!g.members.has(a.memberId), 'a was expelled at 300 ms');
+    assert.equal(g.state, 'PreparingRebalance');
     const last = g.journal.list().at(-1)!;
     assert.equal(last.trigger, 'session timeout');
     assert.equal(last.triggeredBy, a.memberId);
@@ -130,7 +134,13 @@ describe('GroupCoordinator', () => {
   it('a member that does not rejoin within the rebalance timeout is removed (rebalance timeout)', async () => {
     const a = await join(gc, { rebalanceTimeoutMs: 200 });
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
-    const rb = await join(gc, { clientId: 'b', rebalanceTimeoutMs: 200 });
+    let answered = false;
+    const bJoin = join(gc, { clientId: 'b', rebalanceTimeoutMs: 200 }).finally(() => (answered = true));
+    await clock.advanceAsync(199);
+    assert.ok(!answered, 'the join phase waits for a until the rebalance timeout');
+    await clock.advanceAsync(1);
+    assert.ok(answered, 'and ends at the rebalance timeout');
+    const rb = await bJoin;
     assert.equal(rb.errorCode, ErrorCode.NONE);
     assert.equal(rb.generationId, 2);
     assert.deepEqual([...gc.group('g')!.members.keys()], [rb.memberId]);
@@ -141,7 +151,64 @@ describe('GroupCoordinator', () => {
     assert.equal(last.joinPhase?.endedBy, 'rebalance timeout');
     assert.equal(last.joinPhase?.limitMs, 200);
     assert.deepEqual(last.joinPhase?.notRejoined.map((m) => m.memberId), [a.memberId]);
-    assert.ok(last.joinPhase!.afterMs >= 190, `waited ${last.joinPhase!.afterMs} ms`);
+    assert.equal(last.joinPhase!.afterMs, 200);
+  });
+
+  it('group.initial.rebalance.delay.ms: a new group waits the delay, and again for each newcomer, up to the rebalance timeout', async () => {
+    gc.shutdown();
+    gc = new GroupCoordinator(store, { ...config, groupInitialRebalanceDelayMs: 3000 }, { clock });
+    let answered = 0;
+    const a = join(gc, { rebalanceTimeoutMs: 10000 }).finally(() => answered++);
+    await clock.advanceAsync(1000);
+    // A second member joins during the delay: the coordinator waits another full delay once the first one ends.
+    const b = join(gc, { clientId: 'b', rebalanceTimeoutMs: 10000 }).finally(() => answered++);
+    await clock.advanceAsync(4999);
+    assert.equal(answered, 0, 'nothing at 5 999 ms');
+    assert.equal(gc.group('g')!.state, 'PreparingRebalance');
+    await clock.advanceAsync(1);
+    assert.equal(answered, 2, 'both answered at 6 000 ms (3 000, then 3 000 more)');
+    assert.deepEqual([(await a).generationId, (await b).generationId], [1, 1]);
+    const phase = gc.group('g')!.journal.list().at(-1)!.joinPhase!;
+    assert.deepEqual([phase.endedBy, phase.afterMs], ['initial rebalance delay', 6000]);
+  });
+
+  it('a member told MEMBER_ID_REQUIRED that does not come back within its session timeout is forgotten', async () => {
+    const first = await join(gc, { requireKnownMemberId: true, sessionTimeoutMs: 1000 });
+    assert.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
+    assert.ok(gc.group('g')!.pendingMembers.has(first.memberId));
+    clock.advance(999);
+    assert.ok(gc.group('g')!.pendingMembers.has(first.memberId));
+    clock.advance(1);
+    assert.ok(!gc.group('g')!.pendingMembers.has(first.memberId), 'forgotten at 1 000 ms');
+    assert.equal(clock.pending, 0, 'no timer left behind');
+  });
+
+  it('the sync timeout: members that do not send SyncGroup within the rebalance timeout are removed', async () => {
+    const a = await join(gc, { rebalanceTimeoutMs: 500 });
+    await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    const bJoin = join(gc, { clientId: 'b', rebalanceTimeoutMs: 500 });
+    const ra = await join(gc, { memberId: a.memberId, rebalanceTimeoutMs: 500 });
+    const rb = await bJoin;
+    assert.equal(gc.group('g')!.state, 'CompletingRebalance');
+    // Only b syncs (a follower's SyncGroup waits for the leader's); a, the leader, never does.
+    const bSync = gc.syncGroup({ groupId: 'g', generationId: 2, memberId: rb.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    await clock.advanceAsync(499);
+    assert.equal(gc.group('g')!.state, 'CompletingRebalance');
+    await clock.advanceAsync(1);
+    assert.ok(!gc.group('g')!.members.has(ra.memberId), 'a removed at 500 ms');
+    assert.equal((await bSync).errorCode, ErrorCode.REBALANCE_IN_PROGRESS, 'b is told to rejoin');
+    assert.deepEqual(gc.group('g')!.journal.list().at(-1)!.removed.map((r) => [r.memberId, r.why]), [[ra.memberId, 'sync timeout']]);
+  });
+
+  it('offsets.retention.check.interval.ms: the periodic check expires an empty group\'s offsets on the first tick past the retention', async () => {
+    gc.shutdown();
+    gc = new GroupCoordinator(store, { ...config, offsetsRetentionMs: 60_000 }, { clock });
+    gc.startExpiry(10_000);
+    await gc.commitOffsets({ groupId: 'old', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 5, leaderEpoch: -1, metadata: '' }] });
+    await clock.advanceAsync(59_999);
+    assert.ok(gc.group('old'), 'kept through the tick at 50 000 ms');
+    await clock.advanceAsync(1);
+    assert.equal(gc.group('old'), undefined, 'expired by the tick at 60 000 ms');
   });
 
   it('static members: a restart within the session timeout needs no rebalance; the old id is fenced', async () => {
@@ -165,7 +232,9 @@ describe('GroupCoordinator', () => {
     const a = await join(gc, { groupInstanceId: 'i-a', sessionTimeoutMs: 400, rebalanceTimeoutMs: 150 });
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: 'i-a', protocolType: null, protocolName: null, assignments: [] });
     // c joins; a (restarting, say) neither rejoins nor heartbeats. The join completes at the rebalance timeout.
-    const c = await join(gc, { clientId: 'c', rebalanceTimeoutMs: 150 });
+    const cJoin = join(gc, { clientId: 'c', rebalanceTimeoutMs: 150 });
+    await clock.advanceAsync(150);
+    const c = await cJoin;
     assert.equal(c.errorCode, ErrorCode.NONE);
     assert.equal(c.generationId, 2);
     assert.equal(c.leader, c.memberId, 'the leader is a member that rejoined');
@@ -173,11 +242,11 @@ describe('GroupCoordinator', () => {
     assert.ok(gc.group('g')!.members.has(a.memberId));
     const sync = await gc.syncGroup({ groupId: 'g', generationId: 2, memberId: c.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [{ memberId: a.memberId, assignment: Buffer.from('A') }, { memberId: c.memberId, assignment: Buffer.from('C') }] });
     assert.equal(sync.assignment.toString(), 'C');
-    // Its session timeout (400 ms since its last heartbeat) is what removes it.
-    const beat = setInterval(() => gc.heartbeat({ groupId: 'g', generationId: gc.group('g')!.generationId, memberId: c.memberId, groupInstanceId: null }), 50);
-    await sleep(450);
-    clearInterval(beat);
-    assert.ok(!gc.group('g')!.members.has(a.memberId));
+    // Its session timeout (400 ms since its last heartbeat, its SyncGroup of generation 1) is what removes it.
+    await clock.advanceAsync(249);
+    assert.ok(gc.group('g')!.members.has(a.memberId), 'still there at 399 ms');
+    await clock.advanceAsync(1);
+    assert.ok(!gc.group('g')!.members.has(a.memberId), 'removed at 400 ms');
     const expiry = gc.group('g')!.journal.list().find((r) => r.trigger === 'session timeout');
     assert.ok(expiry, 'a rebalance for the session timeout');
     assert.equal(expiry.triggeredBy, a.memberId);
@@ -189,11 +258,10 @@ describe('GroupCoordinator', () => {
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: 'i-a', protocolType: null, protocolName: null, assignments: [] });
     // A dynamic member joins, then leaves before the join completes: only the absent static member is left.
     const b = join(gc, { clientId: 'b', rebalanceTimeoutMs: 100 });
-    await sleep(10);
     const bId = [...gc.group('g')!.members.keys()].find((id) => id !== a.memberId)!;
     gc.leaveGroup('g', [{ memberId: bId, groupInstanceId: null }]);
     assert.equal((await b).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
-    await sleep(150);
+    await clock.advanceAsync(150);
     assert.equal(gc.group('g')!.state, 'PreparingRebalance', 'still waiting for the static member');
     assert.equal(gc.group('g')!.generationId, 1);
     // It comes back with its instance id: the join completes with it as the leader.
@@ -290,15 +358,43 @@ describe('GroupCoordinator', () => {
   });
 
   it('offsets of an empty group expire after offsets.retention.minutes', async () => {
-    let now = 1_000_000;
-    const short = new GroupCoordinator(store, { ...config, offsetsRetentionMs: 60_000 }, { now: () => now });
+    const short = new GroupCoordinator(store, { ...config, offsetsRetentionMs: 60_000 }, { clock });
     await short.commitOffsets({ groupId: 'old', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 5, leaderEpoch: -1, metadata: '' }] });
-    now += 30_000;
-    assert.equal(await short.expireOffsets(now), 0);
-    now += 31_000;
-    assert.equal(await short.expireOffsets(now), 1);
+    clock.advance(30_000);
+    assert.equal(await short.expireOffsets(), 0);
+    clock.advance(31_000);
+    assert.equal(await short.expireOffsets(), 1);
     assert.equal(short.group('old'), undefined);
     short.shutdown();
+  });
+
+  it('onGroupChanged: the listener hears of a join, the stable generation, a leave, an offset commit and a delete, not of a heartbeat', async () => {
+    let heard: string[] = [];
+    // What a listener sees when it is called: the group's state already changed.
+    const off = gc.onGroupChanged((id) => heard.push(`${id} ${gc.group(id)?.state ?? 'gone'}`));
+    gc.onGroupChanged(() => {
+      throw new Error('a broken listener');
+    });
+    const step = async <T>(f: () => Promise<T> | T): Promise<T> => {
+      heard = [];
+      return f();
+    };
+    const a = await step(() => join(gc));
+    assert.equal(heard.at(-1), 'g CompletingRebalance', 'join');
+    assert.ok(heard.includes('g PreparingRebalance'));
+    await step(() => gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] }));
+    assert.deepEqual(heard, ['g Stable'], 'sync');
+    await step(() => gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null }));
+    assert.deepEqual(heard, [], 'a heartbeat changes nothing');
+    await step(() => gc.commitOffsets({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '' }] }));
+    assert.deepEqual(heard, ['g Stable'], 'offset commit');
+    await step(() => gc.leaveGroup('g', [{ memberId: a.memberId, groupInstanceId: null }]));
+    assert.equal(heard.at(-1), 'g Empty', 'leave');
+    await step(() => gc.deleteGroup('g'));
+    assert.deepEqual(heard, ['g gone'], 'delete');
+    off();
+    await step(() => gc.commitOffsets({ groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '' }] }));
+    assert.deepEqual(heard, [], 'unsubscribed');
   });
 
   it('storage failures become retriable coordinator errors', async () => {

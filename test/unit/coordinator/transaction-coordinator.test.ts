@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { TransactionCoordinator, TransactionStateStore, TxnMarkerWriter, DEFAULT_TXN_CONFIG } from '../../../src/broker/coordinator/transaction/transaction-coordinator';
 import { decodeTransactionLogRecord, TXN_STATE_IDS } from '../../../src/broker/coordinator/transaction/transaction-log';
 import { MemoryTopic } from '../../support/memory-topic';
+import { ManualClock, flush } from '../../support/manual-clock';
 import { javaStringHashCode } from '../../../src/broker/coordinator/group/group-partitioner';
 import { ErrorCode, KafkaError } from '../../../src/broker/errors';
 
@@ -19,8 +20,12 @@ type Marker = Parameters<TxnMarkerWriter['writeMarkers']>[0];
 
 class Markers implements TxnMarkerWriter {
   readonly written: Marker[] = [];
+  /** Every attempt, failed or not, at the clock's time. */
+  readonly attempts: number[] = [];
   failWith?: Error;
+  constructor(private readonly clock: ManualClock) {}
   async writeMarkers(m: Marker): Promise<void> {
+    this.attempts.push(this.clock.now());
     if (this.failWith) throw this.failWith;
     this.written.push(m);
   }
@@ -30,14 +35,14 @@ describe('TransactionCoordinator', () => {
   let store: MemoryStore;
   let markers: Markers;
   let nextPid: number;
-  let now: number;
+  let clock: ManualClock;
   let tc: TransactionCoordinator;
-  const make = () => new TransactionCoordinator(store, markers, () => nextPid++, DEFAULT_TXN_CONFIG, { now: () => now });
+  const make = (config = DEFAULT_TXN_CONFIG) => new TransactionCoordinator(store, markers, () => nextPid++, config, { clock });
   beforeEach(() => {
+    clock = new ManualClock();
     store = new MemoryStore();
-    markers = new Markers();
+    markers = new Markers(clock);
     nextPid = 1000;
-    now = 1_700_000_000_000;
     tc = make();
   });
   afterEach(() => tc.shutdown());
@@ -64,7 +69,7 @@ describe('TransactionCoordinator', () => {
     assert.equal(await tc.addPartitions('t', producerId, producerEpoch, [{ topic: 'a', partition: 0 }, { topic: 'b', partition: 2 }]), ErrorCode.NONE);
     assert.equal(await tc.addPartitions('t', producerId, producerEpoch, [{ topic: 'a', partition: 0 }, { topic: 'a', partition: 1 }]), ErrorCode.NONE);
     assert.equal(tc.transaction('t')!.state, 'Ongoing');
-    assert.equal(tc.transaction('t')!.txnStartTimestamp, now);
+    assert.equal(tc.transaction('t')!.txnStartTimestamp, clock.now());
     assert.equal(await tc.endTxn('t', producerId, producerEpoch, true), ErrorCode.NONE);
     // As Kafka: the answer comes once the decision is logged; until the markers are written the producer's next
     // requests are answered CONCURRENT_TRANSACTIONS.
@@ -103,11 +108,26 @@ describe('TransactionCoordinator', () => {
   it('transactions open longer than their timeout are aborted, and their producer fenced', async () => {
     const p = await tc.initProducerId('t', 1000);
     await tc.addPartitions('t', p.producerId, p.producerEpoch, [{ topic: 'a', partition: 0 }]);
+    const now = clock.now();
     assert.equal(await tc.abortTimedOutTransactions(now + 1000), 0, 'not yet');
     assert.equal(await tc.abortTimedOutTransactions(now + 1001), 1);
     assert.equal(tc.transaction('t')!.state, 'CompleteAbort');
     assert.equal(markers.written[0].commit, false);
     assert.equal(await tc.addPartitions('t', p.producerId, p.producerEpoch, [{ topic: 'a', partition: 0 }]), ErrorCode.PRODUCER_FENCED);
+  });
+
+  it('transaction.timeout.ms: the periodic check aborts the transaction on its first tick past the timeout, not before', async () => {
+    tc.shutdown();
+    tc = make({ ...DEFAULT_TXN_CONFIG, abortTimedOutIntervalMs: 100 });
+    tc.startTimeouts();
+    const p = await tc.initProducerId('t', 1000);
+    await tc.addPartitions('t', p.producerId, p.producerEpoch, [{ topic: 'a', partition: 0 }]);
+    // Open for exactly 1 000 ms at the tick of 1 000: not past its timeout yet. The tick of 1 100 is.
+    await clock.advanceAsync(1099);
+    assert.equal(tc.transaction('t')!.state, 'Ongoing');
+    await clock.advanceAsync(1);
+    assert.equal(tc.transaction('t')!.state, 'CompleteAbort');
+    assert.deepEqual(markers.written.map((m) => [m.commit, m.producerEpoch]), [[false, p.producerEpoch + 1]]);
   });
 
   it('reloads every id from __transaction_state and finishes a decision whose markers were not all written', async () => {
@@ -132,7 +152,7 @@ describe('TransactionCoordinator', () => {
     markers.failWith = undefined;
     tc = make();
     assert.deepEqual(tc.load(), { transactions: 2, completing: 1 });
-    await new Promise((r) => setTimeout(r, 10));
+    await flush();
     assert.equal(tc.transaction('t')!.state, 'CompleteCommit');
     assert.deepEqual(markers.written.map((m) => [m.commit, m.partitions.length]), [[true, 1]]);
     assert.equal(tc.transaction('other')!.producerId, 1001);
@@ -159,10 +179,17 @@ describe('TransactionCoordinator', () => {
     const p = await tc.initProducerId('t', 60000);
     await tc.addPartitions('t', p.producerId, p.producerEpoch, [{ topic: 'a', partition: 0 }]);
     markers.failWith = new KafkaError('NOT_ENOUGH_REPLICAS', 'a leader is down');
+    const t0 = clock.now();
     assert.equal(await tc.endTxn('t', p.producerId, p.producerEpoch, true), ErrorCode.NONE);
-    await new Promise((r) => setTimeout(r, 120));
+    // Retried after 50 ms, then 100 ms more (the backoff doubles).
+    await clock.advanceAsync(149);
+    assert.deepEqual(markers.attempts.map((t) => t - t0), [0, 50]);
+    await clock.advanceAsync(1);
+    assert.deepEqual(markers.attempts.map((t) => t - t0), [0, 50, 150]);
     assert.equal(tc.transaction('t')!.state, 'PrepareCommit');
     markers.failWith = undefined;
+    await clock.advanceAsync(200);
+    assert.deepEqual(markers.attempts.map((t) => t - t0), [0, 50, 150, 350]);
     await tc.settled('t');
     assert.equal(tc.transaction('t')!.state, 'CompleteCommit');
     assert.deepEqual(markers.written.map((m) => m.commit), [true]);

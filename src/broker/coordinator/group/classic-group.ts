@@ -1,5 +1,6 @@
 /** A classic-protocol group and its members, as Kafka's GroupCoordinator keeps them in memory. */
 import { ErrorCode } from '../../errors';
+import type { Timer } from '../../clock';
 import { RebalanceJournal, MemberSnapshot, snapshotPartitions } from './rebalance-journal';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
@@ -32,7 +33,7 @@ export class Member {
   awaitingJoin?: (r: JoinResult) => void;
   awaitingSync?: (r: SyncResult) => void;
   lastHeartbeat: number;
-  heartbeatTimer?: NodeJS.Timeout;
+  heartbeatTimer?: Timer;
   /** Joined during the current rebalance (Kafka expires such members faster if they never come back). */
   isNew = true;
 
@@ -92,13 +93,13 @@ export class ClassicGroup {
   /** group.instance.id -> member id of the static member holding it. */
   readonly staticMembers = new Map<string, string>();
   /** Members told MEMBER_ID_REQUIRED, expected back with their id within the session timeout. */
-  readonly pendingMembers = new Map<string, NodeJS.Timeout>();
+  readonly pendingMembers = new Map<string, Timer>();
   /** Members that have not yet sent SyncGroup in this generation. */
   readonly pendingSync = new Set<string>();
   readonly offsets = new Map<string, CommittedOffset>();
   currentStateTimestamp: number;
-  joinTimer?: NodeJS.Timeout;
-  syncTimer?: NodeJS.Timeout;
+  joinTimer?: Timer;
+  syncTimer?: Timer;
   /** Set while the group waits out group.initial.rebalance.delay.ms. */
   initialDelay?: { deadline: number; delayMs: number; newMembersAdded: boolean };
   readonly journal = new RebalanceJournal();

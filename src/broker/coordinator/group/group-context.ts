@@ -5,6 +5,7 @@
  */
 import { ErrorCode, KafkaError } from '../../errors';
 import type { Logger } from '../../logger';
+import type { Clock } from '../../clock';
 import { ClassicGroup, type JoinResult, type SyncResult } from './classic-group';
 import { partitionForGroup } from './group-partitioner';
 
@@ -54,15 +55,42 @@ export const DEFAULT_GROUP_CONFIG: GroupCoordinatorConfig = {
   newMemberJoinTimeoutMs: 5 * 60 * 1000,
 };
 
+/** Called with the id of a group whose state, generation, members or committed offsets changed, or that went or came. */
+export type GroupChangeListener = (groupId: string) => void;
+
 export class GroupContext {
   readonly groups = new Map<string, ClassicGroup>();
+  private readonly listeners = new Set<GroupChangeListener>();
 
   constructor(
     readonly store: OffsetsTopicStore,
     readonly config: GroupCoordinatorConfig,
     readonly logger: Logger,
-    readonly now: () => number,
+    readonly clock: Clock,
   ) {}
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  onGroupChanged(listener: GroupChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Tells the listeners, synchronously: they are expected to note the id and return (the worker coalesces the ids
+   * and pushes them to the views). One that throws is logged and does not stop the coordinator or the others.
+   */
+  groupChanged(groupId: string): void {
+    for (const l of this.listeners) {
+      try {
+        l(groupId);
+      } catch (e) {
+        this.logger.warn(`a listener of group ${groupId}'s changes failed: ${(e as Error).message}`);
+      }
+    }
+  }
 
   partitionFor(groupId: string): number {
     return partitionForGroup(groupId, this.store.numPartitions);
@@ -79,6 +107,7 @@ export class GroupContext {
   createGroup(groupId: string, now = this.now()): ClassicGroup {
     const group = new ClassicGroup(groupId, now);
     this.groups.set(groupId, group);
+    this.groupChanged(groupId);
     return group;
   }
 

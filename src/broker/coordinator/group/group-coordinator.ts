@@ -14,16 +14,17 @@
  */
 import { KafkaError } from '../../errors';
 import { Logger, silentLogger } from '../../logger';
-import type { ClassicGroup, JoinResult, SyncResult, CommittedOffset } from './classic-group';
+import { systemClock, type Clock, type Timer } from '../../clock';
+import type { ClassicGroup, JoinResult, SyncResult } from './classic-group';
 import { decodeOffsetsTopicRecord } from './offsets-records';
-import { GroupContext, DEFAULT_GROUP_CONFIG, type GroupCoordinatorConfig, type OffsetsTopicStore, type OffsetsTopicRecordIn } from './group-context';
+import { GroupContext, DEFAULT_GROUP_CONFIG, type GroupChangeListener, type GroupCoordinatorConfig, type OffsetsTopicStore, type OffsetsTopicRecordIn } from './group-context';
 import { GroupStateMachine } from './group-state-machine';
 import { GroupMembership, type JoinGroupParams, type SyncGroupParams, type LeaveGroupResult } from './group-membership';
-import { OffsetMetadataManager, type OffsetCommitPartition, type FetchedOffset } from './offset-metadata-manager';
+import { OffsetMetadataManager, type FetchedOffset } from './offset-metadata-manager';
 import { GroupMetadataManager } from './group-metadata-manager';
 
 export { DEFAULT_GROUP_CONFIG };
-export type { GroupCoordinatorConfig, OffsetsTopicStore, OffsetsTopicRecordIn, JoinGroupParams, OffsetCommitPartition, CommittedOffset };
+export type { GroupChangeListener, GroupCoordinatorConfig, OffsetsTopicStore, OffsetsTopicRecordIn, JoinGroupParams };
 
 /** The group a record of __consumer_offsets is about, or undefined (markers, unknown record types). */
 function groupOfRecord(rec: OffsetsTopicRecordIn): string | undefined {
@@ -41,14 +42,23 @@ export class GroupCoordinator {
   private readonly membership: GroupMembership;
   private readonly offsets: OffsetMetadataManager;
   private readonly metadata: GroupMetadataManager;
-  private expiryTimer?: NodeJS.Timeout;
+  private expiryTimer?: Timer;
 
-  constructor(store: OffsetsTopicStore, config: GroupCoordinatorConfig = DEFAULT_GROUP_CONFIG, opts: { logger?: Logger; now?: () => number } = {}) {
-    this.ctx = new GroupContext(store, config, opts.logger ?? silentLogger, opts.now ?? Date.now);
+  constructor(store: OffsetsTopicStore, config: GroupCoordinatorConfig = DEFAULT_GROUP_CONFIG, opts: { logger?: Logger; clock?: Clock } = {}) {
+    this.ctx = new GroupContext(store, config, opts.logger ?? silentLogger, opts.clock ?? systemClock);
     this.metadata = new GroupMetadataManager(this.ctx);
     this.stateMachine = new GroupStateMachine(this.ctx, this.metadata);
     this.membership = new GroupMembership(this.ctx, this.stateMachine, this.metadata);
     this.offsets = new OffsetMetadataManager(this.ctx, (group, member) => this.stateMachine.heartbeatMember(group, member));
+  }
+
+  /**
+   * Calls `listener` with a group's id, synchronously, whenever its state, generation, members or committed offsets
+   * change, or it is deleted, expired or loaded (a heartbeat changes none of these). Several calls may come for one
+   * request; the caller coalesces. Returns the unsubscribe function.
+   */
+  onGroupChanged(listener: GroupChangeListener): () => void {
+    return this.ctx.onGroupChanged(listener);
   }
 
   partitionFor(groupId: string): number {
@@ -155,6 +165,7 @@ export class GroupCoordinator {
       // A group with nothing left is not kept.
       if (g.members.size === 0 && g.offsets.size === 0 && g.generationId === 0) groups.delete(g.groupId);
     }
+    for (const groupId of groups.keys()) this.ctx.groupChanged(groupId);
     return { groups: groups.size, offsets };
   }
 
@@ -170,12 +181,11 @@ export class GroupCoordinator {
   }
 
   startExpiry(intervalMs = 600000): void {
-    this.expiryTimer = setInterval(() => void this.expireOffsets().catch((e) => this.ctx.logger.warn(`expiring offsets: ${(e as Error).message}`)), intervalMs);
-    this.expiryTimer.unref?.();
+    this.expiryTimer = this.ctx.clock.setInterval(() => void this.expireOffsets().catch((e) => this.ctx.logger.warn(`expiring offsets: ${(e as Error).message}`)), intervalMs);
   }
 
   shutdown(): void {
-    if (this.expiryTimer) clearInterval(this.expiryTimer);
+    this.ctx.clock.clearTimeout(this.expiryTimer);
     for (const g of this.ctx.groups.values()) this.stateMachine.shutdown(g);
   }
 }

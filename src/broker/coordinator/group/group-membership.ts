@@ -76,11 +76,10 @@ export class GroupMembership {
     if (group.members.size >= this.ctx.config.groupMaxSize) return Promise.resolve(joinError(ErrorCode.GROUP_MAX_SIZE_REACHED));
     if (p.requireKnownMemberId && p.groupInstanceId === null) {
       // KIP-394: the member learns its id first, so a client that times out and retries is not counted twice.
-      const t = setTimeout(() => {
+      const t = this.ctx.clock.setTimeout(() => {
         group.pendingMembers.delete(memberId);
         if (group.is('PreparingRebalance')) this.sm.maybeCompleteJoin(group);
       }, p.sessionTimeoutMs);
-      t.unref?.();
       group.pendingMembers.set(memberId, t);
       return Promise.resolve(joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId));
     }
@@ -90,7 +89,7 @@ export class GroupMembership {
   private joinExistingMember(group: ClassicGroup, p: JoinGroupParams): Promise<JoinResult> {
     const pending = group.pendingMembers.get(p.memberId);
     if (pending) {
-      clearTimeout(pending);
+      this.ctx.clock.clearTimeout(pending);
       group.pendingMembers.delete(p.memberId);
       return this.addMemberAndRebalance(group, p.memberId, p, 'member joined');
     }
@@ -128,7 +127,7 @@ export class GroupMembership {
     old.awaitingSync?.(syncError(ErrorCode.FENCED_INSTANCE_ID));
     old.awaitingJoin = undefined;
     old.awaitingSync = undefined;
-    if (old.heartbeatTimer) clearTimeout(old.heartbeatTimer);
+    this.ctx.clock.clearTimeout(old.heartbeatTimer);
     group.members.delete(oldId);
     old.memberId = newId;
     Object.assign(old, { clientId: p.clientId, clientHost: p.clientHost, sessionTimeoutMs: p.sessionTimeoutMs, rebalanceTimeoutMs: p.rebalanceTimeoutMs, protocols: p.protocols });
@@ -137,6 +136,7 @@ export class GroupMembership {
     const wasLeader = group.leaderId === oldId;
     if (wasLeader) group.leaderId = newId;
     if (group.pendingSync.delete(oldId)) group.pendingSync.add(newId);
+    this.ctx.groupChanged(group.groupId);
 
     const protocolUnchanged = group.protocolName !== null && group.selectProtocol() === group.protocolName;
     if (group.is('Stable') && protocolUnchanged) {
@@ -194,6 +194,7 @@ export class GroupMembership {
     if (p.groupInstanceId !== null) group.staticMembers.set(p.groupInstanceId, memberId);
     if (group.leaderId === null) group.leaderId = memberId;
     if (group.initialDelay) group.initialDelay.newMembersAdded = true;
+    this.ctx.groupChanged(group.groupId);
     return new Promise((resolve) => {
       member.awaitingJoin = resolve;
       this.sm.scheduleHeartbeatExpiry(group, member);
@@ -211,6 +212,7 @@ export class GroupMembership {
     member.rebalanceTimeoutMs = p.rebalanceTimeoutMs;
     member.clientId = p.clientId;
     member.clientHost = p.clientHost;
+    this.ctx.groupChanged(group.groupId);
     return new Promise((resolve) => {
       member.awaitingJoin?.(joinError(ErrorCode.REBALANCE_IN_PROGRESS, member.memberId));
       member.awaitingJoin = resolve;
@@ -283,7 +285,7 @@ export class GroupMembership {
       }
       const pending = group.pendingMembers.get(memberId);
       if (pending) {
-        clearTimeout(pending);
+        this.ctx.clock.clearTimeout(pending);
         group.pendingMembers.delete(memberId);
         if (group.is('PreparingRebalance')) this.sm.maybeCompleteJoin(group);
         return { memberId: req.memberId, groupInstanceId: req.groupInstanceId, errorCode: ErrorCode.NONE };

@@ -117,5 +117,6 @@ export class GroupMetadataManager {
     group.offsets.clear();
     group.transitionTo('Dead', now);
     this.ctx.groups.delete(group.groupId);
+    this.ctx.groupChanged(group.groupId);
   }
 }

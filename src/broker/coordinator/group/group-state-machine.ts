@@ -30,22 +30,22 @@ export class GroupStateMachine {
     const wasEmpty = group.is('Empty');
     group.journal.begin(group.generationId, trigger, before, now, triggeredBy, detail);
     group.transitionTo('PreparingRebalance', now);
+    this.ctx.groupChanged(group.groupId);
     this.ctx.logger.info(`group ${group.groupId}: preparing to rebalance (generation ${group.generationId}, ${trigger}${triggeredBy ? ` by ${triggeredBy}` : ''})`);
-    if (group.joinTimer) clearTimeout(group.joinTimer);
+    this.ctx.clock.clearTimeout(group.joinTimer);
     if (wasEmpty && this.ctx.config.groupInitialRebalanceDelayMs > 0) {
       // Kafka's InitialDelayedJoin: wait for more members of a group that is starting up.
       const delay = Math.min(this.ctx.config.groupInitialRebalanceDelayMs, group.maxRebalanceTimeoutMs());
       group.initialDelay = { deadline: now + group.maxRebalanceTimeoutMs(), delayMs: delay, newMembersAdded: false };
       this.armInitialDelay(group, delay);
     } else {
-      group.joinTimer = setTimeout(() => this.onJoinTimeout(group), group.maxRebalanceTimeoutMs());
-      group.joinTimer.unref?.();
+      group.joinTimer = this.ctx.clock.setTimeout(() => this.onJoinTimeout(group), group.maxRebalanceTimeoutMs());
       this.maybeCompleteJoin(group);
     }
   }
 
   private armInitialDelay(group: ClassicGroup, delay: number): void {
-    group.joinTimer = setTimeout(() => {
+    group.joinTimer = this.ctx.clock.setTimeout(() => {
       const d = group.initialDelay;
       if (!d) return;
       const remaining = d.deadline - this.ctx.now();
@@ -57,7 +57,6 @@ export class GroupStateMachine {
         this.completeJoin(group, 'initial rebalance delay', d.delayMs);
       }
     }, delay);
-    group.joinTimer.unref?.();
   }
 
   /** Ends the join phase as soon as nobody is left to wait for (and no initial delay is running). */
@@ -68,7 +67,7 @@ export class GroupStateMachine {
   private onJoinTimeout(group: ClassicGroup): void {
     if (!group.is('PreparingRebalance')) return;
     for (const [id, t] of group.pendingMembers) {
-      clearTimeout(t);
+      this.ctx.clock.clearTimeout(t);
       group.pendingMembers.delete(id);
     }
     this.completeJoin(group, 'rebalance timeout', group.maxRebalanceTimeoutMs());
@@ -77,7 +76,7 @@ export class GroupStateMachine {
   /** Kafka's onCompleteJoin: a new generation for the members that rejoined; the leader gets them all. */
   private completeJoin(group: ClassicGroup, endedBy: JoinPhase['endedBy'], limitMs: number): void {
     if (!group.is('PreparingRebalance')) return;
-    if (group.joinTimer) clearTimeout(group.joinTimer);
+    this.ctx.clock.clearTimeout(group.joinTimer);
     group.joinTimer = undefined;
     const now = this.ctx.now();
     // Why did my group rebalance for so long: who the coordinator was still waiting for, and what ended the wait.
@@ -96,8 +95,7 @@ export class GroupStateMachine {
     if (group.members.size > 0 && joined.length === 0) {
       // Only static members that have not come back: wait another rebalance timeout, while their session timeouts run.
       this.ctx.logger.warn(`group ${group.groupId}: no member rejoined; waiting for the static members ${[...group.members.values()].map((m) => m.groupInstanceId).join(', ')}`);
-      group.joinTimer = setTimeout(() => this.onJoinTimeout(group), group.maxRebalanceTimeoutMs());
-      group.joinTimer.unref?.();
+      group.joinTimer = this.ctx.clock.setTimeout(() => this.onJoinTimeout(group), group.maxRebalanceTimeoutMs());
       return;
     }
     if (group.leaderId !== null && !group.members.get(group.leaderId)?.awaitingJoin) group.leaderId = joined[0]?.memberId ?? null;
@@ -106,6 +104,7 @@ export class GroupStateMachine {
       group.protocolName = null;
       group.leaderId = null;
       group.transitionTo('Empty', now);
+      this.ctx.groupChanged(group.groupId);
       group.journal.end(group.generationId, null, [], now, 'empty');
       this.metadata.storeGroupInBackground(group);
       this.ctx.logger.info(`group ${group.groupId}: generation ${group.generationId} is empty`);
@@ -114,6 +113,7 @@ export class GroupStateMachine {
     group.protocolName = group.selectProtocol();
     if (group.leaderId === null || !group.members.has(group.leaderId)) group.leaderId = group.members.keys().next().value!;
     group.transitionTo('CompletingRebalance', now);
+    this.ctx.groupChanged(group.groupId);
     group.pendingSync.clear();
     for (const m of group.members.values()) group.pendingSync.add(m.memberId);
     this.ctx.logger.info(`group ${group.groupId}: generation ${group.generationId} with ${group.members.size} members, protocol ${group.protocolName}, leader ${group.leaderId}`);
@@ -128,8 +128,7 @@ export class GroupStateMachine {
       respond(this.joinResponse(group, m, ErrorCode.NONE));
     }
     // Kafka 3.x removes members that do not send SyncGroup within the rebalance timeout.
-    group.syncTimer = setTimeout(() => this.onSyncTimeout(group), group.maxRebalanceTimeoutMs());
-    group.syncTimer.unref?.();
+    group.syncTimer = this.ctx.clock.setTimeout(() => this.onSyncTimeout(group), group.maxRebalanceTimeoutMs());
   }
 
   /** The JoinGroup answer of the current generation; only the leader gets the members and their metadata. */
@@ -162,7 +161,7 @@ export class GroupStateMachine {
   }
 
   private clearSyncTimer(group: ClassicGroup): void {
-    if (group.syncTimer) clearTimeout(group.syncTimer);
+    this.ctx.clock.clearTimeout(group.syncTimer);
     group.syncTimer = undefined;
   }
 
@@ -186,6 +185,7 @@ export class GroupStateMachine {
     if (!group.is('CompletingRebalance') || group.generationId !== generation) return;
     const now = this.ctx.now();
     group.transitionTo('Stable', now);
+    this.ctx.groupChanged(group.groupId);
     group.journal.end(group.generationId, group.protocolName, group.snapshot(), now, 'stable');
     for (const m of group.members.values()) {
       if (m.awaitingSync) {
@@ -208,7 +208,7 @@ export class GroupStateMachine {
   }
 
   private removeMember(group: ClassicGroup, m: Member, why: RebalanceTrigger): void {
-    if (m.heartbeatTimer) clearTimeout(m.heartbeatTimer);
+    this.ctx.clock.clearTimeout(m.heartbeatTimer);
     m.awaitingJoin?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, m.memberId));
     m.awaitingSync?.(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     m.awaitingJoin = undefined;
@@ -218,6 +218,7 @@ export class GroupStateMachine {
     if (m.groupInstanceId !== null && group.staticMembers.get(m.groupInstanceId) === m.memberId) group.staticMembers.delete(m.groupInstanceId);
     if (group.leaderId === m.memberId) group.leaderId = group.members.keys().next().value ?? null;
     group.journal.noteRemoved(m.memberId, m.clientId, why);
+    this.ctx.groupChanged(group.groupId);
   }
 
   /** The member is alive now: its session timeout starts over. */
@@ -227,9 +228,8 @@ export class GroupStateMachine {
   }
 
   scheduleHeartbeatExpiry(group: ClassicGroup, m: Member): void {
-    if (m.heartbeatTimer) clearTimeout(m.heartbeatTimer);
-    m.heartbeatTimer = setTimeout(() => this.onHeartbeatExpired(group, m), m.sessionTimeoutMs);
-    m.heartbeatTimer.unref?.();
+    this.ctx.clock.clearTimeout(m.heartbeatTimer);
+    m.heartbeatTimer = this.ctx.clock.setTimeout(() => this.onHeartbeatExpired(group, m), m.sessionTimeoutMs);
   }
 
   private onHeartbeatExpired(group: ClassicGroup, m: Member): void {
@@ -243,11 +243,11 @@ export class GroupStateMachine {
 
   /** The coordinator stops: timers are cancelled and every parked request is answered COORDINATOR_NOT_AVAILABLE. */
   shutdown(group: ClassicGroup): void {
-    if (group.joinTimer) clearTimeout(group.joinTimer);
+    this.ctx.clock.clearTimeout(group.joinTimer);
     this.clearSyncTimer(group);
-    for (const t of group.pendingMembers.values()) clearTimeout(t);
+    for (const t of group.pendingMembers.values()) this.ctx.clock.clearTimeout(t);
     for (const m of group.members.values()) {
-      if (m.heartbeatTimer) clearTimeout(m.heartbeatTimer);
+      this.ctx.clock.clearTimeout(m.heartbeatTimer);
       m.awaitingJoin?.(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, m.memberId));
       m.awaitingSync?.(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
       m.awaitingJoin = undefined;

@@ -107,6 +107,7 @@ export class OffsetMetadataManager {
     }
     const target = txn ? this.pendingFor(txn.producerId, group.groupId) : group.offsets;
     accepted.forEach((o, i) => target.set(offsetKey(o.topic, o.partition), values[i]));
+    if (!txn) this.ctx.groupChanged(group.groupId);
     return codes;
   }
 
@@ -131,6 +132,7 @@ export class OffsetMetadataManager {
     for (const [groupId, offsets] of byGroup) {
       const g = this.ctx.getOrCreateGroup(groupId, now);
       for (const [k, v] of offsets) g.offsets.set(k, v);
+      this.ctx.groupChanged(groupId);
     }
   }
 
@@ -170,6 +172,7 @@ export class OffsetMetadataManager {
         return { errorCode: coordinatorErrorOf(e), partitions: [] };
       }
       for (const tp of doomed) group.offsets.delete(offsetKey(tp.topic, tp.partition));
+      this.ctx.groupChanged(groupId);
     }
     return { errorCode: ErrorCode.NONE, partitions: codes };
   }

@@ -4,7 +4,7 @@
  * leaders like any topic.
  */
 import { ClusterInternalTopic, type InternalTopicHost } from '../internal-topic';
-import type { OffsetsTopicStore, OffsetsTopicRecordIn } from './group-coordinator';
+import type { OffsetsTopicStore, OffsetsTopicRecordIn } from './group-context';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 

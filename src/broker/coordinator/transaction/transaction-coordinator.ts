@@ -9,8 +9,9 @@
  */
 import { ErrorCode, KafkaError, errorCodeOf } from '../../errors';
 import { Logger, silentLogger } from '../../logger';
+import { systemClock, sleep, type Clock, type Timer } from '../../clock';
 import { partitionForGroup } from '../group/group-partitioner';
-import type { OffsetsTopicRecordIn } from '../group/group-coordinator';
+import type { OffsetsTopicRecordIn } from '../group/group-context';
 import { TxnState, TXN_STATE_IDS, txnStateOf, transactionLogKey, transactionLogValue, decodeTransactionLogRecord } from './transaction-log';
 
 export interface TopicPartitionRef {
@@ -70,9 +71,12 @@ const ptKey = (t: TopicPartitionRef) => `${t.topic}\u0000${t.partition}`;
 export class TransactionCoordinator {
   private readonly txns = new Map<string, TxnMetadata>();
   private readonly logger: Logger;
-  private readonly now: () => number;
-  private timer?: NodeJS.Timeout;
+  private readonly clock: Clock;
+  private timer?: Timer;
   private closed = false;
+  /** Settles at shutdown: a marker retry waiting out its backoff gives up then instead of when the backoff ends. */
+  private readonly stopped: Promise<void>;
+  private stop!: () => void;
   /** Decisions whose markers and Complete record are being written, by transactional id. */
   private readonly completing = new Map<string, Promise<void>>();
 
@@ -81,10 +85,15 @@ export class TransactionCoordinator {
     private readonly markers: TxnMarkerWriter,
     private readonly nextProducerId: () => number,
     private readonly config: TransactionCoordinatorConfig = DEFAULT_TXN_CONFIG,
-    opts: { logger?: Logger; now?: () => number } = {},
+    opts: { logger?: Logger; clock?: Clock } = {},
   ) {
     this.logger = opts.logger ?? silentLogger;
-    this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? systemClock;
+    this.stopped = new Promise((r) => (this.stop = r));
+  }
+
+  private now(): number {
+    return this.clock.now();
   }
 
   partitionFor(transactionalId: string): number {
@@ -235,7 +244,8 @@ export class TransactionCoordinator {
           this.logger.warn(`transactional id ${m.transactionalId}: the ${commit ? 'commit' : 'abort'} markers cannot be written yet (${(e as Error).message}); retried later`);
           return;
         }
-        await new Promise((r) => setTimeout(r, backoffMs).unref?.());
+        await sleep(this.clock, backoffMs, this.stopped);
+        if (this.closed) return;
         return attempt(backoffMs * 2);
       }
     };
@@ -389,13 +399,13 @@ export class TransactionCoordinator {
   }
 
   startTimeouts(intervalMs = this.config.abortTimedOutIntervalMs): void {
-    this.timer = setInterval(() => void this.abortTimedOutTransactions(), intervalMs);
-    this.timer.unref?.();
+    this.timer = this.clock.setInterval(() => void this.abortTimedOutTransactions(), intervalMs);
   }
 
   shutdown(): void {
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
+    this.stop();
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 }

@@ -3,7 +3,7 @@
  * a transactional id, as Kafka does) with transaction.state.log.num.partitions partitions, compacted, and written
  * through the partition leaders with acks=all.
  */
-import type { OffsetsTopicRecordIn } from '../group/group-coordinator';
+import type { OffsetsTopicRecordIn } from '../group/group-context';
 import { ClusterInternalTopic, type InternalTopicHost } from '../internal-topic';
 import type { TransactionStateStore } from './transaction-coordinator';
 import { TRANSACTION_STATE_TOPIC } from './transaction-log';
