@@ -26,7 +26,7 @@ import { ReplicaManager, type AppendOrigin } from './replication/replica-manager
 import type { ClusterEvent, ClusterEventListener } from './replication/cluster-events';
 import type { ClusterState, StateChangeListener, VirtualNode } from './cluster-state';
 import type { InternalTopicHost } from './coordinator/internal-topic';
-import { DelayedFetchPurgatory } from './replication/delayed-fetch';
+import { DelayedFetchPurgatory, FETCHERS_KEY } from './replication/delayed-fetch';
 
 function groupConfig(c: BrokerConfig): GroupCoordinatorConfig {
   return {
@@ -78,6 +78,7 @@ export class Cluster implements ClusterState, InternalTopicHost {
     try {
       this.metadata = new MetadataStore(opts.dataDir);
       this.metadata.topicListener = (name) => {
+        this.fetchPurgatory.notifyPartition(FETCHERS_KEY);
         for (const l of this.stateListeners) l.topic(name);
       };
       this.loadDynamicBrokerConfigs();
@@ -98,6 +99,9 @@ export class Cluster implements ClusterState, InternalTopicHost {
     this.replicaManager.start();
     this.offsetsTopic = new ClusterOffsetsTopic(this);
     this.groupCoordinator = new GroupCoordinator(this.offsetsTopic, groupConfig(this.brokerConfig), { logger: this.logger, clock: opts.clock });
+    this.groupCoordinator.onGroupChanged((groupId) => {
+      for (const l of this.stateListeners) l.group(groupId);
+    });
     const loaded = this.groupCoordinator.load();
     if (loaded.groups > 0) this.logger.info(`group coordinator loaded ${loaded.groups} groups and ${loaded.offsets} committed offsets from __consumer_offsets`);
     this.groups = new GroupAdmin(this, this.groupCoordinator);

@@ -3,6 +3,9 @@
  * wakes a partition's waiters when its leader appends or its high watermark moves; consumers' long polls and the
  * followers' fetchers wait here.
  */
+/** The key the followers' fetchers also wait on: notified when topics change (new partitions to follow). */
+export const FETCHERS_KEY = '\u0000fetchers';
+
 export class DelayedFetchPurgatory {
   private readonly waiters = new Map<string, Set<() => void>>();
 

@@ -5,7 +5,7 @@
  * Idle, it sleeps until a leader appends or replica.fetch.wait.max.ms passes.
  */
 import type { ClusterState } from '../cluster-state';
-import type { DelayedFetchPurgatory } from './delayed-fetch';
+import { FETCHERS_KEY, type DelayedFetchPurgatory } from './delayed-fetch';
 import type { Faults } from './faults';
 import type { Log } from '../storage/log';
 import { KafkaError } from '../errors';
@@ -65,7 +65,8 @@ export class ReplicaFetcher {
         if (!this.running) break;
         const { fetched, keys } = this.fetchRound();
         if (fetched) await new Promise((r) => setImmediate(r));
-        else await this.purgatory.waitForAppend(keys, IDLE_WAIT_MS, this.stopped);
+        // Also woken when the topics change: a new topic's partitions are not among the keys of the last round.
+        else await this.purgatory.waitForAppend([...keys, FETCHERS_KEY], IDLE_WAIT_MS, this.stopped);
       } catch (e) {
         this.cluster.logger.error(`node ${this.nodeId} fetcher: ${(e as Error).stack ?? e}`);
         await sleep(this.clock, 200, this.stopped);
