@@ -50,8 +50,11 @@ type NativeCheckBatch = (input: Uint8Array, crcStart: number, end: number, recor
 
 function loadNative(): { fn: NativeCrc; name: 'addon' | 'node-rs'; checkBatch?: NativeCheckBatch } | undefined {
   const CHECK = 0xe3069283;
+  // TRIBUTARY_CRC32C=addon|node-rs|js forces one (benchmarks compare them; a forced one that does not load is JS).
+  const only = process.env.TRIBUTARY_CRC32C;
+  if (only === 'js') return undefined;
   // dist/ (the bundles) and out/src/broker/records/ (tests) sit at different depths under the package root.
-  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) {
+  for (let dir = __dirname, i = 0; only !== 'node-rs' && i < 6; i++, dir = path.dirname(dir)) {
     const file = path.join(dir, 'native', 'crc32c', 'build', 'Release', 'crc32c.node');
     if (!fs.existsSync(file)) continue;
     try {
@@ -63,6 +66,7 @@ function loadNative(): { fn: NativeCrc; name: 'addon' | 'node-rs'; checkBatch?: 
     }
     break;
   }
+  if (only === 'addon') return undefined;
   try {
     const m = require('@node-rs/crc32') as { crc32c(input: Buffer, initial?: number): number };
     if (m.crc32c(Buffer.from('123456789')) === CHECK) {
