@@ -2,8 +2,8 @@
  * Storage benchmark (issue 2): append throughput of 1 KB records in 16 KB batches against a plain sequential
  * file append of the same bytes, read throughput from an offset, and clean-restart time with 1 GB of data.
  * Run: npm run bench -- storage      (prints the figures; record them in bench/RESULTS.md)
- * TRIBUTARY_CRC32C=addon|node-rs|js forces one CRC-32C implementation (src/broker/records/crc32c.ts).
- * BENCH_CRC_COMPARE=addon,node-rs runs only the CRC and append figures, once per implementation in child processes,
+ * TRIBUTARY_CRC32C=js forces the JS CRC-32C (src/broker/records/crc32c.ts; else the addon where it is built).
+ * BENCH_CRC_COMPARE=addon,js runs only the CRC and append figures, once per implementation in child processes,
  * taking turns (BENCH_CRC_PAIRS turns each, default 3), and prints the medians of each side.
  */
 import * as fs from 'node:fs';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 const watch = process.argv.includes('--watch');
 
 // The CRC-32C addon (native/crc32c): built once with npm's own node-gyp against this Node's headers. Optional: when
-// it cannot be built (no compiler, not x86-64), src/broker/records/crc32c.ts falls back to @node-rs/crc32 and JS.
+// it cannot be built (no compiler, not x86-64), src/broker/records/crc32c.ts falls back to JS.
 function buildCrcAddon() {
   const built = 'native/crc32c/build/Release/crc32c.node';
   const stale = existsSync(built) && statSync(built).mtimeMs < statSync('native/crc32c/crc32c.c').mtimeMs;
@@ -18,7 +18,7 @@ function buildCrcAddon() {
   const nodeDir = path.dirname(path.dirname(process.execPath));
   const args = gyp ? [gyp, 'rebuild', ...(existsSync(path.join(nodeDir, 'include', 'node', 'node_api.h')) ? [`--nodedir=${nodeDir}`] : [])] : undefined;
   const r = args ? spawnSync(process.execPath, args, { cwd: 'native/crc32c', encoding: 'utf8' }) : undefined;
-  if (!r || r.status !== 0) console.warn(`native/crc32c not built (${r ? (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ') : 'node-gyp not found'}); CRC-32C uses @node-rs/crc32`);
+  if (!r || r.status !== 0) console.warn(`native/crc32c not built (${r ? (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ') : 'node-gyp not found'}); CRC-32C uses JavaScript`);
 }
 if (!watch) buildCrcAddon();
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'node20' };
@@ -36,9 +36,9 @@ const node = {
 };
 
 const entries = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', '@node-rs/crc32'] },
-  { ...node, entryPoints: ['src/broker/worker.ts'], outfile: 'dist/worker.js', external: ['@node-rs/crc32'] },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['@node-rs/crc32'] },
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/broker/worker.ts'], outfile: 'dist/worker.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'esm', target: 'es2022' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
