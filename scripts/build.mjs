@@ -1,6 +1,6 @@
 // Bundles the extension host, the broker worker, the command line and the webview with esbuild.
 import * as esbuild from 'esbuild';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
@@ -37,7 +37,9 @@ const node = {
 
 const entries = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...node, entryPoints: ['src/broker/worker.ts'], outfile: 'dist/worker.js' },
+  // The worker's metafile (dist/worker.meta.json: every module in the bundle) is what test/unit/build/worker-bundle.test.ts
+  // reads to check that it holds the codecs of the APIs the server serves and no others.
+  { ...node, entryPoints: ['src/broker/worker.ts'], outfile: 'dist/worker.js', metafile: true },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'esm', target: 'es2022' },
 ].filter((e) => existsSync(e.entryPoints[0]));
@@ -45,6 +47,9 @@ const entries = [
 for (const e of entries) {
   const opts = { ...common, ...e };
   if (watch) await (await esbuild.context(opts)).watch();
-  else await esbuild.build(opts);
+  else {
+    const r = await esbuild.build(opts);
+    if (r.metafile) writeFileSync(e.outfile.replace(/\.js$/, '.meta.json'), JSON.stringify(r.metafile));
+  }
 }
 if (!watch) console.log(`built ${entries.map((e) => e.outfile).join(', ')}`);
