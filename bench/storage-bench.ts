@@ -2,15 +2,19 @@
  * Storage benchmark (issue 2): append throughput of 1 KB records in 16 KB batches against a plain sequential
  * file append of the same bytes, read throughput from an offset, and clean-restart time with 1 GB of data.
  * Run: npm run bench -- storage      (prints the figures; record them in bench/RESULTS.md)
+ * TRIBUTARY_CRC32C=js forces the JS CRC-32C (src/broker/records/crc32c.ts; else the addon where it is built).
+ * BENCH_CRC_COMPARE=addon,js runs only the CRC and append figures, once per implementation in child processes,
+ * taking turns (BENCH_CRC_PAIRS turns each, default 3), and prints the medians of each side.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Log } from '../src/broker/storage/log';
 import { LogManager } from '../src/broker/storage/log-manager';
 import { defaultLogConfig } from '../src/broker/config/topic-config';
 import { encodeRecordBatch } from '../src/broker/records/record-batch';
-import { crc32c } from '../src/broker/records/crc32c';
+import { crc32c, crc32cNative } from '../src/broker/records/crc32c';
 
 const MB = 1024 * 1024;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-'));
@@ -80,10 +84,39 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** BENCH_CRC_COMPARE: the CRC and append figures of each implementation, in child processes taking turns. */
+function compareCrc(impls: string[]): void {
+  const pairs = Number(process.env.BENCH_CRC_PAIRS ?? 3);
+  const figures = new Map(impls.map((i) => [i, { ratio: [] as number[], crcUs: [] as number[], appendUs: [] as number[], mbps: [] as number[] }]));
+  console.log(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  for (let turn = 0; turn < pairs; turn++) {
+    const order = turn % 2 === 0 ? impls : [...impls].reverse();
+    for (const impl of order) {
+      const r = spawnSync(process.execPath, [__filename], { env: { ...process.env, BENCH_CRC_COMPARE: '', TRIBUTARY_CRC32C: impl, BENCH_STORAGE_PART: 'append' }, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`${impl}: ${r.stderr}`);
+      const used = /CRC-32C code: (\S+)/.exec(r.stdout)?.[1];
+      if (used !== impl) throw new Error(`asked for ${impl}, the child used ${used}`);
+      const f = figures.get(impl)!;
+      f.ratio.push(Number(/ratio: ([\d.]+)/.exec(r.stdout)![1]));
+      f.mbps.push(Number(/crc32c: (\d+) MB\/s/.exec(r.stdout)![1]));
+      const per = /CRC-32C check ([\d.]+) us, Log append ([\d.]+) us/.exec(r.stdout)!;
+      f.crcUs.push(Number(per[1]));
+      f.appendUs.push(Number(per[2]));
+      console.log(`turn ${turn + 1} ${impl.padEnd(8)} ratio ${f.ratio.at(-1)!.toFixed(2)}, CRC ${f.crcUs.at(-1)!.toFixed(2)} us and Log append ${f.appendUs.at(-1)!.toFixed(1)} us per 16 KB batch, crc32c ${f.mbps.at(-1)} MB/s`);
+    }
+  }
+  for (const [impl, f] of figures) {
+    console.log(`${impl.padEnd(8)} median of ${pairs}: append ratio ${median(f.ratio).toFixed(2)}, CRC-32C ${median(f.crcUs).toFixed(2)} us per 16 KB batch (${median(f.mbps)} MB/s), Log append ${median(f.appendUs).toFixed(1)} us`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 function main(): void {
+  if (process.env.BENCH_CRC_COMPARE) return compareCrc(process.env.BENCH_CRC_COMPARE.split(','));
   const batch = makeBatch();
   const count = Math.floor(TOTAL / batch.length);
   console.log(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}; data in ${dir}`);
+  console.log(`CRC-32C code: ${crc32cNative === 'none' ? 'js' : crc32cNative}`);
   const crcBuf = Buffer.alloc(16 * 1024, 7);
   let t0 = process.hrtime.bigint();
   for (let i = 0; i < 20000; i++) crc32c(crcBuf);
@@ -113,6 +146,10 @@ function main(): void {
   const appendUs = (batch.length / MB / median(tributary)) * 1e6;
   console.log(`  per 16 KB batch: plain write ${plainUs.toFixed(1)} us, CRC-32C check ${crcUs.toFixed(1)} us, Log append ${appendUs.toFixed(1)} us (other work ${(appendUs - plainUs - crcUs).toFixed(1)} us)`);
   console.log(`  ceiling with the CRC check and nothing else: ${(plainUs / (plainUs + crcUs)).toFixed(2)}`);
+  if (process.env.BENCH_STORAGE_PART === 'append') {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
 
   // Read throughput from an offset.
   const l = logAppend(batch, count);

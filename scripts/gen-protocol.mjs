@@ -766,7 +766,8 @@ class FileGenerator {
 // ---------------------------------------------------------------------------------------------------------------
 // Index files
 
-function genIndex(requests, responses, headers, datas) {
+/** Requests and responses paired by api key, checked to agree on their versions. */
+function pairApis(requests, responses) {
   const byKey = new Map();
   for (const m of requests) byKey.set(m.apiKey, { req: m });
   for (const m of responses) {
@@ -782,31 +783,22 @@ function genIndex(requests, responses, headers, datas) {
     if (!sameRange(e.req.valid, e.res.valid)) throw new Error(`api key ${k}: request and response versions differ`);
     if (!sameRange(e.req.flexible, e.res.flexible)) throw new Error(`api key ${k}: request and response flexible versions differ`);
   }
-  const apiName = (m) => m.name.replace(/Request$/, '');
-  const lines = [];
-  lines.push(`// ${GENERATED_MARK} from Apache Kafka's message schemas. Do not edit by hand: run \`npm run gen-protocol\`.`);
-  lines.push('/* eslint-disable */');
-  lines.push('');
+  return { byKey, keys };
+}
+
+const apiName = (m) => m.name.replace(/Request$/, '');
+/** The module of one API's codec: `produce-api.ts` exports ProduceApi. */
+const apiModule = (req) => `${kebab(apiName(req))}-api`;
+const fileHeader = () => [`// ${GENERATED_MARK} from Apache Kafka's message schemas. Do not edit by hand: run \`npm run gen-protocol\`.`, '/* eslint-disable */', ''];
+
+/**
+ * api-codec.ts: what an API's codec is and the header versions it implies, with no API in it. A program imports the
+ * `<api>-api.ts` modules of the APIs it speaks (the broker's server: the APIs it has handlers for), or index.ts for
+ * all of them; the worker bundle then holds only the codecs it serves.
+ */
+function genApiCodec(byKey) {
+  const lines = fileHeader();
   lines.push("import type { Reader, Writer } from '../codec';");
-  for (const k of keys) {
-    const { req, res } = byKey.get(k);
-    lines.push(`import { decode${req.name}, encode${req.name}, type ${req.rootName} } from './${kebab(req.name)}';`);
-    lines.push(`import { decode${res.name}, encode${res.name}, type ${res.rootName} } from './${kebab(res.name)}';`);
-  }
-  lines.push('');
-  lines.push('/** The api keys, by Kafka API name. */');
-  lines.push('export const ApiKey = {');
-  for (const k of keys) lines.push(`  ${apiName(byKey.get(k).req)}: ${k},`);
-  lines.push('} as const;');
-  lines.push('export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];');
-  lines.push('');
-  lines.push('/** Request and response data types by api key. */');
-  lines.push('export interface ApiMessageTypes {');
-  for (const k of keys) {
-    const { req, res } = byKey.get(k);
-    lines.push(`  ${k}: { request: ${req.rootName}; response: ${res.rootName} };`);
-  }
-  lines.push('}');
   lines.push('');
   lines.push(
     [
@@ -832,26 +824,80 @@ function genIndex(requests, responses, headers, datas) {
     ].join('\n'),
   );
   lines.push('');
-  lines.push('/** Every API, by api key. */');
-  lines.push("export const API_CODECS: { readonly [K in keyof ApiMessageTypes]: ApiCodec<ApiMessageTypes[K]['request'], ApiMessageTypes[K]['response']> } = {");
+  lines.push('/** Whether `version` of the API uses the flexible encodings (also true past maxVersion: flexible ranges are open-ended). */');
+  lines.push('export function codecIsFlexible(c: ApiCodec | undefined, version: number): boolean {');
+  lines.push('  return c !== undefined && c.flexibleMinVersion >= 0 && version >= c.flexibleMinVersion;');
+  lines.push('}');
+  lines.push('');
+  lines.push('/** Request header version: 2 for flexible versions, 1 otherwise, 0 for ControlledShutdown v0 (Kafka\'s rule). */');
+  lines.push('export function codecRequestHeaderVersion(c: ApiCodec | undefined, apiVersion: number): number {');
+  lines.push(`  if (c?.apiKey === ${byKey.has(7) ? 7 : -1} && apiVersion === 0) return 0;`);
+  lines.push('  return codecIsFlexible(c, apiVersion) ? 2 : 1;');
+  lines.push('}');
+  lines.push('');
+  lines.push('/** Response header version: 1 for flexible versions, 0 otherwise; always 0 for ApiVersions (Kafka\'s rule). */');
+  lines.push('export function codecResponseHeaderVersion(c: ApiCodec | undefined, apiVersion: number): number {');
+  lines.push(`  if (c?.apiKey === ${byKey.has(18) ? 18 : -1}) return 0;`);
+  lines.push('  return codecIsFlexible(c, apiVersion) ? 1 : 0;');
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** `<api>-api.ts`: one API's codec, importing its request and response modules only. */
+function genApiModule(req, res) {
+  const lines = fileHeader();
+  const dep = isEmpty(req.deprecated) ? 'null' : `{ min: ${req.deprecated.lo}, max: ${req.deprecated.hi === Infinity ? req.valid.hi : req.deprecated.hi} }`;
+  lines.push("import type { ApiCodec } from './api-codec';");
+  lines.push(`import { decode${req.name}, encode${req.name}, type ${req.rootName} } from './${kebab(req.name)}';`);
+  lines.push(`import { decode${res.name}, encode${res.name}, type ${res.rootName} } from './${kebab(res.name)}';`);
+  lines.push('');
+  lines.push(`/** ${apiName(req)} (api key ${req.apiKey}). */`);
+  lines.push(`export const ${apiName(req)}Api: ApiCodec<${req.rootName}, ${res.rootName}> = {`);
+  lines.push(`  apiKey: ${req.apiKey},`);
+  lines.push(`  name: ${JSON.stringify(apiName(req))},`);
+  lines.push(`  minVersion: ${req.valid.lo},`);
+  lines.push(`  maxVersion: ${req.valid.hi},`);
+  lines.push(`  flexibleMinVersion: ${isEmpty(req.flexible) ? -1 : req.flexible.lo},`);
+  lines.push(`  deprecatedVersions: ${dep},`);
+  lines.push(`  latestVersionUnstable: ${req.latestVersionUnstable},`);
+  lines.push(`  listeners: ${JSON.stringify(req.listeners).replace(/,/g, ', ')},`);
+  lines.push(`  decodeRequest: decode${req.name},`);
+  lines.push(`  encodeRequest: encode${req.name},`);
+  lines.push(`  decodeResponse: decode${res.name},`);
+  lines.push(`  encodeResponse: encode${res.name},`);
+  lines.push('};');
+  return `${lines.join('\n')}\n`;
+}
+
+function genIndex(byKey, keys, headers, datas) {
+  const lines = fileHeader();
+  lines.push("import { codecIsFlexible, codecRequestHeaderVersion, codecResponseHeaderVersion, type ApiCodec } from './api-codec';");
   for (const k of keys) {
     const { req, res } = byKey.get(k);
-    const dep = isEmpty(req.deprecated) ? 'null' : `{ min: ${req.deprecated.lo}, max: ${req.deprecated.hi === Infinity ? req.valid.hi : req.deprecated.hi} }`;
-    lines.push(`  ${k}: {`);
-    lines.push(`    apiKey: ${k},`);
-    lines.push(`    name: ${JSON.stringify(apiName(req))},`);
-    lines.push(`    minVersion: ${req.valid.lo},`);
-    lines.push(`    maxVersion: ${req.valid.hi},`);
-    lines.push(`    flexibleMinVersion: ${isEmpty(req.flexible) ? -1 : req.flexible.lo},`);
-    lines.push(`    deprecatedVersions: ${dep},`);
-    lines.push(`    latestVersionUnstable: ${req.latestVersionUnstable},`);
-    lines.push(`    listeners: ${JSON.stringify(req.listeners).replace(/,/g, ', ')},`);
-    lines.push(`    decodeRequest: decode${req.name},`);
-    lines.push(`    encodeRequest: encode${req.name},`);
-    lines.push(`    decodeResponse: decode${res.name},`);
-    lines.push(`    encodeResponse: encode${res.name},`);
-    lines.push('  },');
+    lines.push(`import { ${apiName(req)}Api } from './${apiModule(req)}';`);
+    lines.push(`import type { ${req.rootName} } from './${kebab(req.name)}';`);
+    lines.push(`import type { ${res.rootName} } from './${kebab(res.name)}';`);
   }
+  lines.push('');
+  lines.push('export type { ApiCodec };');
+  lines.push('');
+  lines.push('/** The api keys, by Kafka API name. */');
+  lines.push('export const ApiKey = {');
+  for (const k of keys) lines.push(`  ${apiName(byKey.get(k).req)}: ${k},`);
+  lines.push('} as const;');
+  lines.push('export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];');
+  lines.push('');
+  lines.push('/** Request and response data types by api key. */');
+  lines.push('export interface ApiMessageTypes {');
+  for (const k of keys) {
+    const { req, res } = byKey.get(k);
+    lines.push(`  ${k}: { request: ${req.rootName}; response: ${res.rootName} };`);
+  }
+  lines.push('}');
+  lines.push('');
+  lines.push('/** Every API, by api key (a program that speaks a few imports their `<api>-api.ts` modules instead). */');
+  lines.push("export const API_CODECS: { readonly [K in keyof ApiMessageTypes]: ApiCodec<ApiMessageTypes[K]['request'], ApiMessageTypes[K]['response']> } = {");
+  for (const k of keys) lines.push(`  ${k}: ${apiName(byKey.get(k).req)}Api,`);
   lines.push('};');
   lines.push('');
   lines.push('const BY_KEY: (ApiCodec | undefined)[] = [];');
@@ -864,20 +910,17 @@ function genIndex(requests, responses, headers, datas) {
   lines.push('');
   lines.push('/** Whether `version` of the API uses the flexible encodings (also true past maxVersion: flexible ranges are open-ended). */');
   lines.push('export function isFlexibleVersion(apiKey: number, version: number): boolean {');
-  lines.push('  const c = BY_KEY[apiKey];');
-  lines.push('  return c !== undefined && c.flexibleMinVersion >= 0 && version >= c.flexibleMinVersion;');
+  lines.push('  return codecIsFlexible(BY_KEY[apiKey], version);');
   lines.push('}');
   lines.push('');
   lines.push('/** Request header version: 2 for flexible versions, 1 otherwise, 0 for ControlledShutdown v0 (Kafka\'s rule). */');
   lines.push('export function requestHeaderVersion(apiKey: number, apiVersion: number): number {');
-  lines.push(`  if (apiKey === ${byKey.has(7) ? 7 : -1} && apiVersion === 0) return 0;`);
-  lines.push('  return isFlexibleVersion(apiKey, apiVersion) ? 2 : 1;');
+  lines.push('  return codecRequestHeaderVersion(BY_KEY[apiKey], apiVersion);');
   lines.push('}');
   lines.push('');
   lines.push('/** Response header version: 1 for flexible versions, 0 otherwise; always 0 for ApiVersions (Kafka\'s rule). */');
   lines.push('export function responseHeaderVersion(apiKey: number, apiVersion: number): number {');
-  lines.push(`  if (apiKey === ${byKey.has(18) ? 18 : -1}) return 0;`);
-  lines.push('  return isFlexibleVersion(apiKey, apiVersion) ? 1 : 0;');
+  lines.push('  return codecResponseHeaderVersion(BY_KEY[apiKey], apiVersion);');
   lines.push('}');
   lines.push('');
   // Non-API schemas (headers and "data" messages) for generic tooling.
@@ -981,11 +1024,17 @@ export function generateAll(opts) {
     if (!['request', 'response', 'header', 'data'].includes(m.type)) throw new Error(`${m.file}: unknown type ${m.type}`);
     files.set(`${kebab(m.name)}.ts`, new FileGenerator(m, '../codec', m.file).generate());
   }
+  const { byKey, keys } = pairApis(
+    messages.filter((m) => m.type === 'request'),
+    messages.filter((m) => m.type === 'response'),
+  );
+  files.set('api-codec.ts', genApiCodec(byKey));
+  for (const k of keys) files.set(`${apiModule(byKey.get(k).req)}.ts`, genApiModule(byKey.get(k).req, byKey.get(k).res));
   files.set(
     'index.ts',
     genIndex(
-      messages.filter((m) => m.type === 'request'),
-      messages.filter((m) => m.type === 'response'),
+      byKey,
+      keys,
       messages.filter((m) => m.type === 'header'),
       messages.filter((m) => m.type === 'data'),
     ),

@@ -13,9 +13,9 @@
 // The addon can only be built for the machine that packages (node-gyp, no cross-compiling), so the targeted package
 // is the host's: linux-x64 on CI; on an x86-64 Mac or Windows machine darwin-x64 or win32-x64, on x86-64 Alpine
 // alpine-x64. Where the addon does not build, only the universal package is made.
-// @node-rs/crc32 (the addon's own fallback in a development checkout) is not packaged: it is another native module
-// per platform, and the packages carry no node_modules at all (`dependencies: false`): dist/*.js must be
-// self-contained, which is checked below, and test/e2e/package.test.ts installs each .vsix and runs it.
+// The packages carry no node_modules at all (`dependencies: false`): dist/*.js must be self-contained, which is
+// checked below, and test/e2e/package.test.ts installs each .vsix and runs it. (@node-rs/crc32, a prebuilt CRC-32C
+// per platform, was never packaged and was removed on 2026-12-06: bench/RESULTS.md has the figures.)
 //
 // Usage: npm run package [-- --out DIR] [-- --target universal|<host target>]...   (default: both, into the repo root)
 // Each package's file list is checked against what the extension loads: package.json, README.md, the three bundles,
@@ -34,8 +34,8 @@ const started = Date.now();
 
 const ADDON = 'native/crc32c/build/Release/crc32c.node';
 const BUNDLES = ['dist/extension.js', 'dist/worker.js', 'dist/webview.js'];
-/** What the bundles may still require at run time: VS Code's API, and @node-rs/crc32 (optional, in a try/catch). */
-const RUNTIME_EXTERNALS = new Set(['vscode', '@node-rs/crc32']);
+/** What the bundles may still require at run time: VS Code's API. */
+const RUNTIME_EXTERNALS = new Set(['vscode']);
 
 function fail(message) {
   console.error(`npm run package: ${message}`);

@@ -61,7 +61,6 @@ const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
 /** How the start log names the CRC-32C code in use (src/broker/records/crc32c.ts picks it). */
 const CRC32C_CODE: Record<typeof crc32cNative, string> = {
   addon: 'the native/crc32c addon',
-  'node-rs': '@node-rs/crc32',
   none: 'JavaScript (no native module here)',
 };
 

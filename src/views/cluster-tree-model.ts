@@ -207,11 +207,11 @@ export class ClusterTreeModel {
   }
 
   private topicList(reader: ClusterReader): Promise<TopicSummary[]> {
-    return this.cached(() => this.topics, (p) => (this.topics = p), () => reader.listTopics());
+    return this.cached(() => this.topics, (p) => { this.topics = p; }, () => reader.listTopics());
   }
 
   private groupList(reader: ClusterReader): Promise<GroupSummary[]> {
-    return this.cached(() => this.groups, (p) => (this.groups = p), () => reader.listGroups());
+    return this.cached(() => this.groups, (p) => { this.groups = p; }, () => reader.listGroups());
   }
 
   private topicDescription(reader: ClusterReader, topic: string): Promise<TopicDescription> {

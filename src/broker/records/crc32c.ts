@@ -38,18 +38,21 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const WORD_PATH_MIN = 64;
 
 /**
- * The CPU's own CRC-32C instruction: first the project's addon (native/crc32c, built by `npm run build` with
- * node-gyp; three interleaved streams, about 3.5x @node-rs/crc32 on this machine), else @node-rs/crc32 (a prebuilt
- * N-API module shipped in its npm package, one stream), else the table-driven JS below. Each is checked on the
- * standard test vector before it is trusted.
+ * The CPU's own CRC-32C instructions: the project's addon (native/crc32c, built by `npm run build` with node-gyp,
+ * shipped in the host's targeted .vsix, linux-x64 on CI; VPCLMULQDQ folding or three interleaved crc32 streams),
+ * else the table-driven JS below (the universal .vsix, and the reference the tests compare the addon with). The
+ * addon is checked on the standard test vector before it is trusted. @node-rs/crc32 was a third choice until
+ * 2026-12-06: no .vsix shipped it and it was 11x slower than the addon here (bench/RESULTS.md).
  */
 type NativeCrc = (input: Uint8Array, start: number, end: number) => number;
 
 /** The addon's fused check of a produced batch: see native/crc32c/crc32c.c, check_batch. */
 type NativeCheckBatch = (input: Uint8Array, crcStart: number, end: number, recordsStart: number) => number;
 
-function loadNative(): { fn: NativeCrc; name: 'addon' | 'node-rs'; checkBatch?: NativeCheckBatch } | undefined {
+function loadNative(): { fn: NativeCrc; name: 'addon'; checkBatch?: NativeCheckBatch } | undefined {
   const CHECK = 0xe3069283;
+  // TRIBUTARY_CRC32C=js forces the JS code (benchmarks compare the two).
+  if (process.env.TRIBUTARY_CRC32C === 'js') return undefined;
   // dist/ (the bundles) and out/src/broker/records/ (tests) sit at different depths under the package root.
   for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) {
     const file = path.join(dir, 'native', 'crc32c', 'build', 'Release', 'crc32c.node');
@@ -62,14 +65,6 @@ function loadNative(): { fn: NativeCrc; name: 'addon' | 'node-rs'; checkBatch?: 
       // an addon built for another platform: fall through
     }
     break;
-  }
-  try {
-    const m = require('@node-rs/crc32') as { crc32c(input: Buffer, initial?: number): number };
-    if (m.crc32c(Buffer.from('123456789')) === CHECK) {
-      return { fn: (b, start, end) => m.crc32c(Buffer.from(b.buffer, b.byteOffset + start, end - start)), name: 'node-rs' };
-    }
-  } catch {
-    // not installed for this platform
   }
   return undefined;
 }
@@ -88,8 +83,8 @@ export const nativeCheckBatch: NativeCheckBatch | undefined = loaded?.checkBatch
 const NATIVE_MIN = 512;
 
 export const crc32cImplementation: 'native' | 'js' = native ? 'native' : 'js';
-/** Which native code computes it: the project's addon, @node-rs/crc32, or none. */
-export const crc32cNative: 'addon' | 'node-rs' | 'none' = loaded?.name ?? 'none';
+/** Which native code computes it: the project's addon, or none. */
+export const crc32cNative: 'addon' | 'none' = loaded?.name ?? 'none';
 
 /** CRC-32C of buf[start, end), as an unsigned 32-bit number. */
 export function crc32c(buf: Uint8Array, start = 0, end: number = buf.length): number {

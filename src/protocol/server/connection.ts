@@ -9,9 +9,10 @@
  */
 import * as net from 'node:net';
 import { Reader, Writer, readRequestHeader, writeResponseHeader, ProtocolDecodeError, type RequestHeader } from '../codec';
-import { getApiCodec, requestHeaderVersion, responseHeaderVersion } from '../messages';
+import { codecRequestHeaderVersion, codecResponseHeaderVersion } from '../messages/api-codec';
 import type { ApiHandler, RequestContext, ServerView } from './handler';
 import { apiVersionsErrorResponse } from './handlers/18-api-versions';
+import { SERVED_CODECS } from './handlers';
 import type { SaslAuthenticator } from './sasl-authenticator';
 import { ANONYMOUS_PRINCIPAL } from '../../broker/security/listener-security';
 
@@ -182,7 +183,7 @@ export class Connection {
     const apiKey = frame.readInt16BE(0);
     const apiVersion = frame.readInt16BE(2);
     const handler = this.handlers.get(apiKey);
-    const codec = getApiCodec(apiKey);
+    const codec = SERVED_CODECS.get(apiKey);
     if (!handler || !codec) {
       this.close(`unsupported API key ${apiKey} (version ${apiVersion})`);
       return;
@@ -208,7 +209,7 @@ export class Connection {
     let request: unknown;
     try {
       const r = new Reader(frame);
-      header = readRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
+      header = readRequestHeader(r, codecRequestHeaderVersion(codec, apiVersion));
       request = codec.decodeRequest(r, apiVersion);
     } catch (e) {
       const why = e instanceof ProtocolDecodeError ? e.message : String(e);
@@ -283,8 +284,9 @@ export class Connection {
   private encode(correlationId: number, apiKey: number, apiVersion: number, response: unknown): Buffer[] {
     const w = new Writer();
     const size = w.beginSizePrefix();
-    writeResponseHeader(w, responseHeaderVersion(apiKey, apiVersion), correlationId);
-    getApiCodec(apiKey)!.encodeResponse(w, apiVersion, response);
+    const codec = SERVED_CODECS.get(apiKey)!;
+    writeResponseHeader(w, codecResponseHeaderVersion(codec, apiVersion), correlationId);
+    codec.encodeResponse(w, apiVersion, response);
     w.endSizePrefix(size);
     return w.toChunks();
   }

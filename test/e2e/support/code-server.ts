@@ -32,7 +32,7 @@ export function buildExtension(): void {
 
 /**
  * Installs the built extension into `extensionsDir` as `tributary.tributary-<version>`: package.json, dist/, media/
- * and the runtime node_modules dist does not bundle (the native @node-rs/crc32 and its platform package).
+ * and the CRC-32C addon where it is built (as the host's targeted .vsix carries it).
  */
 export function installExtension(extensionsDir: string): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
@@ -41,11 +41,8 @@ export function installExtension(extensionsDir: string): string {
   fs.mkdirSync(target, { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
   for (const dir of ['dist', 'media']) fs.cpSync(path.join(ROOT, dir), path.join(target, dir), { recursive: true });
-  const platform = `crc32-${process.platform}-${process.arch}${process.platform === 'linux' ? '-gnu' : ''}`;
-  for (const mod of ['@node-rs/crc32', `@node-rs/${platform}`]) {
-    const from = path.join(ROOT, 'node_modules', mod);
-    if (fs.existsSync(from)) fs.cpSync(from, path.join(target, 'node_modules', mod), { recursive: true, dereference: true });
-  }
+  const addon = 'native/crc32c/build/Release/crc32c.node';
+  if (fs.existsSync(path.join(ROOT, addon))) fs.cpSync(path.join(ROOT, addon), path.join(target, addon));
   return target;
 }
 

@@ -1,5 +1,48 @@
 // Every API the broker serves; one file per API key, named by its number.
 import type { ApiHandler } from '../handler';
+import type { ApiCodec } from '../../messages/api-codec';
+import { ProduceApi } from '../../messages/produce-api';
+import { FetchApi } from '../../messages/fetch-api';
+import { ListOffsetsApi } from '../../messages/list-offsets-api';
+import { MetadataApi } from '../../messages/metadata-api';
+import { OffsetCommitApi } from '../../messages/offset-commit-api';
+import { OffsetFetchApi } from '../../messages/offset-fetch-api';
+import { FindCoordinatorApi } from '../../messages/find-coordinator-api';
+import { JoinGroupApi } from '../../messages/join-group-api';
+import { HeartbeatApi } from '../../messages/heartbeat-api';
+import { LeaveGroupApi } from '../../messages/leave-group-api';
+import { SyncGroupApi } from '../../messages/sync-group-api';
+import { DescribeGroupsApi } from '../../messages/describe-groups-api';
+import { ListGroupsApi } from '../../messages/list-groups-api';
+import { SaslHandshakeApi } from '../../messages/sasl-handshake-api';
+import { ApiVersionsApi } from '../../messages/api-versions-api';
+import { CreateTopicsApi } from '../../messages/create-topics-api';
+import { DeleteTopicsApi } from '../../messages/delete-topics-api';
+import { DeleteRecordsApi } from '../../messages/delete-records-api';
+import { InitProducerIdApi } from '../../messages/init-producer-id-api';
+import { OffsetForLeaderEpochApi } from '../../messages/offset-for-leader-epoch-api';
+import { AddPartitionsToTxnApi } from '../../messages/add-partitions-to-txn-api';
+import { AddOffsetsToTxnApi } from '../../messages/add-offsets-to-txn-api';
+import { EndTxnApi } from '../../messages/end-txn-api';
+import { WriteTxnMarkersApi } from '../../messages/write-txn-markers-api';
+import { TxnOffsetCommitApi } from '../../messages/txn-offset-commit-api';
+import { DescribeAclsApi } from '../../messages/describe-acls-api';
+import { CreateAclsApi } from '../../messages/create-acls-api';
+import { DeleteAclsApi } from '../../messages/delete-acls-api';
+import { DescribeConfigsApi } from '../../messages/describe-configs-api';
+import { AlterConfigsApi } from '../../messages/alter-configs-api';
+import { DescribeLogDirsApi } from '../../messages/describe-log-dirs-api';
+import { SaslAuthenticateApi } from '../../messages/sasl-authenticate-api';
+import { CreatePartitionsApi } from '../../messages/create-partitions-api';
+import { DeleteGroupsApi } from '../../messages/delete-groups-api';
+import { ElectLeadersApi } from '../../messages/elect-leaders-api';
+import { IncrementalAlterConfigsApi } from '../../messages/incremental-alter-configs-api';
+import { OffsetDeleteApi } from '../../messages/offset-delete-api';
+import { DescribeUserScramCredentialsApi } from '../../messages/describe-user-scram-credentials-api';
+import { AlterUserScramCredentialsApi } from '../../messages/alter-user-scram-credentials-api';
+import { DescribeClusterApi } from '../../messages/describe-cluster-api';
+import { DescribeTransactionsApi } from '../../messages/describe-transactions-api';
+import { ListTransactionsApi } from '../../messages/list-transactions-api';
 import produce from './00-produce';
 import fetch from './01-fetch';
 import listOffsets from './02-list-offsets';
@@ -44,3 +87,12 @@ import createAcls from './30-create-acls';
 import deleteAcls from './31-delete-acls';
 
 export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials, describeAcls, createAcls, deleteAcls] as unknown as ApiHandler[];
+
+/**
+ * The codecs of the APIs above, by api key, and no other: the server decodes requests and encodes responses with
+ * these, so dist/worker.js holds no codec of an API it does not serve (test/unit/build/worker-bundle.test.ts checks
+ * that this table and ALL_HANDLERS name the same APIs, and what the bundle holds).
+ */
+export const SERVED_CODECS: ReadonlyMap<number, ApiCodec> = new Map(
+  ([ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi, DescribeGroupsApi, ListGroupsApi, SaslHandshakeApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, AddPartitionsToTxnApi, AddOffsetsToTxnApi, EndTxnApi, WriteTxnMarkersApi, TxnOffsetCommitApi, DescribeAclsApi, CreateAclsApi, DeleteAclsApi, DescribeConfigsApi, AlterConfigsApi, DescribeLogDirsApi, SaslAuthenticateApi, CreatePartitionsApi, DeleteGroupsApi, ElectLeadersApi, IncrementalAlterConfigsApi, OffsetDeleteApi, DescribeUserScramCredentialsApi, AlterUserScramCredentialsApi, DescribeClusterApi, DescribeTransactionsApi, ListTransactionsApi] as ApiCodec[]).map((c) => [c.apiKey, c]),
+);

@@ -403,7 +403,7 @@ export class SegmentInspector extends LitElement {
     const b = this.dump?.batches.find((x) => x.position === position);
     this.highlight = position;
     if (!b) return;
-    this.updateComplete.then(() => {
+    void this.updateComplete.then(() => {
       const el = this.renderRoot.querySelector(`.batch[data-position="${position}"]`);
       el?.scrollIntoView({ block: 'nearest' });
     });
