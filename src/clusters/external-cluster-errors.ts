@@ -15,7 +15,7 @@ export class LocalOnlyError extends Error {
 }
 
 /** A client library error as the broker's own KafkaError (Kafka's error name and the broker's message), else as is. */
-export function asKafkaError(e: unknown): Error {
+function asKafkaError(e: unknown): Error {
   const seen = new Set<unknown>();
   const find = (x: unknown): { apiId?: string; message?: string; serverErrorMessage?: string } | undefined => {
     if (!x || typeof x !== 'object' || seen.has(x)) return undefined;

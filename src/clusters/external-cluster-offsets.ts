@@ -9,8 +9,8 @@ import { MetadataReader, isInternal } from './external-cluster-metadata';
 import type { DirectRequests } from './external-cluster-requests';
 
 /** ListOffsets' special timestamps. */
-export const EARLIEST = -2n;
-export const LATEST = -1n;
+const EARLIEST = -2n;
+const LATEST = -1n;
 
 /** Partition → offset. */
 export type PartitionOffsets = Map<number, number>;
@@ -22,7 +22,7 @@ export class OffsetReader {
     private readonly requests: DirectRequests,
   ) {}
 
-  /** The offset at `timestamp` (or EARLIEST, LATEST) of some partitions of one topic. */
+  /** The offset at `timestamp` (or -2 for the log start, -1 for the high watermark) of some partitions of one topic. */
   async offsets(topic: string, partitions: number[], timestamp: bigint): Promise<PartitionOffsets> {
     if (!partitions.length) return new Map();
     if (isInternal(topic)) return this.fromLeaders(topic, partitions, timestamp);

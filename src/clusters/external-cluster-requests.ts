@@ -74,7 +74,7 @@ export class DirectRequests {
   /** Metadata of some topics, internal ones included, as `node` knows it. */
   async metadata(node: Broker, topics: string[]): Promise<MetadataResponse> {
     const [api, connection] = await this.prepare(METADATA, node);
-    // Neither creates a topic nor asks for the authorized operations, as Admin.metadata.
+    // A look creates no topic; the authorized operations are not shown, so not asked for.
     return call(() => api.async(connection, topics, false, false));
   }
 

@@ -6,11 +6,11 @@
  * What only the embedded broker can do (its segment files, stopping nodes, injecting faults, its rebalance journal)
  * throws LocalOnlyError, which says so; the UI asks `capabilities` first and offers none of it here.
  *
- * Reads go through Kafka's own APIs as a Kafka tool would, each in its module: Metadata for topics and leaders
- * (external-cluster-metadata), ListOffsets for the offsets (-offsets), Fetch to the leader without joining a group,
- * like kcat -C (-consume), DescribeGroups and OffsetFetch for groups (-groups). Writes too: topics (-topics), their
- * configs (-configs), records (-produce), and a group's offsets, refused while it has members as kafka-consumer-groups
- * does (-groups).
+ * Reads go through Kafka's own APIs as a Kafka tool would: Metadata for topics and leaders, ListOffsets for the
+ * offsets, Fetch to the leader without joining a group (like kcat -C), DescribeGroups and OffsetFetch for groups,
+ * OffsetCommit through the admin API to reset a group's offsets (refused while it has members, as
+ * kafka-consumer-groups does). This class only assembles them: each job is a module of its own beside it
+ * (external-cluster-clients, -requests, -metadata, -offsets, -nodes, -topics, -configs, -groups, -produce, -consume).
  */
 import type {
   BrokerApi,
