@@ -11,12 +11,20 @@ import { initZstd, zstdCompress, zstdDecompress } from '../broker/records/zstd';
 
 const NATIVE = typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function';
 
-type Data = Buffer | { buffer: Buffer };
+/** A Buffer, or the library's DynamicBuffer of several. */
+type Data = Parameters<typeof compressionsAlgorithms.zstd.compressSync>[0];
 const bytes = (d: Data): Buffer => (Buffer.isBuffer(d) ? d : d.buffer);
+
+/** The library's zstd entry, whose fields it declares read-only: typed so that a change of its shape fails the build. */
+interface Codec {
+  compressSync(d: Data): Buffer;
+  decompressSync(d: Data): Buffer;
+  available: boolean;
+}
 
 if (!NATIVE) {
   // The same objects are listed by bitmask for reading: changing them serves both directions.
-  const codec = compressionsAlgorithms.zstd as unknown as { compressSync(d: Data): Buffer; decompressSync(d: Data): Buffer; available: boolean };
+  const codec: Codec = compressionsAlgorithms.zstd;
   codec.compressSync = (d) => zstdCompress(bytes(d));
   codec.decompressSync = (d) => zstdDecompress(bytes(d));
   codec.available = true;

@@ -1,9 +1,14 @@
 // The extension's external-cluster client (ExternalCluster, over @platformatic/kafka) against a standalone
 // `tributary start` as the remote cluster: every BrokerApi call the tree and the panels make, checked against what
-// kafkajs, an independent client, sees on the same cluster.
+// kafkajs, an independent client, sees on the same cluster. The requests ExternalCluster sends outside the library's
+// clients (external-cluster-requests.ts: Metadata and ListOffsets of internal topics, the sessionless Fetch) are
+// checked here too, over PLAINTEXT and over SASL_SSL: this is their contract test against a running broker.
 import { strict as assert } from 'node:assert';
 import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { ExternalCluster, LocalOnlyError } from '../../src/clusters/external-cluster';
+import { clientOptions } from '../../src/clusters/external-cluster-clients';
+import { DirectRequests } from '../../src/clusters/external-cluster-requests';
 import { bytesToText } from '../../src/broker/api';
 import { partitionForKey } from '../../src/broker/partitioner';
 import { CliBroker, startCliBroker } from '../support/cli-broker';
@@ -109,7 +114,17 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
     assert.equal(internal.partitions, 50);
     const d = await cluster.describeTopic('__consumer_offsets');
     assert.equal(d.partitions.length, 50);
-    assert.ok(d.partitions.every((p) => p.leader >= 0 && p.highWatermark >= 0));
+    // Leaders from a Metadata request of our own, offsets from ListOffsets to each leader: as kafkajs sees them.
+    const kjs = (await kafka.admin().fetchTopicMetadata({ topics: ['__consumer_offsets'] })).topics[0];
+    assert.deepEqual(
+      d.partitions.map((p) => [p.partition, p.leader, p.replicas, p.isr]),
+      [...kjs.partitions].sort((a, b) => a.partitionId - b.partitionId).map((p) => [p.partitionId, p.leader, p.replicas, p.isr]),
+    );
+    const offsets = (await kafka.admin().fetchTopicOffsets('__consumer_offsets')).sort((a, b) => a.partition - b.partition);
+    assert.deepEqual(
+      d.partitions.map((p) => [p.logStartOffset, p.highWatermark]),
+      offsets.map((o) => [Number(o.low), Number(o.high)]),
+    );
   });
 
   it('produce: keyed records go where Java would put them (murmur2), headers and timestamps kept, offsets per record', async () => {
@@ -174,17 +189,18 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
     await assert.rejects(cluster.consume({ topic: 'orders', partition: 9, from: { kind: 'earliest' } }), (e: Error & { errorName?: string }) => e.errorName === 'UNKNOWN_TOPIC_OR_PARTITION');
     // Reading joined no group, and took no fetch session: the broker answers a sessionless fetch with session id 0.
     assert.ok(!(await cluster.listGroups()).some((g) => g.groupId === 'tributary-browser'));
-    const topicId = (await cluster.describeTopic('orders')).topicId;
-    const leader = (await cluster.describeTopic('orders')).partitions[p].leader;
+    const described = await cluster.describeTopic('orders');
+    const leader = described.partitions[p].leader;
     const node = (await cluster.status()).nodes.find((n) => n.id === leader)!;
-    const raw = await (cluster as unknown as { sessionlessFetch(n: { host: string; port: number }, l: number, t: unknown[], m: number): Promise<{ sessionId: number; responses: Array<{ partitions: Array<{ records?: unknown[] }> }> }> }).sessionlessFetch(
-      { host: node.host, port: node.port! },
-      leader,
-      [{ topicId, partitions: [{ partition: p, fetchOffset: BigInt(first), partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
-      1 << 20,
-    );
-    assert.equal(raw.sessionId, 0);
-    assert.ok((raw.responses[0].partitions[0].records ?? []).length > 0);
+    const admin = new Admin(clientOptions({ config: { name: 'remote', bootstrapServers: broker.bootstrap.split(',')[0], securityProtocol: 'PLAINTEXT' } }));
+    try {
+      const raw = await new DirectRequests(admin).fetch({ host: node.host, port: node.port! }, { topic: 'orders', topicId: described.topicId, partition: p, offset: first, maxBytes: 1 << 20 });
+      assert.equal(raw.sessionId, 0);
+      assert.equal(raw.errorCode, 0);
+      assert.ok((raw.responses[0].partitions[0].records ?? []).length > 0);
+    } finally {
+      await admin.close();
+    }
   });
 
   it('groups: members and assignments, committed offsets and lag; a reset is refused while active, then previewed and applied', async () => {
@@ -374,6 +390,11 @@ describe('external cluster over SASL_SSL: a `tributary start --security-protocol
       await c.produce({ topic, records: [{ key: 'k', value: `over ${mechanism}` }] });
       const r = await c.consume({ topic, partition: 0, from: { kind: 'earliest' } });
       assert.deepEqual(r.records.map((x) => text(x.value)), [`over ${mechanism}`]);
+      // Internal topics take requests of our own (Metadata, ListOffsets to each leader): over the same TLS and SASL.
+      await c.describeGroup('makes-the-offsets-topic').catch(() => undefined);
+      const internal = await c.describeTopic('__consumer_offsets');
+      assert.equal(internal.partitions.length, 50);
+      assert.ok(internal.partitions.every((p) => p.leader >= 0 && p.logStartOffset === 0 && p.highWatermark >= 0));
     });
   }
 
