@@ -14,7 +14,8 @@ import { OffsetCheckpointFile, TopicPartitionOffset } from './checkpoint-file';
 import { TopicPartition, parsePartitionDirName, partitionDirName, tpKey, retiredDirName, DELETE_DIR_SUFFIX, STRAY_DIR_SUFFIX } from './log-files';
 import { readMetaProperties, writeMetaProperties, randomKafkaId } from './meta-properties';
 import { lockDirectory } from './dir-lock';
-import { LogCleaner, DEFAULT_CLEANER_BACKOFF_MS } from './log-cleaner';
+import { LogCleaner } from './log-cleaner';
+import { DEFAULT_CLEANER_BACKOFF_MS } from './cleaner-config';
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';

@@ -24,7 +24,9 @@ import {
   SWAP_FILE_SUFFIX,
 } from './log-files';
 import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata-file';
-import { ProducerStateManager, loadProducerState, rebuildProducerState, type CompletedTxn } from './producer-state-manager';
+import { ProducerStateManager } from './producer-state-manager';
+import { loadProducerState, rebuildProducerState } from './producer-state-loader';
+import type { CompletedTxn } from './producer-append-info';
 import type { AbortedTxn } from './transaction-index';
 
 export interface LogAppendInfo {

@@ -7,17 +7,15 @@ import { encodeRecordBatch, decodeRecords } from '../../../src/broker/records/re
 import { LOG_OVERHEAD, readBatchHeader } from '../../../src/broker/records/batch-header';
 import { crc32c } from '../../../src/broker/records/crc32c';
 import { KafkaError } from '../../../src/broker/errors';
+import { ProducerStateManager } from '../../../src/broker/storage/producer-state-manager';
+import { ProducerStateEntry, BatchMetadata, decrementSequence } from '../../../src/broker/storage/producer-state-entry';
 import {
-  ProducerStateManager,
-  ProducerStateEntry,
-  BatchMetadata,
   decodeProducerSnapshot,
   encodeProducerSnapshot,
   readProducerSnapshot,
   producerSnapshotFile,
-  decrementSequence,
   SNAPSHOT_ENTRY_SIZE,
-} from '../../../src/broker/storage/producer-state-manager';
+} from '../../../src/broker/storage/producer-snapshot';
 import { tmpDir, rm } from '../../support/tmp';
 
 const TP = { topic: 'orders', partition: 0 };
