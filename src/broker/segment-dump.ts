@@ -28,20 +28,7 @@ import type {
   SegmentSummary,
   TimeIndexEntry,
 } from '../shared/webview-protocol';
-import {
-  ATTRIBUTES_OFFSET,
-  BatchHeader,
-  DELETE_HORIZON_FLAG_MASK,
-  LOG_OVERHEAD,
-  MAGIC_OFFSET,
-  MAGIC_VALUE_V2,
-  RECORD_BATCH_OVERHEAD,
-  isControl,
-  isLogAppendTime,
-  isTransactional,
-  lastOffsetOf,
-  readBatchHeader,
-} from './records/batch-header';
+import { ATTRIBUTES_OFFSET, BatchHeader, DELETE_HORIZON_FLAG_MASK, isControl, isLogAppendTime, isTransactional, lastOffsetOf } from './records/batch-header';
 import { compressionName } from './records/compression';
 import { ControlRecordType, controlRecordTypeName, decodeControlRecordType, decodeEndTxnMarker } from './records/control-record';
 import { crc32c } from './records/crc32c';
@@ -49,15 +36,12 @@ import type { Record as KafkaRecord } from './records/record';
 import { decodeRecords, incrementSequence, lastSequenceOf } from './records/record-batch';
 import { decodeOffsetsTopicRecord } from './coordinator/group/offsets-records';
 import { decodeAssignment } from './coordinator/group/consumer-protocol';
+import { SegmentFileReader } from './storage/segment-file-reader';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, filenamePrefixFromOffset, offsetFromFileName, parsePartitionDirName } from './storage/log-files';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 const OFFSET_ENTRY = 8;
 const TIME_ENTRY = 12;
-/** Bytes up to and including magic: enough to size a batch and know its format. */
-const HEAD = MAGIC_OFFSET + 1;
-/** Reads of the log are done in chunks of this size (a page's small batches come from one read). */
-const CHUNK = 1 << 20;
 
 export const SEGMENT_PAGE_DEFAULTS = {
   maxBatches: 500,
@@ -187,70 +171,6 @@ export function segmentLogFile(dir: string, baseOffset: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Reading the log
-
-type BatchAt = { header: BatchHeader; size: number } | { end: 'eof' | 'truncated' | 'corrupt'; reason: string };
-
-/** Positioned reads of a .log, through a one-chunk cache so consecutive small batches cost one read. */
-class LogReader {
-  private chunk = Buffer.alloc(0);
-  private chunkStart = 0;
-
-  private constructor(
-    private readonly fh: fs.promises.FileHandle,
-    readonly size: number,
-  ) {}
-
-  static async open(file: string): Promise<LogReader> {
-    const fh = await fs.promises.open(file, 'r');
-    try {
-      return new LogReader(fh, (await fh.stat()).size);
-    } catch (e) {
-      await fh.close();
-      throw e;
-    }
-  }
-
-  close(): Promise<void> {
-    return this.fh.close();
-  }
-
-  /** length bytes at position (fewer at the end of the file). The result may share memory with the cache. */
-  async read(position: number, length: number): Promise<Buffer> {
-    const end = Math.min(position + length, this.size);
-    if (position >= this.chunkStart && end <= this.chunkStart + this.chunk.length) {
-      return this.chunk.subarray(position - this.chunkStart, end - this.chunkStart);
-    }
-    const want = Math.max(end - position, Math.min(CHUNK, this.size - position));
-    const buf = Buffer.allocUnsafe(want);
-    let done = 0;
-    while (done < want) {
-      const { bytesRead } = await this.fh.read(buf, done, want - done, position + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    this.chunk = buf.subarray(0, done);
-    this.chunkStart = position;
-    return this.chunk.subarray(0, Math.min(done, end - position));
-  }
-
-  /** The batch header at position, or why there is no complete batch there. */
-  async batchAt(position: number): Promise<BatchAt> {
-    const remaining = this.size - position;
-    if (remaining <= 0) return { end: 'eof', reason: 'end of file' };
-    if (remaining < HEAD) return { end: 'truncated', reason: `only ${remaining} bytes, less than a batch header` };
-    const head = await this.read(position, HEAD);
-    const size = head.readInt32BE(8) + LOG_OVERHEAD;
-    const magic = head.readInt8(MAGIC_OFFSET);
-    if (size < RECORD_BATCH_OVERHEAD) return { end: 'corrupt', reason: `batch length field gives ${size} bytes, less than the ${RECORD_BATCH_OVERHEAD}-byte header` };
-    if (magic !== MAGIC_VALUE_V2) return { end: 'corrupt', reason: `magic ${magic}, only magic 2 is supported` };
-    if (remaining < size) return { end: 'truncated', reason: `a ${size}-byte batch starts here but only ${remaining} bytes follow` };
-    const header = readBatchHeader(await this.read(position, RECORD_BATCH_OVERHEAD));
-    return { header, size };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Reading the indexes
 
 /** An .index or .timeindex file read entry by entry. */
@@ -346,17 +266,12 @@ function sibling(logFile: string, suffix: string): string {
  */
 export async function positionOfOffset(logFile: string, offset: number): Promise<number | undefined> {
   const baseOffset = offsetFromFileName(path.basename(logFile)) ?? 0;
-  const [log, index] = await Promise.all([LogReader.open(logFile), IndexReader.open(sibling(logFile, INDEX_FILE_SUFFIX), OFFSET_ENTRY)]);
+  const [log, index] = await Promise.all([SegmentFileReader.open(logFile), IndexReader.open(sibling(logFile, INDEX_FILE_SUFFIX), OFFSET_ENTRY)]);
   try {
     const slot = (await index.lowerBound(offset - baseOffset + 1, relOffsetOf)) - 1;
     let position = slot >= 0 ? positionOf(await index.raw(slot)) : 0;
     if (position < 0 || position >= log.size) position = 0; // a broken entry: walk from the start
-    for (;;) {
-      const b = await log.batchAt(position);
-      if ('end' in b) return undefined;
-      if (lastOffsetOf(b.header) >= offset) return position;
-      position += b.size;
-    }
+    return (await log.batchHolding(position, offset))?.position;
   } finally {
     await Promise.all([log.close(), index.close()]);
   }
@@ -389,7 +304,7 @@ export async function dumpSegment(logFile: string, opts: SegmentDumpOptions = {}
   const topic = opts.topic ?? info.topic;
   const problems: string[] = [];
 
-  const log = await LogReader.open(file);
+  const log = await SegmentFileReader.open(file);
   const [offsetIndex, timeIndex] = await Promise.all([
     IndexReader.open(sibling(file, INDEX_FILE_SUFFIX), OFFSET_ENTRY),
     IndexReader.open(sibling(file, TIME_INDEX_FILE_SUFFIX), TIME_ENTRY),
@@ -397,28 +312,19 @@ export async function dumpSegment(logFile: string, opts: SegmentDumpOptions = {}
   try {
     const start = await resolveStart(log, offsetIndex, info.baseOffset, opts.fromPosition ?? 0, problems);
     const batches: BatchDump[] = [];
-    let position = start;
     let bytes = 0;
     let records = 0;
-    let nextPosition: number | undefined;
-    let invalidTail: SegmentDump['invalidTail'];
-    for (;;) {
-      const at = await log.batchAt(position);
-      if ('end' in at) {
-        if (at.end !== 'eof') invalidTail = { position, bytes: log.size - position, reason: at.reason };
-        break;
-      }
-      const { header, size } = at;
-      if (batches.length > 0 && (batches.length >= maxBatches || bytes + size > maxBytes || records + header.recordCount > maxRecords)) {
-        nextPosition = position;
-        break;
-      }
+    const walked = await log.walk(start, async ({ position, header, size }) => {
+      if (batches.length > 0 && (batches.length >= maxBatches || bytes + size > maxBytes || records + header.recordCount > maxRecords)) return false;
       const raw = await log.read(position, size);
       batches.push(batchDump(raw, header, position, topic, preview, maxRecords));
       bytes += size;
       records += Math.max(0, header.recordCount);
-      position += size;
-    }
+      return true;
+    });
+    const nextPosition = walked.end ? undefined : walked.position;
+    const invalidTail: SegmentDump['invalidTail'] =
+      walked.end && walked.end.end !== 'eof' ? { position: walked.position, bytes: log.size - walked.position, reason: walked.end.reason } : undefined;
     const pageEnd = nextPosition ?? Number.MAX_SAFE_INTEGER;
     const atEnd = nextPosition === undefined;
     // The active segment's indexes may not be on disk yet (Tributary writes their entries in bulk; Kafka's are
@@ -458,7 +364,7 @@ function isActiveSegment(info: SegmentFileInfo): boolean {
  * The page's first batch. A position where a plausible batch starts is taken as is (the webview asks for the
  * nextPosition it was given); anything else is resolved through the offset index and a walk over headers.
  */
-async function resolveStart(log: LogReader, index: IndexReader, baseOffset: number, from: number, problems: string[]): Promise<number> {
+async function resolveStart(log: SegmentFileReader, index: IndexReader, baseOffset: number, from: number, problems: string[]): Promise<number> {
   if (!Number.isSafeInteger(from) || from <= 0) return 0;
   if (from >= log.size) return log.size;
   const here = await log.batchAt(from);
@@ -466,20 +372,34 @@ async function resolveStart(log: LogReader, index: IndexReader, baseOffset: numb
   const slot = (await index.lowerBound(from + 1, positionOf)) - 1;
   let position = slot >= 0 ? positionOf(await index.raw(slot)) : 0;
   if (position < 0 || position > from) position = 0;
-  while (position < from) {
-    const b = await log.batchAt(position);
-    if ('end' in b) break;
-    position += b.size;
-  }
+  position = (await log.walk(position, (b) => b.position < from)).position;
   problems.push(`Position ${from} is not the start of a batch; the page starts at the next batch, at position ${position}.`);
   return position;
 }
 
 function batchDump(raw: Buffer, h: BatchHeader, position: number, topic: string, preview: number, maxRecords: number): BatchDump {
+  const dump = batchFields(raw, h, position);
+  // As kafka-dump-log --deep-iteration: the records are read even when the CRC is wrong (what is left may help).
+  let decoded: KafkaRecord[];
+  try {
+    decoded = decodeRecords(raw);
+  } catch (e) {
+    dump.records = [];
+    dump.recordsError = (e as Error).message;
+    return dump;
+  }
+  const listed = decoded.length > maxRecords ? decoded.slice(0, maxRecords) : decoded;
+  dump.records = listed.map((r) => segmentRecord(h, r, topic, preview));
+  if (listed.length < decoded.length) dump.recordsError = `Only the first ${listed.length} of ${decoded.length} records are listed.`;
+  return dump;
+}
+
+/** The fields of kafka-dump-log's batch line for the batch `raw` at `position`, and the CRC-32C computed over it. */
+export function batchFields(raw: Buffer, h: BatchHeader, position: number): BatchDump {
   const computed = crc32c(raw, ATTRIBUTES_OFFSET, raw.length);
   const valid = computed === h.crc;
   const logAppendTime = isLogAppendTime(h.attributes);
-  const dump: BatchDump = {
+  return {
     baseOffset: h.baseOffset,
     lastOffset: lastOffsetOf(h),
     count: h.recordCount,
@@ -501,19 +421,6 @@ function batchDump(raw: Buffer, h: BatchHeader, position: number, topic: string,
     ...(valid ? {} : { computedCrc: computed }),
     isValid: valid,
   };
-  // As kafka-dump-log --deep-iteration: the records are read even when the CRC is wrong (what is left may help).
-  let decoded: KafkaRecord[];
-  try {
-    decoded = decodeRecords(raw);
-  } catch (e) {
-    dump.records = [];
-    dump.recordsError = (e as Error).message;
-    return dump;
-  }
-  const listed = decoded.length > maxRecords ? decoded.slice(0, maxRecords) : decoded;
-  dump.records = listed.map((r) => segmentRecord(h, r, topic, preview));
-  if (listed.length < decoded.length) dump.recordsError = `Only the first ${listed.length} of ${decoded.length} records are listed.`;
-  return dump;
 }
 
 function headerViews(r: KafkaRecord, preview: number): RecordHeaderView[] {
@@ -687,7 +594,7 @@ async function timeIndexEntries(index: IndexReader, baseOffset: number, batches:
 
 /** The raw bytes of the batch at `position` (at most maxBytes of them), for a hex view. */
 export async function readBatchBytes(logFile: string, position: number, maxBytes = 4096): Promise<{ base64: string; size: number; truncated: boolean }> {
-  const log = await LogReader.open(segmentFileInfo(logFile).logFile);
+  const log = await SegmentFileReader.open(segmentFileInfo(logFile).logFile);
   try {
     if (!Number.isSafeInteger(position) || position < 0 || position >= log.size) throw new Error(`Position ${position} is outside the log (${log.size} bytes)`);
     const at = await log.batchAt(position);

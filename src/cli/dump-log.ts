@@ -9,28 +9,18 @@
  * - a batch whose records cannot be decoded gets an error line and the walk goes on.
  * Records are listed by default (Kafka's --deep-iteration); pass deepIteration: false for batch lines only.
  *
- * Segments are read batch by batch through a file descriptor, so a 1 GB segment is never loaded whole.
+ * Segments are walked batch by batch by the segment inspector's walker (src/broker/storage/segment-file-reader.ts), so
+ * a 1 GB segment is never loaded whole and both tools give the same verdict on the same bytes.
  */
-import { TransactionIndex, ABORTED_TXN_SIZE } from '../broker/storage/transaction-index';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  BatchHeader,
-  LOG_OVERHEAD,
-  MAGIC_OFFSET,
-  MAGIC_VALUE_V2,
-  RECORD_BATCH_OVERHEAD,
-  readBatchHeader,
-  isControl,
-  isLogAppendTime,
-  isTransactional,
-  lastOffsetOf,
-  DELETE_HORIZON_FLAG_MASK,
-} from '../broker/records/batch-header';
-import { compressionName } from '../broker/records/compression';
-import { ControlRecordType, controlRecordTypeName, decodeControlRecordType, decodeEndTxnMarker } from '../broker/records/control-record';
+import { TransactionIndex, ABORTED_TXN_SIZE } from '../broker/storage/transaction-index';
+import { SegmentFileReader } from '../broker/storage/segment-file-reader';
+import { BatchHeader, isControl, isLogAppendTime, lastOffsetOf } from '../broker/records/batch-header';
 import { Record } from '../broker/records/record';
-import { decodeRecords, incrementSequence, lastSequenceOf, verifyBatchCrc } from '../broker/records/record-batch';
+import { decodeRecords, incrementSequence } from '../broker/records/record-batch';
+import { batchFields, describeControl } from '../broker/segment-dump';
+import type { BatchDump } from '../shared/webview-protocol';
 
 export interface DumpLogOptions {
   /** Also print each record's key and payload as UTF-8 (Kafka's --print-data-log). */
@@ -45,8 +35,6 @@ export interface DumpLogOptions {
 
 const OFFSET_INDEX_ENTRY_SIZE = 8;
 const TIME_INDEX_ENTRY_SIZE = 12;
-/** Bytes up to and including magic: enough to size a batch and know its format. */
-const HEADER_UP_TO_MAGIC = MAGIC_OFFSET + 1;
 
 /** Problems found while dumping, printed after all files as Kafka does. Keyed by absolute path. */
 interface Findings {
@@ -63,7 +51,7 @@ type IndexProblem =
   | { kind: 'unreadable'; entry: number; indexOffset: number; position: number; reason: string };
 
 /** Dumps every file in order and returns the process exit code: 0, or 1 if a file could not be read at all. */
-export function dumpLog(files: string[], opts: DumpLogOptions): number {
+export async function dumpLog(files: string[], opts: DumpLogOptions): Promise<number> {
   const out = opts.out ?? ((line: string) => void process.stdout.write(line + '\n'));
   const err = opts.err ?? (opts.out ? out : (line: string) => void process.stderr.write(line + '\n'));
   const findings: Findings = {
@@ -79,13 +67,13 @@ export function dumpLog(files: string[], opts: DumpLogOptions): number {
     try {
       switch (path.extname(file)) {
         case '.log':
-          dumpSegment(file, opts.printData ?? false, opts.deepIteration ?? true, out, err, findings);
+          await dumpSegment(file, opts.printData ?? false, opts.deepIteration ?? true, out, err, findings);
           break;
         case '.index':
-          dumpOffsetIndex(file, out, err, findings);
+          await dumpOffsetIndex(file, out, err, findings);
           break;
         case '.timeindex':
-          dumpTimeIndex(file, out, err, findings);
+          await dumpTimeIndex(file, out, err, findings);
           break;
         case '.txnindex':
           dumpTxnIndex(file, out, err);
@@ -114,69 +102,19 @@ function siblingFile(file: string, suffix: string): string {
   return path.join(path.dirname(file), path.basename(file).split('.')[0] + suffix);
 }
 
-/** A segment opened for batch-at-a-time reads. */
-class SegmentReader {
-  readonly size: number;
-  private readonly fd: number;
-
-  constructor(readonly file: string) {
-    this.fd = fs.openSync(file, 'r');
-    this.size = fs.fstatSync(this.fd).size;
-  }
-
-  close(): void {
-    fs.closeSync(this.fd);
-  }
-
-  /** Reads the batch at position; anything else says why there is no complete batch there. */
-  batchAt(position: number): { batch: Buffer; header: BatchHeader } | { end: 'eof' | 'truncated' | 'corrupt'; reason: string } {
-    const remaining = this.size - position;
-    if (remaining <= 0) return { end: 'eof', reason: 'end of file' };
-    if (remaining < HEADER_UP_TO_MAGIC) return { end: 'truncated', reason: `only ${remaining} bytes, less than a batch header` };
-    const head = this.read(position, HEADER_UP_TO_MAGIC);
-    const size = head.readInt32BE(8) + LOG_OVERHEAD;
-    const magic = head.readInt8(MAGIC_OFFSET);
-    if (size < RECORD_BATCH_OVERHEAD) return { end: 'corrupt', reason: `batch length field gives ${size} bytes, less than the ${RECORD_BATCH_OVERHEAD}-byte header` };
-    if (magic !== MAGIC_VALUE_V2) return { end: 'corrupt', reason: `magic ${magic}, only magic 2 is supported` };
-    if (remaining < size) return { end: 'truncated', reason: `a ${size}-byte batch starts here but only ${remaining} bytes follow` };
-    const batch = this.read(position, size);
-    return { batch, header: readBatchHeader(batch) };
-  }
-
-  private read(position: number, length: number): Buffer {
-    const buf = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const n = fs.readSync(this.fd, buf, done, length - done, position + done);
-      if (n === 0) throw new Error(`${this.file} ended while reading ${length} bytes at ${position}`);
-      done += n;
-    }
-    return buf;
-  }
-}
-
 function timestampTypeName(attributes: number): string {
   return isLogAppendTime(attributes) ? 'LogAppendTime' : 'CreateTime';
 }
 
-function dumpSegment(file: string, printData: boolean, deep: boolean, out: (l: string) => void, err: (l: string) => void, findings: Findings): void {
+async function dumpSegment(file: string, printData: boolean, deep: boolean, out: (l: string) => void, err: (l: string) => void, findings: Findings): Promise<void> {
   out(`Log starting offset: ${baseOffsetOfFile(file)}`);
-  const log = new SegmentReader(file);
+  const log = await SegmentFileReader.open(file);
   try {
-    let position = 0;
     // Kafka starts from -1 whatever the segment's base offset, so a segment not starting at 0 reports one gap.
     let lastOffset = -1;
-    for (;;) {
-      const got = log.batchAt(position);
-      if ('end' in got) {
-        if (got.end !== 'eof') {
-          out(`Found ${log.size - position} invalid bytes at the end of ${path.basename(file)}`);
-          out(`Valid data ends at position ${position}: ${got.reason}`);
-        }
-        break;
-      }
-      const { batch, header: h } = got;
-      out(batchLine(h, position, batch.length, verifyBatchCrc(batch)));
+    const walked = await log.walk(0, async ({ position, header: h, size }) => {
+      const batch = await log.read(position, size);
+      out(batchLine(batchFields(batch, h, position)));
       if (deep) {
         let records: Record[] = [];
         try {
@@ -190,22 +128,26 @@ function dumpSegment(file: string, printData: boolean, deep: boolean, out: (l: s
           out(recordLine(h, r, printData));
         }
       }
-      position += batch.length;
+      return true;
+    });
+    if (walked.end && walked.end.end !== 'eof') {
+      out(`Found ${log.size - walked.position} invalid bytes at the end of ${path.basename(file)}`);
+      out(`Valid data ends at position ${walked.position}: ${walked.end.reason}`);
     }
   } finally {
-    log.close();
+    await log.close();
   }
 }
 
-function batchLine(h: BatchHeader, position: number, size: number, valid: boolean): string {
-  const deleteHorizon = h.attributes & DELETE_HORIZON_FLAG_MASK ? `OptionalLong[${h.baseTimestamp}]` : 'OptionalLong.empty';
+function batchLine(d: BatchDump): string {
+  const deleteHorizon = d.deleteHorizonMs === null ? 'OptionalLong.empty' : `OptionalLong[${d.deleteHorizonMs}]`;
   return (
-    `baseOffset: ${h.baseOffset} lastOffset: ${lastOffsetOf(h)} count: ${h.recordCount}` +
-    ` baseSequence: ${h.baseSequence} lastSequence: ${lastSequenceOf(h.baseSequence, h.lastOffsetDelta)}` +
-    ` producerId: ${h.producerId} producerEpoch: ${h.producerEpoch} partitionLeaderEpoch: ${h.partitionLeaderEpoch}` +
-    ` isTransactional: ${isTransactional(h.attributes)} isControl: ${isControl(h.attributes)} deleteHorizonMs: ${deleteHorizon}` +
-    ` position: ${position} ${timestampTypeName(h.attributes)}: ${h.maxTimestamp} size: ${size} magic: ${h.magic}` +
-    ` compresscodec: ${compressionName(h.attributes & 0x07)} crc: ${h.crc} isvalid: ${valid}`
+    `baseOffset: ${d.baseOffset} lastOffset: ${d.lastOffset} count: ${d.count}` +
+    ` baseSequence: ${d.baseSequence} lastSequence: ${d.lastSequence}` +
+    ` producerId: ${d.producerId} producerEpoch: ${d.producerEpoch} partitionLeaderEpoch: ${d.partitionLeaderEpoch}` +
+    ` isTransactional: ${d.isTransactional} isControl: ${d.isControl} deleteHorizonMs: ${deleteHorizon}` +
+    ` position: ${d.position} ${d.timestampType}: ${d.maxTimestamp} size: ${d.size} magic: ${d.magic}` +
+    ` compresscodec: ${d.compresscodec} crc: ${d.crc} isvalid: ${d.isValid}`
   );
 }
 
@@ -216,7 +158,7 @@ function recordLine(h: BatchHeader, r: Record, printData: boolean): string {
     ` keySize: ${r.key === null ? -1 : r.key.length} valueSize: ${r.value === null ? -1 : r.value.length}` +
     ` sequence: ${sequence} headerKeys: [${r.headers.map((x) => x.key).join(',')}]`;
   if (isControl(h.attributes)) {
-    line += controlSuffix(r);
+    line += ` ${describeControl(r)}`;
   } else if (printData) {
     if (r.key !== null) line += ` key: ${r.key.toString('utf8')}`;
     if (r.value !== null) line += ` payload: ${r.value.toString('utf8')}`;
@@ -224,20 +166,7 @@ function recordLine(h: BatchHeader, r: Record, printData: boolean): string {
   return line;
 }
 
-function controlSuffix(r: Record): string {
-  try {
-    const type = decodeControlRecordType(r.key);
-    if (type === ControlRecordType.Abort || type === ControlRecordType.Commit) {
-      const marker = decodeEndTxnMarker(r);
-      return ` endTxnMarker: ${controlRecordTypeName(marker.type)} coordinatorEpoch: ${marker.coordinatorEpoch}`;
-    }
-    return ` controlType: ${controlRecordTypeName(type)}(${type})`;
-  } catch (e) {
-    return ` controlType: invalid (${(e as Error).message})`;
-  }
-}
-
-function dumpOffsetIndex(file: string, out: (l: string) => void, err: (l: string) => void, findings: Findings): void {
+async function dumpOffsetIndex(file: string, out: (l: string) => void, err: (l: string) => void, findings: Findings): Promise<void> {
   const baseOffset = baseOffsetOfFile(file);
   const data = fs.readFileSync(file);
   const entries = Math.floor(data.length / OFFSET_INDEX_ENTRY_SIZE);
@@ -249,7 +178,7 @@ function dumpOffsetIndex(file: string, out: (l: string) => void, err: (l: string
     return;
   }
   const logFile = siblingFile(file, '.log');
-  const log = fs.existsSync(logFile) ? new SegmentReader(logFile) : undefined;
+  const log = fs.existsSync(logFile) ? await SegmentFileReader.open(logFile) : undefined;
   if (!log) err(`${logFile} not found: index entries cannot be checked`);
   try {
     for (let i = 0; i < entries; i++) {
@@ -260,21 +189,21 @@ function dumpOffsetIndex(file: string, out: (l: string) => void, err: (l: string
       if (relative === 0 && i > 0) return;
       const offset = baseOffset + relative;
       if (log) {
-        const problem = checkIndexEntry(log, i, offset, position);
+        const problem = await checkIndexEntry(log, i, offset, position);
         if (problem) addFinding(findings.indexMismatches, file, problem);
       }
       out(`offset: ${offset} position: ${position}`);
     }
   } finally {
-    log?.close();
+    await log?.close();
   }
 }
 
-function checkIndexEntry(log: SegmentReader, entry: number, indexOffset: number, position: number): IndexProblem | undefined {
+async function checkIndexEntry(log: SegmentFileReader, entry: number, indexOffset: number, position: number): Promise<IndexProblem | undefined> {
   if (position < 0 || position >= log.size) {
     return { kind: 'pastEnd', entry, indexOffset, position, logSize: log.size, logName: path.basename(log.file) };
   }
-  const got = log.batchAt(position);
+  const got = await log.batchAt(position);
   if ('end' in got) return { kind: 'unreadable', entry, indexOffset, position, reason: got.reason };
   const logOffset = lastOffsetOf(got.header);
   return logOffset === indexOffset ? undefined : { kind: 'mismatch', entry, indexOffset, logOffset };
@@ -291,7 +220,7 @@ function dumpTxnIndex(file: string, out: (l: string) => void, err: (l: string) =
   }
 }
 
-function dumpTimeIndex(file: string, out: (l: string) => void, err: (l: string) => void, findings: Findings): void {
+async function dumpTimeIndex(file: string, out: (l: string) => void, err: (l: string) => void, findings: Findings): Promise<void> {
   const baseOffset = baseOffsetOfFile(file);
   const data = fs.readFileSync(file);
   const entries = Math.floor(data.length / TIME_INDEX_ENTRY_SIZE);
@@ -303,7 +232,7 @@ function dumpTimeIndex(file: string, out: (l: string) => void, err: (l: string) 
     return;
   }
   const logFile = siblingFile(file, '.log');
-  const log = fs.existsSync(logFile) ? new SegmentReader(logFile) : undefined;
+  const log = fs.existsSync(logFile) ? await SegmentFileReader.open(logFile) : undefined;
   if (!log) err(`${logFile} not found: time index entries cannot be checked`);
   const offsetIndex = loadOffsetIndex(siblingFile(file, '.index'), baseOffset);
   try {
@@ -317,7 +246,7 @@ function dumpTimeIndex(file: string, out: (l: string) => void, err: (l: string) 
       const ts = Number(timestamp);
       if (log) {
         // Kafka's check: the batch holding the indexed offset must end at it and carry that max timestamp.
-        const found = findBatchEndingAtOrAfter(log, lookupPosition(offsetIndex, offset), offset);
+        const found = await log.batchHolding(lookupPosition(offsetIndex, offset), offset);
         if (found === undefined) {
           addFinding(findings.offsetsNotFound, file, [offset, -1]);
         } else if (lastOffsetOf(found.header) !== offset) {
@@ -325,7 +254,7 @@ function dumpTimeIndex(file: string, out: (l: string) => void, err: (l: string) 
         } else {
           let maxTimestamp = -1;
           try {
-            for (const r of decodeRecords(found.batch)) maxTimestamp = Math.max(maxTimestamp, r.timestamp);
+            for (const r of decodeRecords(await log.read(found.position, found.size))) maxTimestamp = Math.max(maxTimestamp, r.timestamp);
           } catch (e) {
             err(`Cannot read the records of the batch ending at offset ${offset}: ${(e as Error).message}`);
           }
@@ -337,7 +266,7 @@ function dumpTimeIndex(file: string, out: (l: string) => void, err: (l: string) 
       prevTimestamp = ts;
     }
   } finally {
-    log?.close();
+    await log?.close();
   }
 }
 
@@ -362,17 +291,6 @@ function lookupPosition(index: Array<[number, number]>, offset: number): number 
     position = p;
   }
   return position;
-}
-
-function findBatchEndingAtOrAfter(log: SegmentReader, from: number, offset: number): { batch: Buffer; header: BatchHeader } | undefined {
-  let position = from;
-  for (;;) {
-    if (position < 0 || position >= log.size) return undefined;
-    const got = log.batchAt(position);
-    if ('end' in got) return undefined;
-    if (lastOffsetOf(got.header) >= offset) return got;
-    position += got.batch.length;
-  }
 }
 
 function addFinding<T>(map: Map<string, T[]>, file: string, item: T): void {

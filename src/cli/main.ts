@@ -123,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'dump-log': {
         const a = parseArgs(rest, new Set(), new Set(['print-data-log', 'print-data', 'deep-iteration']));
         if (a.positional.length === 0) throw new UsageError('dump-log needs at least one file');
-        return dumpLog(a.positional, { printData: a.flags.has('print-data-log') || a.flags.has('print-data') });
+        return await dumpLog(a.positional, { printData: a.flags.has('print-data-log') || a.flags.has('print-data') });
       }
       case 'topics':
         return await topicsCommand(rest, STDIO);

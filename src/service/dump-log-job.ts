@@ -10,7 +10,7 @@ const CHUNK = 500;
 
 class LineLimitReached extends Error {}
 
-export function runDumpLog(port: { postMessage(m: DumpToHost): void }, file: string, printData: boolean, maxLines: number): void {
+export async function runDumpLog(port: { postMessage(m: DumpToHost): void }, file: string, printData: boolean, maxLines: number): Promise<void> {
   let chunk: string[] = [];
   let count = 0;
   let truncated = false;
@@ -29,7 +29,7 @@ export function runDumpLog(port: { postMessage(m: DumpToHost): void }, file: str
     if (chunk.length >= CHUNK) flush();
   };
   try {
-    const exitCode = dumpLog([file], { printData, out, err: out });
+    const exitCode = await dumpLog([file], { printData, out, err: out });
     flush();
     port.postMessage({ type: 'done', exitCode, truncated });
   } catch (e) {

@@ -17,8 +17,7 @@ switch (init?.kind) {
     void serveBroker(port, init.options);
     break;
   case 'dump-log':
-    runDumpLog(port, init.file, init.printData, init.maxLines);
-    port.close();
+    void runDumpLog(port, init.file, init.printData, init.maxLines).finally(() => port.close());
     break;
   default:
     throw new Error(`tributary worker: unknown workerData ${JSON.stringify(init)}`);

@@ -10,10 +10,10 @@ import { encodeRecordBatch } from '../../../src/broker/records/record-batch';
 
 const b = (s: string): Buffer => Buffer.from(s);
 
-function run(files: string[], opts: { printData?: boolean; deepIteration?: boolean } = {}): { code: number; out: string[]; err: string[] } {
+async function run(files: string[], opts: { printData?: boolean; deepIteration?: boolean } = {}): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = dumpLog(files, { ...opts, out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await dumpLog(files, { ...opts, out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err };
 }
 
@@ -98,9 +98,9 @@ describe('dump-log', () => {
     return file;
   };
 
-  it('prints batches and records of a .log with the fields and format of kafka-dump-log --deep-iteration', () => {
+  it('prints batches and records of a .log with the fields and format of kafka-dump-log --deep-iteration', async () => {
     const log = write('00000000000000000000.log', segment);
-    const { code, out, err } = run([log]);
+    const { code, out, err } = await run([log]);
     assert.equal(code, 0);
     assert.deepEqual(out, [
       `Dumping ${log}`,
@@ -117,24 +117,24 @@ describe('dump-log', () => {
     assert.deepEqual(err, []);
   });
 
-  it('prints a .txnindex as kafka-dump-log does: one line per aborted transaction', () => {
+  it('prints a .txnindex as kafka-dump-log does: one line per aborted transaction', async () => {
     const file = path.join(dir, '00000000000000000100.txnindex');
     const idx = new TransactionIndex(file, 100);
     idx.append({ producerId: 7, firstOffset: 100, lastOffset: 104, lastStableOffset: 105 });
     idx.append({ producerId: 2 ** 40, firstOffset: 103, lastOffset: 110, lastStableOffset: 103 });
-    const r = run([file]);
+    const r = await run([file]);
     assert.equal(r.code, 0);
     assert.deepEqual(r.out.slice(1), [
       'version: 0 producerId: 7 firstOffset: 100 lastOffset: 104 lastStableOffset: 105',
       'version: 0 producerId: 1099511627776 firstOffset: 103 lastOffset: 110 lastStableOffset: 103',
     ]);
     fs.appendFileSync(file, Buffer.alloc(5));
-    assert.match(run([file]).err.join('\n'), /not a multiple of 34/);
+    assert.match((await run([file])).err.join('\n'), /not a multiple of 34/);
   });
 
-  it('adds keys and payloads with printData, but never for control records', () => {
+  it('adds keys and payloads with printData, but never for control records', async () => {
     const log = write('00000000000000000000.log', segment);
-    const { out } = run([log], { printData: true });
+    const { out } = await run([log], { printData: true });
     assert.deepEqual(out.slice(2), [
       batchLines[0],
       recordLines[0] + ' key: k0 payload: hello',
@@ -147,34 +147,34 @@ describe('dump-log', () => {
     ]);
   });
 
-  it('prints only batch lines without deep iteration', () => {
+  it('prints only batch lines without deep iteration', async () => {
     const log = write('00000000000000000000.log', segment);
-    assert.deepEqual(run([log], { deepIteration: false }).out.slice(2), batchLines);
+    assert.deepEqual((await run([log], { deepIteration: false })).out.slice(2), batchLines);
   });
 
-  it('prints LogAppendTime batches with their type and the log-append time on every record', () => {
+  it('prints LogAppendTime batches with their type and the log-append time on every record', async () => {
     const batch = encodeRecordBatch({ baseOffset: 7, timestampType: 'logAppend', maxTimestamp: 1800000000000, records: [{ value: b('x'), timestamp: 1 }] });
     const log = write('00000000000000000007.log', batch);
-    const { out } = run([log]);
+    const { out } = await run([log]);
     assert.equal(out[1], 'Log starting offset: 7');
     assert.match(out[2], / position: 0 LogAppendTime: 1800000000000 size: /);
     assert.equal(out[3], '| offset: 7 LogAppendTime: 1800000000000 keySize: -1 valueSize: 1 sequence: -1 headerKeys: []');
   });
 
-  it('marks a batch whose CRC does not match isvalid: false and still lists its records', () => {
+  it('marks a batch whose CRC does not match isvalid: false and still lists its records', async () => {
     const damaged = Buffer.from(segment);
     damaged[p1 + 40] ^= 0xff; // maxTimestamp of the gzip batch: covered by the CRC, records still readable
     const log = write('00000000000000000000.log', damaged);
-    const { out } = run([log], { deepIteration: true });
+    const { out } = await run([log], { deepIteration: true });
     assert.match(out[5], / isvalid: false$/);
     assert.match(out[2], / isvalid: true$/);
     assert.equal(out.length, 10);
   });
 
-  it('reports a torn tail (where valid data ends, how many bytes follow) instead of failing', () => {
+  it('reports a torn tail (where valid data ends, how many bytes follow) instead of failing', async () => {
     const torn = segment.subarray(0, p2 + 30);
     const log = write('00000000000000000000.log', torn);
-    const { code, out } = run([log]);
+    const { code, out } = await run([log]);
     assert.equal(code, 0);
     assert.deepEqual(out.slice(-2), [
       'Found 30 invalid bytes at the end of 00000000000000000000.log',
@@ -183,9 +183,9 @@ describe('dump-log', () => {
     assert.equal(out.filter((l) => l.startsWith('baseOffset:')).length, 2);
   });
 
-  it('reports a garbage tail as invalid bytes with the reason', () => {
+  it('reports a garbage tail as invalid bytes with the reason', async () => {
     const log = write('00000000000000000000.log', Buffer.concat([plain, Buffer.alloc(25, 0xab)]));
-    const { out } = run([log], { deepIteration: false });
+    const { out } = await run([log], { deepIteration: false });
     assert.deepEqual(out.slice(-2), [
       'Found 25 invalid bytes at the end of 00000000000000000000.log',
       // The length field reads 0xabababab: -1414812757, so the batch would be 12 bytes more than that.
@@ -193,11 +193,11 @@ describe('dump-log', () => {
     ]);
   });
 
-  it("reports a batch whose records cannot be read, then goes on (Kafka's tool would stop with a stack trace)", () => {
+  it("reports a batch whose records cannot be read, then goes on (Kafka's tool would stop with a stack trace)", async () => {
     const broken = Buffer.from(plain);
     broken.writeInt32BE(3, 57); // record count 3, but only 2 records
     const log = write('00000000000000000000.log', Buffer.concat([broken, idempotent]));
-    const { out, err } = run([log]);
+    const { out, err } = await run([log]);
     assert.match(out[2], / isvalid: false$/);
     assert.equal(err.length, 3);
     assert.match(err[0], /^Cannot read the records of the batch at position 0: Batch declares 3 records but its data ends after 2/);
@@ -205,25 +205,25 @@ describe('dump-log', () => {
     assert.ok(out.includes(batchLines[1]));
   });
 
-  it('lists offset index entries, stopping at the zero-filled preallocated tail as Kafka does', () => {
+  it('lists offset index entries, stopping at the zero-filled preallocated tail as Kafka does', async () => {
     write('00000000000000000000.log', segment);
     const idx = write('00000000000000000000.index', offsetIndex([[1, 0], [3, p1], [4, p2]], 10));
-    const { out, err } = run([idx]);
+    const { out, err } = await run([idx]);
     assert.deepEqual(out, [`Dumping ${idx}`, 'offset: 1 position: 0', `offset: 3 position: ${p1}`, `offset: 4 position: ${p2}`]);
     assert.deepEqual(err, []);
   });
 
-  it('takes index offsets relative to the base offset in the file name', () => {
+  it('takes index offsets relative to the base offset in the file name', async () => {
     const seg = encodeRecordBatch({ baseOffset: 100, records: [{ value: b('a'), timestamp: 5 }, { value: b('b'), timestamp: 6 }] });
     write('00000000000000000100.log', seg);
     const idx = write('00000000000000000100.index', offsetIndex([[1, 0]], 4));
-    assert.deepEqual(run([idx]).out, [`Dumping ${idx}`, 'offset: 101 position: 0']);
+    assert.deepEqual((await run([idx])).out, [`Dumping ${idx}`, 'offset: 101 position: 0']);
   });
 
-  it('names each bad index entry: wrong offset for its position, position past the end of the log', () => {
+  it('names each bad index entry: wrong offset for its position, position past the end of the log', async () => {
     write('00000000000000000000.log', segment);
     const idx = write('00000000000000000000.index', offsetIndex([[1, 0], [2, p1], [9, segment.length + 100], [10, segment.length]]));
-    const { out, err } = run([idx]);
+    const { out, err } = await run([idx]);
     assert.deepEqual(out.slice(1), ['offset: 1 position: 0', `offset: 2 position: ${p1}`, `offset: 9 position: ${segment.length + 100}`, `offset: 10 position: ${segment.length}`]);
     assert.deepEqual(err, [
       `Mismatches in :${idx}`,
@@ -233,25 +233,25 @@ describe('dump-log', () => {
     ]);
   });
 
-  it('says an empty index is empty', () => {
+  it('says an empty index is empty', async () => {
     const idx = write('00000000000000000000.index', Buffer.alloc(0));
     const tidx = write('00000000000000000000.timeindex', Buffer.alloc(0));
-    assert.deepEqual(run([idx, tidx]).out, [`Dumping ${idx}`, `${idx} is empty.`, `Dumping ${tidx}`, `${tidx} is empty.`]);
+    assert.deepEqual((await run([idx, tidx])).out, [`Dumping ${idx}`, `${idx} is empty.`, `Dumping ${tidx}`, `${tidx} is empty.`]);
   });
 
-  it('lists time index entries and checks them against the max timestamps of the batches they name', () => {
+  it('lists time index entries and checks them against the max timestamps of the batches they name', async () => {
     write('00000000000000000000.log', segment);
     write('00000000000000000000.index', offsetIndex([[3, p1]]));
     const tidx = write('00000000000000000000.timeindex', timeIndex([[1700000000005, 1], [1700000000020, 3]], 6));
-    const { out, err } = run([tidx]);
+    const { out, err } = await run([tidx]);
     assert.deepEqual(out, [`Dumping ${tidx}`, 'timestamp: 1700000000005 offset: 1', 'timestamp: 1700000000020 offset: 3']);
     assert.deepEqual(err, []);
   });
 
-  it('reports time index entries with the wrong timestamp, out of order, or naming no batch end', () => {
+  it('reports time index entries with the wrong timestamp, out of order, or naming no batch end', async () => {
     write('00000000000000000000.log', segment);
     const tidx = write('00000000000000000000.timeindex', timeIndex([[1700000000099, 1], [1700000000030, 4], [1700000000020, 2], [1700000000040, 20]]));
-    const { out, err } = run([tidx]);
+    const { out, err } = await run([tidx]);
     assert.equal(out.length, 5);
     assert.deepEqual(err, [
       `Found timestamp mismatch in :${tidx}`,
@@ -264,20 +264,20 @@ describe('dump-log', () => {
     ]);
   });
 
-  it('reports non-consecutive offsets like Kafka, including its -1 start for a segment not at offset 0', () => {
+  it('reports non-consecutive offsets like Kafka, including its -1 start for a segment not at offset 0', async () => {
     const seg = Buffer.concat([
       encodeRecordBatch({ baseOffset: 100, records: [{ value: b('a'), timestamp: 1 }] }),
       encodeRecordBatch({ baseOffset: 105, records: [{ value: b('b'), timestamp: 2 }] }),
     ]);
     const log = write('00000000000000000100.log', seg);
-    const { err } = run([log]);
+    const { err } = await run([log]);
     assert.deepEqual(err, [`Non-consecutive offsets in ${log}`, '  -1 is followed by 100', '  100 is followed by 105']);
   });
 
-  it('ignores unknown files and fails with exit code 1 on a missing file', () => {
+  it('ignores unknown files and fails with exit code 1 on a missing file', async () => {
     const other = write('leader-epoch-checkpoint', b('0\n0\n'));
     const missing = path.join(dir, '00000000000000000000.log');
-    const { code, out, err } = run([other, missing]);
+    const { code, out, err } = await run([other, missing]);
     assert.equal(code, 1);
     assert.deepEqual(out, [`Dumping ${other}`, `Dumping ${missing}`, 'Log starting offset: 0']);
     assert.equal(err[0], `Ignoring unknown file ${other}`);

@@ -30,9 +30,9 @@ function batch(records: Array<{ key: string | null; value: string | null; header
 }
 
 /** kafka-dump-log's batch lines for a file, as field maps (what `tributary dump-log` prints). */
-function dumpLogBatchLines(file: string): Array<Record<string, string>> {
+async function dumpLogBatchLines(file: string): Promise<Array<Record<string, string>>> {
   const lines: string[] = [];
-  dumpLog([file], { out: (l) => lines.push(l), err: () => undefined });
+  await dumpLog([file], { out: (l) => lines.push(l), err: () => undefined });
   return lines
     .filter((l) => l.startsWith('baseOffset:'))
     .map((l) => {
@@ -101,7 +101,7 @@ describe('Segment dump for the segment inspector (structured kafka-dump-log)', (
     const d = await dumpSegment(file);
     assert.deepEqual([d.topic, d.partition, d.node, d.baseOffset, d.logFile, d.logSize], ['orders', 0, 0, 0, LOG0, fs.statSync(file).size]);
     assert.equal(d.batches.length, 4);
-    assert.deepEqual(d.batches.map(asDumpLogFields), dumpLogBatchLines(file));
+    assert.deepEqual(d.batches.map(asDumpLogFields), await dumpLogBatchLines(file));
     assert.equal(d.nextPosition, undefined);
     assert.equal(d.invalidTail, undefined);
     assert.deepEqual(d.problems, []);
@@ -151,7 +151,7 @@ describe('Segment dump for the segment inspector (structured kafka-dump-log)', (
     assert.notEqual(bad.computedCrc, undefined);
     assert.notEqual(bad.computedCrc, bad.crc);
     assert.deepEqual(d.batches.filter((b) => !b.isValid).length, 1);
-    assert.deepEqual(d.batches.map(asDumpLogFields), dumpLogBatchLines(file), 'the same verdict as dump-log');
+    assert.deepEqual(d.batches.map(asDumpLogFields), await dumpLogBatchLines(file), 'the same verdict as dump-log');
     assert.ok(d.invalidTail);
     assert.equal(d.invalidTail.position, clean.logSize);
     assert.equal(d.invalidTail.bytes, 40);
