@@ -39,11 +39,11 @@ import { decodeAssignment } from './coordinator/group/consumer-protocol';
 import { SegmentFileReader } from './storage/segment-file-reader';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, filenamePrefixFromOffset, offsetFromFileName, parsePartitionDirName } from './storage/log-files';
 
-export const OFFSETS_TOPIC = '__consumer_offsets';
+const OFFSETS_TOPIC = '__consumer_offsets';
 const OFFSET_ENTRY = 8;
 const TIME_ENTRY = 12;
 
-export const SEGMENT_PAGE_DEFAULTS = {
+const SEGMENT_PAGE_DEFAULTS = {
   maxBatches: 500,
   /** Bytes of log one page reads at most (a page always holds at least one batch). */
   maxBytes: 8 << 20,
@@ -84,7 +84,7 @@ export function bytesView(buf: Uint8Array | null, maxPreviewBytes: number): Byte
 // Files
 
 /** What a segment file's path says: its partition directory, topic-partition, node and base offset. */
-export interface SegmentFileInfo {
+interface SegmentFileInfo {
   dir: string;
   /** The partition directory's name when it is not "<topic>-<partition>". */
   topic: string;
@@ -280,7 +280,7 @@ export async function positionOfOffset(logFile: string, offset: number): Promise
 // ---------------------------------------------------------------------------------------------------------------
 // The dump
 
-export interface SegmentDumpOptions {
+interface SegmentDumpOptions {
   /** Where the page starts (a batch's position); default 0. */
   fromPosition?: number;
   maxBatches?: number;
@@ -462,7 +462,7 @@ export function describeControl(r: Pick<KafkaRecord, 'key' | 'value'>): string {
 }
 
 /** A __consumer_offsets record as plain data (assignments decoded), or undefined when its key is unreadable. */
-export function offsetsRecord(key: Buffer, value: Buffer | null): OffsetsTopicRecord | undefined {
+function offsetsRecord(key: Buffer, value: Buffer | null): OffsetsTopicRecord | undefined {
   let d: ReturnType<typeof decodeOffsetsTopicRecord>;
   try {
     d = decodeOffsetsTopicRecord(key, value);

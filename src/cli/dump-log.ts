@@ -22,7 +22,7 @@ import { decodeRecords, incrementSequence } from '../broker/records/record-batch
 import { batchFields, describeControl } from '../broker/segment-dump';
 import type { BatchDump } from '../shared/webview-protocol';
 
-export interface DumpLogOptions {
+interface DumpLogOptions {
   /** Also print each record's key and payload as UTF-8 (Kafka's --print-data-log). */
   printData?: boolean;
   /** List records under each batch (default true, Kafka's --deep-iteration). */

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { BrokerError, DumpToHost, WorkerInit } from '../broker/rpc';
 
-export interface SegmentDump {
+interface SegmentDump {
   lines: string[];
   /** The dump stopped at maxLines. */
   truncated: boolean;
@@ -14,7 +14,7 @@ export interface SegmentDump {
   exitCode: number;
 }
 
-export interface SegmentDumpOptions {
+interface SegmentDumpOptions {
   /** Kafka's --print-data-log: keys and values as text. Default true. */
   printData?: boolean;
   /** Default 20,000. */

@@ -12,7 +12,7 @@ export class CorruptCheckpointError extends Error {
   }
 }
 
-export interface CheckpointFormat<T> {
+interface CheckpointFormat<T> {
   version: number;
   format(entry: T): string;
   parse(line: string): T | undefined;

@@ -16,7 +16,7 @@ export class DirectoryLockedError extends Error {
 }
 
 /** The process that holds `dir`'s lock and what it says it is, if the lock file is there and readable. */
-export function lockOwner(dir: string): { pid: number; owner?: string } | undefined {
+function lockOwner(dir: string): { pid: number; owner?: string } | undefined {
   try {
     const [pidLine, owner] = String(io.readFileSync(path.join(path.resolve(dir), '.lock'), 'utf8')).split('\n');
     const pid = Number(pidLine.trim());

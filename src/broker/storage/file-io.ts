@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
  * What the broker creates is private to the user running it (message contents are in there): directories 0700,
  * files 0600, unless a caller says otherwise. Existing files and directories keep their modes.
  */
-export const PRIVATE_DIR_MODE = 0o700;
-export const PRIVATE_FILE_MODE = 0o600;
+const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
 
 function openPrivate(file: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode | null): number {
   return fs.openSync(file, flags ?? 'r', mode ?? PRIVATE_FILE_MODE);

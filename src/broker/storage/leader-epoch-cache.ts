@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { CheckpointFile, EpochEntry, leaderEpochCheckpointFormat } from './checkpoint-file';
 
-export const LEADER_EPOCH_CHECKPOINT = 'leader-epoch-checkpoint';
+const LEADER_EPOCH_CHECKPOINT = 'leader-epoch-checkpoint';
 
 export class LeaderEpochFileCache {
   private entries: EpochEntry[];

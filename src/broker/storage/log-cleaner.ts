@@ -42,7 +42,7 @@ import { CleanerConfig } from './cleaner-config';
 import { Cleaner, CleanResult, LastRecordsOfActiveProducers } from './cleaner';
 import { LogCleanerManager, LogToClean } from './log-cleaner-manager';
 
-export interface LogCleanerOptions extends CleanerConfig {
+interface LogCleanerOptions extends CleanerConfig {
   /** The log directory (one LogManager): cleaner-offset-checkpoint lives there. */
   logDir: string;
   logger?: Logger;

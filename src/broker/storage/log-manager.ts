@@ -17,12 +17,12 @@ import { lockDirectory } from './dir-lock';
 import { LogCleaner } from './log-cleaner';
 import { DEFAULT_CLEANER_BACKOFF_MS } from './cleaner-config';
 
-export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
+const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
 export const REPLICATION_OFFSET_CHECKPOINT = 'replication-offset-checkpoint';
-export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
+const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 
-export interface LogManagerOptions {
+interface LogManagerOptions {
   logDir: string;
   nodeId: number;
   clusterId: string;

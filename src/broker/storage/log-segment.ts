@@ -24,20 +24,20 @@ export interface BatchPosition {
   header: BatchHeader;
 }
 
-export interface LogOffsetPosition {
+interface LogOffsetPosition {
   /** Last offset of the batch found. */
   offset: number;
   position: number;
   size: number;
 }
 
-export interface SegmentRead {
+interface SegmentRead {
   records: Buffer;
   /** Position in this segment of the first byte returned. */
   position: number;
 }
 
-export interface RecoveryResult {
+interface RecoveryResult {
   truncatedBytes: number;
   /** Why the tail was cut, for the log line. */
   reason?: string;

@@ -25,7 +25,7 @@ import { KafkaError, RecordValidationError, type RecordError } from '../errors';
 import { LogConfig } from '../config/topic-config';
 import { BatchPosition } from './log-segment';
 
-export interface ValidatedRecords {
+interface ValidatedRecords {
   /** The records to write: the caller's buffer, or a recompressed copy under a topic's compression.type. */
   records: Buffer;
   batches: BatchPosition[];

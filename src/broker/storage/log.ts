@@ -53,7 +53,7 @@ export interface FetchDataInfo {
   logStartOffset: number;
 }
 
-export interface LogOpenOptions {
+interface LogOpenOptions {
   recoveryPoint?: number;
   highWatermark?: number;
   logStartOffset?: number;

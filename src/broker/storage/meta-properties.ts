@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { io, writeFileAtomic } from './file-io';
 
-export const META_PROPERTIES = 'meta.properties';
+const META_PROPERTIES = 'meta.properties';
 
-export interface MetaProperties {
+interface MetaProperties {
   clusterId: string;
   nodeId: number;
   directoryId: string;

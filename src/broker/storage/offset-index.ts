@@ -4,12 +4,12 @@
  */
 import { AbstractIndex, CorruptIndexError } from './abstract-index';
 
-export interface OffsetPosition {
+interface OffsetPosition {
   offset: number;
   position: number;
 }
 
-export const OFFSET_INDEX_ENTRY_SIZE = 8;
+const OFFSET_INDEX_ENTRY_SIZE = 8;
 
 export class OffsetIndex extends AbstractIndex {
   constructor(file: string, baseOffset: number, maxIndexSize = 10 * 1024 * 1024) {

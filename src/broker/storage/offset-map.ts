@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 
 /** Bytes per entry as Kafka counts them: a 16-byte MD5 digest and an 8-byte offset. */
-export const OFFSET_MAP_ENTRY_BYTES = 24;
+const OFFSET_MAP_ENTRY_BYTES = 24;
 /** Keys up to this many bytes are used directly; longer ones are replaced by their MD5 digest. */
 const MAX_RAW_KEY = 32;
 

@@ -2,18 +2,7 @@
 import * as path from 'node:path';
 import { io, writeFileAtomic } from './file-io';
 
-export const PARTITION_METADATA_FILE = 'partition.metadata';
-
-/** Kafka prints topic ids as URL-safe base64 without padding (22 characters). */
-export function topicIdToString(id: Buffer): string {
-  return id.toString('base64url');
-}
-
-export function topicIdFromString(s: string): Buffer {
-  const b = Buffer.from(s, 'base64url');
-  if (b.length !== 16) throw new Error(`bad topic id ${s}`);
-  return b;
-}
+const PARTITION_METADATA_FILE = 'partition.metadata';
 
 /**
  * Written without fsyncs (still by rename, so never torn): a file lost in a crash is written again from the cluster

@@ -16,7 +16,7 @@ import { io } from './file-io';
 import { SNAPSHOT_FILE_SUFFIX, filenamePrefixFromOffset } from './log-files';
 import { BatchMetadata, ProducerStateEntry } from './producer-state-entry';
 
-export const PRODUCER_SNAPSHOT_VERSION = 1;
+const PRODUCER_SNAPSHOT_VERSION = 1;
 const VERSION_OFFSET = 0;
 const CRC_OFFSET = VERSION_OFFSET + 2;
 const PRODUCER_ENTRIES_OFFSET = CRC_OFFSET + 4;

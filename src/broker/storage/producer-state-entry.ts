@@ -8,7 +8,7 @@ import { BatchHeader, NO_PRODUCER_EPOCH, NO_SEQUENCE, NO_TIMESTAMP } from '../re
 import { lastSequenceOf } from '../records/record-batch';
 
 /** How many batches per producer are kept for duplicate detection (Kafka's NUM_BATCHES_TO_RETAIN). */
-export const NUM_BATCHES_TO_RETAIN = 5;
+const NUM_BATCHES_TO_RETAIN = 5;
 
 const INT32_MAX = 0x7fffffff;
 

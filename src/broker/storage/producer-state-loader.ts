@@ -11,7 +11,7 @@ import { CompletedTxn, ProducerAppendInfo, TxnMarker, hasProducerId, readTxnMark
 import { ProducerStateManager } from './producer-state-manager';
 
 /** Told of each transaction a replayed marker completes, with the last stable offset then (for .txnindex). */
-export type CompletedTxnHook = (segment: LogSegment, txn: CompletedTxn, lastStableOffset: number) => void;
+type CompletedTxnHook = (segment: LogSegment, txn: CompletedTxn, lastStableOffset: number) => void;
 
 /** Replays the batches of `seg` from the one holding `startOffset` up to `maxPosition`, as replicated data. */
 function replaySegment(psm: ProducerStateManager, seg: LogSegment, startOffset: number, maxPosition: number, logger: Logger, onCompletedTxn?: CompletedTxnHook): void {

@@ -24,10 +24,10 @@ import { CorruptSnapshotError, encodeProducerSnapshot, producerSnapshotFile, rea
 /** producer.id.expiration.ms default: a producer idle this long is forgotten (unless it has an open transaction). */
 export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86400000;
 /** producer.id.expiration.check.interval.ms default. */
-export const DEFAULT_PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = 600000;
+const DEFAULT_PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = 600000;
 
 /** The result of checking one append against the producer state. */
-export interface ProducerStateAnalysis {
+interface ProducerStateAnalysis {
   updatedProducers: ReadonlyMap<number, ProducerAppendInfo>;
   completedTxns: readonly CompletedTxn[];
   /** Set when the (client) append repeats a retained batch: nothing may be written, the answer is this batch. */
@@ -36,7 +36,7 @@ export interface ProducerStateAnalysis {
 
 const NO_PRODUCER_STATE: ProducerStateAnalysis = Object.freeze({ updatedProducers: new Map(), completedTxns: [] });
 
-export interface ProducerStateManagerOptions {
+interface ProducerStateManagerOptions {
   /** producer.id.expiration.ms. */
   producerIdExpirationMs?: number;
   /** producer.id.expiration.check.interval.ms: expiry runs at most this often, on the next update. */

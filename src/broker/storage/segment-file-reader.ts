@@ -17,7 +17,7 @@ const HEADER_UP_TO_MAGIC = MAGIC_OFFSET + 1;
 const CHUNK = 1 << 20;
 
 /** A complete batch at `position`. */
-export interface FileBatch {
+interface FileBatch {
   position: number;
   header: BatchHeader;
   /** Bytes of the whole batch, log overhead included. */
@@ -25,7 +25,7 @@ export interface FileBatch {
 }
 
 /** Why there is no complete batch at a position: the end of the file, a torn batch, or bytes that are no batch. */
-export interface WalkEnd {
+interface WalkEnd {
   end: 'eof' | 'truncated' | 'corrupt';
   reason: string;
 }

@@ -9,7 +9,7 @@ export interface TimestampOffset {
   offset: number;
 }
 
-export const TIME_INDEX_ENTRY_SIZE = 12;
+const TIME_INDEX_ENTRY_SIZE = 12;
 
 export class TimeIndex extends AbstractIndex {
   /** The last entry's timestamp (undefined: not known): maybeAppend compares against it on every indexed batch. */
