@@ -11,7 +11,7 @@ const HOUR = 60 * 60 * 1000;
 
 /** Kafka's two ReplicaSelector implementations, by the class names a server.properties gives. */
 export const RACK_AWARE_REPLICA_SELECTOR = 'org.apache.kafka.common.replica.RackAwareReplicaSelector';
-export const LEADER_SELECTOR = 'org.apache.kafka.common.replica.LeaderSelector';
+const LEADER_SELECTOR = 'org.apache.kafka.common.replica.LeaderSelector';
 const REPLICA_SELECTORS = [RACK_AWARE_REPLICA_SELECTOR, LEADER_SELECTOR];
 
 /**
@@ -25,7 +25,7 @@ function synonymKey(topicKey: string): ConfigKey {
   return { ...k, name: TOPIC_CONFIG_SYNONYMS[topicKey] };
 }
 
-export const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
+const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'node.id', type: 'int', default: 0, min: 0, doc: 'this node\'s id', readOnly: true },
   { name: 'log.dirs', type: 'string', default: '.tributary', doc: 'the data directory', readOnly: true },
   { name: 'listeners.base.port', type: 'int', default: 9092, min: 0, max: 65535, doc: 'port of node 0; node i listens on base + i (the next free one when taken)', readOnly: true },

@@ -4,7 +4,7 @@
  */
 import { KafkaError } from '../errors';
 
-export type ConfigType = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'list' | 'password';
+type ConfigType = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'list' | 'password';
 export type ConfigValue = number | boolean | string | string[];
 
 /** Long.MAX_VALUE as a JS number (2^63, the nearest double); printed back as 9223372036854775807. */

@@ -27,7 +27,7 @@ export const ConfigSource = {
 /** Kafka's DescribeConfigsResponse.ConfigType ids. */
 const CONFIG_TYPE: Record<ConfigKey['type'], number> = { boolean: 1, string: 2, int: 3, long: 5, double: 6, list: 7, password: 9 };
 
-export interface ConfigSynonymView {
+interface ConfigSynonymView {
   name: string;
   value: string | null;
   source: number;

@@ -86,7 +86,7 @@ export function isDynamicBrokerConfig(name: string): boolean {
 }
 
 /** Whether AlterConfigs may set `name` on a BROKER resource (DynamicConfig.Broker: the dynamic ones and the quotas). */
-export function isSettableBrokerConfig(name: string): boolean {
+function isSettableBrokerConfig(name: string): boolean {
   return isDynamicBrokerConfig(name) || QUOTA_CONFIGS.has(name);
 }
 

@@ -21,7 +21,7 @@ const KNOWN = new Set<string>([...FULL_VERSIONS, ...FULL_VERSIONS.map((v) => v.r
  * Whether `version` names a known version: as Kafka, "0.x" versions are matched on three segments and later ones on
  * two, so "0.10.0.1" and "2.8.2" are fine.
  */
-export function isKnownMetadataVersion(version: string): boolean {
+function isKnownMetadataVersion(version: string): boolean {
   const segments = version.split('.');
   const wanted = version.startsWith('0.') ? 3 : 2;
   const key = wanted >= segments.length ? version : segments.slice(0, wanted).join('.');

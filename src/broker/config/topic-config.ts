@@ -3,7 +3,7 @@
  * and which broker config supplies each default (what DescribeConfigs reports as DEFAULT_CONFIG vs
  * STATIC_BROKER_CONFIG vs DYNAMIC_TOPIC_CONFIG).
  */
-import { ConfigDef, ConfigKey, ConfigValue, ConfigError, LONG_MAX, parseValue } from './config-def';
+import { ConfigDef, ConfigKey, ConfigValue, ConfigError, LONG_MAX } from './config-def';
 import { DEFAULT_MESSAGE_FORMAT_VERSION, metadataVersionValidator } from './metadata-version';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -159,5 +159,3 @@ export function parseTopicConfigs(overrides: Record<string, string>): Map<string
 export function defaultLogConfig(overrides: Record<string, string> = {}): LogConfig {
   return buildLogConfig(parseTopicConfigs(overrides));
 }
-
-export { parseValue };

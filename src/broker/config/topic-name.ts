@@ -4,7 +4,7 @@
  */
 import { KafkaError } from '../errors';
 
-export const MAX_TOPIC_NAME_LENGTH = 249;
+const MAX_TOPIC_NAME_LENGTH = 249;
 const LEGAL = /^[a-zA-Z0-9._-]+$/;
 
 /** Throws INVALID_TOPIC_EXCEPTION with Kafka's wording when the name is not legal. */
@@ -22,15 +22,6 @@ export function validateTopicName(name: string): void {
       'INVALID_TOPIC_EXCEPTION',
       `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`,
     );
-  }
-}
-
-export function isValidTopicName(name: string): boolean {
-  try {
-    validateTopicName(name);
-    return true;
-  } catch {
-    return false;
   }
 }
 

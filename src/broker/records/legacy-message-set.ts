@@ -19,7 +19,7 @@ const TIMESTAMP_TYPE_MASK = 0x08;
 /** magic + attributes + key length + value length, and a magic-1 timestamp. */
 const MIN_V0_BODY = 1 + 1 + 4 + 4;
 
-export interface LegacyMessage {
+interface LegacyMessage {
   offset: number;
   magic: number;
   attributes: number;

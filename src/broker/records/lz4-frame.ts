@@ -11,7 +11,7 @@ import { CompressionError } from './errors';
 import { GrowableOutput, lz4CompressBlock, lz4CompressBound, lz4DecompressBlock } from './lz4-block';
 import { xxhash32 } from './xxhash32';
 
-export const LZ4_FRAME_MAGIC = 0x184d2204;
+const LZ4_FRAME_MAGIC = 0x184d2204;
 const FLG_VERSION_MASK = 0xc0;
 const FLG_VERSION_01 = 0x40;
 const FLG_BLOCK_INDEPENDENT = 0x20;

@@ -9,13 +9,13 @@ import { snappyCompressRaw, snappyDecompressRaw, snappyDecompressRawInto, snappy
 
 /** 0x82 'SNAPPY' 0x00. A raw block could in theory begin with these 8 bytes; snappy-java and librdkafka make the same bet. */
 export const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
-export const XERIAL_HEADER_SIZE = 16;
-export const XERIAL_VERSION = 1;
-export const XERIAL_COMPATIBLE_VERSION = 1;
+const XERIAL_HEADER_SIZE = 16;
+const XERIAL_VERSION = 1;
+const XERIAL_COMPATIBLE_VERSION = 1;
 /** snappy-java's default chunk size, so our output chunks like a Java producer's. */
 export const XERIAL_BLOCK_SIZE = 32 * 1024;
 
-export function isXerialFramed(data: Uint8Array): boolean {
+function isXerialFramed(data: Uint8Array): boolean {
   if (data.length < XERIAL_HEADER_SIZE) return false;
   for (let i = 0; i < XERIAL_MAGIC.length; i++) if (data[i] !== XERIAL_MAGIC[i]) return false;
   return true;

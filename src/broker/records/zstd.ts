@@ -18,7 +18,7 @@ interface ZstdPackage {
 }
 
 /** Kafka's and librdkafka's default zstd level. */
-export const ZSTD_DEFAULT_LEVEL = 3;
+const ZSTD_DEFAULT_LEVEL = 3;
 
 let encoder: ZstdEncoder | undefined;
 let loading: Promise<void> | undefined;
@@ -42,10 +42,6 @@ export function initZstd(): Promise<void> {
     });
   }
   return loading;
-}
-
-export function isZstdEncoderReady(): boolean {
-  return encoder !== undefined;
 }
 
 export function zstdCompress(data: Uint8Array, level = ZSTD_DEFAULT_LEVEL): Buffer {
