@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { FileInfo, SegmentInfo } from './api';
 import { offsetFromFileName, LOG_FILE_SUFFIX } from './storage/log-files';
 
-export interface PartitionFiles {
+interface PartitionFiles {
   segments: SegmentInfo[];
   otherFiles: FileInfo[];
 }

@@ -5,9 +5,9 @@
  */
 import type { MetadataStore } from './metadata/metadata-store';
 
-export const PRODUCER_ID_BLOCK_SIZE = 1000;
+const PRODUCER_ID_BLOCK_SIZE = 1000;
 
-export class ProducerIdManager {
+class ProducerIdManager {
   private next = 0;
   private end = 0;
 

@@ -57,7 +57,7 @@ export type RpcRequest = { [M in BrokerMethod]: { type: 'request'; id: number; m
 export type HostToWorker = RpcRequest | { type: 'shutdown'; id: number };
 
 /** An error as it crosses the thread boundary. */
-export interface RemoteError {
+interface RemoteError {
   name: string;
   message: string;
   /** Kafka's error name (UNKNOWN_TOPIC_OR_PARTITION, NON_EMPTY_GROUP...), when the broker answered with one. */

@@ -43,7 +43,7 @@ interface MetadataDocument {
   brokerConfigs?: DynamicBrokerConfigs;
 }
 
-export interface DynamicBrokerConfigs {
+interface DynamicBrokerConfigs {
   clusterDefault: Record<string, string>;
   /** By node id. */
   nodes: Record<string, Record<string, string>>;

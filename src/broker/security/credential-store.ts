@@ -37,19 +37,19 @@ interface StoredCredential {
 }
 
 /** One user's answer in DescribeUserScramCredentials / AlterUserScramCredentials. */
-export interface ScramUserResult {
+interface ScramUserResult {
   user: string;
   errorCode: number;
   errorMessage: string | null;
   credentialInfos?: Array<{ mechanism: number; iterations: number }>;
 }
 
-export interface ScramDeletion {
+interface ScramDeletion {
   name: string;
   mechanism: number;
 }
 
-export interface ScramUpsertion {
+interface ScramUpsertion {
   name: string;
   mechanism: number;
   iterations: number;

@@ -33,14 +33,14 @@ export async function verifyPlainPassword(stored: PlainPasswordHash | undefined,
   return crypto.timingSafeEqual(candidate, h.hash) && stored !== undefined;
 }
 
-export interface PlainMessage {
+interface PlainMessage {
   authzid: string;
   username: string;
   password: string;
 }
 
 /** Splits the client's one message into its three parts, or fails with Kafka's message. */
-export function parsePlainMessage(token: Buffer): PlainMessage {
+function parsePlainMessage(token: Buffer): PlainMessage {
   const tokens = token.toString('utf8').split('\u0000');
   if (tokens.length !== 3) throw exposedFailure(`Invalid SASL/PLAIN response: expected 3 tokens, got ${tokens.length}`);
   const [authzid, username, password] = tokens;

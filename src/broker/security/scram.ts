@@ -9,7 +9,7 @@ import { exposedFailure, hiddenFailure, SaslAuthenticationError } from './sasl-e
 
 export type ScramMechanismName = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 
-export interface ScramMechanismInfo {
+interface ScramMechanismInfo {
   name: ScramMechanismName;
   hash: 'sha256' | 'sha512';
   /** Bytes of the hash, and so of every key and proof. */
@@ -28,7 +28,7 @@ export const SCRAM_MECHANISMS: Readonly<Record<ScramMechanismName, ScramMechanis
 /** Kafka's ScramControlManager.MAX_ITERATIONS. */
 export const MAX_SCRAM_ITERATIONS = 16384;
 /** What kafka-configs uses when --add-config does not say (and what the command line's users get). */
-export const DEFAULT_SCRAM_ITERATIONS = 4096;
+const DEFAULT_SCRAM_ITERATIONS = 4096;
 
 export function isScramMechanism(name: string): name is ScramMechanismName {
   return Object.prototype.hasOwnProperty.call(SCRAM_MECHANISMS, name);
@@ -86,7 +86,7 @@ function base64(what: string, s: string): Buffer {
   return Buffer.from(s, 'base64');
 }
 
-export interface ClientFirstMessage {
+interface ClientFirstMessage {
   gs2Header: string;
   authzid: string;
   username: string;
@@ -128,7 +128,7 @@ export function parseClientFirstMessage(token: Buffer): ClientFirstMessage {
   return { gs2Header, authzid, username, nonce, bare, extensions };
 }
 
-export interface ClientFinalMessage {
+interface ClientFinalMessage {
   channelBinding: Buffer;
   nonce: string;
   proof: Buffer;
@@ -137,7 +137,7 @@ export interface ClientFinalMessage {
 }
 
 /** Parses `channel-binding "," nonce ["," extensions] "," proof`. */
-export function parseClientFinalMessage(token: Buffer): ClientFinalMessage {
+function parseClientFinalMessage(token: Buffer): ClientFinalMessage {
   const text = token.toString('utf8');
   const at = text.lastIndexOf(',p=');
   const withoutProof = at < 0 ? '' : text.slice(0, at);
@@ -151,7 +151,7 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
-export interface ScramServerOptions {
+interface ScramServerOptions {
   /** The stored credential of a user for this mechanism, or undefined for an unknown user. */
   lookup(username: string): ScramCredential | undefined;
   /** The server's part of the nonce; random unless a test fixes it. */
