@@ -12,7 +12,7 @@ import { ControlRecordType, decodeControlRecordType } from '../records/control-r
 import type { OffsetsTopicRecordIn } from './group/group-context';
 import type { AppendOrigin } from '../replication/replica-manager';
 
-export interface InternalTopicSpec {
+interface InternalTopicSpec {
   name: string;
   /** The broker configs of its partition count and replication factor, and its topic configs. */
   partitionsConfig: string;

@@ -9,7 +9,7 @@ export function javaStringHashCode(s: string): number {
 }
 
 /** Kafka's Utils.abs: Math.abs, except that Integer.MIN_VALUE (which has no positive counterpart) gives 0. */
-export function kafkaAbs(n: number): number {
+function kafkaAbs(n: number): number {
   return n === -2147483648 ? 0 : Math.abs(n);
 }
 

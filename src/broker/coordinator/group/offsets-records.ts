@@ -9,10 +9,10 @@ import { encodeOffsetCommitValue, decodeOffsetCommitValue, type OffsetCommitValu
 import { encodeGroupMetadataKey, decodeGroupMetadataKey } from '../../../protocol/messages/records/group-metadata-key';
 import { encodeGroupMetadataValue, decodeGroupMetadataValue, type GroupMetadataValueData } from '../../../protocol/messages/records/group-metadata-value';
 
-export const OFFSET_COMMIT_KEY_VERSION = 1;
-export const GROUP_METADATA_KEY_VERSION = 2;
-export const OFFSET_COMMIT_VALUE_VERSION = 3;
-export const GROUP_METADATA_VALUE_VERSION = 3;
+const OFFSET_COMMIT_KEY_VERSION = 1;
+const GROUP_METADATA_KEY_VERSION = 2;
+const OFFSET_COMMIT_VALUE_VERSION = 3;
+const GROUP_METADATA_VALUE_VERSION = 3;
 
 function versioned(version: number, write: (w: Writer) => void): Buffer {
   const w = new Writer(64, Number.MAX_SAFE_INTEGER);

@@ -133,7 +133,7 @@ function ownerMap(members: MemberSnapshot[]): Map<string, string> {
 }
 
 /** Partitions whose owner changed, owners named by instance id or client id and member id. */
-export function movesBetween(before: MemberSnapshot[], after: MemberSnapshot[]): PartitionMove[] {
+function movesBetween(before: MemberSnapshot[], after: MemberSnapshot[]): PartitionMove[] {
   const a = ownerMap(before);
   const b = ownerMap(after);
   const moves: PartitionMove[] = [];

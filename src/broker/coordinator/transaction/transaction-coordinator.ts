@@ -36,7 +36,7 @@ export interface TxnMarkerWriter {
   writeMarkers(m: { producerId: number; producerEpoch: number; coordinatorEpoch: number; commit: boolean; partitions: TopicPartitionRef[] }): Promise<void>;
 }
 
-export interface TransactionCoordinatorConfig {
+interface TransactionCoordinatorConfig {
   /** transaction.max.timeout.ms */
   maxTimeoutMs: number;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms */
@@ -45,7 +45,7 @@ export interface TransactionCoordinatorConfig {
 
 export const DEFAULT_TXN_CONFIG: TransactionCoordinatorConfig = { maxTimeoutMs: 900000, abortTimedOutIntervalMs: 10000 };
 
-export interface TxnMetadata {
+interface TxnMetadata {
   transactionalId: string;
   producerId: number;
   producerEpoch: number;
@@ -59,7 +59,7 @@ export interface TxnMetadata {
   pending: boolean;
 }
 
-export interface InitProducerIdResult {
+interface InitProducerIdResult {
   errorCode: number;
   producerId: number;
   producerEpoch: number;
