@@ -7,18 +7,18 @@
  * Implemented in-process by BrokerService (src/service/broker-service.ts) and over the worker RPC by EmbeddedCluster
  * (src/clusters/embedded-cluster.ts); both raise the same BrokerEvents.
  */
-import type { GroupDescription, GroupMemberView, GroupOffsetView, LagBasis, ResetPlanRow, ResetTarget } from './coordinator/group/group-admin';
+import type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget } from './coordinator/group/group-admin';
 import type { GroupState } from './coordinator/group/classic-group';
 import type { RebalanceRecord } from './coordinator/group/rebalance-journal';
 import type { NullKeyStrategy } from './partitioner';
 
-export type { GroupDescription, GroupMemberView, GroupOffsetView, LagBasis, ResetPlanRow, ResetTarget, GroupState, RebalanceRecord, NullKeyStrategy };
+export type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget, GroupState, RebalanceRecord };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bytes
 
 /** Bytes as base64, so a record's key or value stays JSON. */
-export interface Bytes {
+interface Bytes {
   base64: string;
 }
 
@@ -165,7 +165,7 @@ export interface TopicConfigEntry {
 // ---------------------------------------------------------------------------------------------------------------
 // Producing and consuming
 
-export interface ProduceHeader {
+interface ProduceHeader {
   key: string;
   value: BytesInput | null;
 }
@@ -231,7 +231,7 @@ export interface ConsumeRequest {
   maxBytes?: number;
 }
 
-export interface ConsumedHeader {
+interface ConsumedHeader {
   key: string;
   value: Bytes | null;
 }
@@ -327,12 +327,10 @@ export type BrokerEvent =
   | { type: 'faultsChanged'; faults: FaultState }
   | { type: 'log'; level: LogLevel; message: string; time: number };
 
-export type BrokerEventType = BrokerEvent['type'];
-
 // ---------------------------------------------------------------------------------------------------------------
 // Start failures
 
-export type StartFailureReason =
+type StartFailureReason =
   /** No port free at or after the one asked for (or not allowed to bind it). */
   | 'portInUse'
   /** Another broker process holds the data directory's lock. */
@@ -425,7 +423,7 @@ export interface FaultState {
   slow: Array<{ node: number; delayMs: number }>;
 }
 
-export interface ReplicaView {
+interface ReplicaView {
   node: number;
   up: boolean;
   inSync: boolean;
@@ -436,7 +434,7 @@ export interface ReplicaView {
   lastCaughtUpMsAgo: number | null;
 }
 
-export interface PartitionReplication {
+interface PartitionReplication {
   topic: string;
   partition: number;
   leader: number;

@@ -40,7 +40,7 @@ function groupConfig(c: BrokerConfig): GroupCoordinatorConfig {
   };
 }
 
-export interface ClusterOptions {
+interface ClusterOptions {
   dataDir: string;
   nodes?: number;
   /** Broker configs by Kafka name ("log.retention.hours": "1", ...). */
@@ -53,8 +53,6 @@ export interface ClusterOptions {
   /** The time of the coordinators' and replication's timers; tests pass a manual one. */
   clock?: Clock;
 }
-
-export type { VirtualNode } from './cluster-state';
 
 export class Cluster implements ClusterState, InternalTopicHost {
   readonly metadata: MetadataStore;

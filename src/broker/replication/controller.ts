@@ -10,7 +10,7 @@ import type { ClusterEvent } from './cluster-events';
 import type { PartitionState, TopicState } from '../metadata/metadata-store';
 import { KafkaError } from '../errors';
 
-export type ElectionType = 'preferred' | 'unclean';
+type ElectionType = 'preferred' | 'unclean';
 
 
 /** A partition's change of leader, as the controller made it. */
@@ -30,7 +30,7 @@ export interface ElectionRecord {
 const MAX_ELECTIONS = 1000;
 
 /** What the controller tells the replica manager of its decisions. */
-export interface LeadershipListener {
+interface LeadershipListener {
   onLeadershipChange(topic: string, partition: number): void;
   maybeIncrementHighWatermark(topic: string, partition: number): void;
 }

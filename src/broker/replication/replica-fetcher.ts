@@ -22,7 +22,7 @@ export interface FollowerFetchResult {
 }
 
 /** What a follower's fetcher asks of its leaders' side (the replica manager). */
-export interface LeaderReplicas {
+interface LeaderReplicas {
   readonly faults: Faults;
   /** "node:topic-partition" of follower replicas that must reconcile with their (new) leader before fetching. */
   readonly needsTruncation: Set<string>;

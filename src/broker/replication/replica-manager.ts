@@ -37,7 +37,7 @@ const key = (topic: string, partition: number) => `${topic}-${partition}`;
 const EMPTY = Buffer.alloc(0);
 
 /** Where the replica manager takes its ISR changes: the controller decides them. */
-export interface IsrChanger {
+interface IsrChanger {
   setIsr(topic: string, partition: number, isr: number[], reason: string): void;
 }
 

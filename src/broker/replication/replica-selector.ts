@@ -14,7 +14,7 @@ export interface ReplicaView {
   timeSinceLastCaughtUpMs: number;
 }
 
-export type ReplicaSelector = (clientRack: string, leader: ReplicaView, replicas: readonly ReplicaView[]) => ReplicaView;
+type ReplicaSelector = (clientRack: string, leader: ReplicaView, replicas: readonly ReplicaView[]) => ReplicaView;
 
 const leaderSelector: ReplicaSelector = (_rack, leader) => leader;
 
