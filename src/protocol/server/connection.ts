@@ -22,7 +22,7 @@ interface Pending {
   chunks?: Buffer[];
 }
 
-export interface ConnectionOptions {
+interface ConnectionOptions {
   maxRequestBytes: number;
   idleMs: number;
   /** Requests handled at once; further frames wait, unread, until one is answered (Kafka mutes the connection: 1). */

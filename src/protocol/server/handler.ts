@@ -46,7 +46,7 @@ export interface RequestContext {
   closeConnection(reason: string): void;
 }
 
-export type ApiKeyNumber = keyof ApiMessageTypes;
+type ApiKeyNumber = keyof ApiMessageTypes;
 
 export interface ApiHandler<K extends ApiKeyNumber = ApiKeyNumber> {
   readonly apiKey: K;

@@ -18,7 +18,7 @@ import type { ApiHandler, ListenerInfo, ServerView } from './handler';
 import { ALL_HANDLERS } from './handlers';
 import { SaslAuthenticator } from './sasl-authenticator';
 
-export interface KafkaServerOptions {
+interface KafkaServerOptions {
   host?: string;
   basePort?: number;
   /** Ports to try past the wanted one before giving up. */

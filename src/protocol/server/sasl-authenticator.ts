@@ -30,7 +30,7 @@ interface MechanismServer {
   evaluate(token: Buffer): Buffer | Promise<Buffer>;
 }
 
-export type AuthenticateResult = { ok: true; response: Buffer } | { ok: false; errorMessage: string };
+type AuthenticateResult = { ok: true; response: Buffer } | { ok: false; errorMessage: string };
 
 const API_VERSIONS = 18;
 const SASL_HANDSHAKE = 17;

@@ -3,10 +3,10 @@ import { defineHandler } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
 import type { ListOffsetsPartitionResponse } from '../../messages/list-offsets-response';
 
-export const LATEST_TIMESTAMP = -1;
-export const EARLIEST_TIMESTAMP = -2;
-export const MAX_TIMESTAMP = -3;
-export const EARLIEST_LOCAL_TIMESTAMP = -4;
+const LATEST_TIMESTAMP = -1;
+const EARLIEST_TIMESTAMP = -2;
+const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL_TIMESTAMP = -4;
 
 export default defineHandler({
   apiKey: 2,

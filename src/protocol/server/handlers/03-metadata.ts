@@ -8,7 +8,7 @@ import type { TopicState } from '../../../broker/metadata/metadata-store';
 import { validateTopicName, isInternalTopic } from '../../../broker/config/topic-name';
 import { authorizedOperations, OPERATIONS_NOT_REQUESTED, ResourceType } from '../../../broker/security/acl-operations';
 
-export function describeTopic(ctx: RequestContext, t: TopicState): MetadataResponseTopic {
+function describeTopic(ctx: RequestContext, t: TopicState): MetadataResponseTopic {
   const up = new Set(ctx.cluster.nodes.filter((n) => n.up).map((n) => n.id));
   return {
     errorCode: ErrorCode.NONE,

@@ -7,7 +7,7 @@ import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import type { DeleteRecordsPartitionResult } from '../../messages/delete-records-response';
 
 /** The offset that means "everything below the high watermark". */
-export const HIGH_WATERMARK = -1;
+const HIGH_WATERMARK = -1;
 
 export default defineHandler({
   apiKey: 21,

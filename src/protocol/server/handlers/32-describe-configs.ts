@@ -7,7 +7,7 @@ import { ConfigSource, ResourceType, brokerConfigEntries, clusterDefaultConfigEn
 import { validateTopicName } from '../../../broker/config/topic-name';
 import type { DescribeConfigsResult, DescribeConfigsResourceResult } from '../../messages/describe-configs-response';
 
-export function brokerIdOf(resourceName: string): number {
+function brokerIdOf(resourceName: string): number {
   if (!/^[+-]?\d+$/.test(resourceName) || Number(resourceName) > 2147483647 || Number(resourceName) < -2147483648) {
     throw new KafkaError('INVALID_REQUEST', `Broker id must be an integer, but it is: ${resourceName}`);
   }

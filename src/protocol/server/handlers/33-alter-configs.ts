@@ -7,7 +7,7 @@ import { parseTopicConfigs } from '../../../broker/config/topic-config';
 import { validateTopicName } from '../../../broker/config/topic-name';
 import { ResourceType } from '../../../broker/config/config-entries';
 
-export interface ResourceResponse {
+interface ResourceResponse {
   errorCode: number;
   errorMessage: string | null;
   resourceType: number;

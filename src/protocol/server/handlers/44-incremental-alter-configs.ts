@@ -11,7 +11,7 @@ import { brokerConfigDef } from '../../../broker/config/broker-config';
 import type { ConfigDef } from '../../../broker/config/config-def';
 
 /** Kafka's AlterConfigOp.OpType ids. */
-export const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
+const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
 const OP_NAMES = ['SET', 'DELETE', 'APPEND', 'SUBTRACT'];
 
 function splitList(value: string): string[] {
