@@ -2,7 +2,7 @@
  * A typed listener list: what VS Code's EventEmitter does, without importing vscode, so the broker worker, the
  * host-side clusters and the pure view models can all raise events.
  */
-export type Unsubscribe = () => void;
+type Unsubscribe = () => void;
 
 export class Listeners<T> {
   private readonly listeners = new Set<(value: T) => void>();

@@ -19,7 +19,7 @@ export type Helper =
   | { name: 'random.choice'; choices: string[] }
   | { name: 'random.string'; length: number };
 
-export type TemplatePart = string | Helper;
+type TemplatePart = string | Helper;
 
 export interface TemplateProblem {
   /** Character offset of the problem in the template's text. */
@@ -50,7 +50,7 @@ export interface RenderContext {
   uuid: () => string;
 }
 
-export const HELPER_NAMES = ['seq', 'i', 'uuid', 'now', 'timestamp', 'random.int', 'random.choice', 'random.string'] as const;
+const HELPER_NAMES = ['seq', 'i', 'uuid', 'now', 'timestamp', 'random.int', 'random.choice', 'random.string'] as const;
 
 const HELPER_LIST = HELPER_NAMES.map((h) => `{{${h}}}`).join(', ');
 
@@ -58,7 +58,7 @@ const HELPER_LIST = HELPER_NAMES.map((h) => `{{${h}}}`).join(', ');
 export const TEMPLATE_HELP = '{{seq}} (1, 2, 3, … going on across runs), {{i}} (0 … N-1 within a run), {{uuid}}, {{now}} (ISO time), {{timestamp}} (ms), {{random.int(a,b)}}, {{random.choice(a,b,c)}}, {{random.string(n)}}; \\{{ is a literal {{';
 
 /** The longest `{{random.string(n)}}` allowed. */
-export const MAX_RANDOM_STRING = 1_000_000;
+const MAX_RANDOM_STRING = 1_000_000;
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -186,7 +186,7 @@ function randomInt(random: () => number, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
 
-export function renderHelper(h: Helper, ctx: RenderContext): string {
+function renderHelper(h: Helper, ctx: RenderContext): string {
   switch (h.name) {
     case 'seq':
       return String(ctx.seq);
@@ -226,7 +226,7 @@ export interface RecordTemplates {
   headers: ReadonlyArray<{ name: string; value: Template }>;
 }
 
-export interface RenderedRecord {
+interface RenderedRecord {
   key?: string;
   value: string | null;
   headers: Array<{ key: string; value: string }>;

@@ -20,7 +20,7 @@
 // ---------------------------------------------------------------------------------------------------------------
 
 export type PanelKind = 'producer' | 'consumer' | 'group' | 'segment' | 'cluster' | 'topicConfig';
-export type IpcScope = 'core' | PanelKind;
+type IpcScope = 'core' | PanelKind;
 
 export interface IpcError {
   message: string;
@@ -43,7 +43,7 @@ export interface IpcMessage<T = unknown> {
   timestamp: number;
 }
 
-export abstract class IpcCall<Params> {
+abstract class IpcCall<Params> {
   /** Carries the Params type only; never set. */
   declare readonly _params?: Params;
   readonly method: string;
@@ -82,11 +82,10 @@ export class IpcRequest<Params = void, Response = void> extends IpcCall<Params> 
 }
 
 export type IpcParamsOf<T> = T extends IpcCall<infer P> ? P : never;
-export type IpcResponseOf<T> = T extends IpcRequest<unknown, infer R> ? R : never;
 
 let nextId = 0;
 /** A message id unique within this side of the channel. */
-export function ipcMessageId(): string {
+function ipcMessageId(): string {
   nextId = (nextId + 1) % Number.MAX_SAFE_INTEGER;
   return `${Date.now().toString(36)}-${nextId.toString(36)}`;
 }
@@ -130,7 +129,7 @@ export function webviewCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-export interface WebviewHtmlOptions {
+interface WebviewHtmlOptions {
   panel: PanelKind;
   /** webview.cspSource. */
   cspSource: string;
@@ -206,7 +205,7 @@ export interface RecordHeaderView {
   value: BytesView | null;
 }
 
-export type TimestampType = 'CreateTime' | 'LogAppendTime';
+type TimestampType = 'CreateTime' | 'LogAppendTime';
 
 /** A record as the consumer panel shows it. */
 export interface ConsumedRecord {
@@ -235,10 +234,9 @@ export type Acks = 0 | 1 | -1;
 
 // Groups: the broker's own shapes (plain data), shared by type only, so the panels and the broker cannot drift apart.
 import type { TopicPartitions } from '../broker/coordinator/group/consumer-protocol';
-import type { GroupState } from '../broker/coordinator/group/classic-group';
-import type { GroupMemberView, GroupOffsetView, GroupDescription, ResetTarget, ResetPlanRow } from '../broker/coordinator/group/group-admin';
-import type { RebalanceTrigger, MemberSnapshot, PartitionMove, RebalanceRecord, JoinPhase } from '../broker/coordinator/group/rebalance-journal';
-export type { TopicPartitions, GroupState, GroupMemberView, GroupOffsetView, GroupDescription, ResetTarget, ResetPlanRow, RebalanceTrigger, MemberSnapshot, PartitionMove, RebalanceRecord, JoinPhase };
+import type { GroupDescription, ResetTarget, ResetPlanRow } from '../broker/coordinator/group/group-admin';
+import type { RebalanceTrigger, RebalanceRecord, JoinPhase } from '../broker/coordinator/group/rebalance-journal';
+export type { TopicPartitions, GroupDescription, ResetTarget, ResetPlanRow, RebalanceTrigger, RebalanceRecord, JoinPhase };
 
 // Segments: what `tributary dump-log` prints (src/cli/dump-log.ts), as data.
 
@@ -302,7 +300,7 @@ export interface SegmentRecord {
   offsetsTopic?: OffsetsTopicRecord;
 }
 
-export interface OffsetCommitValue {
+interface OffsetCommitValue {
   offset: number;
   leaderEpoch: number;
   metadata: string;
@@ -310,7 +308,7 @@ export interface OffsetCommitValue {
   expireTimestamp: number;
 }
 
-export interface GroupMetadataMember {
+interface GroupMetadataMember {
   memberId: string;
   groupInstanceId: string | null;
   clientId: string;
@@ -676,7 +674,7 @@ export const TopicConfigRefreshCommand = new IpcCommand<{ topic: string }>('topi
 /** Opens Kafka's documentation of a config in the browser (the webview never navigates itself). */
 export const OpenConfigDocsCommand = new IpcCommand<{ name: string }>('topicConfig', 'openDocs');
 
-export interface ConfigChange {
+interface ConfigChange {
   name: string;
   /** The new override; null removes it (the topic goes back to the broker's setting or Kafka's default). */
   value: string | null;
@@ -687,7 +685,7 @@ export interface ApplyTopicConfigsParams {
   changes: ConfigChange[];
 }
 /** What the cluster refused, with Kafka's message; all the changes are refused together and none is made. */
-export interface ConfigRefusal {
+interface ConfigRefusal {
   message: string;
   /** Kafka's error name (INVALID_CONFIG, POLICY_VIOLATION, ...). */
   code?: string;
