@@ -11,11 +11,11 @@ import { TOPIC_CONFIG_SYNONYMS, topicConfigDef } from './broker/config/topic-con
 export const SECTION = 'tributary';
 
 /** The subset of vscode.WorkspaceConfiguration read here. */
-export interface ConfigurationLike {
+interface ConfigurationLike {
   get<T>(key: string): T | undefined;
 }
 
-export interface TributarySettings {
+interface TributarySettings {
   /** Absolute path of the data directory. */
   dataDirectory: string;
   basePort: number;
@@ -31,7 +31,7 @@ export interface ResolvedSettings {
   problems: string[];
 }
 
-export interface SettingsContext {
+interface SettingsContext {
   /** The first workspace folder, where `.tributary/` goes by default. */
   workspaceFolder?: string;
   /** Where data goes without a workspace (the extension's global storage). */
@@ -94,7 +94,7 @@ export function resolveSettings(config: ConfigurationLike, ctx: SettingsContext)
 }
 
 /** How the extension's broker names itself in the data directory's lock (`tributary start` says "tributary start"). */
-export const BROKER_OWNER = 'VS Code (the Tributary extension)';
+const BROKER_OWNER = 'VS Code (the Tributary extension)';
 
 /**
  * Broker options from the settings. Topic defaults become the broker configs Kafka takes topic defaults from

@@ -23,7 +23,7 @@ import { ExternalCluster } from '../clusters/external-cluster';
 import type { Services } from './services';
 
 /** What a caller may pass instead of answering the prompts. */
-export interface ConnectionInput extends Partial<ConnectionConfig> {
+interface ConnectionInput extends Partial<ConnectionConfig> {
   password?: string;
 }
 

@@ -5,7 +5,7 @@ import { validateTopicName } from '../broker/config/topic-name';
 import { Services, brokerFor } from './services';
 import { inputInteger } from './pick';
 
-export function topicNameProblem(name: string, existing: ReadonlySet<string>): string | undefined {
+function topicNameProblem(name: string, existing: ReadonlySet<string>): string | undefined {
   try {
     validateTopicName(name);
   } catch (e) {

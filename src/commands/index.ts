@@ -28,7 +28,7 @@ import type { WebviewPanels } from '../webviews';
 /** Command ids, as contributed in package.json. */
 type Command = { title: string; run: (s: Services, arg: CommandArg, panels: WebviewPanels) => Promise<void> };
 
-export const COMMANDS: Record<string, Command> = {
+const COMMANDS: Record<string, Command> = {
   'tributary.startBroker': { title: 'Start Broker', run: (s) => startBroker(s) },
   'tributary.stopBroker': { title: 'Stop Broker', run: (s) => stopBroker(s) },
   'tributary.restartBroker': { title: 'Restart Broker', run: (s) => restartBroker(s) },

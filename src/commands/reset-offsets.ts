@@ -11,7 +11,7 @@ import { integerProblem, pickGroup } from './pick';
 import { resetOffsetsConfirmation } from './confirmations';
 
 /** Parses a timestamp given as epoch milliseconds or an ISO 8601 date-time. */
-export function parseTimestamp(text: string): number | undefined {
+function parseTimestamp(text: string): number | undefined {
   const t = text.trim();
   if (/^\d+$/.test(t)) return Number(t);
   const ms = Date.parse(t);

@@ -70,7 +70,7 @@ export async function confirm(c: Confirmation): Promise<boolean> {
 }
 
 /** Shows a failed action with the broker's own words (Kafka's error messages), and logs the details. */
-export function reportError(s: Services, what: string, e: unknown): void {
+function reportError(s: Services, what: string, e: unknown): void {
   if (e instanceof BrokerStartError) {
     void s.presentStartFailure(e);
     return;

@@ -16,8 +16,8 @@ import type { KafkaRunner } from './runner';
 import type { TopicCache } from './topic-cache';
 import { RUN_BLOCK, RunMode } from './codelens';
 
-export const PRODUCE_SELECTION = 'tributary.produceSelection';
-export const PRODUCE_FILE = 'tributary.produceFile';
+const PRODUCE_SELECTION = 'tributary.produceSelection';
+const PRODUCE_FILE = 'tributary.produceFile';
 
 export function registerEditorCommands(context: vscode.ExtensionContext, api: TributaryApi, runner: KafkaRunner, topics: TopicCache): void {
   let lastTimes = 100;

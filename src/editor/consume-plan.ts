@@ -7,7 +7,7 @@ import type { ConsumeResult } from '../broker/api';
 import type { ConsumeSpec } from './kafka-file';
 
 /** The part of the broker API a CONSUME needs. */
-export interface ConsumeSource {
+interface ConsumeSource {
   describeTopic(topic: string): Promise<{ partitions: Array<{ partition: number }> }>;
   consume(request: { topic: string; partition: number; from: ConsumeSpec['from']; maxRecords?: number }): Promise<ConsumeResult>;
 }
@@ -40,7 +40,7 @@ async function tail(source: ConsumeSource, topic: string, partition: number, n: 
 }
 
 /** Keeps the `n` newest records over all partitions (by timestamp, then partition and offset), each partition's in order. */
-export function keepNewest(results: ConsumeResult[], n: number): ConsumeResult[] {
+function keepNewest(results: ConsumeResult[], n: number): ConsumeResult[] {
   const all = results.flatMap((r) => r.records);
   all.sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset);
   const kept = new Set(all.slice(Math.max(0, all.length - n)));

@@ -13,7 +13,7 @@ import { RECORDS_SCHEME, RecordsDocuments } from './records-documents';
 import { KafkaRunner } from './runner';
 import { TopicCache } from './topic-cache';
 
-export const KAFKA_LANGUAGE = 'kafka';
+const KAFKA_LANGUAGE = 'kafka';
 
 /**
  * Registers everything; `output` is the extension's log channel (results and errors go there), else one of its own.

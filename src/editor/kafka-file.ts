@@ -43,9 +43,9 @@ export interface ConsumeSpec {
   max: number;
 }
 
-export type RequestSpec = ProduceSpec | ConsumeSpec;
+type RequestSpec = ProduceSpec | ConsumeSpec;
 
-export interface FileProblem {
+interface FileProblem {
   line: number;
   start: number;
   endLine: number;
@@ -76,8 +76,8 @@ export interface KafkaFile {
   problems: FileProblem[];
 }
 
-export const DEFAULT_CONSUME_MAX = 20;
-export const MAX_CONSUME_MAX = 10_000;
+const DEFAULT_CONSUME_MAX = 20;
+const MAX_CONSUME_MAX = 10_000;
 export const MAX_COUNT = 10_000_000;
 
 export const PRODUCE_PARAMETERS = ['key', 'partition', 'count', 'compression', 'acks'] as const;
@@ -99,12 +99,12 @@ export function isCommentLine(line: string): boolean {
 }
 
 /** The verb of a request line, case-insensitive. */
-export function requestVerb(word: string): 'produce' | 'consume' | undefined {
+function requestVerb(word: string): 'produce' | 'consume' | undefined {
   const w = word.toLowerCase();
   return w === 'produce' || w === 'consume' ? w : undefined;
 }
 
-export interface Token {
+interface Token {
   /** The token as written (quotes included). */
   raw: string;
   start: number;

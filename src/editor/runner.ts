@@ -16,12 +16,12 @@ import { CHUNK_RECORDS, ProduceTally, buildRecords, consumeDocument, consumeSumm
 import type { RecordsDocuments } from './records-documents';
 
 /** A context key set once a `.kafka` block has produced records in this window (package.json's walkthrough). */
-export const KAFKA_FILE_PRODUCED = 'tributary.producedFromKafkaFile';
+const KAFKA_FILE_PRODUCED = 'tributary.producedFromKafkaFile';
 
 /** Runs longer than this show a cancellable progress notification (Produce ×N always does). */
 const PROGRESS_THRESHOLD = CHUNK_RECORDS;
 
-export interface RunOptions {
+interface RunOptions {
   /** Overrides the block's count= (Produce ×N). */
   count?: number;
   /** Show a cancellable progress notification whatever the count. */
@@ -30,7 +30,7 @@ export interface RunOptions {
   quiet?: boolean;
 }
 
-export interface RunOutcome {
+interface RunOutcome {
   ok: boolean;
   /** Records produced or consumed. */
   records: number;

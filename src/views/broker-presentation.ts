@@ -5,7 +5,7 @@
 import type { StartFailure } from '../broker/api';
 import type { BrokerState } from '../clusters/broker-lifecycle';
 
-export interface StatusBarView {
+interface StatusBarView {
   text: string;
   tooltip: string;
   /** The command a click runs. */

@@ -8,7 +8,7 @@
 import type { BrokerStatus, FileInfo, GroupDescription, GroupMemberView, GroupOffsetView, GroupSummary, NodeStatus, PartitionDescription, TopicSummary } from '../broker/api';
 import { ownerText } from './broker-presentation';
 
-export type NodeRef =
+type NodeRef =
   | { kind: 'cluster' }
   | { kind: 'node'; nodeId: number }
   | { kind: 'topics' }
@@ -24,7 +24,7 @@ export type NodeRef =
   | { kind: 'offset'; groupId: string; topic: string; partition: number }
   | { kind: 'info' };
 
-export type Collapsible = 'none' | 'collapsed' | 'expanded';
+type Collapsible = 'none' | 'collapsed' | 'expanded';
 
 export interface TreeNode {
   /** Stable across refreshes: VS Code keeps expansion and selection by it. */
@@ -45,7 +45,7 @@ export interface TreeNode {
 }
 
 /** The files dump-log reads; others (.snapshot, checkpoints) have nothing to open. */
-export const DUMPABLE_SUFFIXES = ['.log', '.index', '.timeindex'];
+const DUMPABLE_SUFFIXES = ['.log', '.index', '.timeindex'];
 
 export function formatBytes(n: number): string {
   if (n < 0) return '?';
@@ -84,7 +84,7 @@ export const nodeId = (...parts: Array<string | number>): string => parts.join(S
 
 // -- cluster ------------------------------------------------------------------------------------------------------
 
-export interface ClusterNodeInput {
+interface ClusterNodeInput {
   status: BrokerStatus;
   /** Read from disk while another process (this pid) runs the broker. */
   ownerPid?: number;

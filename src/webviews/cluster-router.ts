@@ -22,7 +22,7 @@ import {
 import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, int, obj } from './panel-router';
 import { Throttle } from '../shared/throttle';
 
-export interface ClusterRouterOptions {
+interface ClusterRouterOptions {
   /** Coalesces view pushes caused by events; default 250 ms. */
   throttleMs?: number;
   /** Elections are gathered this long before being pushed; default 50 ms. */
@@ -35,7 +35,7 @@ export interface ClusterRouterOptions {
  * The protocol's cluster view from the broker's answers. A stopped node has no port; `knownPorts` (kept up to date
  * here) remembers the one it listened on, which is where it listens again when started.
  */
-export function clusterView(status: BrokerStatus, replication: ReplicationView, topics: readonly ApiTopicSummary[], knownPorts = new Map<number, number>()): ClusterView {
+function clusterView(status: BrokerStatus, replication: ReplicationView, topics: readonly ApiTopicSummary[], knownPorts = new Map<number, number>()): ClusterView {
   for (const n of status.nodes) if (n.port !== null) knownPorts.set(n.id, n.port);
   const faults: FaultState = replication.faults;
   const slow = new Map(faults.slow.map((s) => [s.node, s.delayMs]));

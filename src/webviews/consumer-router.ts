@@ -24,7 +24,7 @@ import { Throttle } from '../shared/throttle';
 import { TOPICS_THROTTLE_MS } from './producer-router';
 import { formatValue } from './value-format';
 
-export interface ConsumerRouterOptions extends ConsumerSessionOptions {
+interface ConsumerRouterOptions extends ConsumerSessionOptions {
   /**
    * Start tailing when the webview is first ready (a panel just opened; not one restored after a reload), from
    * DEFAULT_START: the last 100 records of each partition, then new ones, whatever the topic's size.

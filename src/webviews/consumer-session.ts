@@ -36,14 +36,14 @@ import {
 } from '../shared/webview-protocol';
 import { BrokerSource, InvalidRequestError, int, obj, optInt, str } from './panel-router';
 
-export interface ConsumerSink {
+interface ConsumerSink {
   /** Posts a batch of records; a returned promise is awaited before the next batch (backpressure). */
   records(subscriptionId: number, records: ConsumedRecord[]): unknown;
   status(status: ConsumerStatus, message?: string, stopped?: ConsumerStop): void;
 }
 
 /** The most records `lastN` may ask of each partition. */
-export const MAX_LAST_N = 1_000_000;
+const MAX_LAST_N = 1_000_000;
 
 export interface ConsumerSessionOptions {
   /** Records the panel keeps (its buffer): a read that keepsFirst stops there. Default CONSUMER_MAX_RECORDS. */
@@ -73,7 +73,7 @@ export interface ConsumerSessionOptions {
 /** Records asked of a partition's first consume, before their size is known. */
 const FIRST_FETCH_RECORDS = 100;
 
-export const CONSUMER_DEFAULTS: Required<ConsumerSessionOptions> = {
+const CONSUMER_DEFAULTS: Required<ConsumerSessionOptions> = {
   maxRecords: CONSUMER_MAX_RECORDS,
   maxPreviewBytes: 64 * 1024,
   fetchRecords: 500,
@@ -119,7 +119,7 @@ function apiRecordBytes(r: ApiRecord): number {
 }
 
 /** A broker record as the consumer panel shows it. */
-export function consumedRecord(topic: string, r: ApiRecord, maxPreviewBytes: number): ConsumedRecord {
+function consumedRecord(topic: string, r: ApiRecord, maxPreviewBytes: number): ConsumedRecord {
   return {
     topic,
     partition: r.partition,
@@ -145,7 +145,7 @@ export async function fetchRecord(api: BrokerApi, topic: string, partition: numb
 }
 
 /** Checks a start position from the webview. */
-export function startPosition(v: unknown): StartPosition {
+function startPosition(v: unknown): StartPosition {
   const s = obj(v, 'start');
   switch (s.kind) {
     case 'lastN':

@@ -23,7 +23,7 @@ import {
 import { BrokerSource, InvalidRequestError, PanelEnvironment, int, obj, str, topicSummaries } from './panel-router';
 import { PollingRouter } from './polling-router';
 
-export interface GroupRouterOptions {
+interface GroupRouterOptions {
   /** Refresh period while visible; default 3 s. */
   refreshMs?: number;
   /** Coalesces refreshes caused by events; default 250 ms. */
@@ -31,7 +31,7 @@ export interface GroupRouterOptions {
 }
 
 /** Checks a reset target from the webview. */
-export function resetTarget(v: unknown): ResetTarget {
+function resetTarget(v: unknown): ResetTarget {
   const t = obj(v, 'target');
   switch (t.kind) {
     case 'earliest':

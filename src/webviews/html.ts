@@ -5,7 +5,7 @@
 import * as crypto from 'node:crypto';
 import { PanelKind, webviewHtml } from '../shared/webview-protocol';
 
-export function newNonce(): string {
+function newNonce(): string {
   return crypto.randomBytes(16).toString('base64');
 }
 

@@ -23,7 +23,6 @@ import { ValueDocuments } from './value-documents';
 import { ownerText } from '../views/broker-presentation';
 import { VIEW_TYPES } from './view-types';
 
-export { VIEW_TYPES };
 export type { SegmentSource };
 
 interface Remembered {
@@ -161,7 +160,7 @@ export class WebviewPanels implements vscode.Disposable {
 }
 
 /** The running broker for the panels: started on first need; otherwise BROKER_NOT_AVAILABLE with the reason. */
-export function brokerSource(s: Services): BrokerSource {
+function brokerSource(s: Services): BrokerSource {
   return {
     api: async (): Promise<BrokerApi> => {
       // The panels show the cluster the sidebar shows.

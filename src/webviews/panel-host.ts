@@ -11,8 +11,6 @@ import type { BrokerSource, PanelEnvironment, PanelRouter } from './panel-router
 import type { ValueDocuments } from './value-documents';
 import { VIEW_TYPES } from './view-types';
 
-export { VIEW_TYPES };
-
 /** What the panel hosts share. */
 export interface PanelContext {
   readonly extensionUri: vscode.Uri;
@@ -22,7 +20,7 @@ export interface PanelContext {
 }
 
 /** Options every panel is created with; the consumer and segment panels keep their webview while hidden. */
-export function webviewOptions(ctx: PanelContext, retainContextWhenHidden: boolean): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+function webviewOptions(ctx: PanelContext, retainContextWhenHidden: boolean): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
     enableFindWidget: true,

@@ -26,7 +26,7 @@ import {
   isIpcMessage,
 } from '../shared/webview-protocol';
 
-export type Unsubscribe = () => void;
+type Unsubscribe = () => void;
 
 /** Where the routers reach the broker: the running one (started on first need), its events and state. */
 export interface BrokerSource {
@@ -78,7 +78,7 @@ export class InvalidRequestError extends Error {
 }
 
 /** The protocol's error for anything a request threw: its message, and the Kafka error name when there is one. */
-export function toIpcError(e: unknown): IpcError {
+function toIpcError(e: unknown): IpcError {
   const message = e instanceof Error ? e.message : String(e);
   const code = kafkaErrorOf(e);
   return code ? { message, code } : { message };

@@ -16,13 +16,13 @@ export interface ConsumerTarget {
 export interface GroupTarget {
   groupId: string;
 }
-export type ClusterTarget = Record<string, never>;
+type ClusterTarget = Record<string, never>;
 export interface TopicConfigTarget {
   topic: string;
 }
 export type { SegmentSource };
 
-export interface PanelTargets {
+interface PanelTargets {
   producer: ProducerTarget;
   consumer: ConsumerTarget;
   group: GroupTarget;

@@ -28,14 +28,14 @@ const MAX_RECORDS_PER_REQUEST = PRODUCE_CHUNK * 2;
 /** Topic lists are pushed at most this often while topics change. */
 export const TOPICS_THROTTLE_MS = 300;
 /** A linked editor's text goes to the panel at most this often while it is typed in. */
-export const EDIT_THROTTLE_MS = 100;
+const EDIT_THROTTLE_MS = 100;
 
 function nullableStr(v: unknown, what: string): string | null {
   return v === null || v === undefined ? null : str(v, what);
 }
 
 /** Checks a ProduceRequest's parameters and turns them into BrokerApi.produce's records. */
-export function produceRecords(p: ProduceParams): ProduceRecord[] {
+function produceRecords(p: ProduceParams): ProduceRecord[] {
   if (!Array.isArray(p.records)) throw new InvalidRequestError('records must be a list');
   if (p.records.length === 0) throw new InvalidRequestError('There is nothing to produce.');
   if (p.records.length > MAX_RECORDS_PER_REQUEST) throw new InvalidRequestError(`At most ${MAX_RECORDS_PER_REQUEST} records per request, not ${p.records.length}.`);

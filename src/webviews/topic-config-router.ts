@@ -24,7 +24,7 @@ import {
 import { BrokerSource, InvalidRequestError, PanelEnvironment, obj, str } from './panel-router';
 import { PollingRouter } from './polling-router';
 
-export interface TopicConfigRouterOptions {
+interface TopicConfigRouterOptions {
   /** Refresh period while visible; default 5 s. */
   refreshMs?: number;
   /** Coalesces refreshes caused by events; default 250 ms. */

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { LinkedDocument } from './panel-router';
 
-export const VALUE_SCHEME = 'tributary-value';
+const VALUE_SCHEME = 'tributary-value';
 const MAX_DOCUMENTS = 32;
 
 export class ValueDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {

@@ -5,9 +5,9 @@
 import type { ValueFormat } from '../shared/webview-protocol';
 
 /** A hex dump of more than this many bytes is cut (the editor would struggle); text and JSON are not. */
-export const HEX_DUMP_MAX_BYTES = 16 << 20;
+const HEX_DUMP_MAX_BYTES = 16 << 20;
 
-export interface FormattedValue {
+interface FormattedValue {
   content: string;
   /** VS Code language id. */
   language: 'plaintext' | 'json';
