@@ -32,7 +32,7 @@ const FORMATTER_PROPERTIES = ['print.timestamp', 'print.key', 'print.offset', 'p
 const POLL_MS = 100;
 const BATCH = 500;
 
-export interface FormatterConfig {
+interface FormatterConfig {
   printTimestamp: boolean;
   printKey: boolean;
   printOffset: boolean;

@@ -36,7 +36,7 @@ function faultOf(words: string[]): FaultChange | undefined {
 }
 
 /** What `tributary status` prints: nodes, then each partition's leader, ISR and replicas' log end offsets. */
-export function formatReplication(v: ReplicationView): string[] {
+function formatReplication(v: ReplicationView): string[] {
   const lines = [`controller: node ${v.controllerId}`, `nodes: ${v.nodes.map((n) => `${n.id} ${n.up ? 'up' : 'DOWN'}`).join(', ')}`];
   const f = v.faults;
   if (f.cutLinks.length || f.paused.length || f.slow.length) {

@@ -26,7 +26,7 @@ const STATES: GroupState[] = ['PreparingRebalance', 'CompletingRebalance', 'Stab
 const MISSING = '-';
 
 /** The footnote under `describe` when a partition's lag counts from its log start. */
-export const LOG_START_FOOTNOTE = '* no committed offset: LAG counts from the log start offset (what the group would read from the earliest offset); kafka-consumer-groups prints - there';
+const LOG_START_FOOTNOTE = '* no committed offset: LAG counts from the log start offset (what the group would read from the earliest offset); kafka-consumer-groups prints - there';
 
 export async function groupsCommand(argv: string[], io: Output): Promise<number> {
   // `--state` alone (describe's variant, or list's state column) and `--state S,S` (list's filter).

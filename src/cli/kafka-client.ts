@@ -90,7 +90,7 @@ const REFUSED: Array<[RegExp, string]> = [
   [/^sasl\.kerberos\.|^sasl\.oauthbearer\.|^sasl\.login\./, 'only the SASL mechanisms PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 are supported'],
 ];
 
-export interface ClientSettings {
+interface ClientSettings {
   config: ConnectionConfig;
   password?: string;
   clientId?: string;
@@ -100,7 +100,7 @@ export interface ClientSettings {
 }
 
 /** The connection of a Kafka-tool command from its flags; usage errors name the flag or property at fault. */
-export function clientSettings(a: ParsedArgs, command: string): ClientSettings {
+function clientSettings(a: ParsedArgs, command: string): ClientSettings {
   const bootstrap = a.options.get('bootstrap-server')?.at(-1);
   if (!bootstrap) throw new UsageError(`${command} needs --bootstrap-server HOST:PORT (as Kafka's tools do)`);
   const props = new Map<string, string>();

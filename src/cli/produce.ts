@@ -25,7 +25,7 @@ const READER_PROPERTIES = ['parse.key', 'key.separator', 'parse.headers', 'heade
 const MAX_PENDING_RECORDS = 1000;
 const MAX_PENDING_BYTES = 256 * 1024;
 
-export interface LineReaderConfig {
+interface LineReaderConfig {
   parseKey: boolean;
   keySeparator: string;
   parseHeaders: boolean;

@@ -8,7 +8,7 @@ import { consoleLogger } from '../broker/logger';
 import { serveControlSocket } from '../broker/control-socket';
 import type { ListenerSecurityOptions } from '../broker/api';
 
-export interface StartOptions {
+interface StartOptions {
   dataDir: string;
   port?: number;
   nodes?: number;

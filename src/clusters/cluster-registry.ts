@@ -8,7 +8,7 @@ import { Listeners } from '../shared/listeners';
 import { ConnectionConfig, EMBEDDED_ID, secretKey, usesSasl } from './connections';
 import { ExternalCluster, ExternalClusterOptions } from './external-cluster';
 
-export interface SecretReader {
+interface SecretReader {
   get(key: string): PromiseLike<string | undefined>;
 }
 

@@ -30,7 +30,7 @@ function alive(pid: number): boolean {
 }
 
 /** The live process holding a log directory's `.lock` (see src/broker/storage/dir-lock.ts), if any. */
-export function lockHolder(logDir: string): number | undefined {
+function lockHolder(logDir: string): number | undefined {
   try {
     const pid = Number(fs.readFileSync(path.join(logDir, '.lock'), 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
@@ -40,7 +40,7 @@ export function lockHolder(logDir: string): number | undefined {
 }
 
 /** The `node-<id>` log directories of a data directory, by id. */
-export function nodeDirectories(dataDir: string): Array<{ id: number; dir: string }> {
+function nodeDirectories(dataDir: string): Array<{ id: number; dir: string }> {
   let names: string[];
   try {
     names = fs.readdirSync(dataDir);

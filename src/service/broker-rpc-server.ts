@@ -9,7 +9,7 @@ import { BrokerStartError, classifyStartError } from '../broker/start-failure';
 import { HostToWorker, WorkerToHost, answerRequest, isBrokerMethod } from '../broker/rpc';
 import { serveControlSocket } from '../broker/control-socket';
 
-export interface RpcPort {
+interface RpcPort {
   postMessage(message: WorkerToHost): void;
   on(event: 'message', listener: (message: HostToWorker) => void): unknown;
   close(): void;
