@@ -17,7 +17,7 @@ import {
 } from './batch-header';
 import { CorruptRecordError } from './errors';
 
-export interface BatchEntry {
+interface BatchEntry {
   /** Offset of the batch's first byte in the buffer. */
   position: number;
   header: BatchHeader;
@@ -25,14 +25,14 @@ export interface BatchEntry {
   size: number;
 }
 
-export interface BatchIteratorOptions {
+interface BatchIteratorOptions {
   /** Stop instead of throwing at a batch whose header is impossible. */
   stopOnCorrupt?: boolean;
   /** A batch larger than this is corrupt (Kafka's max.message.bytes check while reading a log). */
   maxBatchSize?: number;
 }
 
-export type StopReason = 'end' | 'truncated' | 'corrupt';
+type StopReason = 'end' | 'truncated' | 'corrupt';
 
 export class BatchIterator implements IterableIterator<BatchEntry> {
   /** Position just past the last complete batch returned so far; after the walk, where valid data ends. */

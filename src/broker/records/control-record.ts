@@ -41,12 +41,12 @@ export function controlRecordTypeName(type: number): string {
   }
 }
 
-export const CONTROL_RECORD_KEY_VERSION = 0;
-export const END_TXN_MARKER_VALUE_VERSION = 0;
+const CONTROL_RECORD_KEY_VERSION = 0;
+const END_TXN_MARKER_VALUE_VERSION = 0;
 const KEY_SIZE = 4;
 const END_TXN_VALUE_SIZE = 6;
 
-export interface EndTxnMarker {
+interface EndTxnMarker {
   type: ControlRecordType.Abort | ControlRecordType.Commit;
   coordinatorEpoch: number;
 }
@@ -90,7 +90,7 @@ export function decodeEndTxnMarker(record: Pick<Record, 'key' | 'value'>): EndTx
   return { type, coordinatorEpoch: value.readInt32BE(2) };
 }
 
-export interface EndTxnMarkerBatchInput {
+interface EndTxnMarkerBatchInput {
   type: ControlRecordType.Abort | ControlRecordType.Commit;
   producerId: number;
   producerEpoch: number;

@@ -7,7 +7,7 @@
 
 /** Kafka's CORRUPT_MESSAGE: "This message has failed its CRC checksum, exceeds the valid size, has a null key for a
  * compacted topic, or is otherwise corrupt." */
-export const CORRUPT_MESSAGE_ERROR_CODE = 2;
+const CORRUPT_MESSAGE_ERROR_CODE = 2;
 
 export class CorruptRecordError extends Error {
   /** The Kafka protocol error code a broker should answer with. */
