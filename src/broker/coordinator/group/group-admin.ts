@@ -43,7 +43,7 @@ export interface GroupOffsetView {
  * What a partition's lag is counted from. The broker never learns a consumer's auto.offset.reset, so a partition
  * without a committed offset is counted from the log start: everything a new consumer could still be made to read.
  */
-export type LagBasis = 'committed' | 'log-start' | null;
+type LagBasis = 'committed' | 'log-start' | null;
 
 /** The lag of one partition of a group (see GroupOffsetView.lag). */
 export function lagOf(committed: number | null, logStartOffset: number, endOffset: number): { lag: number | null; lagFrom: LagBasis } {

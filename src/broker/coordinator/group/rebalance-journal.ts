@@ -24,7 +24,7 @@ export interface MemberSnapshot {
   partitions: TopicPartitions[];
 }
 
-export interface PartitionMove {
+interface PartitionMove {
   topic: string;
   partition: number;
   /** Client id of the previous owner, undefined when nobody owned it. */
