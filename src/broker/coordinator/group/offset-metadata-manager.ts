@@ -9,7 +9,7 @@ import { GroupContext, coordinatorErrorOf } from './group-context';
 import { offsetCommitKey, offsetCommitValue, type OffsetsTopicRecord } from './offsets-records';
 import { decodeSubscriptionTopics } from './consumer-protocol';
 
-export interface OffsetCommitPartition {
+interface OffsetCommitPartition {
   topic: string;
   partition: number;
   offset: number;
