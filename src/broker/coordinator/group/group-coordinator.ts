@@ -24,7 +24,7 @@ import { OffsetMetadataManager, type FetchedOffset } from './offset-metadata-man
 import { GroupMetadataManager } from './group-metadata-manager';
 
 export { DEFAULT_GROUP_CONFIG };
-export type { GroupChangeListener, GroupCoordinatorConfig, OffsetsTopicStore, OffsetsTopicRecordIn, JoinGroupParams };
+export type { GroupCoordinatorConfig, OffsetsTopicStore, OffsetsTopicRecordIn, JoinGroupParams };
 
 /** The group a record of __consumer_offsets is about, or undefined (markers, unknown record types). */
 function groupOfRecord(rec: OffsetsTopicRecordIn): string | undefined {
