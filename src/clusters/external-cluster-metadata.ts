@@ -14,7 +14,7 @@ export function isInternal(name: string): boolean {
 }
 
 /** A topic's metadata and the brokers of the same answer (where its leaders listen). */
-export interface TopicMetadata {
+interface TopicMetadata {
   topic: ClusterTopicMetadata;
   brokers: ClusterMetadata['brokers'];
 }

@@ -13,7 +13,7 @@ const EARLIEST = -2n;
 const LATEST = -1n;
 
 /** Partition → offset. */
-export type PartitionOffsets = Map<number, number>;
+type PartitionOffsets = Map<number, number>;
 
 export class OffsetReader {
   constructor(

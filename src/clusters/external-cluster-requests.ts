@@ -44,13 +44,13 @@ const FETCH = [fetchV17.api, fetchV16.api, fetchV15.api, fetchV14.api, fetchV13.
 /** Fetch names topics by id from version 13 (KIP-516), by name before. */
 const FETCH_BY_TOPIC_ID = 13;
 
-export type MetadataResponse = metadataV12.MetadataResponse;
-export type ListOffsetsResponse = listOffsetsV9.ListOffsetsResponse;
-export type FetchResponse = fetchV17.FetchResponse;
+type MetadataResponse = metadataV12.MetadataResponse;
+type ListOffsetsResponse = listOffsetsV9.ListOffsetsResponse;
+type FetchResponse = fetchV17.FetchResponse;
 export type { RecordsBatch } from '@platformatic/kafka';
 
 /** Where a sessionless fetch reads: one partition from one offset. */
-export interface PartitionRead {
+interface PartitionRead {
   topic: string;
   topicId: string;
   partition: number;

@@ -51,7 +51,7 @@ export type { ExternalClusterOptions } from './external-cluster-clients';
 export { LocalOnlyError } from './external-cluster-errors';
 
 /** What a cluster can do beyond browsing; the embedded broker can do all of it. */
-export interface ClusterCapabilities {
+interface ClusterCapabilities {
   segments: boolean;
   faults: boolean;
   rebalanceHistory: boolean;
