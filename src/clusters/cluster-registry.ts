@@ -6,7 +6,7 @@
 import type { ClusterReader } from '../broker/api';
 import { Listeners } from '../shared/listeners';
 import { ConnectionConfig, EMBEDDED_ID, secretKey, usesSasl } from './connections';
-import { ExternalCluster, ExternalClusterOptions } from './external-cluster';
+import type { ExternalCluster, ExternalClusterOptions } from './external-cluster';
 
 interface SecretReader {
   get(key: string): PromiseLike<string | undefined>;
@@ -20,7 +20,9 @@ export class ClusterRegistry {
 
   constructor(
     private readonly secrets: SecretReader,
-    private readonly create: (o: ExternalClusterOptions) => ExternalCluster = (o) => new ExternalCluster(o),
+    // Loaded on first use: the client library compiles its option schemas when it loads (about 200 ms), which an
+    // extension that only runs the embedded broker should not pay at activation.
+    private readonly create: (o: ExternalClusterOptions) => ExternalCluster | Promise<ExternalCluster> = async (o) => new (await import('./external-cluster')).ExternalCluster(o),
   ) {}
 
   list(): readonly ConnectionConfig[] {

@@ -19,7 +19,6 @@ import {
   usesSasl,
   usesTls,
 } from '../clusters/connections';
-import { ExternalCluster } from '../clusters/external-cluster';
 import type { Services } from './services';
 
 /** What a caller may pass instead of answering the prompts. */
@@ -92,6 +91,7 @@ export async function addConnection(s: Services, arg?: unknown): Promise<void> {
   if ('problem' in parsed) throw new Error(parsed.problem);
   const config = parsed;
   // Tried first, so a typo in a port or a wrong password is found now, not when the tree fails later.
+  const { ExternalCluster } = await import('../clusters/external-cluster'); // loaded on first use, as in ClusterRegistry
   const probe = new ExternalCluster({ config, password: input.password, connectTimeoutMs: 10_000, requestTimeoutMs: 15_000 });
   try {
     const status = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting to ${config.name}…` }, () => probe.connect());
