@@ -129,11 +129,18 @@ def consume(bootstrap, spec):
     config = dict(spec.get("config") or {})
     # "stats": bytes received from each broker, by node id, from librdkafka's statistics (where fetches went).
     rxbytes = {}
+    stats_calls = [0]
     if spec.get("stats"):
         def on_stats(raw):
+            stats_calls[0] += 1
+            # Summed over the real connections of each node: librdkafka also lists a logical "GroupCoordinator" broker
+            # carrying the coordinator's node id, which must not overwrite that node's own figure.
+            totals = {}
             for name, b in json.loads(raw).get("brokers", {}).items():
-                if b.get("nodeid", -1) >= 0:
-                    rxbytes[b["nodeid"]] = b.get("rxbytes", 0)
+                if b.get("nodeid", -1) >= 0 and b.get("source") != "logical" and name != "GroupCoordinator":
+                    totals[b["nodeid"]] = totals.get(b["nodeid"], 0) + b.get("rxbytes", 0)
+            rxbytes.clear()
+            rxbytes.update(totals)
         config.update({"statistics.interval.ms": 100, "stats_cb": on_stats})
     c = consumer(bootstrap, config)
     try:
@@ -168,9 +175,11 @@ def consume(bootstrap, spec):
                 "timestampType": ts_type,
             })
         if spec.get("stats"):
-            # Statistics come on the poll loop's schedule: a few more polls report the bytes of the last fetches.
-            until = time.time() + 1
-            while time.time() < until:
+            # Statistics come on the poll loop's schedule: polls until two more reports (the second one taken after
+            # the last fetch's bytes were counted), however slow a loaded machine makes them, within 15 s.
+            target = stats_calls[0] + 2
+            until = time.time() + 15
+            while stats_calls[0] < target and time.time() < until:
                 c.poll(0.1)
             out({"rxbytes": {str(k): v for k, v in rxbytes.items()}})
         out({"done": True, "count": seen, "timedOut": time.time() >= deadline})
