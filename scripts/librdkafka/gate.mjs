@@ -7,7 +7,9 @@
 //   node scripts/librdkafka/gate.mjs --list          # how each test of the suite is classified, nothing run
 //   options: --jobs N (tests at once against the same brokers, default 2: measured on 2 cores, same verdicts as
 //            --jobs 1 in about half the time), --full (no quick mode at all),
-//            --timeout S (per-test limit in quick mode, default 300; full mode gets 3x)
+//            --timeout S (per-test limit in quick mode, default 300; full mode gets 3x),
+//            --group-protocol consumer (every consumer of the suite uses KIP-848's protocol, as the suite's
+//            TEST_CONSUMER_GROUP_PROTOCOL=consumer CI runs do; logs go to test-results/librdkafka-consumer/)
 //
 // Verdicts are compared with test/conformance/librdkafka-expected.json (see test/conformance/README.md); the last
 // line is "N passed, N failed" and the exit code is non-zero when a test expected to pass did not.
@@ -20,7 +22,12 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RESULTS = path.join(REPO, 'test-results', 'librdkafka');
+const GROUP_PROTOCOL = (() => {
+  const i = process.argv.indexOf('--group-protocol');
+  const v = i > 0 ? process.argv[i + 1] : (process.argv.find((a) => a.startsWith('--group-protocol='))?.slice(17) ?? process.env.RDK_GROUP_PROTOCOL ?? 'classic');
+  return v;
+})();
+const RESULTS = path.join(REPO, 'test-results', GROUP_PROTOCOL === 'consumer' ? 'librdkafka-consumer' : 'librdkafka');
 const EXPECTED_FILE = path.join(REPO, 'test', 'conformance', 'librdkafka-expected.json');
 const TLS_FIXTURES = path.join(REPO, 'test', 'fixtures', 'tls');
 const KAFKA_VERSION = '3.9.0'; // what the suite is told the brokers are (TEST_KAFKA_VERSION)
@@ -130,12 +137,15 @@ const opts = { list: false, jobs: Number(process.env.RDK_GATE_JOBS) || 2, full: 
     else if (a === '--jobs' || a === '-j') opts.jobs = Number(argv[++i]);
     else if (a.startsWith('--jobs=')) opts.jobs = Number(a.slice(7));
     else if (a === '--timeout') opts.timeout = Number(argv[++i]);
+    else if (a === '--group-protocol') i++;
+    else if (a.startsWith('--group-protocol=')) continue;
     else if (a === '--help' || a === '-h') usage();
     else if (/^\d{1,4}$/.test(a)) opts.numbers.push(a.padStart(4, '0'));
     else usage(`unknown argument ${a}`);
   }
   if (!Number.isInteger(opts.jobs) || opts.jobs < 1 || opts.jobs > 8) usage('--jobs takes 1..8');
   if (!(opts.timeout > 0)) usage('--timeout takes seconds');
+  if (!['classic', 'consumer'].includes(GROUP_PROTOCOL)) usage('--group-protocol takes classic or consumer');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -409,6 +419,9 @@ function loadExpectations(tests) {
   const errors = [];
   const map = new Map();
   for (const e of doc.entries ?? []) {
+    // An entry with "groupProtocol" holds for the runs of that group protocol only.
+    if (e.groupProtocol !== undefined && !['classic', 'consumer'].includes(e.groupProtocol)) errors.push(`entry ${e.test}: groupProtocol must be classic or consumer`);
+    if (e.groupProtocol !== undefined && e.groupProtocol !== GROUP_PROTOCOL) continue;
     // "NNNN" (every broker run of that number) or "NNNN:scenario" (e.g. 0045:noautocreate, one of its runs).
     const [, number, scen] = /^(\d{4})(?::(\w+))?$/.exec(e.test ?? '') ?? [];
     const inScenario = (t) => !scen || (!t.scenario.split(',').includes('default') && t.scenario === scen);
@@ -604,6 +617,7 @@ function runRunner({ unit, client, mode, subtest, logFile }) {
   Object.assign(env, {
     LD_LIBRARY_PATH: `${path.join(SRC, 'src')}:${path.join(SRC, 'src-cpp')}`,
     TEST_KAFKA_VERSION: KAFKA_VERSION,
+    TEST_CONSUMER_GROUP_PROTOCOL: GROUP_PROTOCOL,
     TESTS: unit.number,
     TEST_SCENARIO: unit.scenario,
   });
@@ -780,7 +794,7 @@ async function main() {
   await ensureDist();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rdk-gate-'));
   cleanupTmp = tmp;
-  console.log(`running ${units.length} tests (${opts.full ? 'full mode' : 'quick mode, full mode where quick mode skips the work'}, ${opts.jobs} at a time, Kafka ${KAFKA_VERSION} declared)`);
+  console.log(`running ${units.length} tests (${opts.full ? 'full mode' : 'quick mode, full mode where quick mode skips the work'}, ${opts.jobs} at a time, Kafka ${KAFKA_VERSION} declared, ${GROUP_PROTOCOL} group protocol)`);
   const results = [];
   let passed = 0;
   let failed = 0;
@@ -851,6 +865,7 @@ async function main() {
   const summary = {
     suite: { version: SUITE_VERSION, tarball: TARBALL, home: RDK_HOME, builtNowSeconds: Number(secs(buildMs)) },
     kafkaVersionDeclared: KAFKA_VERSION,
+    groupProtocol: GROUP_PROTOCOL,
     jobs: opts.jobs,
     mode: opts.full ? 'full' : 'quick-then-full',
     seconds: Number(secs(Date.now() - t0)),

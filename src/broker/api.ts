@@ -8,11 +8,11 @@
  * (src/clusters/embedded-cluster.ts); both raise the same BrokerEvents.
  */
 import type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget } from './coordinator/group/group-admin';
-import type { GroupState } from './coordinator/group/classic-group';
+import type { GroupState, GroupType } from './coordinator/group/group-admin';
 import type { RebalanceRecord } from './coordinator/group/rebalance-journal';
 import type { NullKeyStrategy } from './partitioner';
 
-export type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget, GroupState, RebalanceRecord };
+export type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget, GroupState, GroupType, RebalanceRecord };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bytes
@@ -267,6 +267,7 @@ export interface ConsumeResult {
 
 export interface GroupSummary {
   groupId: string;
+  type: GroupType;
   state: GroupState;
   protocolType: string | null;
   /** The assignor the members agreed on (range, cooperative-sticky...). */

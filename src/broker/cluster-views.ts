@@ -139,6 +139,7 @@ export function groupSummaries(cluster: Cluster): GroupSummary[] {
       const d = cluster.groups.describeGroup(g.groupId);
       return {
         groupId: g.groupId,
+        type: d.type,
         state: d.state,
         protocolType: d.protocolType,
         protocol: d.protocol,
@@ -149,7 +150,7 @@ export function groupSummaries(cluster: Cluster): GroupSummary[] {
         topics: [...new Set(d.offsets.map((o) => o.topic))].sort(),
       };
     } catch {
-      return { groupId: g.groupId, state: g.state, protocolType: g.protocolType, protocol: null, members: g.members, coordinator: g.coordinator, totalLag: 0, uncommitted: 0, topics: [] };
+      return { groupId: g.groupId, type: g.type, state: g.state, protocolType: g.protocolType, protocol: null, members: g.members, coordinator: g.coordinator, totalLag: 0, uncommitted: 0, topics: [] };
     }
   });
 }

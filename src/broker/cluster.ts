@@ -12,8 +12,11 @@ import { MetadataStore, TopicState, PartitionState } from './metadata/metadata-s
 import { LogManager } from './storage/log-manager';
 import { Log, LogAppendInfo, FetchDataInfo, FetchIsolation } from './storage/log';
 import { KafkaError } from './errors';
+import { ConfigError } from './config/config-def';
+import { uuidFromKafkaString, uuidToKafkaString } from '../protocol/codec';
 import { io } from './storage/file-io';
-import { GroupCoordinator, GroupCoordinatorConfig } from './coordinator/group/group-coordinator';
+import { GroupCoordinator, GroupCoordinatorConfig, type ConsumerGroupConfig, type TopicCatalog } from './coordinator/group/group-coordinator';
+import { assignorName } from './coordinator/group/server-assignors';
 import { ClusterOffsetsTopic, OFFSETS_TOPIC } from './coordinator/group/offsets-topic';
 import { ClusterTransactionTopic } from './coordinator/transaction/transaction-topic';
 import { TransactionCoordinator, type TopicPartitionRef } from './coordinator/transaction/transaction-coordinator';
@@ -37,6 +40,37 @@ function groupConfig(c: BrokerConfig): GroupCoordinatorConfig {
     offsetsRetentionMs: c.get<number>('offsets.retention.minutes') * 60000,
     offsetMetadataMaxBytes: c.get('offset.metadata.max.bytes'),
     newMemberJoinTimeoutMs: 5 * 60 * 1000,
+  };
+}
+
+/** The topics as the group coordinator sees them: ids in hex, as the protocol's codecs carry them. */
+function topicCatalog(metadata: MetadataStore): TopicCatalog {
+  const view = (t: TopicState | undefined) => t && { id: uuidFromKafkaString(t.topicId), name: t.name, partitions: t.partitions.length };
+  return {
+    byName: (name) => view(metadata.topic(name)),
+    byId: (id) => view(metadata.topicById(uuidToKafkaString(id))),
+    names: () => metadata.topics().map((t) => t.name),
+  };
+}
+
+/** group.consumer.*: Kafka checks at start that each value lies within its min and max, and heartbeats come before the session ends. */
+function consumerGroupConfig(c: BrokerConfig): ConsumerGroupConfig {
+  const session = c.get<number>('group.consumer.session.timeout.ms');
+  const heartbeat = c.get<number>('group.consumer.heartbeat.interval.ms');
+  const within = (name: string, value: number) => {
+    const min = c.get<number>(name.replace('group.consumer.', 'group.consumer.min.'));
+    const max = c.get<number>(name.replace('group.consumer.', 'group.consumer.max.'));
+    if (value < min) throw new ConfigError(`${name} must be greater than or equal to ${name.replace('group.consumer.', 'group.consumer.min.')}`);
+    if (value > max) throw new ConfigError(`${name} must be less than or equal to ${name.replace('group.consumer.', 'group.consumer.max.')}`);
+  };
+  within('group.consumer.session.timeout.ms', session);
+  within('group.consumer.heartbeat.interval.ms', heartbeat);
+  if (heartbeat >= session) throw new ConfigError('group.consumer.heartbeat.interval.ms must be less than group.consumer.session.timeout.ms');
+  return {
+    sessionTimeoutMs: session,
+    heartbeatIntervalMs: heartbeat,
+    maxSize: c.get('group.consumer.max.size'),
+    assignors: c.get<string[]>('group.consumer.assignors').map(assignorName),
   };
 }
 
@@ -77,6 +111,8 @@ export class Cluster implements ClusterState, InternalTopicHost {
       this.metadata = new MetadataStore(opts.dataDir);
       this.metadata.topicListener = (name) => {
         this.fetchPurgatory.notifyPartition(FETCHERS_KEY);
+        // Consumer protocol groups subscribed to the topic, or to a pattern it matches, move to a new epoch.
+        this.groupCoordinator?.topicsChanged();
         for (const l of this.stateListeners) l.topic(name);
       };
       this.loadDynamicBrokerConfigs();
@@ -96,7 +132,12 @@ export class Cluster implements ClusterState, InternalTopicHost {
     for (const t of this.metadata.topics()) for (const p of t.partitions) for (const r of p.replicas) if (r !== p.leader) this.replicaManager.needsTruncation.add(`${r}:${t.name}-${p.partition}`);
     this.replicaManager.start();
     this.offsetsTopic = new ClusterOffsetsTopic(this);
-    this.groupCoordinator = new GroupCoordinator(this.offsetsTopic, groupConfig(this.brokerConfig), { logger: this.logger, clock: opts.clock });
+    this.groupCoordinator = new GroupCoordinator(this.offsetsTopic, groupConfig(this.brokerConfig), {
+      logger: this.logger,
+      clock: opts.clock,
+      topics: topicCatalog(this.metadata),
+      consumer: consumerGroupConfig(this.brokerConfig),
+    });
     this.groupCoordinator.onGroupChanged((groupId) => {
       for (const l of this.stateListeners) l.group(groupId);
     });

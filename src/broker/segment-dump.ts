@@ -36,6 +36,9 @@ import type { Record as KafkaRecord } from './records/record';
 import { decodeRecords, incrementSequence, lastSequenceOf } from './records/record-batch';
 import { decodeOffsetsTopicRecord } from './coordinator/group/offsets-records';
 import { decodeAssignment } from './coordinator/group/consumer-protocol';
+import type { ConsumerGroupRecord } from './coordinator/group/consumer-group-records';
+import { MEMBER_STATE_NAMES, type MemberState } from './coordinator/group/consumer-group';
+import { uuidToKafkaString } from '../protocol/codec';
 import { SegmentFileReader } from './storage/segment-file-reader';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, filenamePrefixFromOffset, offsetFromFileName, parsePartitionDirName } from './storage/log-files';
 
@@ -501,6 +504,8 @@ function offsetsRecord(key: Buffer, value: Buffer | null): OffsetsTopicRecord | 
       };
       return { type: 'group', group: d.group, value };
     }
+    case 'consumer':
+      return consumerGroupRecordView(d.record);
     default:
       return { type: 'unknown', keyVersion: d.keyVersion };
   }
@@ -605,5 +610,52 @@ export async function readBatchBytes(logFile: string, position: number, maxBytes
     return { base64: bytes.toString('base64'), size, truncated: n < size };
   } finally {
     await log.close();
+  }
+}
+
+const CONSUMER_RECORD_NAMES = {
+  metadata: 'ConsumerGroupMetadata',
+  partitionMetadata: 'ConsumerGroupPartitionMetadata',
+  member: 'ConsumerGroupMemberMetadata',
+  targetMetadata: 'ConsumerGroupTargetAssignmentMetadata',
+  targetMember: 'ConsumerGroupTargetAssignmentMember',
+  currentAssignment: 'ConsumerGroupCurrentMemberAssignment',
+} as const;
+
+function partitionsText(list: ReadonlyArray<{ topicId: string; partitions: readonly number[] }>): string {
+  return list.length ? list.map((t) => `${uuidToKafkaString(t.topicId)} [${t.partitions.join(',')}]`).join(' ') : 'none';
+}
+
+/** A consumer protocol record of __consumer_offsets in words, topic ids as Kafka prints them. */
+function consumerGroupRecordView(r: ConsumerGroupRecord): OffsetsTopicRecord {
+  const base = { type: 'consumerGroup' as const, group: r.group, record: CONSUMER_RECORD_NAMES[r.kind], ...('memberId' in r ? { memberId: r.memberId } : {}) };
+  switch (r.kind) {
+    case 'metadata':
+      return { ...base, summary: r.epoch === null ? null : `group epoch ${r.epoch}` };
+    case 'targetMetadata':
+      return { ...base, summary: r.assignmentEpoch === null ? null : `assignment epoch ${r.assignmentEpoch}` };
+    case 'partitionMetadata':
+      return { ...base, summary: r.value === null ? null : `subscribed topics: ${r.value.topics.map((t) => `${t.topicName} (${t.numPartitions} partitions)`).join(', ') || 'none'}` };
+    case 'member':
+      return {
+        ...base,
+        summary:
+          r.value === null
+            ? null
+            : `client ${r.value.clientId} on ${r.value.clientHost}${r.value.instanceId ? `, instance ${r.value.instanceId}` : ''}${r.value.rackId ? `, rack ${r.value.rackId}` : ''}` +
+              `, topics [${r.value.subscribedTopicNames.join(',')}]${r.value.subscribedTopicRegex ? `, regex ${r.value.subscribedTopicRegex}` : ''}` +
+              `${r.value.serverAssignor ? `, assignor ${r.value.serverAssignor}` : ''}, rebalance timeout ${r.value.rebalanceTimeoutMs} ms`,
+      };
+    case 'targetMember':
+      return { ...base, summary: r.topicPartitions === null ? null : `target ${partitionsText(r.topicPartitions)}` };
+    case 'currentAssignment':
+      return {
+        ...base,
+        summary:
+          r.value === null
+            ? null
+            : `member epoch ${r.value.memberEpoch} (previous ${r.value.previousMemberEpoch}), state ${MEMBER_STATE_NAMES[r.value.state as MemberState] ?? r.value.state}` +
+              `, assigned ${partitionsText(r.value.assignedPartitions)}, revoking ${partitionsText(r.value.partitionsPendingRevocation)}`,
+      };
   }
 }

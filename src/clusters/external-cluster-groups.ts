@@ -14,7 +14,7 @@ import type { OffsetReader } from './external-cluster-offsets';
 /** A group state by Kafka's name, in any case, with or without underscores; an unknown one is Dead. */
 function groupState(s: string): GroupState {
   const k = s.replace(/_/g, '').toLowerCase();
-  const states: GroupState[] = ['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead'];
+  const states: GroupState[] = ['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Assigning', 'Reconciling'];
   return states.find((x) => x.toLowerCase() === k) ?? 'Dead';
 }
 
@@ -35,6 +35,7 @@ export class Groups {
       .filter((d): d is GroupDescription => d !== undefined)
       .map((d) => ({
         groupId: d.groupId,
+        type: d.type,
         state: d.state,
         protocolType: d.protocolType,
         protocol: d.protocol,
@@ -98,6 +99,7 @@ export class Groups {
     offsets.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
     return {
       groupId,
+      type: 'classic',
       state,
       protocolType: g?.protocolType || null,
       protocol: g?.protocol || null,

@@ -9,6 +9,7 @@
  * broker is. Nothing runs while nothing changes: no timer, no comparison.
  */
 import type { Cluster } from '../broker/cluster';
+import type { Group } from '../broker/coordinator/group/group-coordinator';
 import type { StateChangeListener } from '../broker/cluster-state';
 import type { BrokerEvent, PartitionOffsets } from '../broker/api';
 import { nodeStatuses, type ListenerDirectory } from '../broker/cluster-views';
@@ -53,7 +54,7 @@ export class ChangeFeed implements StateChangeListener {
         if (o) this.offsets.set(partitionKey(t.name, p.partition), offsetsValue(o));
       }
     }
-    for (const g of this.cluster.groupCoordinator.allGroups()) this.groups.set(g.groupId, { state: g.state, generation: g.generationId, members: g.members.size });
+    for (const g of this.cluster.groupCoordinator.allGroups()) this.groups.set(g.groupId, { state: g.state, generation: generationOf(g), members: g.members.size });
     for (const n of nodeStatuses(this.cluster, this.server)) this.nodeShapes.set(n.id, JSON.stringify(n));
     this.unwatch = this.cluster.watchState(this);
   }
@@ -181,8 +182,8 @@ export class ChangeFeed implements StateChangeListener {
         continue;
       }
       // Reported even when these figures did not move: the group's committed offsets may have.
-      this.groups.set(id, { state: g.state, generation: g.generationId, members: g.members.size });
-      events.push({ type: 'groupChanged', groupId: id, state: g.state, generation: g.generationId, members: g.members.size });
+      this.groups.set(id, { state: g.state, generation: generationOf(g), members: g.members.size });
+      events.push({ type: 'groupChanged', groupId: id, state: g.state, generation: generationOf(g), members: g.members.size });
     }
     this.dirtyGroups.clear();
   }
@@ -201,4 +202,9 @@ export class ChangeFeed implements StateChangeListener {
 
 function offsetsValue(o: PartitionOffsets): string {
   return `${o.logStartOffset}/${o.highWatermark}/${o.logEndOffset}`;
+}
+
+/** A classic group's generation, a consumer protocol group's epoch. */
+function generationOf(g: Group): number {
+  return g.type === 'classic' ? g.generationId : g.groupEpoch;
 }

@@ -332,6 +332,8 @@ export interface GroupMetadataValue {
 export type OffsetsTopicRecord =
   | { type: 'offset'; group: string; topic: string; partition: number; value: OffsetCommitValue | null }
   | { type: 'group'; group: string; value: GroupMetadataValue | null }
+  /** A consumer protocol (KIP-848) record: `record` is Kafka's record name, `summary` its value in words (null: tombstone). */
+  | { type: 'consumerGroup'; group: string; record: string; memberId?: string; summary: string | null }
   | { type: 'unknown'; keyVersion: number };
 
 export interface OffsetIndexEntry {

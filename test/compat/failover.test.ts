@@ -432,7 +432,7 @@ describe('compat: real clients across node failures (3 nodes, replication factor
     const consumed = () => py.reduce((n, m) => n + m.messages.length, 0);
     await waitUntil(() => consumed() >= 500 && kjsMessages.length >= 500, 20000, 'both groups to be under way', () => py.map((m) => m.describe()).join('\n'));
     const groups = [rdkGroup, kjsGroup];
-    const generationAtStop = new Map(groups.map((g) => [g, cluster.groupCoordinator.group(g)!.generationId]));
+    const generationAtStop = new Map(groups.map((g) => [g, cluster.groupCoordinator.classicGroup(g)!.generationId]));
     const journalAtStop = new Map(groups.map((g) => [g, history(cluster, g).length]));
     const committed = (g: string) => new Map(cluster.groupCoordinator.fetchOffsets(g, null).map((o) => [o.partition, o.offset]));
     const committedAtStop = new Map(groups.map((g) => [g, committed(g)]));
@@ -476,7 +476,7 @@ describe('compat: real clients across node failures (3 nodes, replication factor
       const records = history(cluster, g);
       assertJournalWellFormed(records);
       const since = records.slice(journalAtStop.get(g));
-      const generation = cluster.groupCoordinator.group(g)!.generationId;
+      const generation = cluster.groupCoordinator.classicGroup(g)!.generationId;
       if (since.length === 0) {
         // Nobody lost its session: the same members, the same generation, every message once.
         assert.equal(generation, generationAtStop.get(g), `${g}: no rebalance, same generation`);

@@ -68,6 +68,42 @@ const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'group.min.session.timeout.ms', type: 'int', default: 6000, doc: 'smallest session timeout a member may ask for' },
   { name: 'group.max.session.timeout.ms', type: 'int', default: 1800000, doc: 'largest session timeout a member may ask for' },
   { name: 'group.max.size', type: 'int', default: 2147483647, min: 1, doc: 'most members in one group' },
+  {
+    name: 'group.coordinator.rebalance.protocols',
+    type: 'list',
+    default: ['classic', 'consumer'],
+    validValues: ['classic', 'consumer'],
+    doc: 'the group protocols served: classic (JoinGroup/SyncGroup) and consumer (KIP-848, ConsumerGroupHeartbeat); classic cannot be left out',
+    readOnly: true,
+    validator: (v) => ((v as string[]).includes('classic') ? undefined : 'The classic rebalance protocol must be enabled'),
+  },
+  { name: 'group.consumer.session.timeout.ms', type: 'int', default: 45000, min: 1, doc: 'a consumer protocol member that does not heartbeat for this long is removed from its group', readOnly: true },
+  { name: 'group.consumer.min.session.timeout.ms', type: 'int', default: 45000, min: 1, doc: 'smallest group.consumer.session.timeout.ms allowed', readOnly: true },
+  { name: 'group.consumer.max.session.timeout.ms', type: 'int', default: 60000, min: 1, doc: 'largest group.consumer.session.timeout.ms allowed', readOnly: true },
+  { name: 'group.consumer.heartbeat.interval.ms', type: 'int', default: 5000, min: 1, doc: 'how often consumer protocol members heartbeat (the broker tells them)', readOnly: true },
+  { name: 'group.consumer.min.heartbeat.interval.ms', type: 'int', default: 5000, min: 1, doc: 'smallest group.consumer.heartbeat.interval.ms allowed', readOnly: true },
+  { name: 'group.consumer.max.heartbeat.interval.ms', type: 'int', default: 15000, min: 1, doc: 'largest group.consumer.heartbeat.interval.ms allowed', readOnly: true },
+  { name: 'group.consumer.max.size', type: 'int', default: 2147483647, min: 1, doc: 'most members in one consumer protocol group', readOnly: true },
+  {
+    name: 'group.consumer.assignors',
+    type: 'list',
+    default: ['org.apache.kafka.coordinator.group.assignor.UniformAssignor', 'org.apache.kafka.coordinator.group.assignor.RangeAssignor'],
+    doc: 'the broker-side assignors of consumer protocol groups (uniform, range; by name or class name), the first the default; a member picks one with group.remote.assignor',
+    readOnly: true,
+    validator: (v) => {
+      // By name, or by the class name of Kafka's own (org.apache.kafka.coordinator.group.assignor.UniformAssignor).
+      const unknown = (v as string[]).filter((a) => !/^(uniform|range)$|(^|\.)(Uniform|Range)Assignor$/.test(a.trim()));
+      return unknown.length ? `Tributary has the uniform and range assignors, not ${unknown.join(', ')}` : undefined;
+    },
+  },
+  {
+    name: 'group.consumer.migration.policy',
+    type: 'string',
+    default: 'bidirectional',
+    validValues: ['disabled', 'downgrade', 'upgrade', 'bidirectional'],
+    doc: 'whether a classic group moves to the consumer protocol when a member joins with it (upgrade), and back when the last consumer protocol member leaves (downgrade)',
+    readOnly: true,
+  },
   { name: 'offsets.retention.check.interval.ms', type: 'long', default: 600000, min: 1, doc: 'how often expired offsets are removed' },
   { name: 'offset.metadata.max.bytes', type: 'int', default: 4096, doc: 'longest metadata string of a committed offset' },
   { name: 'transaction.state.log.num.partitions', type: 'int', default: 50, min: 1, doc: 'partitions of __transaction_state', readOnly: true },

@@ -72,7 +72,7 @@ describe('GroupCoordinator', () => {
     const sync = await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: first.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [{ memberId: first.memberId, assignment: Buffer.from('A') }] });
     assert.equal(sync.errorCode, ErrorCode.NONE);
     assert.equal(sync.assignment.toString(), 'A');
-    assert.equal(gc.group('g')!.state, 'Stable');
+    assert.equal(gc.classicGroup('g')!.state, 'Stable');
     assert.equal(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: first.memberId, groupInstanceId: null }), ErrorCode.NONE);
     assert.equal(gc.heartbeat({ groupId: 'g', generationId: 0, memberId: first.memberId, groupInstanceId: null }), ErrorCode.ILLEGAL_GENERATION);
     assert.equal(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: 'nobody', groupInstanceId: null }), ErrorCode.UNKNOWN_MEMBER_ID);
@@ -82,7 +82,7 @@ describe('GroupCoordinator', () => {
     const a = await join(gc);
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
     const bJoin = join(gc, { clientId: 'b' });
-    assert.equal(gc.group('g')!.state, 'PreparingRebalance');
+    assert.equal(gc.classicGroup('g')!.state, 'PreparingRebalance');
     assert.equal(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null }), ErrorCode.REBALANCE_IN_PROGRESS);
     const aJoin = join(gc, { memberId: a.memberId });
     const [ra, rb] = await Promise.all([aJoin, bJoin]);
@@ -164,7 +164,7 @@ describe('GroupCoordinator', () => {
     const b = join(gc, { clientId: 'b', rebalanceTimeoutMs: 10000 }).finally(() => answered++);
     await clock.advanceAsync(4999);
     assert.equal(answered, 0, 'nothing at 5 999 ms');
-    assert.equal(gc.group('g')!.state, 'PreparingRebalance');
+    assert.equal(gc.classicGroup('g')!.state, 'PreparingRebalance');
     await clock.advanceAsync(1);
     assert.equal(answered, 2, 'both answered at 6 000 ms (3 000, then 3 000 more)');
     assert.deepEqual([(await a).generationId, (await b).generationId], [1, 1]);
@@ -175,11 +175,11 @@ describe('GroupCoordinator', () => {
   it('a member told MEMBER_ID_REQUIRED that does not come back within its session timeout is forgotten', async () => {
     const first = await join(gc, { requireKnownMemberId: true, sessionTimeoutMs: 1000 });
     assert.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
-    assert.ok(gc.group('g')!.pendingMembers.has(first.memberId));
+    assert.ok(gc.classicGroup('g')!.pendingMembers.has(first.memberId));
     clock.advance(999);
-    assert.ok(gc.group('g')!.pendingMembers.has(first.memberId));
+    assert.ok(gc.classicGroup('g')!.pendingMembers.has(first.memberId));
     clock.advance(1);
-    assert.ok(!gc.group('g')!.pendingMembers.has(first.memberId), 'forgotten at 1 000 ms');
+    assert.ok(!gc.classicGroup('g')!.pendingMembers.has(first.memberId), 'forgotten at 1 000 ms');
     assert.equal(clock.pending, 0, 'no timer left behind');
   });
 
@@ -189,11 +189,11 @@ describe('GroupCoordinator', () => {
     const bJoin = join(gc, { clientId: 'b', rebalanceTimeoutMs: 500 });
     const ra = await join(gc, { memberId: a.memberId, rebalanceTimeoutMs: 500 });
     const rb = await bJoin;
-    assert.equal(gc.group('g')!.state, 'CompletingRebalance');
+    assert.equal(gc.classicGroup('g')!.state, 'CompletingRebalance');
     // Only b syncs (a follower's SyncGroup waits for the leader's); a, the leader, never does.
     const bSync = gc.syncGroup({ groupId: 'g', generationId: 2, memberId: rb.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
     await clock.advanceAsync(499);
-    assert.equal(gc.group('g')!.state, 'CompletingRebalance');
+    assert.equal(gc.classicGroup('g')!.state, 'CompletingRebalance');
     await clock.advanceAsync(1);
     assert.ok(!gc.group('g')!.members.has(ra.memberId), 'a removed at 500 ms');
     assert.equal((await bSync).errorCode, ErrorCode.REBALANCE_IN_PROGRESS, 'b is told to rejoin');
@@ -262,8 +262,8 @@ describe('GroupCoordinator', () => {
     gc.leaveGroup('g', [{ memberId: bId, groupInstanceId: null }]);
     assert.equal((await b).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
     await clock.advanceAsync(150);
-    assert.equal(gc.group('g')!.state, 'PreparingRebalance', 'still waiting for the static member');
-    assert.equal(gc.group('g')!.generationId, 1);
+    assert.equal(gc.classicGroup('g')!.state, 'PreparingRebalance', 'still waiting for the static member');
+    assert.equal(gc.classicGroup('g')!.generationId, 1);
     // It comes back with its instance id: the join completes with it as the leader.
     const back = await join(gc, { groupInstanceId: 'i-a', sessionTimeoutMs: 300, rebalanceTimeoutMs: 100 });
     assert.equal(back.errorCode, ErrorCode.NONE);
@@ -276,7 +276,7 @@ describe('GroupCoordinator', () => {
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: 'i-a', protocolType: null, protocolName: null, assignments: [] });
     const r = gc.leaveGroup('g', [{ memberId: '', groupInstanceId: 'i-a', reason: 'shutting down' }, { memberId: 'ghost', groupInstanceId: null }]);
     assert.deepEqual(r.members.map((m) => m.errorCode), [ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID]);
-    assert.equal(gc.group('g')!.state, 'Empty');
+    assert.equal(gc.classicGroup('g')!.state, 'Empty');
     const last = gc.group('g')!.journal.list().at(-1)!;
     assert.equal(last.trigger, 'member left');
     assert.equal(last.detail, 'shutting down');
@@ -299,8 +299,8 @@ describe('GroupCoordinator', () => {
     gc.shutdown();
     const reloaded = new GroupCoordinator(store, config);
     assert.deepEqual(reloaded.load(), { groups: 1, offsets: 1 });
-    assert.equal(reloaded.group('g')!.state, 'Stable');
-    assert.equal(reloaded.group('g')!.generationId, 1);
+    assert.equal(reloaded.classicGroup('g')!.state, 'Stable');
+    assert.equal(reloaded.classicGroup('g')!.generationId, 1);
     assert.equal(reloaded.fetchOffsets('g', null)[0].metadata, 'my metadata ✓');
     reloaded.shutdown();
   });

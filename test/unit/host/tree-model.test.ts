@@ -79,6 +79,7 @@ class FakeReader implements ClusterReader {
     this.calls.push(`describeGroup ${groupId}`);
     return {
       groupId,
+      type: 'classic',
       state: 'Stable',
       protocolType: 'consumer',
       protocol: 'range',
@@ -185,8 +186,8 @@ describe('Sidebar tree model (no VS Code)', () => {
   it('shows groups with state, protocol, members and lag; members with assignments; offsets with lag; text stays text', async () => {
     const reader = new FakeReader(1);
     reader.groups = [
-      { groupId: 'billing', state: 'Stable', protocolType: 'consumer', protocol: 'range', members: 1, coordinator: 0, totalLag: 5, uncommitted: 0, topics: ['topic-0000'] },
-      { groupId: 'idle', state: 'Empty', protocolType: 'consumer', protocol: null, members: 0, coordinator: 0, totalLag: 0, uncommitted: 0, topics: ['topic-0000'] },
+      { groupId: 'billing', type: 'classic', state: 'Stable', protocolType: 'consumer', protocol: 'range', members: 1, coordinator: 0, totalLag: 5, uncommitted: 0, topics: ['topic-0000'] },
+      { groupId: 'idle', type: 'classic', state: 'Empty', protocolType: 'consumer', protocol: null, members: 0, coordinator: 0, totalLag: 0, uncommitted: 0, topics: ['topic-0000'] },
     ];
     const model = new ClusterTreeModel(() => ({ reader }), 10);
     const groups = await model.children(find(await model.children(), 'Consumer Groups'));

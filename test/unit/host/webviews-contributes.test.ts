@@ -49,7 +49,7 @@ describe('Webview panels: package.json contributions and panel identity (no VS C
 
   it('the sidebar’s items get the right “open” entries (context values from the tree’s own node builders)', () => {
     const topic = (internal: boolean): TopicSummary => ({ name: 't', topicId: 'id', partitions: 1, replicationFactor: 1, underReplicated: 0, offline: 0, internal });
-    const group = (members: number): GroupSummary => ({ groupId: 'g', state: members ? 'Stable' : 'Empty', protocolType: 'consumer', protocol: 'range', members, coordinator: 0, totalLag: 0, uncommitted: 0, topics: [] });
+    const group = (members: number): GroupSummary => ({ groupId: 'g', type: 'classic', state: members ? 'Stable' : 'Empty', protocolType: 'consumer', protocol: 'range', members, coordinator: 0, totalLag: 0, uncommitted: 0, topics: [] });
     const partition = { partition: 0, leader: 0, leaderEpoch: 0, replicas: [0], isr: [0], logStartOffset: 0, highWatermark: 0, logEndOffset: 0, size: 0, dir: '/d', segments: [], otherFiles: [] } as PartitionDescription;
     const status = { clusterId: 'c', dataDir: '/d', bootstrap: 'b', controllerId: 0, nodes: [] };
     const node = (up: boolean) => ({ id: 0, host: 'h', port: up ? 1 : null, up, isController: false, leaderCount: 0, logDir: '/d' });

@@ -84,6 +84,7 @@ export function parseOffsetKey(key: string): { topic: string; partition: number 
 }
 
 export class ClassicGroup {
+  readonly type = 'classic' as const;
   state: GroupState = 'Empty';
   generationId = 0;
   protocolType: string | null = null;

@@ -8,7 +8,14 @@ import type { GroupCoordinator } from './group-coordinator';
 import { KafkaError, ErrorCode, errorName } from '../../errors';
 import { decodeAssignment, TopicPartitions } from './consumer-protocol';
 import type { RebalanceRecord } from './rebalance-journal';
-import type { GroupState } from './classic-group';
+import type { GroupState as ClassicGroupState } from './classic-group';
+import { MEMBER_STATE_NAMES, type ConsumerGroupState, type Assignment } from './consumer-group';
+
+/** A classic group's state, or a consumer protocol group's (Assigning, Reconciling). */
+export type GroupState = ClassicGroupState | ConsumerGroupState;
+
+/** Which protocol a group speaks: the classic JoinGroup/SyncGroup one, or KIP-848's ConsumerGroupHeartbeat. */
+export type GroupType = 'classic' | 'consumer';
 
 export interface GroupMemberView {
   memberId: string;
@@ -17,7 +24,26 @@ export interface GroupMemberView {
   clientHost: string;
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
+  /** What the member owns now (classic: its assignment of the current generation). */
   assignment: TopicPartitions[];
+  /** Consumer protocol members: where the member is in its reconciliation. */
+  consumer?: ConsumerMemberView;
+}
+
+interface ConsumerMemberView {
+  memberEpoch: number;
+  /** stable, unrevoked_partitions (must give partitions up), unreleased_partitions (waits for partitions). */
+  state: string;
+  rackId: string | null;
+  subscribedTopicNames: string[];
+  subscribedTopicRegex: string | null;
+  serverAssignor: string | null;
+  /** Its partitions in the target assignment of the group's assignment epoch. */
+  target: TopicPartitions[];
+  /** Partitions it was asked to give up and still has. */
+  revoking: TopicPartitions[];
+  /** Partitions of its target it has not received yet (their previous owner still has them). */
+  toReceive: TopicPartitions[];
 }
 
 export interface GroupOffsetView {
@@ -55,7 +81,11 @@ export function lagOf(committed: number | null, logStartOffset: number, endOffse
 
 export interface GroupDescription {
   groupId: string;
+  type: GroupType;
   state: GroupState;
+  /** Consumer protocol groups: the group epoch and the epoch of the target assignment. */
+  groupEpoch?: number;
+  assignmentEpoch?: number;
   protocolType: string | null;
   protocol: string | null;
   generation: number;
@@ -120,23 +150,57 @@ export class GroupAdmin {
     private readonly gc: GroupCoordinator,
   ) {}
 
-  listGroups(): Array<{ groupId: string; state: GroupState; protocolType: string | null; members: number; coordinator: number }> {
-    return this.gc.allGroups().map((g) => ({ groupId: g.groupId, state: g.state, protocolType: g.protocolType, members: g.members.size, coordinator: this.gc.coordinatorFor(g.groupId) }));
+  listGroups(): Array<{ groupId: string; type: GroupType; state: GroupState; protocolType: string | null; members: number; coordinator: number }> {
+    return this.gc.allGroups().map((g) => ({
+      groupId: g.groupId,
+      type: g.type,
+      state: g.state,
+      protocolType: g.type === 'consumer' ? 'consumer' : g.protocolType,
+      members: g.members.size,
+      coordinator: this.gc.coordinatorFor(g.groupId),
+    }));
   }
 
   describeGroup(groupId: string, isolation: 'read_uncommitted' | 'read_committed' = 'read_uncommitted'): GroupDescription {
     void isolation; // the last stable offset equals the high watermark until transactions arrive
     const g = this.gc.group(groupId);
     if (!g) throw new KafkaError('GROUP_ID_NOT_FOUND', `Group ${groupId} does not exist`);
-    const members: GroupMemberView[] = [...g.members.values()].map((m) => ({
-      memberId: m.memberId,
-      groupInstanceId: m.groupInstanceId,
-      clientId: m.clientId,
-      clientHost: m.clientHost,
-      sessionTimeoutMs: m.sessionTimeoutMs,
-      rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-      assignment: decodeAssignment(m.assignment) ?? [],
-    }));
+    const view = this.gc.consumerGroupView;
+    const members: GroupMemberView[] =
+      g.type === 'classic'
+        ? [...g.members.values()].map((m) => ({
+            memberId: m.memberId,
+            groupInstanceId: m.groupInstanceId,
+            clientId: m.clientId,
+            clientHost: m.clientHost,
+            sessionTimeoutMs: m.sessionTimeoutMs,
+            rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+            assignment: decodeAssignment(m.assignment) ?? [],
+          }))
+        : [...g.members.values()].map((m) => {
+            const target: Assignment = g.targetAssignment.get(m.memberId) ?? new Map();
+            const toReceive: Assignment = new Map([...target].map(([t, ps]) => [t, new Set([...ps].filter((p) => !m.assignedPartitions.get(t)?.has(p)))]));
+            return {
+              memberId: m.memberId,
+              groupInstanceId: m.instanceId,
+              clientId: m.clientId,
+              clientHost: m.clientHost,
+              sessionTimeoutMs: this.gc.consumerSessionTimeoutMs,
+              rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+              assignment: view.named(m.assignedPartitions),
+              consumer: {
+                memberEpoch: m.memberEpoch,
+                state: MEMBER_STATE_NAMES[m.state] ?? String(m.state),
+                rackId: m.rackId,
+                subscribedTopicNames: m.subscribedTopicNames,
+                subscribedTopicRegex: m.subscribedTopicRegex,
+                serverAssignor: m.serverAssignor,
+                target: view.named(target),
+                revoking: view.named(m.partitionsPendingRevocation),
+                toReceive: view.named(toReceive),
+              },
+            };
+          });
     const owners = new Map<string, { memberId: string; clientId: string }>();
     for (const m of members) for (const tp of m.assignment) for (const p of tp.partitions) owners.set(`${tp.topic}-${p}`, { memberId: m.memberId, clientId: m.clientId });
     // Partitions that are committed or assigned.
@@ -152,14 +216,15 @@ export class GroupAdmin {
         return { topic: tp.topic, partition: tp.partition, committed: has ? c!.offset : null, metadata: has ? c!.metadata : null, logStartOffset: start, endOffset: end, ...lagOf(has ? c!.offset : null, start, end), owner: owners.get(k) };
       })
       .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    const protocol =
+      g.type === 'classic'
+        ? { type: g.type, protocolType: g.protocolType, protocol: g.protocolName, generation: g.generationId, leader: g.leaderId }
+        : { type: g.type, protocolType: 'consumer', protocol: g.assignorName || null, generation: g.groupEpoch, leader: null, groupEpoch: g.groupEpoch, assignmentEpoch: g.assignmentEpoch };
     return {
       groupId,
       state: g.state,
-      protocolType: g.protocolType,
-      protocol: g.protocolName,
-      generation: g.generationId,
+      ...protocol,
       coordinator: this.gc.coordinatorFor(groupId),
-      leader: g.leaderId,
       members,
       offsets,
       ...lagTotals(offsets),

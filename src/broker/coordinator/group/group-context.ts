@@ -7,6 +7,7 @@ import { ErrorCode, KafkaError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Clock } from '../../clock';
 import { ClassicGroup, type JoinResult, type SyncResult } from './classic-group';
+import type { ConsumerGroup } from './consumer-group';
 import { partitionForGroup } from './group-partitioner';
 
 export interface OffsetsTopicRecordIn {
@@ -55,11 +56,14 @@ export const DEFAULT_GROUP_CONFIG: GroupCoordinatorConfig = {
   newMemberJoinTimeoutMs: 5 * 60 * 1000,
 };
 
+/** A group of either protocol: they share the id space and __consumer_offsets. */
+export type Group = ClassicGroup | ConsumerGroup;
+
 /** Called with the id of a group whose state, generation, members or committed offsets changed, or that went or came. */
 export type GroupChangeListener = (groupId: string) => void;
 
 export class GroupContext {
-  readonly groups = new Map<string, ClassicGroup>();
+  readonly groups = new Map<string, Group>();
   private readonly listeners = new Set<GroupChangeListener>();
 
   constructor(
@@ -97,11 +101,17 @@ export class GroupContext {
   }
 
   /** The group unless it is Dead; a Dead one is forgotten here, so that the id can start over (Kafka's getOrMaybeCreate). */
-  liveGroup(groupId: string): ClassicGroup | undefined {
+  liveGroup(groupId: string): Group | undefined {
     const group = this.groups.get(groupId);
     if (!group?.is('Dead')) return group;
     this.groups.delete(groupId);
     return undefined;
+  }
+
+  /** The classic group of that id, if it is one. */
+  classicGroup(groupId: string): ClassicGroup | undefined {
+    const g = this.groups.get(groupId);
+    return g?.type === 'classic' ? g : undefined;
   }
 
   createGroup(groupId: string, now = this.now()): ClassicGroup {
@@ -111,7 +121,8 @@ export class GroupContext {
     return group;
   }
 
-  getOrCreateGroup(groupId: string, now = this.now()): ClassicGroup {
+  /** The group of either type, or a new (empty, classic) one: where replayed and transactional offsets go. */
+  getOrCreateGroup(groupId: string, now = this.now()): Group {
     return this.groups.get(groupId) ?? this.createGroup(groupId, now);
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Kafka's classic group coordinator: JoinGroup / SyncGroup / Heartbeat / LeaveGroup with generations, the
+ * Kafka's group coordinator, for both protocols. The consumer protocol (KIP-848): ConsumerGroupHeartbeat with member
+ * epochs and broker-side assignment (consumer-group-manager.ts). The classic one: JoinGroup / SyncGroup / Heartbeat / LeaveGroup with generations, the
  * rebalance and session timeouts, group.initial.rebalance.delay.ms, static membership (KIP-345), MEMBER_ID_REQUIRED
  * (KIP-394), and offsets and group metadata kept as records in the compacted __consumer_offsets topic. Every
  * rebalance is journalled with its trigger. Cooperative rebalancing (KIP-429) needs nothing more of the broker:
@@ -10,21 +11,27 @@
  * - group-state-machine.ts: the rebalance states and their timers;
  * - offset-metadata-manager.ts: committed offsets (OffsetCommit, TxnOffsetCommit, OffsetFetch, OffsetDelete);
  * - group-metadata-manager.ts: the group's own records (store, load, delete, expiry);
- * - group-context.ts: what they share (the store, the configuration, the groups in memory).
+ * - group-context.ts: what they share (the store, the configuration, the groups in memory);
+ * - consumer-group-manager.ts: the consumer protocol's groups.
  */
 import { KafkaError } from '../../errors';
 import { Logger, silentLogger } from '../../logger';
 import { systemClock, type Clock, type Timer } from '../../clock';
 import type { ClassicGroup, JoinResult, SyncResult } from './classic-group';
+import type { ConsumerGroup } from './consumer-group';
+import { ConsumerGroupManager, DEFAULT_CONSUMER_GROUP_CONFIG, type ConsumerGroupConfig, type ConsumerGroupHeartbeatParams, type ConsumerGroupHeartbeatResult, type TopicCatalog } from './consumer-group-manager';
 import { decodeOffsetsTopicRecord } from './offsets-records';
-import { GroupContext, DEFAULT_GROUP_CONFIG, type GroupChangeListener, type GroupCoordinatorConfig, type OffsetsTopicStore, type OffsetsTopicRecordIn } from './group-context';
+import { GroupContext, DEFAULT_GROUP_CONFIG, type Group, type GroupChangeListener, type GroupCoordinatorConfig, type OffsetsTopicStore, type OffsetsTopicRecordIn } from './group-context';
 import { GroupStateMachine } from './group-state-machine';
 import { GroupMembership, type JoinGroupParams, type SyncGroupParams, type LeaveGroupResult } from './group-membership';
 import { OffsetMetadataManager, type FetchedOffset } from './offset-metadata-manager';
 import { GroupMetadataManager } from './group-metadata-manager';
 
-export { DEFAULT_GROUP_CONFIG };
-export type { GroupCoordinatorConfig, OffsetsTopicStore, OffsetsTopicRecordIn, JoinGroupParams };
+export { DEFAULT_GROUP_CONFIG, DEFAULT_CONSUMER_GROUP_CONFIG };
+export type { GroupCoordinatorConfig, OffsetsTopicStore, OffsetsTopicRecordIn, JoinGroupParams, ConsumerGroupConfig, TopicCatalog, Group };
+
+/** No topics: what a coordinator built without the cluster's catalog (unit tests of the classic protocol) sees. */
+const NO_TOPICS: TopicCatalog = { byName: () => undefined, byId: () => undefined, names: () => [] };
 
 /** The group a record of __consumer_offsets is about, or undefined (markers, unknown record types). */
 function groupOfRecord(rec: OffsetsTopicRecordIn): string | undefined {
@@ -42,14 +49,26 @@ export class GroupCoordinator {
   private readonly membership: GroupMembership;
   private readonly offsets: OffsetMetadataManager;
   private readonly metadata: GroupMetadataManager;
+  private readonly consumerGroups: ConsumerGroupManager;
+  private readonly consumerConfig: ConsumerGroupConfig;
   private expiryTimer?: Timer;
 
-  constructor(store: OffsetsTopicStore, config: GroupCoordinatorConfig = DEFAULT_GROUP_CONFIG, opts: { logger?: Logger; clock?: Clock } = {}) {
+  constructor(
+    store: OffsetsTopicStore,
+    config: GroupCoordinatorConfig = DEFAULT_GROUP_CONFIG,
+    opts: { logger?: Logger; clock?: Clock; topics?: TopicCatalog; consumer?: ConsumerGroupConfig } = {},
+  ) {
     this.ctx = new GroupContext(store, config, opts.logger ?? silentLogger, opts.clock ?? systemClock);
     this.metadata = new GroupMetadataManager(this.ctx);
     this.stateMachine = new GroupStateMachine(this.ctx, this.metadata);
     this.membership = new GroupMembership(this.ctx, this.stateMachine, this.metadata);
-    this.offsets = new OffsetMetadataManager(this.ctx, (group, member) => this.stateMachine.heartbeatMember(group, member));
+    this.consumerConfig = opts.consumer ?? DEFAULT_CONSUMER_GROUP_CONFIG;
+    this.consumerGroups = new ConsumerGroupManager(this.ctx, this.consumerConfig, opts.topics ?? NO_TOPICS);
+    this.offsets = new OffsetMetadataManager(
+      this.ctx,
+      (group, member) => this.stateMachine.heartbeatMember(group, member),
+      (group) => new Set([...group.members.values()].flatMap((m) => this.consumerGroups.subscribedTopicNames(group, m))),
+    );
   }
 
   /**
@@ -76,12 +95,42 @@ export class GroupCoordinator {
     return this.ctx.store.leaderOf(this.partitionFor(groupId));
   }
 
-  group(groupId: string): ClassicGroup | undefined {
+  group(groupId: string): Group | undefined {
     return this.ctx.groups.get(groupId);
   }
 
-  allGroups(): ClassicGroup[] {
+  /** The group if it is a classic one. */
+  classicGroup(groupId: string): ClassicGroup | undefined {
+    return this.ctx.classicGroup(groupId);
+  }
+
+  /** The group if it is a consumer protocol one. */
+  consumerGroup(groupId: string): ConsumerGroup | undefined {
+    return this.consumerGroups.consumerGroup(groupId);
+  }
+
+  allGroups(): Group[] {
     return [...this.ctx.groups.values()].filter((g) => !g.is('Dead'));
+  }
+
+  // ---------------------------------------------------------------- consumer protocol (KIP-848)
+
+  consumerGroupHeartbeat(p: ConsumerGroupHeartbeatParams): Promise<ConsumerGroupHeartbeatResult> {
+    return this.consumerGroups.heartbeat(p);
+  }
+
+  /** The consumer protocol's view of its groups' topics: names, subscriptions resolved, for describe answers and views. */
+  get consumerGroupView(): Pick<ConsumerGroupManager, 'named' | 'topicName' | 'subscribedTopicNames' | 'heartbeatIntervalMs'> {
+    return this.consumerGroups;
+  }
+
+  get consumerSessionTimeoutMs(): number {
+    return this.consumerConfig.sessionTimeoutMs;
+  }
+
+  /** A topic was created, deleted or grew: consumer groups subscribed to it (or to a pattern it matches) rebalance. */
+  topicsChanged(): void {
+    this.consumerGroups.topicsChanged();
   }
 
   // ---------------------------------------------------------------- membership
@@ -119,6 +168,10 @@ export class GroupCoordinator {
 
   hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
     return this.offsets.hasPendingTxnOffset(groupId, topic, partition);
+  }
+
+  checkOffsetFetch(groupId: string, memberId: string | null, memberEpoch: number): number {
+    return this.offsets.checkOffsetFetch(groupId, memberId, memberEpoch);
   }
 
   fetchOffsets(groupId: string, partitions: Array<{ topic: string; partition: number }> | null): FetchedOffset[] {
@@ -161,6 +214,10 @@ export class GroupCoordinator {
     const groups = this.ctx.groups;
     for (const g of groups.values()) {
       offsets += g.offsets.size;
+      if (g.type === 'consumer') {
+        this.consumerGroups.loaded(g);
+        continue;
+      }
       for (const m of g.members.values()) this.stateMachine.scheduleHeartbeatExpiry(g, m);
       // A group with nothing left is not kept.
       if (g.members.size === 0 && g.offsets.size === 0 && g.generationId === 0) groups.delete(g.groupId);
@@ -178,6 +235,7 @@ export class GroupCoordinator {
     const r = decodeOffsetsTopicRecord(rec.key, rec.value);
     if (r.type === 'offset') this.offsets.replay(r, rec.producerId, now);
     else if (r.type === 'group') this.metadata.replay(r, now);
+    else if (r.type === 'consumer') this.consumerGroups.replay(r.record, now);
   }
 
   startExpiry(intervalMs = 600000): void {
@@ -186,6 +244,9 @@ export class GroupCoordinator {
 
   shutdown(): void {
     this.ctx.clock.clearTimeout(this.expiryTimer);
-    for (const g of this.ctx.groups.values()) this.stateMachine.shutdown(g);
+    for (const g of this.ctx.groups.values()) {
+      if (g.type === 'consumer') this.consumerGroups.shutdown(g);
+      else this.stateMachine.shutdown(g);
+    }
   }
 }

@@ -58,7 +58,10 @@ export class GroupMembership {
     if (p.sessionTimeoutMs < this.ctx.config.groupMinSessionTimeoutMs || p.sessionTimeoutMs > this.ctx.config.groupMaxSessionTimeoutMs) {
       return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
     }
-    let group = this.ctx.liveGroup(p.groupId);
+    const live = this.ctx.liveGroup(p.groupId);
+    // A consumer-protocol group takes no classic member (until Kafka's online migration is built).
+    if (live?.type === 'consumer') return Promise.resolve(joinError(live.members.size > 0 ? ErrorCode.INCONSISTENT_GROUP_PROTOCOL : ErrorCode.GROUP_ID_NOT_FOUND, p.memberId));
+    let group = live;
     if (!group) {
       if (p.memberId !== UNKNOWN_MEMBER_ID) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, p.memberId));
       group = this.ctx.createGroup(p.groupId);
@@ -223,7 +226,7 @@ export class GroupMembership {
   }
 
   syncGroup(p: SyncGroupParams): Promise<SyncResult> {
-    const group = this.ctx.groups.get(p.groupId);
+    const group = this.ctx.classicGroup(p.groupId);
     if (!group || group.is('Dead')) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     const fenced = group.fencedInstance(p.memberId, p.groupInstanceId);
     if (fenced) return Promise.resolve(syncError(fenced));
@@ -260,7 +263,7 @@ export class GroupMembership {
   /** Stores the assignment, then answers every member; a rebalance that starts meanwhile wins. */
 
   heartbeat(p: { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null }): number {
-    const group = this.ctx.groups.get(p.groupId);
+    const group = this.ctx.classicGroup(p.groupId);
     if (!group || group.is('Dead')) return ErrorCode.UNKNOWN_MEMBER_ID;
     const fenced = group.fencedInstance(p.memberId, p.groupInstanceId);
     if (fenced) return fenced;
@@ -273,7 +276,7 @@ export class GroupMembership {
 
   /** LeaveGroup: removes each member (by member id, or by instance id for static members) and rebalances. */
   leaveGroup(groupId: string, members: Array<{ memberId: string; groupInstanceId: string | null; reason?: string | null }>): LeaveGroupResult {
-    const group = this.ctx.groups.get(groupId);
+    const group = this.ctx.classicGroup(groupId);
     if (!group || group.is('Dead')) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: members.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };
     const results = members.map((req) => {
       let memberId = req.memberId;

@@ -5,8 +5,9 @@
  */
 import { ErrorCode } from '../../errors';
 import { ClassicGroup, Member, parseOffsetKey } from './classic-group';
-import { GroupContext, coordinatorErrorOf } from './group-context';
+import { GroupContext, coordinatorErrorOf, type Group, type OffsetsTopicRecordIn } from './group-context';
 import { offsetCommitKey, groupMetadataKey, groupMetadataValue, type OffsetsTopicRecord } from './offsets-records';
+import { currentAssignmentRecord, groupEpochRecord, memberRecord, subscribedTopicsRecord, targetEpochRecord, targetMemberRecord } from './consumer-group-records';
 
 type GroupRecord = Extract<OffsetsTopicRecord, { type: 'group' }>;
 
@@ -45,14 +46,19 @@ export class GroupMetadataManager {
     const { groups } = this.ctx;
     if (!r.value) {
       const g = groups.get(r.group);
-      if (g) {
-        g.members.clear();
-        g.offsets.clear();
+      if (g?.type === 'classic') {
+        // Deleting a group tombstones its offsets first; offsets still here outlive it, as in Kafka, where they are
+        // not part of the group: the classic group was converted to a consumer group, whose records follow.
+        const offsets = new Map(g.offsets);
         groups.delete(r.group);
+        if (offsets.size > 0) {
+          const kept = this.ctx.createGroup(r.group, now);
+          for (const [k, v] of offsets) kept.offsets.set(k, v);
+        }
       }
       return;
     }
-    const g = this.ctx.getOrCreateGroup(r.group, now);
+    const g = this.classicGroupForReplay(r.group, now);
     g.generationId = r.value.generation;
     g.protocolType = r.value.protocolType;
     g.protocolName = r.value.protocol;
@@ -68,6 +74,15 @@ export class GroupMetadataManager {
       if (m.groupInstanceId !== null) g.staticMembers.set(m.groupInstanceId, m.memberId);
     }
     g.state = g.members.size > 0 ? 'Stable' : 'Empty';
+  }
+
+  /** The classic group a GroupMetadata record describes; a consumer group of that id was converted back (its offsets stay). */
+  private classicGroupForReplay(groupId: string, now: number): ClassicGroup {
+    const existing = this.ctx.groups.get(groupId);
+    if (existing?.type === 'classic') return existing;
+    const g = this.ctx.createGroup(groupId, now);
+    if (existing) for (const [k, v] of existing.offsets) g.offsets.set(k, v);
+    return g;
   }
 
   /** DeleteGroups: only empty groups; their offsets and metadata get tombstones. */
@@ -107,16 +122,31 @@ export class GroupMetadataManager {
   }
 
   /** Tombstones for the group's offsets and metadata; once they are stored the group is Dead and forgotten. */
-  private async removeGroup(group: ClassicGroup, now: number): Promise<void> {
-    const tombstones = [...group.offsets.keys()].map((k) => {
+  private async removeGroup(group: Group, now: number): Promise<void> {
+    const tombstones: OffsetsTopicRecordIn[] = [...group.offsets.keys()].map((k) => {
       const { topic, partition } = parseOffsetKey(k);
       return { key: offsetCommitKey(group.groupId, topic, partition), value: null };
     });
-    tombstones.push({ key: groupMetadataKey(group.groupId), value: null });
+    tombstones.push(...groupTombstones(group));
     await this.ctx.store.append(this.ctx.partitionFor(group.groupId), tombstones);
     group.offsets.clear();
     group.transitionTo('Dead', now);
     this.ctx.groups.delete(group.groupId);
     this.ctx.groupChanged(group.groupId);
   }
+}
+
+/**
+ * The tombstones that delete a group's own records (Kafka's createGroupTombstoneRecords): the GroupMetadata record of a
+ * classic group; a consumer group's members, target assignment, subscribed topics and epoch, the epoch last.
+ */
+function groupTombstones(group: Group): OffsetsTopicRecordIn[] {
+  if (group.type === 'classic') return [{ key: groupMetadataKey(group.groupId), value: null }];
+  const out: OffsetsTopicRecordIn[] = [];
+  for (const id of group.members.keys()) out.push(currentAssignmentRecord(group.groupId, id, null));
+  for (const id of group.targetAssignment.keys()) out.push(targetMemberRecord(group.groupId, id, null));
+  out.push(targetEpochRecord(group.groupId, null));
+  for (const id of group.members.keys()) out.push(memberRecord(group.groupId, id, null));
+  out.push(subscribedTopicsRecord(group.groupId, null), groupEpochRecord(group.groupId, null));
+  return out;
 }

@@ -5,7 +5,8 @@
  */
 import { ErrorCode } from '../../errors';
 import { ClassicGroup, type CommittedOffset, type Member, offsetKey, parseOffsetKey } from './classic-group';
-import { GroupContext, coordinatorErrorOf } from './group-context';
+import type { ConsumerGroup } from './consumer-group';
+import { GroupContext, coordinatorErrorOf, type Group } from './group-context';
 import { offsetCommitKey, offsetCommitValue, type OffsetsTopicRecord } from './offsets-records';
 import { decodeSubscriptionTopics } from './consumer-protocol';
 
@@ -38,14 +39,29 @@ export class OffsetMetadataManager {
     private readonly ctx: GroupContext,
     /** A commit from a member is also its heartbeat, as in Kafka. */
     private readonly heartbeat: (group: ClassicGroup, member: Member) => void,
+    /** The topics a consumer group's members subscribe to now (regular expressions resolved). */
+    private readonly subscribedTopics: (group: ConsumerGroup) => Set<string>,
   ) {}
 
-  /** OffsetCommit: per-partition error codes, in request order. */
-  async commitOffsets(p: { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null; retentionTimeMs?: number; offsets: OffsetCommitPartition[] }): Promise<number[]> {
+  /**
+   * OffsetCommit: per-partition error codes, in request order. `apiVersion` (of OffsetCommit) decides the error for a
+   * missing group and whether a consumer-protocol member may commit at all (v9+, which carries its member epoch).
+   */
+  async commitOffsets(p: { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null; apiVersion?: number; offsets: OffsetCommitPartition[] }): Promise<number[]> {
     const fail = (code: number) => p.offsets.map(() => code);
     if (!p.groupId) return fail(ErrorCode.INVALID_GROUP_ID);
+    const apiVersion = p.apiVersion ?? 9;
     const group = this.groupForCommit(p.groupId, p.generationId);
-    if (!group) return fail(ErrorCode.ILLEGAL_GENERATION);
+    if (!group) return fail(apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
+    if (group.type === 'consumer') {
+      // Kafka's ConsumerGroup.validateOffsetCommit: a commit from outside the group only while it has no members.
+      if (p.generationId < 0 && group.members.size === 0) return this.storeOffsets(group, p.offsets);
+      const member = group.members.get(p.memberId);
+      if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+      if (apiVersion < 9) return fail(ErrorCode.UNSUPPORTED_VERSION);
+      if (p.generationId !== member.memberEpoch) return fail(ErrorCode.STALE_MEMBER_EPOCH);
+      return this.storeOffsets(group, p.offsets);
+    }
     if (p.generationId < 0 && group.is('Empty')) return this.storeOffsets(group, p.offsets);
     const fenced = group.fencedInstance(p.memberId, p.groupInstanceId);
     if (fenced) return fail(fenced);
@@ -67,6 +83,16 @@ export class OffsetMetadataManager {
     if (!p.groupId) return fail(ErrorCode.INVALID_GROUP_ID);
     const group = this.groupForCommit(p.groupId, p.generationId);
     if (!group) return fail(ErrorCode.ILLEGAL_GENERATION);
+    if (group.type === 'consumer') {
+      // A producer outside the group (generation -1, no member, no instance) commits unchecked; a member's epoch must be
+      // its current one, a stale one is ILLEGAL_GENERATION here (older transactional producers know no other error).
+      if (!(p.generationId < 0 && p.memberId === '' && p.groupInstanceId === null)) {
+        const member = group.members.get(p.memberId);
+        if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+        if (p.generationId !== member.memberEpoch) return fail(ErrorCode.ILLEGAL_GENERATION);
+      }
+      return this.storeOffsets(group, p.offsets, { producerId: p.producerId, producerEpoch: p.producerEpoch });
+    }
     if (p.generationId >= 0 || p.memberId !== '') {
       const fenced = group.fencedInstance(p.memberId, p.groupInstanceId);
       if (fenced) return fail(fenced);
@@ -80,7 +106,7 @@ export class OffsetMetadataManager {
    * The group a commit goes to. A commit from outside any group (generation -1: an admin tool, a consumer with manual
    * assignment) creates it Empty; one naming a generation of a group that does not exist is refused (undefined).
    */
-  private groupForCommit(groupId: string, generationId: number): ClassicGroup | undefined {
+  private groupForCommit(groupId: string, generationId: number): Group | undefined {
     const group = this.ctx.liveGroup(groupId);
     if (group || generationId >= 0) return group;
     return this.ctx.createGroup(groupId);
@@ -90,7 +116,7 @@ export class OffsetMetadataManager {
    * Writes offset commits to the group's __consumer_offsets partition and then takes them in: as the group's committed
    * offsets, or (with `txn`, TxnOffsetCommit) as offsets pending until the transaction's marker decides them.
    */
-  private async storeOffsets(group: ClassicGroup, offsets: OffsetCommitPartition[], txn?: { producerId: number; producerEpoch: number }): Promise<number[]> {
+  private async storeOffsets(group: Group, offsets: OffsetCommitPartition[], txn?: { producerId: number; producerEpoch: number }): Promise<number[]> {
     const now = this.ctx.now();
     const codes = offsets.map((o) => ((o.metadata ?? '').length > this.ctx.config.offsetMetadataMaxBytes ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE));
     const accepted = offsets.filter((_, i) => codes[i] === ErrorCode.NONE);
@@ -142,6 +168,18 @@ export class OffsetMetadataManager {
     return false;
   }
 
+  /**
+   * OffsetFetch v9+ from a member of a consumer group: its member id must be known and its epoch current (Kafka's
+   * ConsumerGroup.validateOffsetFetch); NONE for an admin (no member id, epoch < 0) and for classic groups.
+   */
+  checkOffsetFetch(groupId: string, memberId: string | null, memberEpoch: number): number {
+    const group = this.ctx.groups.get(groupId);
+    if (group?.type !== 'consumer' || (memberId === null && memberEpoch < 0)) return ErrorCode.NONE;
+    const member = memberId === null ? undefined : group.members.get(memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    return member.memberEpoch === memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+  }
+
   /** Committed offsets of a group: all, or those of the given partitions (-1 where none). */
   fetchOffsets(groupId: string, partitions: Array<{ topic: string; partition: number }> | null): FetchedOffset[] {
     const group = this.ctx.groups.get(groupId);
@@ -157,8 +195,10 @@ export class OffsetMetadataManager {
   async deleteOffsets(groupId: string, partitions: Array<{ topic: string; partition: number }>): Promise<{ errorCode: number; partitions: number[] }> {
     const group = this.ctx.groups.get(groupId);
     if (!group || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitions: [] };
-    const subscribed = new Set<string>();
-    if (!group.is('Empty') && group.protocolType === 'consumer') {
+    let subscribed = new Set<string>();
+    if (group.type === 'consumer') {
+      subscribed = this.subscribedTopics(group);
+    } else if (!group.is('Empty') && group.protocolType === 'consumer') {
       for (const m of group.members.values()) for (const t of decodeSubscriptionTopics(m.metadataFor(group.protocolName ?? '')) ?? []) subscribed.add(t);
     } else if (!group.is('Empty')) {
       return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitions: [] };

@@ -8,6 +8,7 @@ import { encodeOffsetCommitKey, decodeOffsetCommitKey } from '../../../protocol/
 import { encodeOffsetCommitValue, decodeOffsetCommitValue, type OffsetCommitValueData } from '../../../protocol/messages/records/offset-commit-value';
 import { encodeGroupMetadataKey, decodeGroupMetadataKey } from '../../../protocol/messages/records/group-metadata-key';
 import { encodeGroupMetadataValue, decodeGroupMetadataValue, type GroupMetadataValueData } from '../../../protocol/messages/records/group-metadata-value';
+import { decodeConsumerGroupRecord, type ConsumerGroupRecord } from './consumer-group-records';
 
 const OFFSET_COMMIT_KEY_VERSION = 1;
 const GROUP_METADATA_KEY_VERSION = 2;
@@ -40,9 +41,10 @@ export function groupMetadataValue(v: GroupMetadataValueData): Buffer {
 export type OffsetsTopicRecord =
   | { type: 'offset'; group: string; topic: string; partition: number; value: OffsetCommitValueData | null }
   | { type: 'group'; group: string; value: GroupMetadataValueData | null }
+  | { type: 'consumer'; group: string; record: ConsumerGroupRecord }
   | { type: 'unknown'; keyVersion: number };
 
-/** Decodes one record of __consumer_offsets; unknown key versions (KIP-848 records) are reported, not fatal. */
+/** Decodes one record of __consumer_offsets; unknown key versions (share groups, streams groups) are reported, not fatal. */
 export function decodeOffsetsTopicRecord(key: Buffer, value: Buffer | null): OffsetsTopicRecord {
   const kr = new Reader(key);
   const keyVersion = kr.int16();
@@ -64,5 +66,7 @@ export function decodeOffsetsTopicRecord(key: Buffer, value: Buffer | null): Off
     }
     return { type: 'group', group: k.group, value: v };
   }
+  const consumer = decodeConsumerGroupRecord(keyVersion, kr, value);
+  if (consumer) return { type: 'consumer', group: consumer.group, record: consumer };
   return { type: 'unknown', keyVersion };
 }

@@ -13,7 +13,9 @@ export type RebalanceTrigger =
   | 'static member replaced'
   | 'subscription or metadata change'
   | 'leader rejoined'
-  | 'group loaded';
+  | 'group loaded'
+  | 'topic metadata change'
+  | 'fenced';
 
 export interface MemberSnapshot {
   memberId: string;
@@ -53,6 +55,22 @@ export interface RebalanceRecord {
   outcome?: 'stable' | 'empty' | 'restarted';
   /** What the coordinator waited for before it could assign (the join phase), and what ended the wait. */
   joinPhase?: JoinPhase;
+  /**
+   * Consumer protocol groups: the group epochs the rebalance went through, and each member's steps towards the target
+   * assignment (what it had to give up, what it received, when), so that a slow rebalance shows who held it up.
+   */
+  epochs?: number[];
+  steps?: ReconciliationStep[];
+}
+
+interface ReconciliationStep {
+  at: number;
+  memberId: string;
+  clientId: string;
+  /** revoke: asked to give partitions up; revoked: it did; assigned: received them; waiting: its partitions are still owned by others. */
+  action: 'revoke' | 'revoked' | 'assigned' | 'waiting';
+  memberEpoch: number;
+  partitions: TopicPartitions[];
 }
 
 /**
@@ -87,6 +105,17 @@ export class RebalanceJournal {
     this.entries.push(this.current);
     if (this.entries.length > this.capacity) this.entries.shift();
     return this.current;
+  }
+
+  noteStep(step: ReconciliationStep): void {
+    if (!this.current) return;
+    (this.current.steps ??= []).push(step);
+    // A member stuck revoking repeats itself at every heartbeat: the journal keeps the first and the last of a run.
+    if (this.current.steps.length > 500) this.current.steps.splice(1, 1);
+  }
+
+  noteEpoch(epoch: number): void {
+    if (this.current) (this.current.epochs ??= []).push(epoch);
   }
 
   noteRemoved(memberId: string, clientId: string, why: RebalanceTrigger): void {

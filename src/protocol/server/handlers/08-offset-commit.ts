@@ -1,5 +1,6 @@
 // OffsetCommit 2-9: commits as records in __consumer_offsets; generation -1 commits for an empty group (admin
 // tools, consumers without a group); metadata strings round-trip; unknown topics and partitions are refused.
+// v9+: a consumer protocol member commits with its member epoch in place of the generation.
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { coordinatorError, forKnownPartitions } from './group-common';
@@ -20,6 +21,7 @@ export default defineHandler({
             generationId: req.generationIdOrMemberEpoch,
             memberId: req.memberId,
             groupInstanceId: v >= 7 ? req.groupInstanceId : null,
+            apiVersion: v,
             offsets,
           }),
     );

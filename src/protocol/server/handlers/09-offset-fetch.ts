@@ -1,6 +1,7 @@
 // OffsetFetch 1-9: committed offsets of one group (v1-7; all partitions when topics is null, v2+) or several
 // groups at once (v8+); leader epochs from v5; require_stable (v7+) answers UNSTABLE_OFFSET_COMMIT for a partition
-// whose offset an open transaction has committed (KIP-447).
+// whose offset an open transaction has committed (KIP-447). v9+: a member of a consumer protocol group names itself
+// and its epoch, which must be current (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH).
 import { defineHandler, RequestContext } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { coordinatorError } from './group-common';
@@ -10,8 +11,9 @@ interface Wanted {
   partitionIndexes: number[];
 }
 
-function fetchGroup(ctx: RequestContext, groupId: string, topics: Wanted[] | null, requireStable: boolean) {
-  const err = coordinatorError(ctx, groupId);
+function fetchGroup(ctx: RequestContext, groupId: string, topics: Wanted[] | null, requireStable: boolean, member?: { memberId: string | null; memberEpoch: number }) {
+  let err = coordinatorError(ctx, groupId);
+  if (err === ErrorCode.NONE && member) err = ctx.cluster.groupCoordinator.checkOffsetFetch(groupId, member.memberId, member.memberEpoch);
   if (err !== ErrorCode.NONE) return { errorCode: err, topics: [] as Array<{ name: string; partitions: Array<{ partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; metadata: string | null; errorCode: number }> }> };
   const wanted = topics === null ? null : topics.flatMap((t) => t.partitionIndexes.map((p) => ({ topic: t.name, partition: p })));
   const rows = ctx.cluster.groupCoordinator.fetchOffsets(groupId, wanted);
@@ -36,7 +38,7 @@ export default defineHandler({
         topics: [],
         errorCode: 0,
         groups: req.groups.map((g) => {
-          const r = fetchGroup(ctx, g.groupId, g.topics, req.requireStable);
+          const r = fetchGroup(ctx, g.groupId, g.topics, req.requireStable, ctx.apiVersion >= 9 ? { memberId: g.memberId, memberEpoch: g.memberEpoch } : undefined);
           return { groupId: g.groupId, errorCode: r.errorCode, topics: r.topics };
         }),
       };

@@ -1,4 +1,6 @@
 // DescribeGroups 0-5: state, protocol, members with client id, host, metadata and assignment (instance ids v4+).
+// Classic groups only, as in Kafka 4: a consumer protocol group is described by ConsumerGroupDescribe, and here reads
+// as a group that does not exist (Dead, no error before v6).
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { coordinatorError } from './group-common';
@@ -20,7 +22,7 @@ export default defineHandler({
         const err = coordinatorError(ctx, groupId);
         if (err !== ErrorCode.NONE) return empty(err);
         const g = ctx.cluster.groupCoordinator.group(groupId);
-        if (!g) return empty(ErrorCode.NONE, 'Dead');
+        if (g?.type !== 'classic') return empty(ErrorCode.NONE, 'Dead');
         const showData = g.is('Stable');
         return {
           errorCode: ErrorCode.NONE,

@@ -1,4 +1,5 @@
-// ListGroups 0-5: the groups this node coordinates, with their state (v4+, filterable) and type (v5+, "classic").
+// ListGroups 0-5: the groups this node coordinates, with their state (v4+, filterable) and type (v5+, "classic" or
+// "consumer", filterable); a consumer protocol group's protocol type is "consumer".
 import { defineHandler } from '../handler';
 
 export default defineHandler({
@@ -8,14 +9,14 @@ export default defineHandler({
   handle(ctx, req) {
     const v = ctx.apiVersion;
     const gc = ctx.cluster.groupCoordinator;
-    const states = v >= 4 ? req.statesFilter.map((s) => s.toLowerCase()) : [];
-    const types = v >= 5 ? req.typesFilter.map((s) => s.toLowerCase()) : [];
+    const states = v >= 4 ? req.statesFilter.map((s) => s.trim().toLowerCase()) : [];
+    const types = v >= 5 ? req.typesFilter.map((s) => s.trim().toLowerCase()) : [];
     const groups = gc
       .allGroups()
       .filter((g) => gc.coordinatorFor(g.groupId) === ctx.nodeId)
       .filter((g) => states.length === 0 || states.includes(g.state.toLowerCase()))
-      .filter(() => types.length === 0 || types.includes('classic'))
-      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: v >= 4 ? g.state : '', groupType: v >= 5 ? 'classic' : '' }));
+      .filter((g) => types.length === 0 || types.includes(g.type))
+      .map((g) => ({ groupId: g.groupId, protocolType: g.type === 'consumer' ? 'consumer' : (g.protocolType ?? ''), groupState: v >= 4 ? g.state : '', groupType: v >= 5 ? g.type : '' }));
     return { throttleTimeMs: 0, errorCode: 0, groups };
   },
 });

@@ -43,6 +43,8 @@ import { AlterUserScramCredentialsApi } from '../../messages/alter-user-scram-cr
 import { DescribeClusterApi } from '../../messages/describe-cluster-api';
 import { DescribeTransactionsApi } from '../../messages/describe-transactions-api';
 import { ListTransactionsApi } from '../../messages/list-transactions-api';
+import { ConsumerGroupHeartbeatApi } from '../../messages/consumer-group-heartbeat-api';
+import { ConsumerGroupDescribeApi } from '../../messages/consumer-group-describe-api';
 import produce from './00-produce';
 import fetch from './01-fetch';
 import listOffsets from './02-list-offsets';
@@ -85,8 +87,10 @@ import describeCluster from './60-describe-cluster';
 import describeAcls from './29-describe-acls';
 import createAcls from './30-create-acls';
 import deleteAcls from './31-delete-acls';
+import consumerGroupHeartbeat from './68-consumer-group-heartbeat';
+import consumerGroupDescribe from './69-consumer-group-describe';
 
-export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials, describeAcls, createAcls, deleteAcls] as unknown as ApiHandler[];
+export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials, describeAcls, createAcls, deleteAcls, consumerGroupHeartbeat, consumerGroupDescribe] as unknown as ApiHandler[];
 
 /**
  * The codecs of the APIs above, by api key, and no other: the server decodes requests and encodes responses with
@@ -94,5 +98,5 @@ export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets,
  * that this table and ALL_HANDLERS name the same APIs, and what the bundle holds).
  */
 export const SERVED_CODECS: ReadonlyMap<number, ApiCodec> = new Map(
-  ([ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi, DescribeGroupsApi, ListGroupsApi, SaslHandshakeApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, AddPartitionsToTxnApi, AddOffsetsToTxnApi, EndTxnApi, WriteTxnMarkersApi, TxnOffsetCommitApi, DescribeAclsApi, CreateAclsApi, DeleteAclsApi, DescribeConfigsApi, AlterConfigsApi, DescribeLogDirsApi, SaslAuthenticateApi, CreatePartitionsApi, DeleteGroupsApi, ElectLeadersApi, IncrementalAlterConfigsApi, OffsetDeleteApi, DescribeUserScramCredentialsApi, AlterUserScramCredentialsApi, DescribeClusterApi, DescribeTransactionsApi, ListTransactionsApi] as ApiCodec[]).map((c) => [c.apiKey, c]),
+  ([ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi, DescribeGroupsApi, ListGroupsApi, SaslHandshakeApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, AddPartitionsToTxnApi, AddOffsetsToTxnApi, EndTxnApi, WriteTxnMarkersApi, TxnOffsetCommitApi, DescribeAclsApi, CreateAclsApi, DeleteAclsApi, DescribeConfigsApi, AlterConfigsApi, DescribeLogDirsApi, SaslAuthenticateApi, CreatePartitionsApi, DeleteGroupsApi, ElectLeadersApi, IncrementalAlterConfigsApi, OffsetDeleteApi, DescribeUserScramCredentialsApi, AlterUserScramCredentialsApi, DescribeClusterApi, DescribeTransactionsApi, ListTransactionsApi, ConsumerGroupHeartbeatApi, ConsumerGroupDescribeApi] as ApiCodec[]).map((c) => [c.apiKey, c]),
 );

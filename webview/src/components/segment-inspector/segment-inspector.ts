@@ -70,6 +70,10 @@ export function describeOffsetsRecord(r: OffsetsTopicRecord): string {
         `, leader ${v.leader ?? 'none'}, ${v.members.length} member${v.members.length === 1 ? '' : 's'}${members ? `: ${members}` : ''}`
       );
     }
+    case 'consumerGroup': {
+      const member = r.memberId !== undefined ? `, member ${r.memberId}` : '';
+      return r.summary === null ? `${r.record} tombstone: group ${r.group}${member}` : `${r.record}: group ${r.group}${member}, ${r.summary}`;
+    }
     case 'unknown':
       return `Record with key version ${r.keyVersion} (not an offset commit or group metadata record)`;
   }
