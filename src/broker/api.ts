@@ -267,8 +267,12 @@ export interface ConsumeResult {
 
 export interface GroupSummary {
   groupId: string;
+  /** classic (JoinGroup/SyncGroup) or consumer (KIP-848, ConsumerGroupHeartbeat). */
   type: GroupType;
   state: GroupState;
+  /** Consumer protocol groups: the group epoch and the epoch of the target assignment. */
+  groupEpoch?: number;
+  assignmentEpoch?: number;
   protocolType: string | null;
   /** The assignor the members agreed on (range, cooperative-sticky...). */
   protocol: string | null;

@@ -141,6 +141,7 @@ export function groupSummaries(cluster: Cluster): GroupSummary[] {
         groupId: g.groupId,
         type: d.type,
         state: d.state,
+        ...(d.type === 'consumer' ? { groupEpoch: d.groupEpoch, assignmentEpoch: d.assignmentEpoch } : {}),
         protocolType: d.protocolType,
         protocol: d.protocol,
         members: d.members.length,

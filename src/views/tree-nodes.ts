@@ -278,6 +278,8 @@ const STATE_COLOR: Record<string, string | undefined> = {
   Stable: COLOR.up,
   PreparingRebalance: COLOR.lag,
   CompletingRebalance: COLOR.lag,
+  Assigning: COLOR.lag,
+  Reconciling: COLOR.lag,
   Empty: undefined,
   Dead: COLOR.muted,
 };
@@ -291,6 +293,8 @@ const UNCOMMITTED_NOTE = 'Partitions without a committed offset count from their
 
 export function groupNode(g: GroupSummary): Omit<TreeNode, 'id'> {
   const parts: string[] = [lagText(g.totalLag, g.uncommitted), g.state, plural(g.members, 'member')];
+  // A consumer protocol group (KIP-848) says so, with its epoch: the broker assigns, there is no generation.
+  if (g.type === 'consumer') parts.push(`consumer protocol, epoch ${g.groupEpoch}`);
   if (g.protocol) parts.push(g.protocol);
   return {
     ref: { kind: 'group', groupId: g.groupId, state: g.state, members: g.members },
@@ -299,7 +303,9 @@ export function groupNode(g: GroupSummary): Omit<TreeNode, 'id'> {
     tooltip: [
       `Group ${g.groupId}`,
       `State: ${g.state}`,
-      `Protocol: ${g.protocolType ?? 'none'}${g.protocol ? ` / ${g.protocol}` : ''}`,
+      ...(g.type === 'consumer'
+        ? [`Consumer group protocol (KIP-848), assignor ${g.protocol ?? 'none yet'}`, `Group epoch ${g.groupEpoch}, assignment epoch ${g.assignmentEpoch}`]
+        : [`Protocol: ${g.protocolType ?? 'none'}${g.protocol ? ` / ${g.protocol}` : ''}`]),
       `Members: ${g.members}`,
       `Coordinator: node ${g.coordinator}`,
       `Total lag: ${g.totalLag.toLocaleString('en-US')}`,
@@ -336,32 +342,59 @@ export function offsetsSectionNode(d: GroupDescription): Omit<TreeNode, 'id'> {
   };
 }
 
+const tpList = (tps: ReadonlyArray<{ topic: string; partitions: number[] }>) => tps.map((a) => `${a.topic} [${a.partitions.join(',')}]`).join('; ');
+const partitionCount = (tps: ReadonlyArray<{ partitions: number[] }>) => tps.reduce((n, a) => n + a.partitions.length, 0);
+
 export function memberNode(groupId: string, m: GroupMemberView): Omit<TreeNode, 'id'> {
-  const count = m.assignment.reduce((n, a) => n + a.partitions.length, 0);
+  const count = partitionCount(m.assignment);
+  const c = m.consumer;
+  const parts = [m.clientHost, plural(count, 'partition')];
+  if (c) {
+    parts.push(c.memberEpoch === -2 ? 'left, coming back (static)' : `epoch ${c.memberEpoch}`);
+    if (c.revoking.length) parts.push(`revoking ${partitionCount(c.revoking)}`);
+    if (c.toReceive.length) parts.push(`waiting for ${partitionCount(c.toReceive)}`);
+  }
   return {
     ref: { kind: 'member', groupId, memberId: m.memberId },
     label: m.clientId || m.memberId,
-    description: `${m.clientHost} · ${plural(count, 'partition')}`,
+    description: parts.join(' · '),
     tooltip: [
       `Member id: ${m.memberId}`,
       ...(m.groupInstanceId ? [`Group instance id: ${m.groupInstanceId} (static member)`] : []),
       `Client id: ${m.clientId}`,
       `Host: ${m.clientHost}`,
       `Session timeout: ${m.sessionTimeoutMs} ms, rebalance timeout: ${m.rebalanceTimeoutMs} ms`,
-      `Assigned: ${m.assignment.map((a) => `${a.topic} [${a.partitions.join(',')}]`).join('; ') || 'nothing'}`,
+      `Assigned: ${tpList(m.assignment) || 'nothing'}`,
+      ...(c
+        ? [
+            `Member epoch ${c.memberEpoch}, ${c.state.replace(/_/g, ' ')}`,
+            `Target: ${tpList(c.target) || 'nothing'}`,
+            ...(c.revoking.length ? [`Giving up: ${tpList(c.revoking)}`] : []),
+            ...(c.toReceive.length ? [`Still to receive (another member has them): ${tpList(c.toReceive)}`] : []),
+            `Subscribes: ${c.subscribedTopicNames.join(', ') || 'no topic by name'}${c.subscribedTopicRegex ? `, pattern ${c.subscribedTopicRegex}` : ''}`,
+          ]
+        : []),
     ].join('\n'),
     icon: 'account',
     contextValue: 'tributary.groupMember',
-    collapsible: count > 0 ? 'collapsed' : 'none',
+    collapsible: count + partitionCount(c?.revoking ?? []) + partitionCount(c?.toReceive ?? []) > 0 ? 'collapsed' : 'none',
   };
 }
 
+/** A member's partitions; a consumer protocol member's also those it is giving up and those it still waits for. */
 export function assignmentNodes(groupId: string, m: GroupMemberView): Array<Omit<TreeNode, 'id'>> {
   const out: Array<Omit<TreeNode, 'id'>> = [];
-  for (const a of m.assignment) {
-    for (const p of [...a.partitions].sort((x, y) => x - y)) {
-      out.push({ ref: { kind: 'assignment', groupId, topic: a.topic, partition: p }, label: `${a.topic}-${p}`, icon: 'symbol-field', contextValue: 'tributary.assignment', collapsible: 'none' });
+  const add = (tps: ReadonlyArray<{ topic: string; partitions: number[] }>, description?: string, tooltip?: string) => {
+    for (const a of tps) {
+      for (const p of [...a.partitions].sort((x, y) => x - y)) {
+        out.push({ ref: { kind: 'assignment', groupId, topic: a.topic, partition: p }, label: `${a.topic}-${p}`, description, tooltip, icon: 'symbol-field', contextValue: 'tributary.assignment', collapsible: 'none' });
+      }
     }
+  };
+  add(m.assignment);
+  if (m.consumer) {
+    add(m.consumer.revoking, 'revoking', 'The broker asked the member to give this partition up; it has not confirmed yet.');
+    add(m.consumer.toReceive, 'to receive', 'In the member\'s target assignment, but its previous owner has not given it up yet.');
   }
   return out;
 }

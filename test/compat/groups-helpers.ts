@@ -74,8 +74,10 @@ export class PyMember {
     readonly name: string,
     bootstrap: string,
     spec: { topics: string[]; config: Record<string, string | number | boolean>; commit?: 'sync' | 'none'; commitOnRevoke?: boolean; batch?: number; processMs?: number },
+    /** Extra environment: LD_LIBRARY_PATH to run it on another librdkafka than Debian's. */
+    env?: Record<string, string>,
   ) {
-    this.child = spawn(PYTHON, [PY_GROUP_CONSUMER, bootstrap, JSON.stringify({ ...spec, config: { 'client.id': name, ...spec.config } })], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(PYTHON, [PY_GROUP_CONSUMER, bootstrap, JSON.stringify({ ...spec, config: { 'client.id': name, ...spec.config } })], { stdio: ['pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     let buf = '';
     this.child.stdout.on('data', (d: Buffer) => {
       buf += d.toString('utf8');

@@ -3,6 +3,8 @@
  * stored (straight from the partition logs, independent of any client).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Cluster } from '../../src/broker/cluster';
 import { decodeRecords } from '../../src/broker/records/record-batch';
@@ -13,6 +15,22 @@ export const PYTHON = '/usr/bin/python3';
 export const PY_CLIENT = path.join(__dirname, '..', '..', '..', 'test', 'compat', 'py', 'client.py');
 
 let kcatOk: boolean | undefined;
+let newRdkafka: string | null | undefined;
+
+/**
+ * The directory of a librdkafka that speaks the consumer group protocol (KIP-848, librdkafka 2.12+): the one the
+ * conformance gate builds from ../shared (scripts/librdkafka/gate.mjs --build-only, which `npm test` runs first), in
+ * $RDK_HOME or ~/.cache/tributary-rdk-gate-*. Debian's kcat and confluent-kafka-python load it with LD_LIBRARY_PATH.
+ */
+export function kip848Librdkafka(): string | undefined {
+  if (newRdkafka === undefined) {
+    const cache = path.join(os.homedir(), '.cache');
+    const homes = process.env.RDK_HOME ? [process.env.RDK_HOME] : fs.existsSync(cache) ? fs.readdirSync(cache).filter((d) => d.startsWith('tributary-rdk-gate-')).map((d) => path.join(cache, d)) : [];
+    const dir = homes.map((h) => path.join(h, 'librdkafka', 'src')).find((d) => fs.existsSync(path.join(d, 'librdkafka.so.1')) && fs.existsSync(path.join(d, '..', '..', '.built')));
+    newRdkafka = dir ?? null;
+  }
+  return newRdkafka ?? undefined;
+}
 let confluentOk: boolean | undefined;
 
 /** kcat is installed and runs. */
@@ -35,9 +53,9 @@ export interface RunResult {
 }
 
 /** Runs a command to its end (killed after timeoutMs), feeding `input` on stdin. */
-export function run(cmd: string, args: string[], opts: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(cmd: string, args: string[], opts: { input?: string | Buffer; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ? { ...process.env, ...opts.env } : process.env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -57,7 +75,7 @@ export function run(cmd: string, args: string[], opts: { input?: string | Buffer
 }
 
 /** Runs a command and fails (with its stderr) unless it exits 0. */
-export async function runOk(cmd: string, args: string[], opts: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<string> {
+export async function runOk(cmd: string, args: string[], opts: { input?: string | Buffer; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<string> {
   const r = await run(cmd, args, opts);
   if (r.code !== 0) throw new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${r.code ?? r.signal}\nstderr: ${r.stderr.slice(-4000)}\nstdout: ${r.stdout.slice(-2000)}`);
   return r.stdout;

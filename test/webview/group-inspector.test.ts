@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ResetParams } from '../../src/shared/webview-protocol';
-import { GROUP_ACTIVE, JOURNAL } from './fixtures/canned';
+import { GROUP_ACTIVE, GROUP_CONSUMER, JOURNAL, JOURNAL_CONSUMER } from './fixtures/canned';
 import { chromiumAvailable, choose, fillText, launchChromium, openPanel, pageProblems, screenshot, sentMessages, settle, startServer, TestServer } from './harness';
 
 async function barWidth(page: Page, topic: string, partition: number): Promise<number> {
@@ -62,6 +62,39 @@ describe('webview: group inspector (Chromium)', function () {
     await page.locator('[data-role="total-lag"]').getByText('total lag 610').waitFor();
     assert.equal(await page.locator('tr[data-topic="orders"][data-partition="0"] [data-role="lag"]').innerText(), '400');
     assert.ok((await barWidth(page, 'orders', 0)) > (await barWidth(page, 'orders', 1)));
+    assert.deepEqual(await pageProblems(p), []);
+    await page.close();
+  });
+
+  it('a consumer protocol group (KIP-848): epochs, each member\'s target, what it gives up and waits for, the reconciliation steps', async () => {
+    const p = await openPanel(browser!, server!, 'group');
+    const { page } = p;
+    await page.locator('[data-role="members"]').waitFor();
+    await page.evaluate((d) => window.__fakeHost.notify('group/didChange', { description: d, at: Date.now() }), GROUP_CONSUMER);
+    await page.evaluate((records) => window.__fakeHost.notify('group/journal/didChange', { groupId: 'billing', records }), JOURNAL_CONSUMER);
+    await page.locator('[data-role="group-type"]').waitFor();
+    assert.equal(await page.locator('[data-role="group-type"]').innerText(), 'consumer protocol (KIP-848)');
+    assert.equal(await page.locator('[data-role="epochs"]').innerText(), 'group epoch 7 · assignment epoch 7');
+    assert.equal(await page.locator('[data-role="state"]').innerText(), 'Reconciling');
+    const row = (client: string) => page.locator(`[data-role="members"] tr[data-member="${client}"]`);
+    assert.equal(await row('billing-1').locator('[data-role="member-epoch"]').innerText(), '6');
+    assert.match(await row('billing-1').locator('[data-role="member-epoch"]').getAttribute('title') ?? '', /assignment epoch is 7/);
+    const r1 = await row('billing-1').locator('[data-role="reconciliation"]').innerText();
+    assert.match(r1, /revoking\s+orders \[1\]/);
+    assert.match(r1, /subscribes orders · rack eu-1a/);
+    const r3 = await row('billing-3').locator('[data-role="reconciliation"]').innerText();
+    assert.match(r3, /to receive\s+orders \[1\]/);
+    assert.match(r3, /subscribes — \+ \/orders\|payments\/ · asks for uniform/);
+    assert.match(await row('billing-3').innerText(), /orders \[1, 2\]/, 'its target');
+    // The partition being given up is still billing-1's, on its way to billing-3.
+    const cell = page.locator('[data-role="partition-map"] .cell[data-partition="1"]');
+    assert.equal(await cell.getAttribute('data-owner'), 'billing-1');
+    assert.match(await cell.innerText(), /billing-1 → billing-3/);
+    const entry = page.locator('[data-role="rebalance"]').first();
+    await entry.locator('[data-role="steps"]').waitFor();
+    assert.match(await entry.innerText(), /group epoch 6 → 7/);
+    assert.deepEqual(await entry.locator('[data-role="steps"] li').allInnerTexts(), ['+4 ms: billing-1 is asked to give up orders [1] (epoch 6)', '+6 ms: billing-3 waits for orders [1] (epoch 7)']);
+    await screenshot(page, 'group-consumer-protocol-dark');
     assert.deepEqual(await pageProblems(p), []);
     await page.close();
   });

@@ -202,7 +202,8 @@ export class GroupAdmin {
             };
           });
     const owners = new Map<string, { memberId: string; clientId: string }>();
-    for (const m of members) for (const tp of m.assignment) for (const p of tp.partitions) owners.set(`${tp.topic}-${p}`, { memberId: m.memberId, clientId: m.clientId });
+    // A consumer protocol member still owns what it is giving up, until it confirms.
+    for (const m of members) for (const tp of [...m.assignment, ...(m.consumer?.revoking ?? [])]) for (const p of tp.partitions) owners.set(`${tp.topic}-${p}`, { memberId: m.memberId, clientId: m.clientId });
     // Partitions that are committed or assigned.
     const keys = new Map<string, { topic: string; partition: number }>();
     for (const o of this.gc.fetchOffsets(groupId, null)) keys.set(`${o.topic}-${o.partition}`, { topic: o.topic, partition: o.partition });

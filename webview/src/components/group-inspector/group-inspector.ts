@@ -2,7 +2,9 @@
  * <tributary-group-inspector>: one consumer group, refreshed live by the host. Members and the partition map
  * (partition -> member), committed offsets and lag per partition with bars, the rebalance timeline from the
  * broker's journal (trigger, generation, duration, who moved where), and a reset-offsets dialog with a preview
- * that refuses to apply while the group has members (as kafka-consumer-groups.sh does).
+ * that refuses to apply while the group has members (as kafka-consumer-groups.sh does). Consumer protocol groups
+ * (KIP-848) show their group and assignment epochs, each member's epoch, target, what it still has to give up or
+ * receive, and each rebalance's reconciliation steps.
  */
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
@@ -58,6 +60,20 @@ function removalText(why: RebalanceTrigger): string {
       return why;
   }
 }
+
+/** Topic partitions in words: "orders [0, 1]; payments [3]". */
+function tpText(tps: ReadonlyArray<{ topic: string; partitions: number[] }>): string {
+  return tps.map((tp) => `${tp.topic} [${tp.partitions.join(', ')}]`).join('; ');
+}
+
+const STEP_TEXT: Record<ReconciliationStepView['action'], string> = {
+  revoke: 'is asked to give up',
+  revoked: 'gave up',
+  assigned: 'received',
+  waiting: 'waits for',
+};
+
+type ReconciliationStepView = NonNullable<RebalanceRecord['steps']>[number];
 
 const UNCOMMITTED_LAG = "Partitions without a committed offset count from their log start: the broker does not know the consumer's auto.offset.reset (with latest it would start at the end instead).";
 
@@ -120,6 +136,10 @@ export class GroupInspector extends LitElement {
       }
       .cell .p {
         font-weight: 700;
+      }
+      .cell.revoking {
+        outline: 2px dashed var(--vscode-editorWarning-foreground);
+        outline-offset: -2px;
       }
       .cell .who {
         display: block;
@@ -311,6 +331,7 @@ export class GroupInspector extends LitElement {
   private renderMembers(colour: Map<string, number>) {
     const d = this.desc!;
     if (!d.members.length) return html`<p class="muted" data-role="no-members">No members: the group is ${d.state.toLowerCase()}.</p>`;
+    if (d.type === 'consumer') return this.renderConsumerMembers(colour);
     return html`<table data-role="members">
       <tr>
         <th>Client id</th>
@@ -333,11 +354,60 @@ export class GroupInspector extends LitElement {
     </table>`;
   }
 
+  /** Consumer protocol members: each one's epoch against the group's, and where it is on its way to its target. */
+  private renderConsumerMembers(colour: Map<string, number>) {
+    const d = this.desc!;
+    return html`<table data-role="members">
+      <tr>
+        <th>Client id</th>
+        <th>Member id</th>
+        <th>Instance id</th>
+        <th>Host</th>
+        <th class="num">Epoch</th>
+        <th>Owns</th>
+        <th>Target</th>
+        <th>Reconciliation</th>
+      </tr>
+      ${d.members.map((m) => {
+        const c = m.consumer!;
+        const behind = c.memberEpoch !== d.assignmentEpoch;
+        return html`<tr data-member=${m.clientId}>
+          <td><span class="swatch" ${styleProps({ background: categoryColour(colour.get(m.memberId) ?? 0) })}></span>${m.clientId}</td>
+          <td class="mono">${m.memberId}</td>
+          <td>${m.groupInstanceId ?? html`<span class="muted">—</span>`}</td>
+          <td>${m.clientHost}</td>
+          <td class="num" data-role="member-epoch" title=${behind ? `The group's assignment epoch is ${d.assignmentEpoch}` : ''}>${c.memberEpoch === -2 ? html`<span class="badge warning" title="A static member away for a restart: it keeps its partitions until its session timeout">left (static)</span>` : c.memberEpoch}</td>
+          <td>${tpText(m.assignment) || html`<span class="muted">none</span>`}</td>
+          <td>${tpText(c.target) || html`<span class="muted">none</span>`}</td>
+          <td data-role="reconciliation">
+            ${c.state === 'stable' && !behind ? html`<span class="badge ok">stable</span>` : nothing}
+            ${c.revoking.length ? html`<div><span class="badge warning">revoking</span> ${tpText(c.revoking)}</div>` : nothing}
+            ${c.toReceive.length ? html`<div><span class="badge">to receive</span> ${tpText(c.toReceive)}</div>` : nothing}
+            ${c.state !== 'stable' && !c.revoking.length && !c.toReceive.length ? html`<span class="badge">${c.state.replace('_', ' ')}</span>` : nothing}
+            <div class="muted">
+              subscribes ${c.subscribedTopicNames.join(', ') || '—'}${c.subscribedTopicRegex ? ` + /${c.subscribedTopicRegex}/` : ''}${c.rackId ? ` · rack ${c.rackId}` : ''}${c.serverAssignor ? ` · asks for ${c.serverAssignor}` : ''}
+            </div>
+          </td>
+        </tr>`;
+      })}
+    </table>`;
+  }
+
   private renderPartitionMap(colour: Map<string, number>) {
     const d = this.desc!;
     // Topics: assigned ones plus committed ones; partitions: the union too (a topic's count when known).
-    const owners = new Map<string, { memberId: string; clientId: string }>();
+    const owners = new Map<string, { memberId: string; clientId: string; revoking?: boolean; next?: string }>();
     for (const m of d.members) for (const tp of m.assignment) for (const p of tp.partitions) owners.set(`${tp.topic}\u0000${p}`, { memberId: m.memberId, clientId: m.clientId });
+    // Consumer protocol: a partition being given up is still its owner's until it confirms; who waits for it, if anyone.
+    for (const m of d.members) for (const tp of m.consumer?.revoking ?? []) for (const p of tp.partitions) owners.set(`${tp.topic}\u0000${p}`, { memberId: m.memberId, clientId: m.clientId, revoking: true });
+    for (const m of d.members) {
+      for (const tp of m.consumer?.toReceive ?? []) {
+        for (const p of tp.partitions) {
+          const o = owners.get(`${tp.topic}\u0000${p}`);
+          if (o) o.next = m.clientId;
+        }
+      }
+    }
     const byTopic = new Map<string, Set<number>>();
     const add = (t: string, p: number) => (byTopic.get(t) ?? byTopic.set(t, new Set()).get(t)!).add(p);
     for (const k of owners.keys()) {
@@ -360,8 +430,14 @@ export class GroupInspector extends LitElement {
               .map((p) => {
                 const o = owners.get(`${topic}\u0000${p}`);
                 return o
-                  ? html`<div class="cell" data-partition=${p} data-owner=${o.clientId} title="${topic}-${p}: ${o.clientId} (${o.memberId})" ${styleProps({ background: categoryColour(colour.get(o.memberId) ?? 0) })}>
-                      <span class="p">${p}</span><span class="who">${o.clientId}</span>
+                  ? html`<div
+                      class="cell ${o.revoking ? 'revoking' : ''}"
+                      data-partition=${p}
+                      data-owner=${o.clientId}
+                      title="${topic}-${p}: ${o.clientId} (${o.memberId})${o.revoking ? `, giving it up${o.next ? ` to ${o.next}` : ''}` : ''}"
+                      ${styleProps({ background: categoryColour(colour.get(o.memberId) ?? 0) })}
+                    >
+                      <span class="p">${p}</span><span class="who">${o.clientId}${o.revoking ? html` → ${o.next ?? '…'}` : nothing}</span>
                     </div>`
                   : html`<div class="cell unassigned" data-partition=${p} title="${topic}-${p}: not assigned"><span class="p">${p}</span><span class="who">unassigned</span></div>`;
               })}
@@ -419,7 +495,7 @@ export class GroupInspector extends LitElement {
           <div>
             <span class="title">${r.trigger}</span>
             ${r.triggeredBy ? html`<span class="muted"> by ${who(r.triggeredBy, r)}</span>` : nothing} ·
-            generation ${r.fromGeneration} → ${r.toGeneration ?? '…'} ·
+            ${r.epochs ? html`group epoch ${r.fromGeneration} → ${r.epochs.join(' → ')}` : html`generation ${r.fromGeneration} → ${r.toGeneration ?? '…'}`} ·
             <span class="muted">${formatTime(r.startedAt)}</span> · took ${formatDuration(r.durationMs)}<span class="duration-track"
               ><div class="duration" ${styleProps({ width: `${((r.durationMs ?? maxMs) / maxMs) * 100}%` })}></div></span
             >
@@ -430,6 +506,11 @@ export class GroupInspector extends LitElement {
           ${r.joinPhase ? html`<div data-role="join-phase">${joinPhaseText(r.joinPhase, r)}</div>` : nothing}
           ${r.removed.length ? html`<div>Removed: ${r.removed.map((x) => `${x.clientId} (${removalText(x.why)})`).join(', ')}</div>` : nothing}
           <div class="muted">Members: ${r.before.length} → ${r.after ? r.after.length : '…'}</div>
+          ${r.steps?.length
+            ? html`<ol class="steps" data-role="steps">
+                ${r.steps.map((s) => html`<li>+${formatDuration(s.at - r.startedAt)}: ${s.clientId} ${STEP_TEXT[s.action]} ${tpText(s.partitions)} <span class="muted">(epoch ${s.memberEpoch})</span></li>`)}
+              </ol>`
+            : nothing}
           ${r.moves?.length
             ? html`<table class="moves" data-role="moves">
                 <tr><th>Partition</th><th>From</th><th>To</th></tr>
@@ -604,8 +685,12 @@ export class GroupInspector extends LitElement {
         <vscode-button id="open-reset" @click=${() => this.openReset()}>Reset offsets…</vscode-button>
       </header>
       <div class="facts muted">
-        <span>generation ${d.generation}</span>
-        <span>protocol ${d.protocolType ?? '—'}${d.protocol ? ` / ${d.protocol}` : ''}</span>
+        ${d.type === 'consumer'
+          ? html`<span data-role="group-type">consumer protocol (KIP-848)</span>
+              <span data-role="epochs">group epoch ${d.groupEpoch} · assignment epoch ${d.assignmentEpoch}</span>
+              <span>assignor ${d.protocol ?? '—'}</span>`
+          : html`<span>generation ${d.generation}</span>
+              <span>protocol ${d.protocolType ?? '—'}${d.protocol ? ` / ${d.protocol}` : ''}</span>`}
         <span>coordinator node ${d.coordinator}</span>
         <span>${d.members.length} member${d.members.length === 1 ? '' : 's'}</span>
         <span data-role="total-lag" title=${d.uncommitted > 0 ? UNCOMMITTED_LAG : ''}>total lag ${formatCount(d.totalLag)}${d.uncommitted > 0 ? ` (${d.uncommitted} partition${d.uncommitted === 1 ? '' : 's'} without a committed offset, counted from the log start)` : ''}</span>
