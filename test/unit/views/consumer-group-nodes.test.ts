@@ -3,27 +3,12 @@
 import { strict as assert } from 'node:assert';
 import { assignmentNodes, groupNode, memberNode } from '../../../src/views/tree-nodes';
 import type { GroupMemberView, GroupSummary } from '../../../src/broker/api';
+import { GROUP_CONSUMER } from '../../webview/fixtures/canned';
 
 const summary: GroupSummary = { groupId: 'g848', type: 'consumer', state: 'Reconciling', groupEpoch: 7, assignmentEpoch: 7, protocolType: 'consumer', protocol: 'uniform', members: 2, coordinator: 1, totalLag: 0, uncommitted: 0, topics: ['orders'] };
 
-const giving: GroupMemberView = {
-  memberId: 'm-1',
-  groupInstanceId: null,
-  clientId: 'billing-1',
-  clientHost: '/127.0.0.1',
-  sessionTimeoutMs: 45000,
-  rebalanceTimeoutMs: 300000,
-  assignment: [{ topic: 'orders', partitions: [0] }],
-  consumer: { memberEpoch: 6, state: 'unrevoked_partitions', rackId: null, subscribedTopicNames: ['orders'], subscribedTopicRegex: null, serverAssignor: null, target: [{ topic: 'orders', partitions: [0] }], revoking: [{ topic: 'orders', partitions: [1] }], toReceive: [] },
-};
-
-const waiting: GroupMemberView = {
-  ...giving,
-  memberId: 'm-3',
-  clientId: 'billing-3',
-  assignment: [],
-  consumer: { ...giving.consumer!, memberEpoch: 7, state: 'unreleased_partitions', subscribedTopicRegex: 'orders|payments', target: [{ topic: 'orders', partitions: [1] }], revoking: [], toReceive: [{ topic: 'orders', partitions: [1] }] },
-};
+// The canned group of the webview tests: billing-1 gives orders-1 up, billing-3 waits for it.
+const [giving, waiting]: GroupMemberView[] = GROUP_CONSUMER.members;
 
 describe('tree nodes of a consumer protocol group', () => {
   it('the group says it is a consumer protocol group, with its epoch', () => {
@@ -35,14 +20,14 @@ describe('tree nodes of a consumer protocol group', () => {
 
   it('a member shows its epoch and what it gives up or waits for', () => {
     assert.equal(memberNode('g848', giving).description, '/127.0.0.1 · 1 partition · epoch 6 · revoking 1');
-    assert.equal(memberNode('g848', waiting).description, '/127.0.0.1 · 0 partitions · epoch 7 · waiting for 1');
+    assert.equal(memberNode('g848', waiting).description, '/127.0.0.1 · 1 partition · epoch 7 · waiting for 1');
     assert.equal(memberNode('g848', waiting).collapsible, 'collapsed', 'something to show: the partition it waits for');
-    assert.match(String(memberNode('g848', waiting).tooltip), /Still to receive \(another member has them\): orders \[1\]\nSubscribes: orders, pattern orders\|payments/);
+    assert.match(String(memberNode('g848', waiting).tooltip), /Still to receive \(another member has them\): orders \[1\]\nSubscribes: no topic by name, pattern orders\|payments/);
     assert.equal(memberNode('g848', { ...giving, consumer: { ...giving.consumer!, memberEpoch: -2 } }).description, '/127.0.0.1 · 1 partition · left, coming back (static) · revoking 1');
   });
 
   it('under a member: its partitions, those it gives up and those it waits for', () => {
     assert.deepEqual(assignmentNodes('g848', giving).map((n) => [n.label, n.description]), [['orders-0', undefined], ['orders-1', 'revoking']]);
-    assert.deepEqual(assignmentNodes('g848', waiting).map((n) => [n.label, n.description]), [['orders-1', 'to receive']]);
+    assert.deepEqual(assignmentNodes('g848', waiting).map((n) => [n.label, n.description]), [['orders-2', undefined], ['orders-1', 'to receive']]);
   });
 });
