@@ -124,6 +124,17 @@ describe('consumer group protocol (KIP-848) over raw frames', function () {
     assert.equal((await sendRequest(at, 69, 0, { groupIds: ['cg-1'], includeAuthorizedOperations: false })).groups[0].errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
   });
 
+  it('group.coordinator.rebalance.protocols=classic: the consumer protocol\'s APIs are not advertised', async () => {
+    const classicOnly = await startTestBroker({ config: { 'group.coordinator.rebalance.protocols': 'classic' } });
+    try {
+      const r = await sendRequest(classicOnly.bootstrap, 18, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' });
+      assert.ok(!r.apiKeys.some((k) => k.apiKey === 68 || k.apiKey === 69));
+      assert.ok(r.apiKeys.some((k) => k.apiKey === 11), 'JoinGroup is');
+    } finally {
+      await classicOnly.stop();
+    }
+  });
+
   it('v0 members get an id from the coordinator; errors carry Kafka\'s messages', async () => {
     const { at } = await coordinatorOf('cg-2');
     const r = await sendRequest(at, 68, 0, heartbeat('cg-2', '', 0));

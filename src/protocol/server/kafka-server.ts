@@ -38,6 +38,9 @@ interface NodeListener {
   sockets: Set<net.Socket>;
 }
 
+/** ConsumerGroupHeartbeat and ConsumerGroupDescribe. */
+const CONSUMER_PROTOCOL_APIS = new Set([68, 69]);
+
 export class KafkaServer implements ServerView {
   private readonly handlers = new Map<number, ApiHandler>();
   private readonly nodes = new Map<number, NodeListener>();
@@ -59,7 +62,10 @@ export class KafkaServer implements ServerView {
     if (this.security.sasl && !this.security.mechanisms.some((m) => this.credentials.userCount(m) > 0)) {
       throw new ConfigError(`SASL is on (${this.security.protocol}, mechanisms ${this.security.mechanisms.join(', ')}) but no user can log in: configure at least one user`);
     }
-    for (const h of ALL_HANDLERS) this.handlers.set(h.apiKey, h as ApiHandler);
+    // The consumer group protocol's APIs (KIP-848) exist only where group.coordinator.rebalance.protocols names it, as
+    // Kafka advertises them.
+    const consumerProtocol = cluster.brokerConfig.get<string[]>('group.coordinator.rebalance.protocols').includes('consumer');
+    for (const h of ALL_HANDLERS) if (consumerProtocol || !CONSUMER_PROTOCOL_APIS.has(h.apiKey)) this.handlers.set(h.apiKey, h as ApiHandler);
     // A stopped node closes its listener and connections; a started one listens on its old port again.
     this.unsubscribe = cluster.on((e) => {
       if (e.type === 'node-stopped') void this.closeNode(e.nodeId);
