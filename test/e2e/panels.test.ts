@@ -28,6 +28,7 @@ const { Kafka, logLevel, Partitioners } = require('kafkajs');
 
 const TOPIC = 'panels-orders';
 const GROUP = 'panels-group';
+const GROUP_848 = 'panels-848-group';
 const PARTITIONS = 3;
 const SEEDS = 6;
 const KEY = 'panel-key-1';
@@ -267,6 +268,30 @@ describe('Tributary panels in a real VS Code (code-server + Chromium)', function
       Array(PARTITIONS).fill('0'),
     );
     await screenshot('group-reset-applied');
+  });
+
+  it('inspects a consumer protocol (KIP-848) group of @platformatic/kafka: its type and epochs, the member at the group\'s epoch', async () => {
+    await runCommand(page, 'View: Close All Editor Groups');
+    await eventually('no panel open', async () => (await page.locator('.tabs-container .tab').count()) === 0);
+    const { Consumer, stringDeserializers } = require('@platformatic/kafka');
+    const c = new Consumer({ groupId: GROUP_848, clientId: 'panels-848', bootstrapBrokers: [`127.0.0.1:${wb!.basePort}`], deserializers: stringDeserializers, groupProtocol: 'consumer' });
+    try {
+      const stream = await c.consume({ topics: [TOPIC], mode: 'earliest', autocommit: true });
+      stream.on('data', () => undefined);
+      const group = await open('Tributary: Open Group Inspector', `Group: ${GROUP_848}`, 'group', GROUP_848);
+      await group.locator('[data-role="group-type"]').waitFor({ timeout: 15_000 });
+      assert.equal(await group.locator('[data-role="group-type"]').innerText(), 'consumer protocol (KIP-848)');
+      await group.locator('[data-role="state"]', { hasText: /^Stable$/ }).waitFor({ timeout: 15_000 });
+      assert.equal(await group.locator('[data-role="epochs"]').innerText(), 'group epoch 1 · assignment epoch 1');
+      const row = group.locator('[data-role="members"] tr[data-member="panels-848"]');
+      await row.waitFor();
+      assert.equal(await row.locator('[data-role="member-epoch"]').innerText(), '1');
+      assert.match(squash(await row.innerText()), new RegExp(`${TOPIC} \\[0, 1, 2\\] ${TOPIC} \\[0, 1, 2\\] stable`));
+      await screenshot('group-consumer-protocol');
+      await stream.close();
+    } finally {
+      await c.close(true);
+    }
   });
 
   it("finds the Producer panel's record in the Segment inspector: its batch by offset, the batch fields, the record", async () => {

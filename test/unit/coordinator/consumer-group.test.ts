@@ -150,6 +150,7 @@ describe('Consumer group protocol (KIP-848)', () => {
     const rec = gc.consumerGroup('g')!.journal.list().at(-1)!;
     assert.equal(rec.trigger, 'member joined');
     assert.equal(rec.outcome, 'stable');
+    assert.deepEqual([rec.before.map((m) => m.memberId), rec.after!.map((m) => m.memberId).sort()], [['a'], ['a', 'b']]);
     assert.ok(rec.steps!.some((s) => s.memberId === 'a' && s.action === 'revoke'));
     assert.ok(rec.steps!.some((s) => s.memberId === 'a' && s.action === 'revoked'));
     assert.ok(rec.steps!.some((s) => s.memberId === 'b' && s.action === 'assigned'));

@@ -380,7 +380,9 @@ export class ConsumerGroupManager {
     }
     if (!trigger) return;
     const now = this.ctx.now();
-    const record = group.journal.begin(group.groupEpoch, trigger, this.snapshot(group), now, triggeredBy, removed ? `${removed.clientId} ${removed.memberId}` : undefined);
+    // "Before" is the membership of the epoch being left: without a member that is only joining now.
+    const before = this.snapshot(group).filter((m) => !(trigger === 'member joined' && m.memberId === triggeredBy));
+    const record = group.journal.begin(group.groupEpoch, trigger, before, now, triggeredBy, removed ? `${removed.clientId} ${removed.memberId}` : undefined);
     if (removed) group.journal.noteRemoved(removed.memberId, removed.clientId, trigger);
     group.groupEpoch++;
     record.epochs = [...(record.epochs ?? []), group.groupEpoch];
