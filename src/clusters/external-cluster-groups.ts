@@ -1,6 +1,7 @@
 /**
  * An external cluster's consumer groups as kafka-consumer-groups sees them: DescribeGroups for the state and the
- * members' assignments, OffsetFetch for what each group committed, ListOffsets for the logs' ends and so the lag.
+ * members' assignments (ConsumerGroupDescribe for a consumer protocol group, which DescribeGroups reports as Dead),
+ * OffsetFetch for what each group committed, ListOffsets for the logs' ends and so the lag.
  * A reset commits offsets through the admin API and, as kafka-consumer-groups, is refused while the group has members.
  */
 import { type Admin, FindCoordinatorKeyTypes } from '@platformatic/kafka';
@@ -10,6 +11,48 @@ import { lagOf, lagTotals, resetTargetOffset } from '../broker/coordinator/group
 import { call } from './external-cluster-errors';
 import type { MetadataReader } from './external-cluster-metadata';
 import type { OffsetReader } from './external-cluster-offsets';
+import type { ConsumerGroupDescribeGroup, DirectRequests } from './external-cluster-requests';
+
+type TopicPartitionsIn = ReadonlyArray<{ topicName: string; partitions: readonly number[] }>;
+
+function named(tps: TopicPartitionsIn): Array<{ topic: string; partitions: number[] }> {
+  return tps.map((t) => ({ topic: t.topicName, partitions: [...t.partitions].sort((a, b) => a - b) })).sort((a, b) => (a.topic < b.topic ? -1 : 1));
+}
+
+/** Partitions of `a` that `b` lacks. */
+function minus(a: TopicPartitionsIn, b: TopicPartitionsIn): Array<{ topic: string; partitions: number[] }> {
+  const has = new Set(b.flatMap((t) => t.partitions.map((p) => `${t.topicName}\0${p}`)));
+  return named(a.map((t) => ({ topicName: t.topicName, partitions: t.partitions.filter((p) => !has.has(`${t.topicName}\0${p}`)) })).filter((t) => t.partitions.length > 0));
+}
+
+/** A ConsumerGroupDescribe member as the views show members (what it owns, its target, what it still waits for). */
+function consumerMember(g: ConsumerGroupDescribeGroup, m: ConsumerGroupDescribeGroup['members'][number]): GroupMemberView {
+  const owns = m.assignment.topicPartitions;
+  const target = m.targetAssignment.topicPartitions;
+  const toReceive = minus(target, owns);
+  return {
+    memberId: m.memberId,
+    groupInstanceId: m.instanceId ?? null,
+    clientId: m.clientId,
+    clientHost: m.clientHost,
+    // ConsumerGroupDescribe does not return the timeouts.
+    sessionTimeoutMs: -1,
+    rebalanceTimeoutMs: -1,
+    assignment: named(owns),
+    consumer: {
+      memberEpoch: m.memberEpoch,
+      // ConsumerGroupDescribe does not say what a member is revoking; a member behind the assignment epoch is.
+      state: m.memberEpoch < g.assignmentEpoch ? 'unrevoked_partitions' : toReceive.length ? 'unreleased_partitions' : 'stable',
+      rackId: m.rackId ?? null,
+      subscribedTopicNames: m.subscribedTopicNames,
+      subscribedTopicRegex: m.subscribedTopicRegex ?? null,
+      serverAssignor: null,
+      target: named(target),
+      revoking: minus(owns, target),
+      toReceive,
+    },
+  };
+}
 
 /** A group state by Kafka's name, in any case, with or without underscores; an unknown one is Dead. */
 function groupState(s: string): GroupState {
@@ -23,10 +66,19 @@ export class Groups {
     private readonly admin: Admin,
     private readonly metadata: MetadataReader,
     private readonly offsets: OffsetReader,
+    private readonly requests: DirectRequests,
   ) {}
 
+  /** The group as ConsumerGroupDescribe has it at its coordinator, when it is a consumer protocol group there. */
+  private async consumerGroup(groupId: string, coordinator: { nodeId: number; host: string; port: number } | undefined): Promise<ConsumerGroupDescribeGroup | undefined> {
+    if (!coordinator || !(await this.requests.speaksConsumerGroupDescribe().catch(() => false))) return undefined;
+    const g = await this.requests.consumerGroupDescribe({ host: coordinator.host, port: coordinator.port }, groupId).catch(() => undefined);
+    return g && g.errorCode === 0 ? g : undefined;
+  }
+
   async listGroups(): Promise<GroupSummary[]> {
-    const listed = await call(() => this.admin.listGroups());
+    // Both kinds: the library asks for classic groups only unless told (ListGroups v5 types).
+    const listed = await call(() => this.admin.listGroups({ types: ['classic', 'consumer'] }));
     const ids = [...listed.keys()];
     if (!ids.length) return [];
     // A group that went away between the two requests is left out, not an error.
@@ -37,6 +89,7 @@ export class Groups {
         groupId: d.groupId,
         type: d.type,
         state: d.state,
+        ...(d.type === 'consumer' ? { groupEpoch: d.groupEpoch, assignmentEpoch: d.assignmentEpoch } : {}),
         protocolType: d.protocolType,
         protocol: d.protocol,
         members: d.members.length,
@@ -55,10 +108,12 @@ export class Groups {
       call(() => this.admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [groupId] })).catch(() => []),
     ]);
     const g = groups.get(groupId);
-    const state = g ? groupState(g.state) : 'Dead';
+    // DescribeGroups serves classic groups: a consumer protocol group reads as Dead there (Kafka 4).
+    const cg = !g || groupState(g.state) === 'Dead' ? await this.consumerGroup(groupId, coordinators[0]) : undefined;
+    const state = cg ? groupState(cg.groupState) : g ? groupState(g.state) : 'Dead';
     const topics = committed.find((c) => c.groupId === groupId)?.topics ?? [];
     if (state === 'Dead' && !topics.length) throw new KafkaError('GROUP_ID_NOT_FOUND', `Group ${groupId} does not exist`);
-    const members: GroupMemberView[] = [...(g?.members.values() ?? [])].map((m) => ({
+    const members: GroupMemberView[] = cg ? cg.members.map((m) => consumerMember(cg, m)) : [...(g?.members.values() ?? [])].map((m) => ({
       memberId: m.id,
       groupInstanceId: m.groupInstanceId ?? null,
       clientId: m.clientId,
@@ -69,7 +124,7 @@ export class Groups {
       assignment: [...(m.assignments?.values() ?? [])].map((a) => ({ topic: a.topic, partitions: [...a.partitions].sort((x, y) => x - y) })),
     }));
     const owners = new Map<string, { memberId: string; clientId: string }>();
-    for (const m of members) for (const a of m.assignment) for (const p of a.partitions) owners.set(`${a.topic}\0${p}`, { memberId: m.memberId, clientId: m.clientId });
+    for (const m of members) for (const a of [...m.assignment, ...(m.consumer?.revoking ?? [])]) for (const p of a.partitions) owners.set(`${a.topic}\0${p}`, { memberId: m.memberId, clientId: m.clientId });
     // Every partition committed or assigned, with the log's offsets.
     const wanted = new Map<string, Set<number>>();
     const want = (topic: string, p: number) => (wanted.get(topic) ?? wanted.set(topic, new Set()).get(topic)!).add(p);
@@ -97,14 +152,14 @@ export class Groups {
       }
     }
     offsets.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    const kind = cg
+      ? { type: 'consumer' as const, protocolType: 'consumer', protocol: cg.assignorName || null, generation: cg.groupEpoch, groupEpoch: cg.groupEpoch, assignmentEpoch: cg.assignmentEpoch }
+      : // DescribeGroups does not return the generation or the leader.
+        { type: 'classic' as const, protocolType: g?.protocolType || null, protocol: g?.protocol || null, generation: -1 };
     return {
       groupId,
-      type: 'classic',
       state,
-      protocolType: g?.protocolType || null,
-      protocol: g?.protocol || null,
-      // DescribeGroups does not return the generation or the leader.
-      generation: -1,
+      ...kind,
       coordinator: coordinators[0]?.nodeId ?? -1,
       leader: null,
       members,
@@ -132,8 +187,10 @@ export class Groups {
   }
 
   async resetOffsets(r: ResetOffsetsRequest): Promise<ResetPlanRow[]> {
-    const g = (await call(() => this.admin.describeGroups({ groups: [r.groupId] }))).get(r.groupId);
-    const state = g ? groupState(g.state) : 'Dead';
+    const state = await this.describeGroup(r.groupId).then(
+      (d) => d.state,
+      () => 'Dead' as GroupState,
+    );
     if (state !== 'Empty' && state !== 'Dead') {
       throw new KafkaError('NON_EMPTY_GROUP', `Assignments can only be reset if the group '${r.groupId}' is inactive, but the current state is ${state}.`);
     }

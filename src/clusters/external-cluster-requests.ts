@@ -5,7 +5,11 @@
  *  - a sessionless Fetch (session id 0, epoch -1), as Kafka's own tools make when they do not poll: Consumer.fetch
  *    sends epoch 0, which asks the broker for a new incremental fetch session each time, so that on a shared cluster
  *    every look at a topic would take a slot of the brokers' session cache (max.incremental.fetch.session.cache.slots)
- *    from the real consumers.
+ *    from the real consumers;
+ *  - ConsumerGroupDescribe (KIP-848): the Admin describes groups with DescribeGroups only, which a Kafka 4 broker
+ *    answers for a consumer protocol group with "Dead" and no members. The library's own reader of its answer
+ *    misreads it (SubscribedTopicNames as one string, no tagged fields after each assignment): the answer is read
+ *    with Tributary's codec, generated from Kafka's schema, through the library's public `createAPI`.
  *
  * Only the library's public, typed interface is used, so that a new release that changes it fails the build rather
  * than a user's browsing: the Admin's connection pool (`connections`: the same TLS and SASL as the Admin's own
@@ -32,7 +36,11 @@ import {
   metadataV10,
   metadataV11,
   metadataV12,
+  consumerGroupDescribeV0,
+  createAPI,
 } from '@platformatic/kafka';
+import { Reader as SchemaReader } from '../protocol/codec';
+import { decodeConsumerGroupDescribeResponse, type ConsumerGroupDescribeResponseData } from '../protocol/messages/consumer-group-describe-response';
 import { KafkaError } from '../broker/errors';
 import { call } from './external-cluster-errors';
 
@@ -47,6 +55,12 @@ const FETCH_BY_TOPIC_ID = 13;
 type MetadataResponse = metadataV12.MetadataResponse;
 type ListOffsetsResponse = listOffsetsV9.ListOffsetsResponse;
 type FetchResponse = fetchV17.FetchResponse;
+export type ConsumerGroupDescribeGroup = ConsumerGroupDescribeResponseData['groups'][number];
+const CONSUMER_GROUP_DESCRIBE = [
+  createAPI<[groupIds: string[], includeAuthorizedOperations: boolean], ConsumerGroupDescribeResponseData>(69, 0, consumerGroupDescribeV0.createRequest, (_correlationId, _apiKey, apiVersion, reader) =>
+    decodeConsumerGroupDescribeResponse(new SchemaReader(reader.buffer.slice(reader.position, reader.position + reader.remaining)), apiVersion),
+  ),
+];
 export type { RecordsBatch } from '@platformatic/kafka';
 
 /** Where a sessionless fetch reads: one partition from one offset. */
@@ -93,6 +107,19 @@ export class DirectRequests {
     const partitions = [{ partition: read.partition, fetchOffset: BigInt(read.offset), partitionMaxBytes: read.maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }];
     // maxWaitMs 0, minBytes 1: answer at once; read_uncommitted; session 0, epoch -1; no rack.
     return call(() => api.async(connection, 0, 1, read.maxBytes, 0, 0, -1, [{ topicId, partitions }], [], ''));
+  }
+
+  /** Whether the cluster serves ConsumerGroupDescribe (Kafka 4, or 3.7+ with the new protocol enabled). */
+  async speaksConsumerGroupDescribe(): Promise<boolean> {
+    const key = CONSUMER_GROUP_DESCRIBE[0].key;
+    return (await this.apiVersions()).some((v) => v.apiKey === key);
+  }
+
+  /** ConsumerGroupDescribe of one group at its coordinator. */
+  async consumerGroupDescribe(coordinator: Broker, groupId: string): Promise<ConsumerGroupDescribeGroup | undefined> {
+    const [api, connection] = await this.prepare(CONSUMER_GROUP_DESCRIBE, coordinator);
+    const r = await call(() => api.async(connection, [groupId], false));
+    return r.groups[0];
   }
 
   private prepare<A extends { key: number; version: number }>(versions: readonly A[], node: Broker): Promise<[A, Connection]> {

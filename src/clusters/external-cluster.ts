@@ -77,7 +77,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
     this.nodes = new NodesReader(options.config, metadata);
     this.configs = new TopicConfigs(admin);
     this.topics = new Topics(admin, metadata, offsets, this.configs);
-    this.groups = new Groups(admin, metadata, offsets);
+    this.groups = new Groups(admin, metadata, offsets, requests);
     this.writer = new RecordWriter(producer, metadata);
     this.reader = new RecordReader(metadata, offsets, requests);
   }

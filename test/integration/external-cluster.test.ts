@@ -5,7 +5,7 @@
 // checked here too, over PLAINTEXT and over SASL_SSL: this is their contract test against a running broker.
 import { strict as assert } from 'node:assert';
 import { Kafka, logLevel } from 'kafkajs';
-import { Admin } from '@platformatic/kafka';
+import { Admin, Consumer as PlatformaticConsumer, stringDeserializers } from '@platformatic/kafka';
 import { ExternalCluster, LocalOnlyError } from '../../src/clusters/external-cluster';
 import { clientOptions } from '../../src/clusters/external-cluster-clients';
 import { DirectRequests } from '../../src/clusters/external-cluster-requests';
@@ -259,6 +259,34 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
 
     await cluster.deleteGroup('billing');
     await assert.rejects(cluster.describeGroup('billing'), (e: Error & { errorName?: string }) => e.errorName === 'GROUP_ID_NOT_FOUND');
+  });
+
+  it('a consumer protocol group (KIP-848), which DescribeGroups reports as Dead: described with ConsumerGroupDescribe', async () => {
+    await cluster.createTopic({ name: 'kip848-ext', partitions: 3, replicationFactor: 3 });
+    await cluster.produce({ topic: 'kip848-ext', records: Array.from({ length: 6 }, (_, i) => ({ value: `v${i}`, partition: i % 3 })) });
+    const consumer = new PlatformaticConsumer({ groupId: 'kip848-ext-group', clientId: 'ext-848', bootstrapBrokers: broker.bootstrap.split(','), deserializers: stringDeserializers, groupProtocol: 'consumer' });
+    try {
+      const stream = await consumer.consume({ topics: ['kip848-ext'], mode: 'earliest', autocommit: true });
+      let seen = 0;
+      stream.on('data', () => seen++);
+      const deadline = Date.now() + 15000;
+      while (seen < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const d = await cluster.describeGroup('kip848-ext-group');
+      assert.deepEqual([d.type, d.state, d.groupEpoch, d.assignmentEpoch, d.protocol], ['consumer', 'Stable', 1, 1, 'uniform']);
+      assert.equal(d.members.length, 1);
+      const m = d.members[0];
+      assert.equal(m.clientId, 'ext-848');
+      assert.deepEqual(m.assignment, [{ topic: 'kip848-ext', partitions: [0, 1, 2] }]);
+      assert.deepEqual([m.consumer?.memberEpoch, m.consumer?.state, m.consumer?.target, m.consumer?.subscribedTopicNames], [1, 'stable', [{ topic: 'kip848-ext', partitions: [0, 1, 2] }], ['kip848-ext']]);
+      assert.ok(d.offsets.every((o) => o.owner?.clientId === 'ext-848'));
+      const summary = (await cluster.listGroups()).find((g) => g.groupId === 'kip848-ext-group');
+      assert.deepEqual([summary?.type, summary?.state, summary?.groupEpoch, summary?.members], ['consumer', 'Stable', 1, 1]);
+      // A reset is refused while it has a member, as for a classic group.
+      await assert.rejects(cluster.resetOffsets({ groupId: 'kip848-ext-group', topic: 'kip848-ext', to: { kind: 'earliest' } }), (e: Error & { errorName?: string }) => e.errorName === 'NON_EMPTY_GROUP');
+      await stream.close();
+    } finally {
+      await consumer.close(true);
+    }
   });
 
   it('replication: the leader and ISR matrix from metadata; what needs local files or processes says so', async () => {
