@@ -300,6 +300,17 @@ describe('Consumer group protocol (KIP-848)', () => {
     assert.equal((await ok(beat('m1', r3.memberEpoch, r3.assignment))).assignment, null);
   });
 
+  it('a pattern that backtracks catastrophically is refused in good time, not left to block the broker', async () => {
+    topics.add('a'.repeat(60), 1);
+    const started = Date.now();
+    const r = await hb(params({ subscribedTopicNames: [], subscribedTopicRegex: '(a+)+b' }));
+    assert.equal(r.errorCode, ErrorCode.INVALID_REGULAR_EXPRESSION);
+    assert.match(r.errorMessage!, /takes longer than 100 ms to match the topics' names \(catastrophic backtracking\)/);
+    assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
+    // A harmless pattern over the same names is fine.
+    assert.equal((await hb(params({ subscribedTopicNames: [], subscribedTopicRegex: 'a+' }))).errorCode, ErrorCode.NONE);
+  });
+
   it('a topic that grows or is deleted moves the group to a new epoch', async () => {
     const r = await ok(params({}));
     topics.byNameMap.get('t')!.partitions = 8;

@@ -23,6 +23,7 @@ import {
   LEAVE_GROUP_STATIC_MEMBER_EPOCH,
 } from './consumer-group';
 import { reconcile, type OwnedTopicPartitions } from './current-assignment-builder';
+import { matchTopics } from './topic-regex';
 import { SERVER_ASSIGNORS, type AssignorTopic } from './server-assignors';
 import { GroupContext, coordinatorErrorOf, type OffsetsTopicRecordIn } from './group-context';
 import { currentAssignmentRecord, groupEpochRecord, memberRecord, subscribedTopicsRecord, targetEpochRecord, targetMemberRecord, type ConsumerGroupRecord } from './consumer-group-records';
@@ -76,15 +77,6 @@ function invalid(message: string): never {
 
 function fail(name: ErrorName, message: string): never {
   throw new KafkaError(name, message);
-}
-
-/** Kafka matches a subscription's regular expression against the whole topic name (RE2/J syntax, close to JS's). */
-function compileRegex(regex: string): RegExp {
-  try {
-    return new RegExp(`^(?:${regex})$`, 'u');
-  } catch (e) {
-    throw new KafkaError('INVALID_REGULAR_EXPRESSION', `SubscribedTopicRegex \`${regex}\` is not a valid regular expression: ${(e as Error).message}.`);
-  }
 }
 
 export class ConsumerGroupManager {
@@ -144,7 +136,8 @@ export class ConsumerGroupManager {
     if (p.serverAssignor !== null && !this.config.assignors.includes(p.serverAssignor)) {
       fail('UNSUPPORTED_ASSIGNOR', `ServerAssignor ${p.serverAssignor} is not supported. Supported assignors: ${this.config.assignors.join(', ')}.`);
     }
-    if (p.subscribedTopicRegex) compileRegex(p.subscribedTopicRegex);
+    // A new expression must compile and match the topics there are now in good time (topic-regex.ts).
+    if (p.subscribedTopicRegex) matchTopics(p.subscribedTopicRegex, this.topics.names());
   }
 
   private joinOrHeartbeat(p: ConsumerGroupHeartbeatParams, records: OffsetsTopicRecordIn[]): ConsumerGroupHeartbeatResult {
@@ -536,13 +529,14 @@ export class ConsumerGroupManager {
       for (const regex of [...group.resolvedRegexes.keys()]) if (!used.has(regex)) group.resolvedRegexes.delete(regex);
       const names = [...this.topics.names()];
       for (const regex of used) {
-        let re: RegExp;
+        let matched: string[];
         try {
-          re = compileRegex(regex);
-        } catch {
-          continue;
+          matched = matchTopics(regex, names);
+        } catch (e) {
+          // Accepted once, too slow now (more or longer topic names): it matches nothing, and says so.
+          this.ctx.logger.warn(`group ${group.groupId}: ${(e as Error).message}`);
+          matched = [];
         }
-        const matched = names.filter((n) => re.test(n)).sort();
         const before = group.resolvedRegexes.get(regex);
         if (before && before.join('\u0000') === matched.join('\u0000')) continue;
         group.resolvedRegexes.set(regex, matched);
