@@ -22,7 +22,8 @@ const VALUE_OPTIONS = new Set(['group', 'state', 'topic', 'to-offset', 'shift-by
 const FLAGS = new Set(['list', 'describe', 'delete', 'reset-offsets', 'all-groups', 'all-topics', 'members', 'offsets', 'verbose', 'to-earliest', 'to-latest', 'to-current', 'dry-run', 'execute', 'json']);
 const ACTIONS = ['list', 'describe', 'reset-offsets', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
-const STATES: GroupState[] = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'];
+// Kafka 4's states of both kinds of group: the consumer protocol's Assigning and Reconciling too.
+const STATES: GroupState[] = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty', 'Assigning', 'Reconciling'];
 const MISSING = '-';
 
 /** The footnote under `describe` when a partition's lag counts from its log start. */
@@ -137,7 +138,7 @@ async function describeGroups(cluster: ExternalCluster, groupIds: string[], a: P
   for (const d of described) {
     const hosts = new Map(d.members.map((m) => [m.memberId, m]));
     if (d.state === 'Empty') io.err(`\nConsumer group '${d.groupId}' has no active members.`);
-    else if (d.state === 'PreparingRebalance' || d.state === 'CompletingRebalance') io.err(`\nWarning: Consumer group '${d.groupId}' is rebalancing.`);
+    else if (['PreparingRebalance', 'CompletingRebalance', 'Assigning', 'Reconciling'].includes(d.state)) io.err(`\nWarning: Consumer group '${d.groupId}' is rebalancing.`);
     if (stateVariant) {
       const node = nodes.get(d.coordinator);
       const coordinator = node ? `${node.host}:${node.port}  (${node.id})` : `${MISSING}  (${d.coordinator})`;

@@ -130,6 +130,33 @@ describe('tributary groups: list, describe, reset-offsets, delete against a kafk
     assert.deepEqual([g.totalLag, g.uncommitted], [3, 1]);
   });
 
+  it('a consumer protocol group (KIP-848, @platformatic/kafka): listed with its state, described with its member and lag', async () => {
+    const { Consumer: PlatformaticConsumer, stringDeserializers } = await import('@platformatic/kafka');
+    const c = new PlatformaticConsumer({ groupId: 'billing-848', clientId: 'cli-848', bootstrapBrokers: broker.bootstrap.split(','), deserializers: stringDeserializers, groupProtocol: 'consumer' });
+    try {
+      const stream = await c.consume({ topics: ['orders'], mode: 'earliest', autocommit: true });
+      stream.on('data', () => undefined);
+      await until('the consumer protocol member to commit to the end', async () => {
+        const r = await groups('describe', 'billing-848');
+        return r.status === 0 && rows(r.stdout, 'GROUP').every((x) => x[5] === '0') && rows(r.stdout, 'GROUP').length === 3 ? true : undefined;
+      });
+      let r = await groups('list', '--state');
+      assert.deepEqual(rows(r.stdout, 'GROUP').find((x) => x[0] === 'billing-848'), ['billing-848', 'Stable']);
+      r = await groups('list', '--state', 'reconciling');
+      assert.equal(r.status, 0, show(r));
+      assert.ok(!r.stdout.includes('billing-848'));
+      r = await groups('describe', 'billing-848', '--members', '--verbose');
+      assert.equal(r.status, 0, show(r));
+      const [member] = rows(r.stdout, 'GROUP');
+      assert.deepEqual([member[0], member[3], member[4], member[5]], ['billing-848', 'cli-848', '3', 'orders:0,1,2']);
+      r = await groups('describe', 'billing-848', '--state');
+      assert.match(r.stdout, /\nbilling-848 +127\.0\.0\.1:\d+ +\(\d\) +uniform +Stable +1\n$/);
+      await stream.close();
+    } finally {
+      await c.close(true);
+    }
+  });
+
   it('reset-offsets and delete are refused while a member is in, with Kafka\'s message; nothing changes', async () => {
     for (const extra of [[], ['--execute']]) {
       const r = await groups('reset-offsets', 'billing', '--topic', 'orders', '--to-earliest', ...extra);
