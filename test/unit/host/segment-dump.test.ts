@@ -7,6 +7,7 @@ import { encodeRecordBatch, EncodeBatchInput } from '../../../src/broker/records
 import { CompressionType, initCompression } from '../../../src/broker/records/compression';
 import { ControlRecordType, encodeEndTxnMarkerBatch } from '../../../src/broker/records/control-record';
 import { groupMetadataKey, groupMetadataValue, offsetCommitKey, offsetCommitValue } from '../../../src/broker/coordinator/group/offsets-records';
+import { currentAssignmentRecord, groupEpochRecord, memberRecord } from '../../../src/broker/coordinator/group/consumer-group-records';
 import { encodeConsumerProtocolAssignment } from '../../../src/protocol/messages/consumer-protocol-assignment';
 import { Writer } from '../../../src/protocol/codec';
 import { dumpLog } from '../../../src/cli/dump-log';
@@ -195,6 +196,38 @@ describe('Segment dump for the segment inspector (structured kafka-dump-log)', (
     assert.deepEqual(group.value.members[0].assignment, [{ topic: 'orders', partitions: [0, 2] }]);
     assert.equal(group.value.members[0].clientId, 'billing-app');
     assert.deepEqual(tombstone, { type: 'offset', group: 'billing', topic: 'orders', partition: 1, value: null });
+  });
+
+  it('decodes the consumer protocol\'s records (KIP-848): epochs, members, assignments, tombstones, in words', async () => {
+    const partitionDir = path.join(dir, 'node-1', '__consumer_offsets-8');
+    const log = Log.open(partitionDir, { topic: '__consumer_offsets', partition: 8 }, defaultLogConfig({ 'cleanup.policy': 'compact' }));
+    const topicId = '0123456789abcdef0123456789abcdef';
+    const records = [
+      groupEpochRecord('g848', 3),
+      memberRecord('g848', 'm-1', { instanceId: 'i-1', rackId: null, clientId: 'billing-1', clientHost: '/127.0.0.1', subscribedTopicNames: ['orders'], subscribedTopicRegex: null, rebalanceTimeoutMs: 30000, serverAssignor: 'range', classicMemberMetadata: null }),
+      currentAssignmentRecord('g848', 'm-1', { memberEpoch: 3, previousMemberEpoch: 2, state: 1, assignedPartitions: [{ topicId, partitions: [0] }], partitionsPendingRevocation: [{ topicId, partitions: [1] }] }),
+      groupEpochRecord('g848', null),
+    ];
+    log.appendAsLeader(encodeRecordBatch({ records: records.map((r) => ({ ...r, timestamp: T0 })) }), 0, { fromClient: false });
+    log.close();
+    const d = await dumpSegment(path.join(partitionDir, LOG0));
+    const [epoch, member, current, gone] = d.batches[0].records!.map((r) => r.offsetsTopic);
+    assert.deepEqual(epoch, { type: 'consumerGroup', group: 'g848', record: 'ConsumerGroupMetadata', summary: 'group epoch 3' });
+    assert.deepEqual(member, {
+      type: 'consumerGroup',
+      group: 'g848',
+      record: 'ConsumerGroupMemberMetadata',
+      memberId: 'm-1',
+      summary: 'client billing-1 on /127.0.0.1, instance i-1, topics [orders], assignor range, rebalance timeout 30000 ms',
+    });
+    assert.deepEqual(current, {
+      type: 'consumerGroup',
+      group: 'g848',
+      record: 'ConsumerGroupCurrentMemberAssignment',
+      memberId: 'm-1',
+      summary: 'member epoch 3 (previous 2), state unrevoked_partitions, assigned ASNFZ4mrze8BI0VniavN7w [0], revoking ASNFZ4mrze8BI0VniavN7w [1]',
+    });
+    assert.deepEqual(gone, { type: 'consumerGroup', group: 'g848', record: 'ConsumerGroupMetadata', summary: null });
   });
 
   it('pages through a segment: pages join up to the whole dump, each with the index entries of its own batches; offsets and odd positions are found through the index', async () => {
