@@ -80,6 +80,9 @@ function fail(name: ErrorName, message: string): never {
 }
 
 export class ConsumerGroupManager {
+  /** The topic names at the last topic change, to tell a new or deleted topic from a leader or ISR change. */
+  private topicNames = '';
+
   constructor(
     private readonly ctx: GroupContext,
     private readonly config: ConsumerGroupConfig,
@@ -448,9 +451,13 @@ export class ConsumerGroupManager {
 
   /** Topic changes: groups whose subscribed topics changed move to a new epoch (a regex matching a new topic, ...). */
   topicsChanged(): void {
+    // The cluster says so for leader and ISR changes too: patterns are resolved again only when a name came or went.
+    const names = [...this.topics.names()].join('\u0000');
+    const namesChanged = names !== this.topicNames;
+    this.topicNames = names;
     for (const g of this.ctx.groups.values()) {
       if (g.type !== 'consumer' || g.members.size === 0) continue;
-      if ([...g.members.values()].some((m) => m.subscribedTopicRegex)) this.scheduleRegexResolution(g);
+      if (namesChanged && [...g.members.values()].some((m) => m.subscribedTopicRegex)) this.scheduleRegexResolution(g);
       const records: OffsetsTopicRecordIn[] = [];
       this.refresh(g, records, undefined);
       if (records.length === 0) continue;

@@ -54,8 +54,6 @@ export class ConsumerGroupMember {
   /** Armed while the member has partitions to revoke: it is fenced if it has not revoked them in time. */
   rebalanceTimer?: { timer: Timer; epoch: number };
   lastHeartbeat = 0;
-  /** When the member started towards its current target (for the journal's "how long it took"). */
-  reconcilingSince?: number;
 
   constructor(readonly memberId: string) {}
 

@@ -110,7 +110,7 @@ export class RebalanceJournal {
   noteStep(step: ReconciliationStep): void {
     if (!this.current) return;
     (this.current.steps ??= []).push(step);
-    // A member stuck revoking repeats itself at every heartbeat: the journal keeps the first and the last of a run.
+    // A long rebalance keeps its first step and its latest 499.
     if (this.current.steps.length > 500) this.current.steps.splice(1, 1);
   }
 
