@@ -17,6 +17,7 @@ import { uuidFromKafkaString, uuidToKafkaString } from '../protocol/codec';
 import { io } from './storage/file-io';
 import { GroupCoordinator, GroupCoordinatorConfig, type ConsumerGroupConfig, type TopicCatalog } from './coordinator/group/group-coordinator';
 import { assignorName } from './coordinator/group/server-assignors';
+import type { MigrationPolicy } from './coordinator/group/consumer-group-migration';
 import { ClusterOffsetsTopic, OFFSETS_TOPIC } from './coordinator/group/offsets-topic';
 import { ClusterTransactionTopic } from './coordinator/transaction/transaction-topic';
 import { TransactionCoordinator, type TopicPartitionRef } from './coordinator/transaction/transaction-coordinator';
@@ -71,6 +72,7 @@ function consumerGroupConfig(c: BrokerConfig): ConsumerGroupConfig {
     heartbeatIntervalMs: heartbeat,
     maxSize: c.get('group.consumer.max.size'),
     assignors: c.get<string[]>('group.consumer.assignors').map(assignorName),
+    migrationPolicy: c.get<MigrationPolicy>('group.consumer.migration.policy'),
   };
 }
 

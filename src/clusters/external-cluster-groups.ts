@@ -40,6 +40,8 @@ function consumerMember(g: ConsumerGroupDescribeGroup, m: ConsumerGroupDescribeG
     rebalanceTimeoutMs: -1,
     assignment: named(owns),
     consumer: {
+      // ConsumerGroupDescribe v0 does not say which protocol a member speaks (v1's MemberType does).
+      protocol: 'consumer',
       memberEpoch: m.memberEpoch,
       // ConsumerGroupDescribe does not say what a member is revoking; a member behind the assignment epoch is.
       state: m.memberEpoch < g.assignmentEpoch ? 'unrevoked_partitions' : toReceive.length ? 'unreleased_partitions' : 'stable',

@@ -351,6 +351,7 @@ export function memberNode(groupId: string, m: GroupMemberView): Omit<TreeNode, 
   const parts = [m.clientHost, plural(count, 'partition')];
   if (c) {
     parts.push(c.memberEpoch === -2 ? 'left, coming back (static)' : `epoch ${c.memberEpoch}`);
+    if (c.protocol === 'classic') parts.push('classic protocol');
     if (c.revoking.length) parts.push(`revoking ${partitionCount(c.revoking)}`);
     if (c.toReceive.length) parts.push(`waiting for ${partitionCount(c.toReceive)}`);
   }
@@ -368,6 +369,7 @@ export function memberNode(groupId: string, m: GroupMemberView): Omit<TreeNode, 
       ...(c
         ? [
             `Member epoch ${c.memberEpoch}, ${c.state.replace(/_/g, ' ')}`,
+            ...(c.protocol === 'classic' ? ['Speaks the classic protocol (JoinGroup/SyncGroup): the broker assigns it, and it rejoins at each new group epoch'] : []),
             `Target: ${tpList(c.target) || 'nothing'}`,
             ...(c.revoking.length ? [`Giving up: ${tpList(c.revoking)}`] : []),
             ...(c.toReceive.length ? [`Still to receive (another member has them): ${tpList(c.toReceive)}`] : []),

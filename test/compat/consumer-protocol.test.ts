@@ -6,11 +6,11 @@
  * What the clients say (their assign/revoke callbacks, what they read) is checked against the broker's own view.
  */
 import { strict as assert } from 'node:assert';
-import { Kafka, Producer } from 'kafkajs';
+import { Kafka, PartitionAssigners, Producer, type PartitionAssigner } from 'kafkajs';
 import { Consumer as PlatformaticConsumer, stringDeserializers } from '@platformatic/kafka';
 import { startTestBroker, TestBroker } from '../support/broker';
 import { haveConfluentKafka, haveKcat, kip848Librdkafka, runOk, KCAT } from './helpers';
-import { FAST_GROUPS, PyMember, kafkaClient, connectedProducer, produceValues, waitUntil, history, exactlyOnce, tpKey, committedToEnd } from './groups-helpers';
+import { FAST_GROUPS, PyMember, KjsMember, describeState, kafkaClient, connectedProducer, produceValues, waitUntil, history, exactlyOnce, tpKey, committedToEnd } from './groups-helpers';
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => String(from + i));
 
@@ -212,6 +212,55 @@ describe('compat: the consumer group protocol (KIP-848) with librdkafka 2.15 and
       await stream.close();
     } finally {
       await consumer.close(true);
+    }
+  });
+
+  it('a classic group (kafkajs and librdkafka 2.0 members) is upgraded online when a librdkafka 2.15 member joins, and downgraded when it leaves: nothing lost or read twice', async () => {
+    const topic = 'kip-migrate';
+    const group = 'kip-migrate-group';
+    broker.cluster.createTopic(topic, 6, 3);
+    // kafkajs's round robin under librdkafka's name, so that both clients share a classic protocol.
+    const roundrobin: PartitionAssigner = (cfg) => ({ ...PartitionAssigners.roundRobin(cfg), name: 'roundrobin' });
+    const kjs = new KjsMember('mig-kjs', kafkaClient(broker.bootstrap, 'mig-kjs'), { groupId: group, sessionTimeout: 6000, heartbeatInterval: 300, partitionAssigners: [roundrobin] });
+    // Debian's librdkafka (2.0), classic protocol: no LD_LIBRARY_PATH.
+    const rdk = new PyMember('mig-rdk', broker.bootstrap, { topics: [topic], config: { 'group.id': group, 'partition.assignment.strategy': 'roundrobin', 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 300 }, commitOnRevoke: true });
+    members.push(rdk);
+    const violations: string[] = [];
+    const sampler = setInterval(() => {
+      const twice = ownedTwice(group);
+      if (twice.length) violations.push(`broker: ${twice.join(',')}`);
+    }, 10);
+    const all = () => [...kjs.messages, ...members.flatMap((m) => m.messages)];
+    const holdings = () => `kjs ${kjs.holding().join(',')}\n${members.map((m) => m.describe()).join('\n')}\n${describeState(broker.cluster, group)}`;
+    try {
+      await kjs.start([topic]);
+      await produceValues(producer, topic, 6, range(0, 300));
+      await waitUntil(() => kjs.holding().length === 3 && rdk.holding().length === 3, 30000, 'a classic 3/3 split', holdings);
+      await waitUntil(() => all().length >= 300 && committedToEnd(broker.cluster, group, 6), 30000, '300 read and committed', holdings);
+      assert.equal(broker.cluster.groupCoordinator.group(group)!.type, 'classic');
+
+      // A member with the consumer protocol joins: the group becomes a consumer group, the classic members stay in it.
+      const kip = member('mig-kip', group, [topic]);
+      await waitUntil(() => kjs.holding().length === 2 && rdk.holding().length === 2 && kip.holding().length === 2, 30000, 'a 2/2/2 split across both protocols', holdings);
+      const g = broker.cluster.groupCoordinator.consumerGroup(group);
+      assert.ok(g, 'the group is a consumer group now');
+      assert.deepEqual([...g.members.values()].map((m) => `${m.clientId}:${m.useClassicProtocol() ? 'classic' : 'consumer'}`).sort(), ['mig-kip:consumer', 'mig-kjs:classic', 'mig-rdk:classic']);
+      await produceValues(producer, topic, 6, range(300, 600));
+      await waitUntil(() => all().length >= 600 && committedToEnd(broker.cluster, group, 6), 30000, '600 read and committed', holdings);
+      assert.ok(kip.messages.length > 0, 'the new member read its share');
+
+      // It leaves: only classic members are left, and the group goes back to the classic protocol.
+      await kip.close();
+      await waitUntil(() => broker.cluster.groupCoordinator.classicGroup(group)?.is('Stable') && kjs.holding().length === 3 && rdk.holding().length === 3, 30000, 'a classic group again, 3/3', holdings);
+      await produceValues(producer, topic, 6, range(600, 900));
+      await waitUntil(() => all().length >= 900 && committedToEnd(broker.cluster, group, 6), 30000, '900 read and committed', holdings);
+      assert.deepEqual(exactlyOnce(all(), 900), { missing: [], duplicated: [] });
+      assert.deepEqual(violations, []);
+      const triggers = history(broker.cluster, group).map((r) => r.trigger);
+      assert.deepEqual(triggers.slice(-2), ['protocol upgrade', 'protocol downgrade']);
+    } finally {
+      clearInterval(sampler);
+      await kjs.stop();
     }
   });
 });

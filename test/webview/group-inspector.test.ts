@@ -82,6 +82,9 @@ describe('webview: group inspector (Chromium)', function () {
     const r1 = await row('billing-1').locator('[data-role="reconciliation"]').innerText();
     assert.match(r1, /revoking\s+orders \[1\]/);
     assert.match(r1, /subscribes orders · rack eu-1a/);
+    // billing-1 is a classic consumer inside the consumer group (an upgraded group); billing-3 speaks the new protocol.
+    assert.equal(await row('billing-1').locator('[data-role="classic-member"]').innerText(), 'classic');
+    assert.equal(await row('billing-3').locator('[data-role="classic-member"]').count(), 0);
     const r3 = await row('billing-3').locator('[data-role="reconciliation"]').innerText();
     assert.match(r3, /to receive\s+orders \[1\]/);
     assert.match(r3, /subscribes — \+ \/orders\|payments\/ · asks for uniform/);

@@ -1,63 +1,17 @@
 // The consumer group protocol (KIP-848) in the group coordinator: heartbeats, epochs, reconciliation, timers, static
 // members, patterns, records and their replay, offsets, with a manual clock and an in-memory __consumer_offsets.
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
-import { GroupCoordinator, DEFAULT_GROUP_CONFIG, DEFAULT_CONSUMER_GROUP_CONFIG, type OffsetsTopicStore, type OffsetsTopicRecordIn, type TopicCatalog } from '../../../src/broker/coordinator/group/group-coordinator';
+import { GroupCoordinator, DEFAULT_GROUP_CONFIG, DEFAULT_CONSUMER_GROUP_CONFIG } from '../../../src/broker/coordinator/group/group-coordinator';
 import type { ConsumerGroupHeartbeatParams, ConsumerGroupHeartbeatResult } from '../../../src/broker/coordinator/group/consumer-group-manager';
 import { decodeOffsetsTopicRecord } from '../../../src/broker/coordinator/group/offsets-records';
 import { SERVER_ASSIGNORS } from '../../../src/broker/coordinator/group/server-assignors';
 import { ErrorCode } from '../../../src/broker/errors';
-import { MemoryTopic } from '../../support/memory-topic';
+import { MemoryStore, Topics, heartbeatParams } from '../../support/group-fixtures';
 import { ManualClock } from '../../support/manual-clock';
-
-class MemoryStore extends MemoryTopic implements OffsetsTopicStore {
-  async appendTransactional(partition: number, records: OffsetsTopicRecordIn[], producerId: number): Promise<void> {
-    await this.append(partition, records.map((r) => ({ ...r, producerId })));
-  }
-}
-
-/** Topics by name with hex ids, as the cluster's catalog gives them. */
-class Topics implements TopicCatalog {
-  readonly byNameMap = new Map<string, { id: string; name: string; partitions: number }>();
-  add(name: string, partitions: number): string {
-    const id = randomBytes(16).toString('hex');
-    this.byNameMap.set(name, { id, name, partitions });
-    return id;
-  }
-  remove(name: string): void {
-    this.byNameMap.delete(name);
-  }
-  byName(name: string) {
-    return this.byNameMap.get(name);
-  }
-  byId(id: string) {
-    return [...this.byNameMap.values()].find((t) => t.id === id);
-  }
-  names() {
-    return this.byNameMap.keys();
-  }
-}
 
 type Owned = Array<{ topicId: string; partitions: number[] }>;
 
-function params(over: Partial<ConsumerGroupHeartbeatParams>): ConsumerGroupHeartbeatParams {
-  return {
-    apiVersion: 1,
-    groupId: 'g',
-    memberId: 'm1',
-    memberEpoch: 0,
-    instanceId: null,
-    rackId: null,
-    rebalanceTimeoutMs: 30000,
-    subscribedTopicNames: ['t'],
-    subscribedTopicRegex: null,
-    serverAssignor: null,
-    topicPartitions: [],
-    clientId: 'client',
-    clientHost: '/127.0.0.1',
-    ...over,
-  };
-}
+const params = heartbeatParams;
 
 /** A heartbeat of a member already in: only what changed is sent (the fields are null), as clients do. */
 function beat(memberId: string, memberEpoch: number, owned: Owned | null, over: Partial<ConsumerGroupHeartbeatParams> = {}): ConsumerGroupHeartbeatParams {
@@ -391,7 +345,7 @@ describe('Consumer group protocol (KIP-848)', () => {
     assert.equal(gc.group('g'), undefined);
   });
 
-  it('an empty classic group becomes a consumer group with its offsets; a classic member cannot join a consumer group', async () => {
+  it('an empty classic group becomes a consumer group with its offsets; a classic member whose subscription is not the consumer protocol\'s is refused', async () => {
     const offsets = [{ topic: 't', partition: 1, offset: 7, leaderEpoch: -1, metadata: '' }];
     await gc.commitOffsets({ groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, offsets });
     assert.equal(gc.group('g')!.type, 'classic');

@@ -259,7 +259,7 @@ describe('GroupCoordinator', () => {
     // A dynamic member joins, then leaves before the join completes: only the absent static member is left.
     const b = join(gc, { clientId: 'b', rebalanceTimeoutMs: 100 });
     const bId = [...gc.group('g')!.members.keys()].find((id) => id !== a.memberId)!;
-    gc.leaveGroup('g', [{ memberId: bId, groupInstanceId: null }]);
+    void gc.leaveGroup('g', [{ memberId: bId, groupInstanceId: null }]);
     assert.equal((await b).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
     await clock.advanceAsync(150);
     assert.equal(gc.classicGroup('g')!.state, 'PreparingRebalance', 'still waiting for the static member');
@@ -274,7 +274,7 @@ describe('GroupCoordinator', () => {
   it('LeaveGroup removes members (batched, by instance id too) and rebalances the rest', async () => {
     const a = await join(gc, { groupInstanceId: 'i-a' });
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: 'i-a', protocolType: null, protocolName: null, assignments: [] });
-    const r = gc.leaveGroup('g', [{ memberId: '', groupInstanceId: 'i-a', reason: 'shutting down' }, { memberId: 'ghost', groupInstanceId: null }]);
+    const r = await gc.leaveGroup('g', [{ memberId: '', groupInstanceId: 'i-a', reason: 'shutting down' }, { memberId: 'ghost', groupInstanceId: null }]);
     assert.deepEqual(r.members.map((m) => m.errorCode), [ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID]);
     assert.equal(gc.classicGroup('g')!.state, 'Empty');
     const last = gc.group('g')!.journal.list().at(-1)!;
@@ -351,7 +351,7 @@ describe('GroupCoordinator', () => {
     const a = await join(gc, { groupId: 'admin' });
     assert.deepEqual(await gc.commitOffsets({ groupId: 'admin', generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 6, leaderEpoch: -1, metadata: '' }] }), [ErrorCode.REBALANCE_IN_PROGRESS]);
     assert.equal(await gc.deleteGroup('admin'), ErrorCode.NON_EMPTY_GROUP);
-    gc.leaveGroup('admin', [{ memberId: a.memberId, groupInstanceId: null }]);
+    void gc.leaveGroup('admin', [{ memberId: a.memberId, groupInstanceId: null }]);
     assert.equal(await gc.deleteGroup('admin'), ErrorCode.NONE);
     assert.equal(await gc.deleteGroup('admin'), ErrorCode.GROUP_ID_NOT_FOUND);
     assert.deepEqual(gc.fetchOffsets('admin', null), []);

@@ -19,11 +19,12 @@ describe('tree nodes of a consumer protocol group', () => {
   });
 
   it('a member shows its epoch and what it gives up or waits for', () => {
-    assert.equal(memberNode('g848', giving).description, '/127.0.0.1 · 1 partition · epoch 6 · revoking 1');
+    assert.equal(memberNode('g848', giving).description, '/127.0.0.1 · 1 partition · epoch 6 · classic protocol · revoking 1', 'a classic consumer in the group');
+    assert.match(String(memberNode('g848', giving).tooltip), /Speaks the classic protocol/);
     assert.equal(memberNode('g848', waiting).description, '/127.0.0.1 · 1 partition · epoch 7 · waiting for 1');
     assert.equal(memberNode('g848', waiting).collapsible, 'collapsed', 'something to show: the partition it waits for');
     assert.match(String(memberNode('g848', waiting).tooltip), /Still to receive \(another member has them\): orders \[1\]\nSubscribes: no topic by name, pattern orders\|payments/);
-    assert.equal(memberNode('g848', { ...giving, consumer: { ...giving.consumer!, memberEpoch: -2 } }).description, '/127.0.0.1 · 1 partition · left, coming back (static) · revoking 1');
+    assert.equal(memberNode('g848', { ...giving, consumer: { ...giving.consumer!, memberEpoch: -2 } }).description, '/127.0.0.1 · 1 partition · left, coming back (static) · classic protocol · revoking 1');
   });
 
   it('under a member: its partitions, those it gives up and those it waits for', () => {

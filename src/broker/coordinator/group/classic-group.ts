@@ -103,7 +103,8 @@ export class ClassicGroup {
   syncTimer?: Timer;
   /** Set while the group waits out group.initial.rebalance.delay.ms. */
   initialDelay?: { deadline: number; delayMs: number; newMembersAdded: boolean };
-  readonly journal = new RebalanceJournal();
+  /** Carried over when the group changes protocol (consumer-group-migration.ts). */
+  journal = new RebalanceJournal();
 
   constructor(readonly groupId: string, now: number) {
     this.currentStateTimestamp = now;

@@ -31,6 +31,9 @@ import { groupMetadataKey } from './offsets-records';
 import type { MemberSnapshot, RebalanceTrigger } from './rebalance-journal';
 import type { TopicPartitions } from './consumer-protocol';
 import type { ConsumerGroupHeartbeatRequestData } from '../../../protocol/messages/consumer-group-heartbeat-request';
+import type { ClassicGroup } from './classic-group';
+import { canDowngrade, downgradeConsumerGroup, classicGroupRecord, upgradeAllowed, upgradeClassicGroup, type MigrationPolicy } from './consumer-group-migration';
+import { groupTombstones } from './group-metadata-manager';
 
 /** What the coordinator needs to know of the cluster's topics (ids in hex, as the protocol's codecs carry them). */
 export interface TopicCatalog {
@@ -46,13 +49,26 @@ export interface ConsumerGroupConfig {
   maxSize: number;
   /** group.consumer.assignors, by name; the first is the default. */
   assignors: string[];
+  /** group.consumer.migration.policy: whether groups move between the protocols online. */
+  migrationPolicy: MigrationPolicy;
 }
+
+/** What the consumer protocol needs of the classic one when a group changes protocol. */
+interface ClassicGroupHooks {
+  /** A classic group being replaced: its parked requests get `errorCode`, its timers stop. */
+  abandon(group: ClassicGroup, errorCode: number): void;
+  /** A classic group made from a consumer group: its members' session timers start, and a rebalance. */
+  adopt(group: ClassicGroup): void;
+}
+
+const NO_CLASSIC_HOOKS: ClassicGroupHooks = { abandon: () => undefined, adopt: () => undefined };
 
 export const DEFAULT_CONSUMER_GROUP_CONFIG: ConsumerGroupConfig = {
   sessionTimeoutMs: 45000,
   heartbeatIntervalMs: 5000,
   maxSize: 2147483647,
   assignors: ['uniform', 'range'],
+  migrationPolicy: 'bidirectional',
 };
 
 /** The request's fields (a null one: unchanged since the last heartbeat), with who sent it. */
@@ -87,7 +103,12 @@ export class ConsumerGroupManager {
     private readonly ctx: GroupContext,
     private readonly config: ConsumerGroupConfig,
     private readonly topics: TopicCatalog,
+    private readonly classicHooks: ClassicGroupHooks = NO_CLASSIC_HOOKS,
   ) {}
+
+  get maxSize(): number {
+    return this.config.maxSize;
+  }
 
   consumerGroup(groupId: string): ConsumerGroup | undefined {
     const g = this.ctx.groups.get(groupId);
@@ -145,6 +166,7 @@ export class ConsumerGroupManager {
 
   private joinOrHeartbeat(p: ConsumerGroupHeartbeatParams, records: OffsetsTopicRecordIn[]): ConsumerGroupHeartbeatResult {
     const joining = p.memberEpoch === JOIN_GROUP_MEMBER_EPOCH;
+    const wasClassic = this.ctx.groups.get(p.groupId)?.type === 'classic' && (this.ctx.groups.get(p.groupId)?.members.size ?? 0) > 0;
     const group = this.groupFor(p.groupId, joining, records);
     let member: ConsumerGroupMember;
     let trigger: RebalanceTrigger | undefined;
@@ -182,6 +204,8 @@ export class ConsumerGroupManager {
     if (trigger === 'member joined' && !subscriptionChanged && group.groupEpoch > 0) trigger = undefined;
     if (!trigger && subscriptionChanged) trigger = 'subscription or metadata change';
     if (!trigger && group.groupEpoch === 0) trigger = 'member joined';
+    // The journal says why the classic members are told to rejoin: their group changed protocol.
+    if (wasClassic) trigger = 'protocol upgrade';
 
     if (member.subscribedTopicRegex && !group.resolvedRegexes.has(member.subscribedTopicRegex)) this.scheduleRegexResolution(group);
     this.refresh(group, records, trigger, member.memberId);
@@ -208,8 +232,11 @@ export class ConsumerGroupManager {
     const existing = this.ctx.liveGroup(groupId);
     if (existing?.type === 'consumer') return existing;
     if (existing?.type === 'classic') {
-      if (existing.members.size > 0 || !existing.is('Empty')) fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`);
       if (!createIfMissing) fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`);
+      if (existing.members.size > 0 || !existing.is('Empty')) {
+        if (!upgradeAllowed(this.config.migrationPolicy)) fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`);
+        return this.upgrade(existing, records);
+      }
       // An empty classic group becomes a consumer group; its committed offsets stay (Kafka converts it the same way).
       const group = new ConsumerGroup(groupId, this.ctx.now());
       for (const [k, v] of existing.offsets) group.offsets.set(k, v);
@@ -222,6 +249,74 @@ export class ConsumerGroupManager {
     const group = new ConsumerGroup(groupId, this.ctx.now());
     this.ctx.groups.set(groupId, group);
     return group;
+  }
+
+  /**
+   * A member joins a classic group with the consumer protocol: the group becomes a consumer group online, its classic
+   * members staying in it as they are (same epoch, same partitions) until they rejoin; parked JoinGroup and SyncGroup
+   * requests are told to rejoin.
+   */
+  private upgrade(classic: ClassicGroup, records: OffsetsTopicRecordIn[]): ConsumerGroup {
+    const { group, records: converted } = upgradeClassicGroup(classic, {
+      maxSize: this.config.maxSize,
+      now: this.ctx.now(),
+      topicId: (name) => this.topics.byName(name)?.id,
+      memberMetadata: (m) => this.memberMetadata(m),
+      currentAssignment: (m) => this.currentAssignmentValue(m),
+    });
+    this.classicHooks.abandon(classic, ErrorCode.REBALANCE_IN_PROGRESS);
+    records.push(...converted);
+    this.ctx.groups.set(group.groupId, group);
+    for (const m of group.members.values()) this.scheduleSessionTimeout(group, m);
+    this.ctx.logger.info(`group ${group.groupId}: the classic group (generation ${classic.generationId}, ${group.members.size} members) becomes a consumer group`);
+    return group;
+  }
+
+  /**
+   * A consumer group left with classic members only goes back to the classic protocol, if the policy lets it (Kafka's
+   * convertToClassicGroup): the consumer group's records are deleted, the classic group's is written, and a classic
+   * rebalance starts. Returns whether it did.
+   */
+  maybeDowngrade(group: ConsumerGroup, records: OffsetsTopicRecordIn[]): boolean {
+    if (!canDowngrade(group, this.config.migrationPolicy, this.ctx.config.groupMaxSize)) return false;
+    this.shutdown(group);
+    const classic = downgradeConsumerGroup(group, { now: this.ctx.now(), topicName: (id) => this.topicName(id) });
+    records.push(...groupTombstones(group), classicGroupRecord(classic));
+    this.ctx.groups.set(group.groupId, classic);
+    this.ctx.logger.info(`group ${group.groupId}: only classic members are left; the group becomes a classic group at generation ${classic.generationId}`);
+    this.classicHooks.adopt(classic);
+    this.ctx.groupChanged(group.groupId);
+    return true;
+  }
+
+  /** A new member, not yet assigned anything. */
+  addMember(group: ConsumerGroup, memberId: string, instanceId: string | null): ConsumerGroupMember {
+    const member = new ConsumerGroupMember(memberId);
+    member.instanceId = instanceId;
+    member.lastHeartbeat = this.ctx.now();
+    group.members.set(memberId, member);
+    if (instanceId !== null) group.staticMembers.set(instanceId, memberId);
+    return member;
+  }
+
+  /**
+   * A classic member joins a consumer group that has no member left: the group gives way to a classic group, with its
+   * offsets (Kafka deletes the empty consumer group and creates a classic one, whatever the migration policy).
+   */
+  replaceEmptyWithClassic(group: ConsumerGroup): ClassicGroup {
+    this.shutdown(group);
+    const records = groupTombstones(group);
+    this.ctx.groups.delete(group.groupId);
+    const classic = this.ctx.createGroup(group.groupId);
+    for (const [k, v] of group.offsets) classic.offsets.set(k, v);
+    classic.journal = group.journal;
+    this.appendInBackground(group.groupId, records);
+    this.ctx.logger.info(`group ${group.groupId}: the empty consumer group becomes a classic group`);
+    return classic;
+  }
+
+  memberRecord(group: ConsumerGroup, m: ConsumerGroupMember): OffsetsTopicRecordIn {
+    return memberRecord(group.groupId, m.memberId, this.memberMetadata(m));
   }
 
   /** A member joining with epoch 0: new, rejoining after being fenced, or a static member coming back. */
@@ -240,10 +335,7 @@ export class ConsumerGroupManager {
     const existing = group.members.get(memberId);
     if (existing) return { member: existing };
     if (group.members.size >= this.config.maxSize) fail('GROUP_MAX_SIZE_REACHED', `The consumer group has reached its maximum capacity of ${this.config.maxSize} members.`);
-    const member = new ConsumerGroupMember(memberId);
-    member.lastHeartbeat = this.ctx.now();
-    group.members.set(memberId, member);
-    if (p.instanceId !== null) group.staticMembers.set(p.instanceId, memberId);
+    const member = this.addMember(group, memberId, p.instanceId);
     this.ctx.logger.info(`group ${group.groupId}: member ${memberId} (${p.clientId}) joins`);
     return { member, trigger: 'member joined' };
   }
@@ -252,7 +344,7 @@ export class ConsumerGroupManager {
    * A static member that left with epoch -2 comes back under a new member id within its session timeout: the new
    * id takes over its place, epoch and partitions, with no new group epoch and no partition moving (KIP-848).
    */
-  private replaceStaticMember(group: ConsumerGroup, old: ConsumerGroupMember, newId: string, records: OffsetsTopicRecordIn[]): ConsumerGroupMember {
+  replaceStaticMember(group: ConsumerGroup, old: ConsumerGroupMember, newId: string, records: OffsetsTopicRecordIn[]): ConsumerGroupMember {
     const m = new ConsumerGroupMember(newId);
     Object.assign(m, {
       instanceId: old.instanceId,
@@ -346,7 +438,7 @@ export class ConsumerGroupManager {
   // ------------------------------------------------------------------------------------------------ the group
 
   /** Removes a member (it left, or was fenced) and moves the group to a new epoch and target without it. */
-  private removeMember(group: ConsumerGroup, m: ConsumerGroupMember, why: RebalanceTrigger, records: OffsetsTopicRecordIn[]): void {
+  removeMember(group: ConsumerGroup, m: ConsumerGroupMember, why: RebalanceTrigger, records: OffsetsTopicRecordIn[], opts: { refresh?: boolean } = {}): void {
     this.cancelTimers(m);
     group.releasePartitions(m);
     group.members.delete(m.memberId);
@@ -354,6 +446,10 @@ export class ConsumerGroupManager {
     if (m.instanceId !== null && group.staticMembers.get(m.instanceId) === m.memberId) group.staticMembers.delete(m.instanceId);
     records.push(currentAssignmentRecord(group.groupId, m.memberId, null), targetMemberRecord(group.groupId, m.memberId, null), memberRecord(group.groupId, m.memberId, null));
     this.ctx.logger.info(`group ${group.groupId}: member ${m.memberId} (${m.clientId}) removed: ${why}`);
+    // A batch of leaves (classic LeaveGroup) decides once, after the last of them.
+    if (opts.refresh === false) return;
+    // Only classic members left: they may take the group back (Kafka's validateOnlineDowngradeWithFencedMember).
+    if (this.maybeDowngrade(group, records)) return;
     this.refresh(group, records, why, m.memberId, { memberId: m.memberId, clientId: m.clientId });
     this.updateState(group);
     this.ctx.groupChanged(group.groupId);
@@ -363,7 +459,7 @@ export class ConsumerGroupManager {
    * Bumps the group epoch when something the assignment depends on changed (`trigger`, or the subscribed topics), and
    * computes the target assignment of the new epoch.
    */
-  private refresh(group: ConsumerGroup, records: OffsetsTopicRecordIn[], trigger: RebalanceTrigger | undefined, triggeredBy?: string, removed?: { memberId: string; clientId: string }): void {
+  refresh(group: ConsumerGroup, records: OffsetsTopicRecordIn[], trigger: RebalanceTrigger | undefined, triggeredBy?: string, removed?: { memberId: string; clientId: string }): void {
     // A pattern no member subscribes to any more is forgotten: subscribing to it again resolves it afresh.
     const used = new Set([...group.members.values()].map((m) => m.subscribedTopicRegex));
     for (const regex of [...group.resolvedRegexes.keys()]) if (!used.has(regex)) group.resolvedRegexes.delete(regex);
@@ -377,7 +473,7 @@ export class ConsumerGroupManager {
     if (!trigger) return;
     const now = this.ctx.now();
     // "Before" is the membership of the epoch being left: without a member that is only joining now.
-    const before = this.snapshot(group).filter((m) => !(trigger === 'member joined' && m.memberId === triggeredBy));
+    const before = this.snapshot(group).filter((m) => !((trigger === 'member joined' || trigger === 'protocol upgrade') && m.memberId === triggeredBy));
     const record = group.journal.begin(group.groupEpoch, trigger, before, now, triggeredBy, removed ? `${removed.clientId} ${removed.memberId}` : undefined);
     if (removed) group.journal.noteRemoved(removed.memberId, removed.clientId, trigger);
     group.groupEpoch++;
@@ -407,7 +503,7 @@ export class ConsumerGroupManager {
   }
 
   /** Moves the member one step towards its target and records what it has now. */
-  private reconcileMember(group: ConsumerGroup, m: ConsumerGroupMember, owned: OwnedTopicPartitions[] | null, records: OffsetsTopicRecordIn[]): void {
+  reconcileMember(group: ConsumerGroup, m: ConsumerGroupMember, owned: OwnedTopicPartitions[] | null, records: OffsetsTopicRecordIn[]): void {
     const next = reconcile(m, {
       targetEpoch: group.assignmentEpoch,
       target: group.targetAssignment.get(m.memberId) ?? new Map(),
@@ -440,7 +536,7 @@ export class ConsumerGroupManager {
     else this.cancelRebalanceTimeout(m);
   }
 
-  private updateState(group: ConsumerGroup): void {
+  updateState(group: ConsumerGroup): void {
     const now = this.ctx.now();
     const state = group.computeState();
     group.transitionTo(state, now);
@@ -469,14 +565,16 @@ export class ConsumerGroupManager {
 
   // ------------------------------------------------------------------------------------------------ timers
 
-  private scheduleSessionTimeout(group: ConsumerGroup, m: ConsumerGroupMember): void {
+  scheduleSessionTimeout(group: ConsumerGroup, m: ConsumerGroupMember): void {
     m.lastHeartbeat = this.ctx.now();
     this.ctx.clock.clearTimeout(m.sessionTimer);
+    // A classic member keeps the session timeout it joined with.
+    const timeout = m.classic?.sessionTimeoutMs ?? this.config.sessionTimeoutMs;
     m.sessionTimer = this.ctx.clock.setTimeout(() => {
       if (group.members.get(m.memberId) !== m) return;
-      this.ctx.logger.info(`group ${group.groupId}: member ${m.memberId} (${m.clientId}) missed its session timeout of ${this.config.sessionTimeoutMs} ms; fencing it`);
+      this.ctx.logger.info(`group ${group.groupId}: member ${m.memberId} (${m.clientId}) missed its session timeout of ${timeout} ms; fencing it`);
       this.fence(group, m, 'session timeout');
-    }, this.config.sessionTimeoutMs);
+    }, timeout);
   }
 
   private scheduleRebalanceTimeout(group: ConsumerGroup, m: ConsumerGroupMember): void {
@@ -499,19 +597,22 @@ export class ConsumerGroupManager {
     m.rebalanceTimer = undefined;
   }
 
-  private cancelTimers(m: ConsumerGroupMember): void {
+  cancelTimers(m: ConsumerGroupMember): void {
     this.ctx.clock.clearTimeout(m.sessionTimer);
     m.sessionTimer = undefined;
     this.cancelRebalanceTimeout(m);
+    this.ctx.clock.clearTimeout(m.classicTimer?.timer);
+    m.classicTimer = undefined;
   }
 
-  private fence(group: ConsumerGroup, m: ConsumerGroupMember, why: RebalanceTrigger): void {
+  fence(group: ConsumerGroup, m: ConsumerGroupMember, why: RebalanceTrigger): void {
+    if (group.members.get(m.memberId) !== m || this.ctx.groups.get(group.groupId) !== group) return;
     const records: OffsetsTopicRecordIn[] = [];
     this.removeMember(group, m, why, records);
     this.appendInBackground(group.groupId, records);
   }
 
-  private appendInBackground(groupId: string, records: OffsetsTopicRecordIn[]): void {
+  appendInBackground(groupId: string, records: OffsetsTopicRecordIn[]): void {
     this.ctx.store.append(this.ctx.partitionFor(groupId), records).catch((e) => this.ctx.logger.warn(`group ${groupId}: storing its records failed: ${(e as Error).message}`));
   }
 
@@ -582,7 +683,7 @@ export class ConsumerGroupManager {
 
   // ------------------------------------------------------------------------------------------------ records
 
-  private memberMetadata(m: ConsumerGroupMember) {
+  memberMetadata(m: ConsumerGroupMember) {
     return {
       instanceId: m.instanceId,
       rackId: m.rackId,
@@ -592,11 +693,11 @@ export class ConsumerGroupManager {
       subscribedTopicRegex: m.subscribedTopicRegex,
       rebalanceTimeoutMs: m.rebalanceTimeoutMs,
       serverAssignor: m.serverAssignor,
-      classicMemberMetadata: null,
+      classicMemberMetadata: m.classic ? { sessionTimeoutMs: m.classic.sessionTimeoutMs, supportedProtocols: m.classic.protocols.map((p) => ({ name: p.name, metadata: p.metadata })) } : null,
     };
   }
 
-  private currentAssignmentValue(m: ConsumerGroupMember) {
+  currentAssignmentValue(m: ConsumerGroupMember) {
     return {
       memberEpoch: m.memberEpoch,
       previousMemberEpoch: m.previousMemberEpoch,
@@ -657,6 +758,9 @@ export class ConsumerGroupManager {
           subscribedTopicRegex: r.value.subscribedTopicRegex,
           rebalanceTimeoutMs: r.value.rebalanceTimeoutMs,
           serverAssignor: r.value.serverAssignor,
+          classic: r.value.classicMemberMetadata
+            ? { sessionTimeoutMs: r.value.classicMemberMetadata.sessionTimeoutMs, protocols: r.value.classicMemberMetadata.supportedProtocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) })) }
+            : null,
         });
         if (m.instanceId) group.staticMembers.set(m.instanceId, m.memberId);
         return;

@@ -6,7 +6,7 @@
  * created again under its old name is another topic.
  */
 import type { Timer } from '../../clock';
-import type { CommittedOffset } from './classic-group';
+import type { CommittedOffset, Protocol } from './classic-group';
 import { RebalanceJournal } from './rebalance-journal';
 
 /** Partitions by topic id. */
@@ -36,6 +36,13 @@ export const LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2;
 
 export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable' | 'Dead';
 
+/** What a member speaking the classic protocol in a consumer group joined with (Kafka's ClassicMemberMetadata). */
+interface ClassicMemberMetadata {
+  sessionTimeoutMs: number;
+  /** Its protocols in its order of preference; the first one's metadata is its subscription. */
+  protocols: Protocol[];
+}
+
 export class ConsumerGroupMember {
   instanceId: string | null = null;
   rackId: string | null = null;
@@ -54,8 +61,19 @@ export class ConsumerGroupMember {
   /** Armed while the member has partitions to revoke: it is fenced if it has not revoked them in time. */
   rebalanceTimer?: { timer: Timer; epoch: number };
   lastHeartbeat = 0;
+  /** Set for a member that speaks the classic protocol (JoinGroup, SyncGroup, Heartbeat) in a consumer group. */
+  classic: ClassicMemberMetadata | null = null;
+  /**
+   * A classic member told to rejoin must send JoinGroup, and one that joined must send SyncGroup, within its
+   * rebalance timeout, or it is fenced (Kafka's join and sync timeouts for classic members of consumer groups).
+   */
+  classicTimer?: { kind: 'join' | 'sync'; timer: Timer };
 
   constructor(readonly memberId: string) {}
+
+  useClassicProtocol(): boolean {
+    return this.classic !== null;
+  }
 
   /** Whether the member subscribes to anything at all. */
   hasSubscription(): boolean {
@@ -88,7 +106,8 @@ export class ConsumerGroup {
   regexResolution?: Timer;
   readonly offsets = new Map<string, CommittedOffset>();
   currentStateTimestamp: number;
-  readonly journal = new RebalanceJournal();
+  /** Carried over when the group changes protocol (consumer-group-migration.ts). */
+  journal = new RebalanceJournal();
 
   constructor(readonly groupId: string, now: number) {
     this.currentStateTimestamp = now;

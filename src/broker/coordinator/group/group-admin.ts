@@ -31,6 +31,8 @@ export interface GroupMemberView {
 }
 
 interface ConsumerMemberView {
+  /** The protocol the member speaks: a classic member of a consumer group (KIP-848 migration) joins and syncs. */
+  protocol: 'consumer' | 'classic';
   memberEpoch: number;
   /** stable, unrevoked_partitions (must give partitions up), unreleased_partitions (waits for partitions). */
   state: string;
@@ -185,10 +187,11 @@ export class GroupAdmin {
               groupInstanceId: m.instanceId,
               clientId: m.clientId,
               clientHost: m.clientHost,
-              sessionTimeoutMs: this.gc.consumerSessionTimeoutMs,
+              sessionTimeoutMs: m.classic?.sessionTimeoutMs ?? this.gc.consumerSessionTimeoutMs,
               rebalanceTimeoutMs: m.rebalanceTimeoutMs,
               assignment: view.named(m.assignedPartitions),
               consumer: {
+                protocol: m.useClassicProtocol() ? 'classic' : 'consumer',
                 memberEpoch: m.memberEpoch,
                 state: MEMBER_STATE_NAMES[m.state] ?? String(m.state),
                 rackId: m.rackId,

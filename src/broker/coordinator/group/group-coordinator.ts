@@ -26,6 +26,7 @@ import { GroupStateMachine } from './group-state-machine';
 import { GroupMembership, type JoinGroupParams, type SyncGroupParams, type LeaveGroupResult } from './group-membership';
 import { OffsetMetadataManager, type FetchedOffset } from './offset-metadata-manager';
 import { GroupMetadataManager } from './group-metadata-manager';
+import { ClassicMembersOfConsumerGroups } from './consumer-group-classic-members';
 
 export { DEFAULT_GROUP_CONFIG, DEFAULT_CONSUMER_GROUP_CONFIG };
 export type { GroupCoordinatorConfig, OffsetsTopicStore, OffsetsTopicRecordIn, JoinGroupParams, ConsumerGroupConfig, TopicCatalog, Group };
@@ -61,9 +62,20 @@ export class GroupCoordinator {
     this.ctx = new GroupContext(store, config, opts.logger ?? silentLogger, opts.clock ?? systemClock);
     this.metadata = new GroupMetadataManager(this.ctx);
     this.stateMachine = new GroupStateMachine(this.ctx, this.metadata);
-    this.membership = new GroupMembership(this.ctx, this.stateMachine, this.metadata);
     this.consumerConfig = opts.consumer ?? DEFAULT_CONSUMER_GROUP_CONFIG;
-    this.consumerGroups = new ConsumerGroupManager(this.ctx, this.consumerConfig, opts.topics ?? NO_TOPICS);
+    const topics = opts.topics ?? NO_TOPICS;
+    this.consumerGroups = new ConsumerGroupManager(this.ctx, this.consumerConfig, topics, {
+      abandon: (group, errorCode) => this.stateMachine.shutdown(group, errorCode),
+      adopt: (group) => this.stateMachine.adoptDowngraded(group),
+    });
+    const classicMembers = new ClassicMembersOfConsumerGroups(this.ctx, this.consumerGroups, topics);
+    this.membership = new GroupMembership(this.ctx, this.stateMachine, this.metadata, {
+      join: (group, p) => classicMembers.join(group, p),
+      sync: (group, p) => classicMembers.sync(group, p),
+      heartbeat: (group, p) => classicMembers.heartbeat(group, p),
+      leave: (group, members) => classicMembers.leave(group, members),
+      replaceEmpty: (group) => this.consumerGroups.replaceEmptyWithClassic(group),
+    });
     this.offsets = new OffsetMetadataManager(
       this.ctx,
       (group, member) => this.stateMachine.heartbeatMember(group, member),
@@ -148,7 +160,7 @@ export class GroupCoordinator {
   }
 
   /** LeaveGroup: removes each member (by member id, or by instance id for static members) and rebalances. */
-  leaveGroup(groupId: string, members: Array<{ memberId: string; groupInstanceId: string | null; reason?: string | null }>): LeaveGroupResult {
+  leaveGroup(groupId: string, members: Array<{ memberId: string; groupInstanceId: string | null; reason?: string | null }>): Promise<LeaveGroupResult> {
     return this.membership.leaveGroup(groupId, members);
   }
 

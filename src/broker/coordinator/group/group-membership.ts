@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../errors';
+import type { ConsumerGroup } from './consumer-group';
 import { type ClassicGroup, Member, type JoinResult, type SyncResult, type Protocol } from './classic-group';
 import { GroupContext, joinError, syncError } from './group-context';
 import type { GroupMetadataManager } from './group-metadata-manager';
@@ -46,11 +47,33 @@ export interface LeaveGroupResult {
 
 const UNKNOWN_MEMBER_ID = '';
 
+/** How classic requests reach a consumer group's classic members (consumer-group-classic-members.ts). */
+interface ConsumerGroupBridge {
+  join(group: ConsumerGroup, p: JoinGroupParams): Promise<JoinResult>;
+  sync(group: ConsumerGroup, p: SyncGroupParams): Promise<SyncResult>;
+  heartbeat(group: ConsumerGroup, p: { generationId: number; memberId: string; groupInstanceId: string | null }): number;
+  leave(group: ConsumerGroup, members: Array<{ memberId: string; groupInstanceId: string | null; reason?: string | null }>): Promise<LeaveGroupResult>;
+  /** A consumer group with no member left gives way to a classic group. */
+  replaceEmpty(group: ConsumerGroup): ClassicGroup;
+}
+
+/** Without the consumer protocol (unit tests of the classic one): a consumer group takes no classic member. */
+const NO_BRIDGE: ConsumerGroupBridge = {
+  join: (_g, p) => Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId)),
+  sync: () => Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID)),
+  heartbeat: () => ErrorCode.UNKNOWN_MEMBER_ID,
+  leave: (_g, members) => Promise.resolve({ errorCode: ErrorCode.NONE, members: members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) }),
+  replaceEmpty: () => {
+    throw new Error('no consumer protocol');
+  },
+};
+
 export class GroupMembership {
   constructor(
     private readonly ctx: GroupContext,
     private readonly sm: GroupStateMachine,
     private readonly metadata: GroupMetadataManager,
+    private readonly consumerGroups: ConsumerGroupBridge = NO_BRIDGE,
   ) {}
 
   joinGroup(p: JoinGroupParams): Promise<JoinResult> {
@@ -59,9 +82,9 @@ export class GroupMembership {
       return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
     }
     const live = this.ctx.liveGroup(p.groupId);
-    // A consumer-protocol group takes no classic member (until Kafka's online migration is built).
-    if (live?.type === 'consumer') return Promise.resolve(joinError(live.members.size > 0 ? ErrorCode.INCONSISTENT_GROUP_PROTOCOL : ErrorCode.GROUP_ID_NOT_FOUND, p.memberId));
-    let group = live;
+    // A consumer group with members takes the classic member in; an empty one gives way to a classic group.
+    if (live?.type === 'consumer' && live.members.size > 0) return this.consumerGroups.join(live, p);
+    let group = live?.type === 'consumer' ? this.consumerGroups.replaceEmpty(live) : live;
     if (!group) {
       if (p.memberId !== UNKNOWN_MEMBER_ID) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, p.memberId));
       group = this.ctx.createGroup(p.groupId);
@@ -226,7 +249,9 @@ export class GroupMembership {
   }
 
   syncGroup(p: SyncGroupParams): Promise<SyncResult> {
-    const group = this.ctx.classicGroup(p.groupId);
+    const any = this.ctx.groups.get(p.groupId);
+    if (any?.type === 'consumer') return this.consumerGroups.sync(any, p);
+    const group = any;
     if (!group || group.is('Dead')) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     const fenced = group.fencedInstance(p.memberId, p.groupInstanceId);
     if (fenced) return Promise.resolve(syncError(fenced));
@@ -263,7 +288,9 @@ export class GroupMembership {
   /** Stores the assignment, then answers every member; a rebalance that starts meanwhile wins. */
 
   heartbeat(p: { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null }): number {
-    const group = this.ctx.classicGroup(p.groupId);
+    const any = this.ctx.groups.get(p.groupId);
+    if (any?.type === 'consumer') return this.consumerGroups.heartbeat(any, p);
+    const group = any;
     if (!group || group.is('Dead')) return ErrorCode.UNKNOWN_MEMBER_ID;
     const fenced = group.fencedInstance(p.memberId, p.groupInstanceId);
     if (fenced) return fenced;
@@ -275,7 +302,13 @@ export class GroupMembership {
   }
 
   /** LeaveGroup: removes each member (by member id, or by instance id for static members) and rebalances. */
-  leaveGroup(groupId: string, members: Array<{ memberId: string; groupInstanceId: string | null; reason?: string | null }>): LeaveGroupResult {
+  leaveGroup(groupId: string, members: Array<{ memberId: string; groupInstanceId: string | null; reason?: string | null }>): Promise<LeaveGroupResult> {
+    const any = this.ctx.groups.get(groupId);
+    if (any?.type === 'consumer') return this.consumerGroups.leave(any, members);
+    return Promise.resolve(this.leaveClassicGroup(groupId, members));
+  }
+
+  private leaveClassicGroup(groupId: string, members: Array<{ memberId: string; groupInstanceId: string | null; reason?: string | null }>): LeaveGroupResult {
     const group = this.ctx.classicGroup(groupId);
     if (!group || group.is('Dead')) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: members.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };
     const results = members.map((req) => {

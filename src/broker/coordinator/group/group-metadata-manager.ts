@@ -6,7 +6,8 @@
 import { ErrorCode } from '../../errors';
 import { ClassicGroup, Member, parseOffsetKey } from './classic-group';
 import { GroupContext, coordinatorErrorOf, type Group, type OffsetsTopicRecordIn } from './group-context';
-import { offsetCommitKey, groupMetadataKey, groupMetadataValue, type OffsetsTopicRecord } from './offsets-records';
+import { offsetCommitKey, groupMetadataKey, type OffsetsTopicRecord } from './offsets-records';
+import { classicGroupRecord } from './consumer-group-migration';
 import { currentAssignmentRecord, groupEpochRecord, memberRecord, subscribedTopicsRecord, targetEpochRecord, targetMemberRecord } from './consumer-group-records';
 
 type GroupRecord = Extract<OffsetsTopicRecord, { type: 'group' }>;
@@ -16,24 +17,7 @@ export class GroupMetadataManager {
 
   /** Stores the group's generation, leader and members with their assignments (Kafka's storeGroup). */
   storeGroup(group: ClassicGroup): Promise<void> {
-    const value = groupMetadataValue({
-      protocolType: group.protocolType ?? '',
-      generation: group.generationId,
-      protocol: group.protocolName,
-      leader: group.leaderId,
-      currentStateTimestamp: group.currentStateTimestamp,
-      members: [...group.members.values()].map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        rebalanceTimeout: m.rebalanceTimeoutMs,
-        sessionTimeout: m.sessionTimeoutMs,
-        subscription: group.protocolName ? m.metadataFor(group.protocolName) : Buffer.alloc(0),
-        assignment: m.assignment,
-      })),
-    });
-    return this.ctx.store.append(this.ctx.partitionFor(group.groupId), [{ key: groupMetadataKey(group.groupId), value }]);
+    return this.ctx.store.append(this.ctx.partitionFor(group.groupId), [classicGroupRecord(group)]);
   }
 
   /** For the changes nobody waits on (an empty generation, a static member replaced): a failure is only logged. */
@@ -140,7 +124,7 @@ export class GroupMetadataManager {
  * The tombstones that delete a group's own records (Kafka's createGroupTombstoneRecords): the GroupMetadata record of a
  * classic group; a consumer group's members, target assignment, subscribed topics and epoch, the epoch last.
  */
-function groupTombstones(group: Group): OffsetsTopicRecordIn[] {
+export function groupTombstones(group: Group): OffsetsTopicRecordIn[] {
   if (group.type === 'classic') return [{ key: groupMetadataKey(group.groupId), value: null }];
   const out: OffsetsTopicRecordIn[] = [];
   for (const id of group.members.keys()) out.push(currentAssignmentRecord(group.groupId, id, null));

@@ -241,17 +241,32 @@ export class GroupStateMachine {
     this.memberGone(group, m, 'session timeout');
   }
 
-  /** The coordinator stops: timers are cancelled and every parked request is answered COORDINATOR_NOT_AVAILABLE. */
-  shutdown(group: ClassicGroup): void {
+  /**
+   * The coordinator stops, or the group becomes a consumer group: timers are cancelled and every parked request is
+   * answered with `errorCode`; members told MEMBER_ID_REQUIRED and not back yet are forgotten.
+   */
+  shutdown(group: ClassicGroup, errorCode: number = ErrorCode.COORDINATOR_NOT_AVAILABLE): void {
     this.ctx.clock.clearTimeout(group.joinTimer);
+    group.joinTimer = undefined;
+    group.initialDelay = undefined;
     this.clearSyncTimer(group);
     for (const t of group.pendingMembers.values()) this.ctx.clock.clearTimeout(t);
+    group.pendingMembers.clear();
     for (const m of group.members.values()) {
       this.ctx.clock.clearTimeout(m.heartbeatTimer);
-      m.awaitingJoin?.(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, m.memberId));
-      m.awaitingSync?.(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
+      m.awaitingJoin?.(joinError(errorCode, m.memberId));
+      m.awaitingSync?.(syncError(errorCode));
       m.awaitingJoin = undefined;
       m.awaitingSync = undefined;
     }
+  }
+
+  /**
+   * A classic group made from a consumer group (consumer-group-migration.ts): its members' session timeouts run from
+   * now, and a rebalance makes each of them rejoin, so that the group's own assignor takes over.
+   */
+  adoptDowngraded(group: ClassicGroup): void {
+    for (const m of group.members.values()) this.heartbeatMember(group, m);
+    this.prepareRebalance(group, 'protocol downgrade', undefined, 'the last member of the consumer protocol left; the classic members rejoin');
   }
 }

@@ -58,8 +58,9 @@ export class OffsetMetadataManager {
       if (p.generationId < 0 && group.members.size === 0) return this.storeOffsets(group, p.offsets);
       const member = group.members.get(p.memberId);
       if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
-      if (apiVersion < 9) return fail(ErrorCode.UNSUPPORTED_VERSION);
-      if (p.generationId !== member.memberEpoch) return fail(ErrorCode.STALE_MEMBER_EPOCH);
+      // A classic member commits with its generation, which is its member epoch, at any version.
+      if (!member.useClassicProtocol() && apiVersion < 9) return fail(ErrorCode.UNSUPPORTED_VERSION);
+      if (p.generationId !== member.memberEpoch) return fail(member.useClassicProtocol() ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH);
       return this.storeOffsets(group, p.offsets);
     }
     if (p.generationId < 0 && group.is('Empty')) return this.storeOffsets(group, p.offsets);
@@ -177,7 +178,8 @@ export class OffsetMetadataManager {
     if (group?.type !== 'consumer' || (memberId === null && memberEpoch < 0)) return ErrorCode.NONE;
     const member = memberId === null ? undefined : group.members.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    return member.memberEpoch === memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+    if (member.memberEpoch === memberEpoch) return ErrorCode.NONE;
+    return member.useClassicProtocol() ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH;
   }
 
   /** Committed offsets of a group: all, or those of the given partitions (-1 where none). */

@@ -15,6 +15,8 @@ export type RebalanceTrigger =
   | 'leader rejoined'
   | 'group loaded'
   | 'topic metadata change'
+  | 'protocol upgrade'
+  | 'protocol downgrade'
   | 'fenced';
 
 export interface MemberSnapshot {

@@ -7,12 +7,12 @@ export default defineHandler({
   apiKey: 13,
   minVersion: 0,
   maxVersion: 5,
-  handle(ctx, req) {
+  async handle(ctx, req) {
     const v = ctx.apiVersion;
     const members = v >= 3 ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, reason: v >= 5 ? m.reason : null })) : [{ memberId: req.memberId, groupInstanceId: null, reason: null }];
     const err = coordinatorError(ctx, req.groupId);
     if (err !== ErrorCode.NONE) return { throttleTimeMs: 0, errorCode: err, members: [] };
-    const r = ctx.cluster.groupCoordinator.leaveGroup(req.groupId, members);
+    const r = await ctx.cluster.groupCoordinator.leaveGroup(req.groupId, members);
     if (v < 3) return { throttleTimeMs: 0, errorCode: r.members[0].errorCode, members: [] };
     return { throttleTimeMs: 0, errorCode: r.errorCode, members: r.members };
   },

@@ -372,7 +372,10 @@ export class GroupInspector extends LitElement {
         const c = m.consumer!;
         const behind = c.memberEpoch !== d.assignmentEpoch;
         return html`<tr data-member=${m.clientId}>
-          <td><span class="swatch" ${styleProps({ background: categoryColour(colour.get(m.memberId) ?? 0) })}></span>${m.clientId}</td>
+          <td>
+            <span class="swatch" ${styleProps({ background: categoryColour(colour.get(m.memberId) ?? 0) })}></span>${m.clientId}
+            ${c.protocol === 'classic' ? html`<span class="badge" data-role="classic-member" title="A classic consumer in a consumer group: the broker assigns it, and it rejoins (JoinGroup/SyncGroup) at each new group epoch">classic</span>` : nothing}
+          </td>
           <td class="mono">${m.memberId}</td>
           <td>${m.groupInstanceId ?? html`<span class="muted">—</span>`}</td>
           <td>${m.clientHost}</td>
