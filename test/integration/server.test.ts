@@ -47,7 +47,7 @@ describe('Kafka server (raw frames)', function () {
     const byKey = new Map(r.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]));
     assert.deepEqual(byKey.get(0), [0, 11]);
     assert.deepEqual(byKey.get(1), [4, 16]);
-    assert.deepEqual(byKey.get(2), [1, 8]);
+    assert.deepEqual(byKey.get(2), [0, 8]);
     assert.deepEqual(byKey.get(3), [0, 12]);
     assert.deepEqual(byKey.get(18), [0, 4]);
     assert.deepEqual(byKey.get(22), [0, 5]);

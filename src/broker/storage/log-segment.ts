@@ -353,6 +353,7 @@ export class LogSegment {
     return t >= 0 ? t : this.lastModified;
   }
 
+  /** When the segment's log file was last written (Kafka's LogSegment.lastModified: also what ListOffsets v0 goes by). */
   get lastModified(): number {
     return io.statSync(this.file).mtimeMs;
   }

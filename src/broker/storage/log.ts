@@ -130,6 +130,27 @@ export class Log {
     for (const seg of this.segments) s += seg.size;
     return s;
   }
+  /**
+   * ListOffsets v0 (Kafka 3.9's legacyFetchOffsetsBefore): offsets at segment granularity, newest first, at most
+   * `maxNumOffsets` of them: each segment's base offset paired with its file's modification time, plus the log end
+   * offset at `now` when the active segment holds data. Latest (-1) starts from the newest entry, earliest (-2) from
+   * the oldest, a timestamp from the newest entry not later than it.
+   */
+  legacyOffsetsBefore(timestamp: number, maxNumOffsets: number, now: number): number[] {
+    const entries: Array<[number, number]> = this.segments.map((seg) => [Math.max(seg.baseOffset, this.logStartOffset), seg.lastModified]);
+    if (this.activeSegment.size > 0) entries.push([this.logEndOffset, now]);
+    let start: number;
+    if (timestamp === -1) start = entries.length - 1;
+    else if (timestamp === -2) start = 0;
+    else {
+      start = entries.length - 1;
+      while (start >= 0 && entries[start][1] > timestamp) start--;
+    }
+    const out: number[] = [];
+    for (let n = Math.min(maxNumOffsets, start + 1); n > 0; n--) out.push(entries[start--][0]);
+    return out.sort((a, b) => b - a);
+  }
+
   get numberOfSegments(): number {
     return this.segments.length;
   }

@@ -16,6 +16,10 @@ interface OffsetCommitPartition {
   offset: number;
   leaderEpoch: number;
   metadata: string | null;
+  /** OffsetCommit v1's commit timestamp (-1 or absent: now). */
+  commitTimestamp?: number;
+  /** OffsetCommit v2-4's retention time (-1 or absent: the broker's offsets.retention.minutes). */
+  retentionTimeMs?: number;
 }
 
 export interface FetchedOffset {
@@ -122,7 +126,13 @@ export class OffsetMetadataManager {
     const codes = offsets.map((o) => ((o.metadata ?? '').length > this.ctx.config.offsetMetadataMaxBytes ? ErrorCode.OFFSET_METADATA_TOO_LARGE : ErrorCode.NONE));
     const accepted = offsets.filter((_, i) => codes[i] === ErrorCode.NONE);
     if (accepted.length === 0) return codes;
-    const values = accepted.map((o) => ({ offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata ?? '', commitTimestamp: now, expireTimestamp: -1 }));
+    const values = accepted.map((o) => ({
+      offset: o.offset,
+      leaderEpoch: o.leaderEpoch,
+      metadata: o.metadata ?? '',
+      commitTimestamp: o.commitTimestamp !== undefined && o.commitTimestamp !== -1 ? o.commitTimestamp : now,
+      expireTimestamp: o.retentionTimeMs !== undefined && o.retentionTimeMs !== -1 ? now + o.retentionTimeMs : -1,
+    }));
     const partition = this.ctx.partitionFor(group.groupId);
     const records = accepted.map((o, i) => ({ key: offsetCommitKey(group.groupId, o.topic, o.partition), value: offsetCommitValue(values[i]) }));
     try {

@@ -27,7 +27,9 @@ export function offsetCommitKey(group: string, topic: string, partition: number)
 }
 
 export function offsetCommitValue(v: OffsetCommitValueData): Buffer {
-  return versioned(OFFSET_COMMIT_VALUE_VERSION, (w) => encodeOffsetCommitValue(w, OFFSET_COMMIT_VALUE_VERSION, v));
+  // Kafka writes version 1, the one with an expire timestamp, for a commit that set a retention (OffsetCommit v2-4).
+  const version = v.expireTimestamp >= 0 ? 1 : OFFSET_COMMIT_VALUE_VERSION;
+  return versioned(version, (w) => encodeOffsetCommitValue(w, version, v));
 }
 
 export function groupMetadataKey(group: string): Buffer {

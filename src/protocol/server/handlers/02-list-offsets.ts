@@ -1,4 +1,5 @@
-// ListOffsets 1-8: earliest (-2), latest (-1), by timestamp, max timestamp (-3, v7+), earliest local (-4, v8).
+// ListOffsets 0-8: earliest (-2), latest (-1), by timestamp, max timestamp (-3, v7+), earliest local (-4, v8).
+// v0 (clients before Kafka 0.10.1, offset monitors) asks for up to MaxNumOffsets offsets at segment granularity.
 import { defineHandler } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
 import type { ListOffsetsPartitionResponse } from '../../messages/list-offsets-response';
@@ -7,10 +8,11 @@ const LATEST_TIMESTAMP = -1;
 const EARLIEST_TIMESTAMP = -2;
 const MAX_TIMESTAMP = -3;
 const EARLIEST_LOCAL_TIMESTAMP = -4;
+const CONSUMER_REPLICA_ID = -1;
 
 export default defineHandler({
   apiKey: 2,
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 8,
   handle(ctx, req) {
     const cluster = ctx.cluster;
@@ -31,6 +33,14 @@ export default defineHandler({
           try {
             const state = cluster.partitionState(t.name, p.partitionIndex);
             if (state.leader !== ctx.nodeId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+            if (ctx.apiVersion === 0) {
+              const log = cluster.leaderLog(t.name, p.partitionIndex);
+              const offsets = log.legacyOffsetsBefore(p.timestamp, p.maxNumOffsets, Date.now());
+              // A consumer is not shown offsets past the high watermark: the high watermark stands in for them.
+              const hw = log.highWatermark;
+              const visible = req.replicaId === CONSUMER_REPLICA_ID && offsets.some((o) => o > hw) ? [hw, ...offsets.filter((o) => o <= hw)] : offsets;
+              return { ...answer(ErrorCode.NONE), oldStyleOffsets: visible };
+            }
             if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== state.leaderEpoch) {
               return answer(p.currentLeaderEpoch < state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
             }

@@ -1,4 +1,5 @@
-// OffsetFetch 1-9: committed offsets of one group (v1-7; all partitions when topics is null, v2+) or several
+// OffsetFetch 0-9 (v0 read ZooKeeper: a KRaft broker, Kafka 3.9's and ours, answers it UNSUPPORTED_VERSION; before v2
+// a group error is carried by each partition): committed offsets of one group (v1-7; all partitions when topics is null, v2+) or several
 // groups at once (v8+); leader epochs from v5; require_stable (v7+) answers UNSTABLE_OFFSET_COMMIT for a partition
 // whose offset an open transaction has committed (KIP-447). v9+: a member of a consumer protocol group names itself
 // and its epoch, which must be current (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH).
@@ -29,7 +30,7 @@ function fetchGroup(ctx: RequestContext, groupId: string, topics: Wanted[] | nul
 
 export default defineHandler({
   apiKey: 9,
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 9,
   handle(ctx, req) {
     if (ctx.apiVersion >= 8) {
@@ -43,7 +44,13 @@ export default defineHandler({
         }),
       };
     }
-    const r = fetchGroup(ctx, req.groupId, ctx.apiVersion >= 2 ? req.topics : req.topics ?? [], ctx.apiVersion >= 7 && req.requireStable);
+    if (ctx.apiVersion === 0) ctx.cluster.logger.warn(`OffsetFetch v0 from ${ctx.header.clientId ?? 'a client'} (group ${req.groupId}): v0 read offsets from ZooKeeper, which a KRaft broker does not have; answered UNSUPPORTED_VERSION as Kafka 3.9 does`);
+    const r = ctx.apiVersion === 0 ? { errorCode: ErrorCode.UNSUPPORTED_VERSION, topics: [] } : fetchGroup(ctx, req.groupId, ctx.apiVersion >= 2 ? req.topics : req.topics ?? [], ctx.apiVersion >= 7 && req.requireStable);
+    if (ctx.apiVersion < 2 && r.errorCode !== ErrorCode.NONE) {
+      // Before v2 there is no group-level error: each partition asked for carries it (Kafka's getErrorResponse).
+      const topics = (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: r.errorCode })) }));
+      return { throttleTimeMs: 0, topics, errorCode: 0, groups: [] };
+    }
     return { throttleTimeMs: 0, topics: r.topics, errorCode: ctx.apiVersion >= 2 ? r.errorCode : 0, groups: [] };
   },
 });

@@ -1,11 +1,11 @@
-// OffsetForLeaderEpoch 2-4: for each partition, the largest epoch <= the one asked and the offset where it ended on
+// OffsetForLeaderEpoch 0-4 (v0 answers no epoch, v2+ fence with the current leader epoch): for each partition, the largest epoch <= the one asked and the offset where it ended on
 // this leader (KIP-101/279), which clients (KIP-320) and followers use to detect a diverged log.
 import { defineHandler } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
 
 export default defineHandler({
   apiKey: 23,
-  minVersion: 2,
+  minVersion: 0,
   maxVersion: 4,
   handle(ctx, req) {
     return {
