@@ -132,6 +132,28 @@ describe('compat: kcat (librdkafka 2.0.2)', function () {
     });
   }
 
+  // librdkafka takes api.version.request=false only with a fallback older than 0.10.0 (from 0.10.0 on it asks
+  // ApiVersions anyway): Fetch v0 and v1 here; v2 and v3 (message format v1) are in test/integration/old-request-versions.
+  it('-C as Kafka 0.8.2 / 0.9.0 clients (Fetch v0-1, ListOffsets v0): records of every codec down-converted to message format v0', async () => {
+    const topic = 'kcat-down';
+    const lines = (codec: string) => Array.from({ length: 50 }, (_, i) => `${codec}-${i}:value ${i} of ${codec}`);
+    // A current producer writes RecordBatch v2, with a header each (lost in message format v0, as in Kafka).
+    for (const codec of ['none', 'gzip', 'snappy', 'lz4']) await kcat(['-P', '-t', topic, '-p', '0', '-K', ':', '-z', codec, '-H', 'h=x'], lines(codec).join('\n') + '\n');
+    const all = ['none', 'gzip', 'snappy', 'lz4'].flatMap(lines);
+    for (const fallback of ['0.8.2', '0.9.0']) {
+      const old = ['-p', '0', '-o', 'beginning', '-X', 'api.version.request=false', '-X', `broker.version.fallback=${fallback}`];
+      assert.deepEqual(await consume(topic, old, '%k:%s\n'), all, `${fallback}: every record, in order`);
+      const ts = (await consume(topic, old, '%T\n')).map(Number);
+      assert.ok(ts.every((t) => t <= 0), `${fallback}: no timestamps in message format v0 (${ts.slice(0, 3).join(',')})`);
+      // From the middle: an old client starts at its offset, also inside a compressed wrapper message.
+      assert.deepEqual(await consume(topic, ['-p', '0', '-o', '75', '-X', 'api.version.request=false', '-X', `broker.version.fallback=${fallback}`], '%o\n'), Array.from({ length: 125 }, (_, i) => String(75 + i)));
+    }
+    // The broker log shows what the conversions cost, per fetch.
+    for (const v of [0, 1]) {
+      assert.ok(broker.logger.lines.some((l) => l.includes(`Fetch v${v} from`) && new RegExp(`records of ${topic}-0 down-converted to message format v0, \\d+ → \\d+ bytes in [\\d.]+ ms`).test(l)), `Fetch v${v} logged`);
+    }
+  });
+
   it('-C -o past the end: the offset is reset (auto.offset.reset) and kcat ends, with no parse failure', async () => {
     const topic = 'kcat-out-of-range';
     await kcat(['-P', '-t', topic, '-p', '0'], 'one\ntwo\nthree\n');

@@ -1,13 +1,16 @@
 // The request versions Kafka 3.9 serves and Kafka 4.0 dropped (KIP-896), in raw frames: ListOffsets v0 (offsets at
 // segment granularity), OffsetCommit v1 (a commit timestamp) and v2-4 (a retention time), OffsetCommit/OffsetFetch v0
 // (ZooKeeper-backed in Kafka, so UNSUPPORTED_VERSION on a KRaft broker), OffsetFetch v1's per-partition errors, and
-// OffsetForLeaderEpoch v0-1.
+// OffsetForLeaderEpoch v0-1, and Fetch v0-3 with its down-conversion to message formats v0 and v1.
 import { strict as assert } from 'node:assert';
 import { startTestBroker, TestBroker } from '../support/broker';
 import { RawClient } from '../support/raw-client';
 import { textBatch } from '../support/batches';
 import { ErrorCode } from '../../src/broker/errors';
 import { decodeOffsetsTopicRecord } from '../../src/broker/coordinator/group/offsets-records';
+import { defaultFetchRequestData } from '../../src/protocol/messages/fetch-request';
+import { ZERO_UUID } from '../../src/protocol/codec';
+import { readLegacyMessages } from '../../src/broker/records/legacy-message-set';
 import { ClusterOffsetsTopic } from '../../src/broker/coordinator/group/offsets-topic';
 
 describe('Old request versions (Kafka 3.9 serves them, Kafka 4.0 does not)', function () {
@@ -118,5 +121,37 @@ describe('Old request versions (Kafka 3.9 serves them, Kafka 4.0 does not)', fun
     assert.deepEqual([r0.errorCode, r0.endOffset, r0.leaderEpoch], [ErrorCode.NONE, end, -1]);
     const r1 = (await ask(1)).topics[0].partitions[0];
     assert.deepEqual([r1.errorCode, r1.endOffset, r1.leaderEpoch], [ErrorCode.NONE, end, 0]);
+  });
+
+  it('Fetch v0-3: message format v0 (v0-1) and v1 (v2-3) with timestamps; v0-2 keep the partition limit hard; zstd and disabled down-conversion refused', async () => {
+    broker.cluster.createTopic('old-fetch', 1, 1);
+    broker.cluster.createTopic('old-zstd', 1, 1, { 'compression.type': 'zstd' });
+    broker.cluster.createTopic('old-noconv', 1, 1, { 'message.downconversion.enable': 'false' });
+    const c = await connect();
+    const put = (topic: string, values: string[], timestamp: number) => c.request(0, 3, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records: textBatch(values, { timestamp }) }] }] });
+    await put('old-fetch', ['a', 'b'], 1_700_000_000_000);
+    await put('old-fetch', ['c'], 1_700_000_000_500);
+    const fetch = async (v: number, topic: string, offset: number, partitionMaxBytes = 1 << 20) => {
+      const r = await c.request(1, v, { ...defaultFetchRequestData(), replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, topics: [{ topic, topicId: ZERO_UUID, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes, replicaDirectoryId: ZERO_UUID }] }] });
+      return r.responses[0].partitions[0];
+    };
+    for (const v of [0, 1, 2, 3]) {
+      const p = await fetch(v, 'old-fetch', 1);
+      assert.equal(p.errorCode, ErrorCode.NONE);
+      assert.equal(p.highWatermark, 3);
+      const ms = readLegacyMessages(p.records as Buffer);
+      assert.deepEqual(ms.map((m) => [m.offset, m.magic, m.value!.toString()]), [[1, v <= 1 ? 0 : 1, 'b'], [2, v <= 1 ? 0 : 1, 'c']], `v${v}`);
+      assert.deepEqual(ms.map((m) => m.timestamp), v <= 1 ? [-1, -1] : [1_700_000_000_000, 1_700_000_000_500]);
+    }
+    // v0-2: a batch larger than the partition's max bytes is not sent (v3+ sends the first one whole).
+    assert.equal((await fetch(2, 'old-fetch', 0, 10)).records!.length, 0);
+    assert.ok((await fetch(3, 'old-fetch', 0, 10)).records!.length > 0);
+    // A zstd topic cannot be read below Fetch v10; a topic without down-conversion below v4.
+    await put('old-zstd', ['z'], 1);
+    assert.equal((await fetch(9, 'old-zstd', 0)).errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+    assert.equal((await fetch(10, 'old-zstd', 0)).errorCode, ErrorCode.NONE);
+    await put('old-noconv', ['n'], 1);
+    assert.equal((await fetch(3, 'old-noconv', 0)).errorCode, ErrorCode.UNSUPPORTED_VERSION);
+    assert.equal((await fetch(4, 'old-noconv', 0)).errorCode, ErrorCode.NONE);
   });
 });

@@ -46,7 +46,7 @@ describe('Kafka server (raw frames)', function () {
     assert.equal(r.errorCode, 0);
     const byKey = new Map(r.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]));
     assert.deepEqual(byKey.get(0), [0, 11]);
-    assert.deepEqual(byKey.get(1), [4, 16]);
+    assert.deepEqual(byKey.get(1), [0, 16]);
     assert.deepEqual(byKey.get(2), [0, 8]);
     assert.deepEqual(byKey.get(3), [0, 12]);
     assert.deepEqual(byKey.get(18), [0, 4]);
@@ -71,7 +71,7 @@ describe('Kafka server (raw frames)', function () {
   it('closes the connection on an unknown API key, an unserved version, and a frame over socket.request.max.bytes', async () => {
     for (const bytes of [
       Buffer.from([0, 0, 0, 8, 0x7f, 0x7f, 0, 0, 0, 0, 0, 1]), // api key 32639
-      Buffer.from([0, 0, 0, 10, 0, 1, 0, 3, 0, 0, 0, 1, 0xff, 0xff]), // Fetch v3
+      Buffer.from([0, 0, 0, 10, 0, 1, 0, 17, 0, 0, 0, 1, 0xff, 0xff]), // Fetch v17 (Kafka 4's, not served)
       Buffer.from([0x00, 0x10, 0x00, 0x00, 0, 3, 0, 1]), // a 1 MB frame announced
     ]) {
       const c = await RawClient.connect(broker.bootstrap);
@@ -80,7 +80,7 @@ describe('Kafka server (raw frames)', function () {
       assert.ok(c.isClosed);
     }
     assert.ok(broker.logger.lines.some((l) => /unsupported API key 32639/.test(l)));
-    assert.ok(broker.logger.lines.some((l) => /Fetch version 3 is not supported/.test(l)));
+    assert.ok(broker.logger.lines.some((l) => /Fetch version 17 is not supported/.test(l)));
     assert.ok(broker.logger.lines.some((l) => /socket.request.max.bytes/.test(l)));
     // The broker still serves.
     const md = await client.request(3, 12, { ...defaultMetadataRequestData(), topics: null });

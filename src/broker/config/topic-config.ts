@@ -25,7 +25,7 @@ export const TOPIC_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'local.retention.ms', type: 'long', default: -2, min: -2, doc: 'tiered storage: local retention time (-2 follows retention.ms)', importance: 'medium' },
   { name: 'max.compaction.lag.ms', type: 'long', default: LONG_MAX, min: 1, doc: 'longest a message may stay uncompacted', importance: 'medium' },
   { name: 'max.message.bytes', type: 'int', default: 1048588, min: 0, doc: 'largest record batch size allowed', importance: 'medium' },
-  { name: 'message.downconversion.enable', type: 'boolean', default: true, doc: '[DEPRECATED] down-conversion for old consumers; Tributary serves no Fetch below v4, so there is nothing to convert', importance: 'low' },
+  { name: 'message.downconversion.enable', type: 'boolean', default: true, doc: '[DEPRECATED] whether consumers fetching with Fetch v0-3 (clients older than Kafka 0.11) get the records down-converted to message format v0/v1; false: UNSUPPORTED_VERSION', importance: 'low' },
   { name: 'message.format.version', type: 'string', default: DEFAULT_MESSAGE_FORMAT_VERSION, validator: metadataVersionValidator, doc: '[DEPRECATED] message format of the topic; always taken as 3.0 (record batch v2), as Kafka 3.x does, whatever the value', importance: 'medium' },
   { name: 'message.timestamp.after.max.ms', type: 'long', default: LONG_MAX, min: 0, doc: 'how far a CreateTime timestamp may be ahead of the broker clock', importance: 'medium' },
   { name: 'message.timestamp.before.max.ms', type: 'long', default: LONG_MAX, min: 0, doc: 'how far a CreateTime timestamp may be behind the broker clock', importance: 'medium' },
@@ -95,6 +95,7 @@ export interface LogConfig {
   indexIntervalBytes: number;
   maxCompactionLagMs: number;
   maxMessageBytes: number;
+  messageDownconversionEnable: boolean;
   messageTimestampAfterMaxMs: number;
   messageTimestampBeforeMaxMs: number;
   messageTimestampType: 'CreateTime' | 'LogAppendTime';
@@ -127,6 +128,7 @@ export function buildLogConfig(values: ReadonlyMap<string, ConfigValue>): LogCon
     indexIntervalBytes: v('index.interval.bytes'),
     maxCompactionLagMs: v('max.compaction.lag.ms'),
     maxMessageBytes: v('max.message.bytes'),
+    messageDownconversionEnable: v('message.downconversion.enable'),
     // Kafka 3.x: an unset before/after limit (Long.MAX_VALUE) falls back to the deprecated difference limit.
     messageTimestampAfterMaxMs: orDifference(v('message.timestamp.after.max.ms'), v('message.timestamp.difference.max.ms')),
     messageTimestampBeforeMaxMs: orDifference(v('message.timestamp.before.max.ms'), v('message.timestamp.difference.max.ms')),

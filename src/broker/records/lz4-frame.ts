@@ -29,7 +29,11 @@ function maxBlockSizeOf(id: number): number {
   return 1 << (2 * id + 8);
 }
 
-export function lz4FrameCompress(data: Uint8Array): Buffer {
+/**
+ * `brokenHeaderChecksum`: the frame descriptor's checksum over the magic number too, as Kafka's writer computes it for
+ * message format v0 (KafkaLZ4BlockOutputStream), which readers of that format expect.
+ */
+export function lz4FrameCompress(data: Uint8Array, opts: { brokenHeaderChecksum?: boolean } = {}): Buffer {
   const blockSize = maxBlockSizeOf(WRITE_BLOCK_SIZE_ID);
   const blocks = Math.max(1, Math.ceil(data.length / blockSize));
   // Header, end mark, and per block a size word plus the worst case of compressing that block.
@@ -37,7 +41,7 @@ export function lz4FrameCompress(data: Uint8Array): Buffer {
   out.writeUInt32LE(LZ4_FRAME_MAGIC, 0);
   out[4] = FLG_VERSION_01 | FLG_BLOCK_INDEPENDENT;
   out[5] = WRITE_BLOCK_SIZE_ID << 4;
-  out[6] = (xxhash32(out, 4, 6) >>> 8) & 0xff;
+  out[6] = (xxhash32(out, opts.brokenHeaderChecksum ? 0 : 4, 6) >>> 8) & 0xff;
   let op = 7;
   for (let pos = 0; pos < data.length; pos += blockSize) {
     const end = Math.min(pos + blockSize, data.length);
@@ -92,7 +96,9 @@ function decodeFrame(data: Uint8Array, pos: number, out: GrowableOutput): number
     pos += 8;
   }
   const hc = (xxhash32(data, descriptorStart, pos) >>> 8) & 0xff;
-  if (data[pos] !== hc) throw new CompressionError('lz4: frame descriptor checksum mismatch');
+  // Message format v0 producers (Kafka's writer before 0.10) checksum the magic number too; Kafka reads both.
+  const brokenHc = (xxhash32(data, descriptorStart - 4, pos) >>> 8) & 0xff;
+  if (data[pos] !== hc && data[pos] !== brokenHc) throw new CompressionError('lz4: frame descriptor checksum mismatch');
   pos++;
 
   const frameStart = out.pos;

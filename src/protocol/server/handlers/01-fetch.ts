@@ -1,4 +1,7 @@
-// Fetch 4-16: sessionless and incremental (KIP-227) fetch sessions, max.wait.ms long-poll woken by new data,
+// Fetch 0-16: Fetch v0-3 (clients older than Kafka 0.11) get the records down-converted to message format v0 (v0-1)
+// or v1 (v2-3), as Kafka 3.9 does (down-convert.ts; message.downconversion.enable=false: UNSUPPORTED_VERSION), and
+// v0-2's partition max bytes is a hard limit; a zstd topic is UNSUPPORTED_COMPRESSION_TYPE below v10. Then
+// sessionless and incremental (KIP-227) fetch sessions, max.wait.ms long-poll woken by new data,
 // min/max bytes (the first batch is always whole), isolation level, topic ids from v13, and from v11 fetch from
 // follower (KIP-392): followers serve consumers up to their high watermark, and a leader with a replica selector
 // names the preferred read replica for the consumer's rack.
@@ -10,6 +13,8 @@ import type { FetchResponseData, FetchableTopicResponse, PartitionData } from '.
 import { FetchSessionCache, FetchSession, SessionPartition, INITIAL_EPOCH, FINAL_EPOCH } from '../fetch-session';
 import type { Cluster } from '../../../broker/cluster';
 import { readBatchHeader, nextOffsetOf, batchSizeOf, RECORD_BATCH_OVERHEAD } from '../../../broker/records/batch-header';
+import { downConvert } from '../../../broker/records/down-convert';
+import type { Log } from '../../../broker/storage/log';
 
 const sessionCaches = new WeakMap<Cluster, FetchSessionCache>();
 function sessionsOf(cluster: Cluster): FetchSessionCache {
@@ -93,6 +98,26 @@ function failed(partitionIndex: number, errorCode: number): ReadResult {
   return { data: emptyPartition(partitionIndex, errorCode), bytes: 0, immediate: true };
 }
 
+/**
+ * Fetch v0-3: what the old client can read (Kafka's maybeConvertFetchedData). Its cost, records and bytes and time, is
+ * logged, as Kafka reports it in its request metrics.
+ */
+function forOldClient(ctx: RequestContext, log: Log, p: SessionPartition, records: Buffer): { records: Buffer } | { errorCode: number } {
+  if (!log.config.messageDownconversionEnable) return { errorCode: ErrorCode.UNSUPPORTED_VERSION };
+  const magic = ctx.apiVersion <= 1 ? 0 : 1;
+  const started = process.hrtime.bigint();
+  try {
+    const out = downConvert(records, magic, p.fetchOffset);
+    if (out.converted > 0) {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      ctx.cluster.logger.info(`Fetch v${ctx.apiVersion} from ${ctx.header.clientId ?? 'a client'} (${ctx.clientHost}): ${out.converted} records of ${p.topic}-${p.partition} down-converted to message format v${magic}, ${records.length} → ${out.records.length} bytes in ${ms.toFixed(2)} ms`);
+    }
+    return { records: out.records };
+  } catch (e) {
+    return { errorCode: errorCodeOf(e) };
+  }
+}
+
 function readPartition(ctx: RequestContext, p: SessionPartition, maxBytes: number, minOneMessage: boolean, client: FetchClient): ReadResult {
   if (p.topic === '') return failed(p.partition, ErrorCode.UNKNOWN_TOPIC_ID);
   try {
@@ -104,6 +129,8 @@ function readPartition(ctx: RequestContext, p: SessionPartition, maxBytes: numbe
     if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== state.leaderEpoch) {
       return failed(p.partition, p.currentLeaderEpoch < state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH);
     }
+    // Clients before Fetch v10 cannot read zstd; Kafka refuses them a topic that compresses with it.
+    if (ctx.apiVersion < 10 && log.config.compressionType === 'zstd') return failed(p.partition, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
     const base = { ...emptyPartition(p.partition, ErrorCode.NONE), highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset };
     // Both of Kafka's selectors keep a consumer without a rack on the leader: no replica views to build per fetch.
     if (isLeader && client.rack) {
@@ -119,6 +146,11 @@ function readPartition(ctx: RequestContext, p: SessionPartition, maxBytes: numbe
       if (client.readCommitted) {
         const end = nextOffsetAfter(read.records);
         base.abortedTransactions = end === undefined ? [] : log.collectAbortedTransactions(p.fetchOffset, end).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
+      }
+      if (ctx.apiVersion <= 3) {
+        const old = forOldClient(ctx, log, p, read.records);
+        if ('errorCode' in old) return { data: { ...base, errorCode: old.errorCode }, bytes: 0, immediate: true };
+        return { data: { ...base, records: old.records }, bytes: old.records.length, immediate: false };
       }
       return { data: { ...base, records: read.records }, bytes: read.records.length, immediate: false };
     } catch (e) {
@@ -137,7 +169,8 @@ function readAll(ctx: RequestContext, parts: SessionPartition[], req: FetchReque
   const client: FetchClient = { readCommitted: req.isolationLevel === 1, rack: version >= 11 ? req.rackId : undefined };
   for (const p of parts) {
     const remaining = Math.max(0, req.maxBytes - bytes);
-    const r = readPartition(ctx, p, remaining, bytes === 0, client);
+    // v0-2: the partition's max bytes is a hard limit (Kafka's hardMaxBytesLimit): no first batch over it.
+    const r = readPartition(ctx, p, remaining, bytes === 0 && version >= 3, client);
     if (r.immediate) immediate = true;
     bytes += r.bytes;
     results.set(key(p), r);
@@ -171,7 +204,7 @@ function topLevelError(code: number): FetchResponseData {
 
 export default defineHandler({
   apiKey: 1,
-  minVersion: 4,
+  minVersion: 0,
   maxVersion: 16,
   async handle(ctx, req) {
     const version = ctx.apiVersion;
