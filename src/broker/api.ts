@@ -410,6 +410,38 @@ export interface BrokerApi {
   setFault(fault: FaultChange): Promise<FaultState>;
   /** ElectLeaders: preferred (give partitions back to their first replica) or unclean. */
   electLeaders(type: 'preferred' | 'unclean', partitions?: Array<{ topic: string; partition: number }>): Promise<ElectionResult[]>;
+
+  /** The clients that connected, with the request versions they used and those Kafka 4.0 refuses (upgrade check). */
+  connectedClients(): Promise<ClientView[]>;
+}
+
+export interface ClientApiUse {
+  api: string;
+  apiKey: number;
+  versions: number[];
+}
+
+/** A request version Kafka 4.0 refuses (KIP-896), and the lowest it serves. */
+export interface Kafka4Problem {
+  api: string;
+  version: number;
+  kafka4Min: number;
+}
+
+export interface ClientView {
+  clientId: string;
+  /** ApiVersions v3+ (KIP-511); null for older clients, which do not say. */
+  softwareName: string | null;
+  softwareVersion: string | null;
+  /** The client's address (one client, several connections). */
+  host: string;
+  connections: number;
+  openConnections: number;
+  firstSeen: number;
+  lastSeen: number;
+  requests: number;
+  apis: ClientApiUse[];
+  kafka4: Kafka4Problem[];
 }
 
 export type FaultChange =

@@ -38,6 +38,7 @@ const METHODS: Record<BrokerMethod, true> = {
   startNode: true,
   setFault: true,
   electLeaders: true,
+  connectedClients: true,
 };
 
 export const BROKER_METHODS = Object.keys(METHODS) as BrokerMethod[];

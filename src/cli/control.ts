@@ -4,7 +4,7 @@
  *   tributary fault pause-follower N | resume-follower N | slow-follower N MS | cut-link A B | heal-link A B | clear | show
  */
 import { ControlClient } from '../broker/control-socket';
-import type { FaultChange, ReplicationView } from '../broker/api';
+import type { ClientView, FaultChange, ReplicationView } from '../broker/api';
 import { UsageError } from './args';
 
 function nodeArg(v: string | undefined, what = 'node id'): number {
@@ -51,6 +51,35 @@ function formatReplication(v: ReplicationView): string[] {
   return lines;
 }
 
+const versions = (vs: readonly number[]) => (vs.length > 1 && vs.at(-1)! - vs[0] === vs.length - 1 ? `v${vs[0]}-${vs.at(-1)}` : vs.map((v) => `v${v}`).join(','));
+
+/** What a client is called: its id, and its software when it said (ApiVersions v3+). */
+function clientName(c: ClientView): string {
+  return `${c.clientId || '(no client id)'}${c.softwareName ? ` (${c.softwareName} ${c.softwareVersion ?? ''})`.replace(' )', ')') : ''} from ${c.host}`;
+}
+
+/** The Kafka 4 problems of a client, one phrase: "Produce v0 (Kafka 4.0 serves v3+), Fetch v0-1 (v4+)". */
+function kafka4Text(c: ClientView): string {
+  const byApi = new Map<string, { versions: number[]; min: number }>();
+  for (const p of c.kafka4) {
+    const e = byApi.get(p.api) ?? { versions: [], min: p.kafka4Min };
+    e.versions.push(p.version);
+    byApi.set(p.api, e);
+  }
+  return [...byApi].map(([api, e]) => `${api} ${versions(e.versions)} (Kafka 4.0 serves v${e.min}+)`).join(', ');
+}
+
+function formatClients(clients: readonly ClientView[], now = Date.now()): string[] {
+  if (clients.length === 0) return ['no client has connected'];
+  const lines: string[] = [];
+  for (const c of clients) {
+    lines.push(`${clientName(c)}: ${c.connections} connection${c.connections === 1 ? '' : 's'} (${c.openConnections} open), ${c.requests} requests, last ${Math.max(0, Math.round((now - c.lastSeen) / 1000))} s ago`);
+    lines.push(`  APIs: ${c.apis.map((a) => `${a.api} ${versions(a.versions)}`).join(', ')}`);
+    lines.push(c.kafka4.length ? `  Kafka 4.0 refuses: ${kafka4Text(c)}` : '  ready for Kafka 4.0');
+  }
+  return lines;
+}
+
 export async function controlCommand(command: string, words: string[], dataDir: string, out: (s: string) => void): Promise<number> {
   const client = await ControlClient.connect(dataDir);
   try {
@@ -58,6 +87,11 @@ export async function controlCommand(command: string, words: string[], dataDir: 
       case 'status': {
         for (const l of formatReplication(await client.call('replication'))) out(l);
         for (const w of (await client.call('status')).warnings ?? []) out(`warning: ${w}`);
+        for (const c of await client.call('connectedClients')) if (c.kafka4.length) out(`warning: client ${clientName(c)} uses requests Kafka 4.0 refuses: ${kafka4Text(c)} (tributary clients)`);
+        return 0;
+      }
+      case 'clients': {
+        for (const l of formatClients(await client.call('connectedClients'))) out(l);
         return 0;
       }
       case 'node': {

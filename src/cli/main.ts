@@ -72,6 +72,10 @@ const USAGE = `usage:
       records as one JSON object per line; the README lists the fields.
   tributary status [--data DIR]
       Nodes, controller, faults, and each partition's leader, epoch, high watermark and replicas, of a running broker.
+  tributary clients [--data DIR]
+      The clients that connected to a running broker: client id, software and version (ApiVersions v3+), address,
+      the APIs and versions each used, and the requests Kafka 4.0 refuses (KIP-896): the Kafka 4 upgrade check.
+      tributary status warns about such clients too; --config protocol.versions=4.0 makes the broker refuse them.
   tributary node stop|start N [--data DIR]
       Stops or starts a virtual node of a running broker (its listener, its logs, its replication).
   tributary fault pause-follower N | resume-follower N | slow-follower N MS | cut-link A B | heal-link A B | clear | show [--data DIR]
@@ -134,6 +138,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'consume':
         return await consumeCommand(rest, STDIO);
       case 'status':
+      case 'clients':
       case 'node':
       case 'fault':
       case 'elect-leaders': {

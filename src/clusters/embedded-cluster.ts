@@ -33,6 +33,7 @@ import type {
   TopicConfigEntry,
   TopicDescription,
   TopicSummary,
+  ClientView,
 } from '../broker/api';
 import { BrokerError, MethodParams, MethodResult, RpcRequest, WorkerInit, WorkerToHost } from '../broker/rpc';
 import { BrokerStartError } from '../broker/start-failure';
@@ -312,6 +313,10 @@ export class EmbeddedCluster implements BrokerApi, BrokerEventSource {
 
   electionHistory(): Promise<ElectionRecord[]> {
     return this.call('electionHistory');
+  }
+
+  connectedClients(): Promise<ClientView[]> {
+    return this.call('connectedClients');
   }
 
   stopNode(nodeId: number): Promise<void> {

@@ -34,6 +34,7 @@ import type {
   TopicConfigEntry,
   TopicDescription,
   TopicSummary,
+  ClientView,
 } from '../broker/api';
 import { Listeners } from '../shared/listeners';
 import { ExternalClients, ExternalClusterOptions, closeClients, createClients } from './external-cluster-clients';
@@ -178,6 +179,10 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
 
   async rebalanceHistory(_groupId: string): Promise<RebalanceRecord[]> {
     throw new LocalOnlyError('The rebalance history', 'Tributary records rebalances as its own group coordinator runs them, and a Kafka cluster keeps no history that a client can read');
+  }
+
+  async connectedClients(): Promise<ClientView[]> {
+    throw new LocalOnlyError('The clients view', 'Tributary sees the requests its own listeners receive; a Kafka cluster does not tell a client who else connects to it');
   }
 
   async electionHistory(): Promise<ElectionRecord[]> {

@@ -30,6 +30,7 @@ import type {
   TopicConfigEntry,
   TopicDescription,
   TopicSummary,
+  ClientView,
 } from '../broker/api';
 import { bytesFromBuffer, bytesToBuffer } from '../broker/api';
 import { Cluster } from '../broker/cluster';
@@ -417,6 +418,11 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
 
   async electionHistory(): Promise<ElectionRecord[]> {
     return structuredClone(this.require().controller.elections);
+  }
+
+  async connectedClients(): Promise<ClientView[]> {
+    this.require();
+    return this.server?.clients.list() ?? [];
   }
 
   async replication(): Promise<ReplicationView> {

@@ -148,6 +148,9 @@ describe('compat: kcat (librdkafka 2.0.2)', function () {
       // From the middle: an old client starts at its offset, also inside a compressed wrapper message.
       assert.deepEqual(await consume(topic, ['-p', '0', '-o', '75', '-X', 'api.version.request=false', '-X', `broker.version.fallback=${fallback}`], '%o\n'), Array.from({ length: 125 }, (_, i) => String(75 + i)));
     }
+    // The Kafka 4 upgrade check lists these kcat runs with what Kafka 4.0 refuses (Fetch v0-1, ListOffsets v0).
+    const refused = broker.server.clients.list().flatMap((c) => c.kafka4.map((p) => `${p.api} v${p.version}`));
+    for (const r of ['Fetch v0', 'Fetch v1', 'ListOffsets v0']) assert.ok(refused.includes(r), `${r} listed: ${refused.join(', ')}`);
     // The broker log shows what the conversions cost, per fetch.
     for (const v of [0, 1]) {
       assert.ok(broker.logger.lines.some((l) => l.includes(`Fetch v${v} from`) && new RegExp(`records of ${topic}-0 down-converted to message format v0, \\d+ → \\d+ bytes in [\\d.]+ ms`).test(l)), `Fetch v${v} logged`);

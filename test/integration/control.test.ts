@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tmpDir, rm } from '../support/tmp';
 import { controlSocketPath } from '../../src/broker/control-socket';
+import { RawClient } from '../support/raw-client';
+import { defaultMetadataRequestData } from '../../src/protocol/messages/metadata-request';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'scripts', 'tributary.js');
@@ -18,6 +20,7 @@ describe('tributary node / fault / status / elect-leaders against a running brok
   this.timeout(60000);
   let dir: string;
   let child: ChildProcess;
+  let bootstrap = '';
   before(async () => {
     dir = tmpDir();
     child = spawn(process.execPath, [BIN, 'start', '--data', dir, '--port', '0', '--nodes', '3', '--config', 'replica.lag.time.max.ms=1000', '--config', 'default.replication.factor=3', '--config', 'auto.create.topics.enable=true'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -25,7 +28,11 @@ describe('tributary node / fault / status / elect-leaders against a running brok
       let out = '';
       child.stdout!.on('data', (d) => {
         out += d;
-        if (/^bootstrap servers: /m.test(out)) resolve();
+        const m = /^bootstrap servers: (\S+)/m.exec(out);
+        if (m) {
+          bootstrap = m[1];
+          resolve();
+        }
       });
       child.once('exit', (c) => reject(new Error(`exited ${c}`)));
     });
@@ -35,6 +42,24 @@ describe('tributary node / fault / status / elect-leaders against a running brok
     await new Promise((r) => child.once('exit', r));
     assert.ok(!fs.existsSync(controlSocketPath(dir)), 'the control socket is removed at shutdown');
     rm(dir);
+  });
+
+  it('tributary clients: who connected, with which versions, and what Kafka 4.0 would refuse (status warns too)', async () => {
+    const c = await RawClient.connect(bootstrap.split(',')[0]);
+    try {
+      await c.request(18, 3, { clientSoftwareName: 'offset-monitor', clientSoftwareVersion: '0.8.2' });
+      await c.request(3, 1, { ...defaultMetadataRequestData(), topics: [] });
+      await c.request(2, 0, { replicaId: -1, isolationLevel: 0, timeoutMs: 0, topics: [] });
+    } finally {
+      c.close();
+    }
+    const r = await cli(['clients', '--data', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /raw-client \(offset-monitor 0\.8\.2\) from \S+: 1 connection \((0|1) open\), 3 requests/);
+    assert.match(r.stdout, /APIs: ListOffsets v0, Metadata v1, ApiVersions v3/);
+    assert.match(r.stdout, /Kafka 4\.0 refuses: ListOffsets v0 \(Kafka 4\.0 serves v1\+\)/);
+    const s = await cli(['status', '--data', dir]);
+    assert.match(s.stdout, /warning: client raw-client \(offset-monitor 0\.8\.2\) from \S+ uses requests Kafka 4\.0 refuses: ListOffsets v0/);
   });
 
   it('stops and starts nodes, moving the controller, and shows the cluster', async () => {

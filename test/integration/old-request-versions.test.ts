@@ -154,4 +154,36 @@ describe('Old request versions (Kafka 3.9 serves them, Kafka 4.0 does not)', fun
     assert.equal((await fetch(3, 'old-noconv', 0)).errorCode, ErrorCode.UNSUPPORTED_VERSION);
     assert.equal((await fetch(4, 'old-noconv', 0)).errorCode, ErrorCode.NONE);
   });
+
+  it('protocol.versions=4.0: exactly Kafka 4.0\'s floors (Produce still advertised from 0); an older version closes the connection and is listed', async () => {
+    const b4 = await startTestBroker({ nodes: 1, config: { 'protocol.versions': '4.0' } });
+    try {
+      const c = await RawClient.connect(b4.bootstrap);
+      clients.push(c);
+      const r = await c.request(18, 3, { clientSoftwareName: 'legacy-app', clientSoftwareVersion: '1.0' });
+      const byKey = new Map(r.apiKeys.map((k) => [k.apiKey, k.minVersion]));
+      assert.deepEqual([0, 1, 2, 3, 8, 9, 11, 19, 20, 23].map((k) => byKey.get(k)), [0, 4, 1, 0, 2, 1, 2, 2, 1, 2]);
+      // Fetch v3: Kafka 4 closes the connection on it, and so does the broker here.
+      c.writeRaw(Buffer.from([0, 0, 0, 10, 0, 1, 0, 3, 0, 0, 0, 9, 0, 0]));
+      await c.closed;
+      assert.ok(b4.logger.lines.some((l) => /Fetch version 3 is not supported \(4-16\)/.test(l)));
+      const seen = b4.server.clients.list();
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0].softwareName, 'legacy-app');
+      assert.deepEqual(seen[0].kafka4, [{ api: 'Fetch', version: 3, kafka4Min: 4 }]);
+      // Produce v2 too: advertised from 0 as Kafka 4.0 does, refused all the same.
+      const c2 = await RawClient.connect(b4.bootstrap);
+      clients.push(c2);
+      c2.writeRaw(Buffer.from([0, 0, 0, 10, 0, 0, 0, 2, 0, 0, 0, 9, 0, 0]));
+      await c2.closed;
+      assert.ok(b4.logger.lines.some((l) => /Produce version 2 is not supported \(3-11\)/.test(l)));
+    } finally {
+      await b4.stop();
+    }
+    // The default (3.9) serves them, and lists what Kafka 4.0 would refuse.
+    const c = await connect();
+    await c.request(2, 0, { replicaId: -1, isolationLevel: 0, timeoutMs: 0, topics: [] });
+    const mine = broker.server.clients.list().find((x) => x.apis.some((a) => a.api === 'ListOffsets' && a.versions.includes(0)));
+    assert.ok(mine?.kafka4.some((p) => p.api === 'ListOffsets' && p.version === 0 && p.kafka4Min === 1));
+  });
 });

@@ -85,6 +85,7 @@ export class Connection {
     if (this.closedFlag) return;
     this.closedFlag = true;
     if (reason) this.server.logger.warn(`connection ${this.id} closed: ${reason}`);
+    this.server.clients.closed(this.id);
     this.socket.destroy();
     this.release();
     this.resolveClosed();
@@ -103,6 +104,7 @@ export class Connection {
     if (this.closedFlag) return;
     this.closedFlag = true;
     this.server.logger.warn(`connection ${this.id} closed: ${reason}`);
+    this.server.clients.closed(this.id);
     this.socket.end();
     setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
     this.buffered = [];
@@ -200,10 +202,10 @@ export class Connection {
         this.enqueueResponse(correlationId, 18, 0, apiVersionsErrorResponse(this.server));
         return;
       }
-      if (!(apiKey === 0 && apiVersion >= (handler.advertisedMinVersion ?? handler.minVersion))) {
-        this.close(`${codec.name} version ${apiVersion} is not supported (${handler.minVersion}-${handler.maxVersion})`);
-        return;
-      }
+      // Seen too: a client refused for its version (protocol.versions=4.0) is what the upgrade check is about.
+      this.server.clients.noteRequest(this.id, this.socket.remoteAddress ?? '', legacyClientId(frame), apiKey, codec.name, apiVersion);
+      this.close(`${codec.name} version ${apiVersion} is not supported (${handler.minVersion}-${handler.maxVersion})`);
+      return;
     }
     let header: RequestHeader;
     let request: unknown;
@@ -216,6 +218,7 @@ export class Connection {
       this.close(`malformed ${codec.name} v${apiVersion} request: ${why}`);
       return;
     }
+    this.server.clients.noteRequest(this.id, this.socket.remoteAddress ?? '', header.clientId, apiKey, codec.name, apiVersion);
     const slot: Pending = { done: false };
     this.queue.push(slot);
     const ctx: RequestContext = {
@@ -327,4 +330,12 @@ export class Connection {
       this.socket.resume();
     }
   }
+}
+
+/** The client id of a request header v1/v2 (a nullable int16 string after key, version and correlation id), or null. */
+function legacyClientId(frame: Buffer): string | null {
+  if (frame.length < 10) return null;
+  const len = frame.readInt16BE(8);
+  if (len < 0 || frame.length < 10 + len) return null;
+  return frame.toString('utf8', 10, 10 + len);
 }

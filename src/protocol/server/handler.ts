@@ -18,6 +18,8 @@ export interface ListenerInfo {
 }
 
 /** What handlers may ask of the server they run in. */
+import type { ClientRegistry } from './client-registry';
+
 export interface ServerView {
   readonly cluster: Cluster;
   readonly logger: Logger;
@@ -27,6 +29,8 @@ export interface ServerView {
   listeners(): ListenerInfo[];
   /** The ranges this server advertises (ApiVersions). */
   supportedApis(): Array<{ apiKey: number; minVersion: number; maxVersion: number }>;
+  /** Who connects, and with which request versions (the Kafka 4 upgrade check). */
+  readonly clients: ClientRegistry;
 }
 
 export interface RequestContext {

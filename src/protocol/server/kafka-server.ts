@@ -15,6 +15,8 @@ import { CredentialStore } from '../../broker/security/credential-store';
 import { resolveListenerSecurity, sslPrincipal, type ListenerSecurity } from '../../broker/security/listener-security';
 import { Connection } from './connection';
 import type { ApiHandler, ListenerInfo, ServerView } from './handler';
+import { ClientRegistry } from './client-registry';
+import { kafka4MinVersion, KAFKA4_PRODUCE_ADVERTISED_MIN } from '../kafka4';
 import { ALL_HANDLERS } from './handlers';
 import { SaslAuthenticator } from './sasl-authenticator';
 
@@ -48,6 +50,7 @@ export class KafkaServer implements ServerView {
   readonly logger: Logger;
   readonly security: ListenerSecurity;
   readonly credentials: CredentialStore;
+  readonly clients = new ClientRegistry();
 
   constructor(readonly cluster: Cluster, private readonly opts: KafkaServerOptions = {}) {
     this.host = opts.host ?? cluster.brokerConfig.get<string>('listeners.host');
@@ -65,7 +68,14 @@ export class KafkaServer implements ServerView {
     // The consumer group protocol's APIs (KIP-848) exist only where group.coordinator.rebalance.protocols names it, as
     // Kafka advertises them.
     const consumerProtocol = cluster.brokerConfig.get<string[]>('group.coordinator.rebalance.protocols').includes('consumer');
-    for (const h of ALL_HANDLERS) if (consumerProtocol || !CONSUMER_PROTOCOL_APIS.has(h.apiKey)) this.handlers.set(h.apiKey, h as ApiHandler);
+    // protocol.versions=4.0: exactly Kafka 4.0's floors (KIP-896), Produce still advertised from 0 as Kafka 4 does.
+    const kafka4 = cluster.brokerConfig.get<string>('protocol.versions') === '4.0';
+    for (const h of ALL_HANDLERS) {
+      if (!consumerProtocol && CONSUMER_PROTOCOL_APIS.has(h.apiKey)) continue;
+      const handler = h as ApiHandler;
+      const floor = kafka4MinVersion(h.apiKey);
+      this.handlers.set(h.apiKey, kafka4 && floor > handler.minVersion ? { ...handler, minVersion: floor, advertisedMinVersion: h.apiKey === 0 ? KAFKA4_PRODUCE_ADVERTISED_MIN : undefined, handle: handler.handle } : handler);
+    }
     // A stopped node closes its listener and connections; a started one listens on its old port again.
     this.unsubscribe = cluster.on((e) => {
       if (e.type === 'node-stopped') void this.closeNode(e.nodeId);

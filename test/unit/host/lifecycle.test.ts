@@ -55,6 +55,7 @@ class FakeConnection {
       electLeaders: notUsed,
       rebalanceHistory: notUsed,
       electionHistory: notUsed,
+      connectedClients: notUsed,
     };
   }
 }

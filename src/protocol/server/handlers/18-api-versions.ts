@@ -24,5 +24,9 @@ export default defineHandler({
   apiKey: 18,
   minVersion: 0,
   maxVersion: 4,
-  handle: (ctx) => apiVersions(ctx.server, ErrorCode.NONE),
+  handle: (ctx, req) => {
+    // v3+ (KIP-511): the client names its software, for the Clients view and the Kafka 4 upgrade check.
+    if (ctx.apiVersion >= 3) ctx.server.clients.noteSoftware(ctx.connectionId, req.clientSoftwareName, req.clientSoftwareVersion);
+    return apiVersions(ctx.server, ErrorCode.NONE);
+  },
 });
