@@ -157,6 +157,26 @@ describe('compat: kcat (librdkafka 2.0.2)', function () {
     }
   });
 
+  it('-G as a Kafka 0.9.0 client: joins a group with JoinGroup v0, reads every partition, commits (OffsetCommit v2) and resumes from the commits', async () => {
+    const topic = 'kcat-old-group';
+    broker.cluster.createTopic(topic, 3, 1);
+    const lines = Array.from({ length: 30 }, (_, i) => `m${i}`);
+    await kcat(['-P', '-t', topic, '-z', 'gzip'], lines.join('\n') + '\n');
+    const old = ['-X', 'api.version.request=false', '-X', 'broker.version.fallback=0.9.0', '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000'];
+    const read = (await kcat(['-G', 'kcat-old', ...old, '-e', '-q', '-f', '%s\n', topic])).split('\n').filter((l) => l !== '');
+    assert.deepEqual([...read].sort(), [...lines].sort());
+    const committed = broker.cluster.groupCoordinator.fetchOffsets('kcat-old', null);
+    assert.deepEqual(committed.map((o) => o.offset).reduce((a, b) => a + b, 0), 30, `committed to the end: ${JSON.stringify(committed)}`);
+    // Started again, the group resumes from its commits: nothing left to read.
+    await kcat(['-P', '-t', topic, '-p', '1'], 'after\n');
+    const again = (await kcat(['-G', 'kcat-old', ...old, '-e', '-q', '-f', '%s\n', topic])).split('\n').filter((l) => l !== '');
+    assert.deepEqual(again, ['after']);
+    const used = new Map(broker.server.clients.list().flatMap((c) => c.apis.map((a) => [a.api, a.versions] as const)));
+    assert.ok(used.get('JoinGroup')?.includes(0), `JoinGroup v0: ${JSON.stringify([...used])}`);
+    assert.ok(used.get('OffsetCommit')?.includes(2));
+    assert.ok(used.get('OffsetFetch')?.includes(1));
+  });
+
   it('-C -o past the end: the offset is reset (auto.offset.reset) and kcat ends, with no parse failure', async () => {
     const topic = 'kcat-out-of-range';
     await kcat(['-P', '-t', topic, '-p', '0'], 'one\ntwo\nthree\n');
