@@ -69,7 +69,10 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
   const treeSource = (): TreeSource | undefined => {
     if (clusters.isExternal()) return { reader: clusters.reader() };
     const state = broker.state;
-    if (state.kind === 'running' && broker.api) return { reader: broker.api };
+    if (state.kind === 'running' && broker.api) {
+      const api = broker.api;
+      return { reader: api, clients: () => api.connectedClients() };
+    }
     if (state.kind === 'external') {
       if (snapshot?.dataDir !== state.dataDir) snapshot = new DirectorySnapshot(state.dataDir);
       return { reader: snapshot, ownerPid: state.pid, owner: state.owner };

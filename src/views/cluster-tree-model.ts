@@ -5,12 +5,16 @@
  * concerned. Node objects keep their identity across refreshes (VS Code tracks tree elements by object), updated in
  * place.
  */
-import type { BrokerEvent, ClusterReader, GroupDescription, GroupSummary, TopicDescription, TopicSummary } from '../broker/api';
+import type { BrokerEvent, ClientView, ClusterReader, GroupDescription, GroupSummary, TopicDescription, TopicSummary } from '../broker/api';
 import { Listeners } from '../shared/listeners';
 import { Throttle } from '../shared/throttle';
 import {
   TreeNode,
   assignmentNodes,
+  clientApiNodes,
+  clientKey,
+  clientNode,
+  clientsSectionNode,
   brokerNode,
   clusterNode,
   fileNode,
@@ -36,6 +40,8 @@ export interface TreeSource {
   ownerPid?: number;
   /** Who that process is, when its lock says ("tributary start"). */
   owner?: string;
+  /** The embedded broker's clients (the Kafka 4 upgrade check); absent for other sources. */
+  clients?: () => Promise<ClientView[]>;
 }
 
 const ROOT = '';
@@ -43,6 +49,7 @@ const ID = {
   cluster: nodeId('cluster'),
   topics: nodeId('topics'),
   groups: nodeId('groups'),
+  clients: nodeId('clients'),
 };
 
 /** More pending nodes than this and one refresh of the whole tree is cheaper. */
@@ -95,11 +102,14 @@ export class ClusterTreeModel {
       const status = await reader.status();
       const topics = await this.topicList(reader);
       const groups = src.ownerPid === undefined ? await this.groupList(reader) : undefined;
-      return [
+      const sections = [
         this.make(ID.cluster, clusterNode({ status, ownerPid: src.ownerPid, owner: src.owner })),
         this.make(ID.topics, topicsSectionNode(topics.length)),
         this.make(ID.groups, groupsSectionNode(groups?.length)),
       ];
+      // The clients are asked afresh at each look: requests come without events.
+      if (src.clients) sections.push(this.make(ID.clients, clientsSectionNode(await src.clients())));
+      return sections;
     }
     const ref = parent.ref;
     switch (ref.kind) {
@@ -156,6 +166,15 @@ export class ClusterTreeModel {
       case 'offsets': {
         const d = await this.groupDescription(reader, ref.groupId);
         return d.offsets.map((o) => this.make(nodeId('offset', ref.groupId, o.topic, o.partition), offsetNode(ref.groupId, o)));
+      }
+      case 'clients': {
+        const clients = (await src.clients?.()) ?? [];
+        if (clients.length === 0) return [this.make(nodeId('clients', 'empty'), infoNode('No client has connected yet', 'Clients appear here when they send their first request.'))];
+        return clients.map((c) => this.make(nodeId('client', clientKey(c)), clientNode(c)));
+      }
+      case 'client': {
+        const c = (await src.clients?.())?.find((x) => clientKey(x) === ref.key);
+        return c ? clientApiNodes(c).map((a) => this.make(nodeId('clientApi', ref.key, a.label), a)) : [];
       }
       default:
         return [];
@@ -232,6 +251,8 @@ export class ClusterTreeModel {
    * from the cache); appends refresh only the expanded topics they touch, and the groups whose lag they move.
    */
   handleEvent(e: BrokerEvent): void {
+    // Any activity may come with a new client or a new request version; the list is asked afresh if shown.
+    if (e.type !== 'log') this.schedule(ID.clients);
     switch (e.type) {
       case 'topicCreated':
       case 'topicDeleted':

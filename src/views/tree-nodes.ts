@@ -5,7 +5,7 @@
  *
  * Every tooltip and label is plain text: names and messages are shown as data, never interpreted as markup.
  */
-import type { BrokerStatus, FileInfo, GroupDescription, GroupMemberView, GroupOffsetView, GroupSummary, NodeStatus, PartitionDescription, TopicSummary } from '../broker/api';
+import type { BrokerStatus, ClientView, FileInfo, GroupDescription, GroupMemberView, GroupOffsetView, GroupSummary, NodeStatus, PartitionDescription, TopicSummary } from '../broker/api';
 import { ownerText } from './broker-presentation';
 
 type NodeRef =
@@ -22,6 +22,9 @@ type NodeRef =
   | { kind: 'assignment'; groupId: string; topic: string; partition: number }
   | { kind: 'offsets'; groupId: string }
   | { kind: 'offset'; groupId: string; topic: string; partition: number }
+  | { kind: 'clients' }
+  | { kind: 'client'; key: string }
+  | { kind: 'clientApi'; key: string; api: string }
   | { kind: 'info' };
 
 type Collapsible = 'none' | 'collapsed' | 'expanded';
@@ -437,4 +440,67 @@ export function offsetNode(groupId: string, o: GroupOffsetView): Omit<TreeNode, 
 
 export function infoNode(label: string, tooltip?: string, icon = 'info'): Omit<TreeNode, 'id'> {
   return { ref: { kind: 'info' }, label, tooltip, icon, color: icon === 'error' ? COLOR.error : undefined, contextValue: 'tributary.info', collapsible: 'none' };
+}
+
+// -- clients (the Kafka 4 upgrade check) ------------------------------------------------------------------------
+
+/** A client's identity in the tree: id, software and address (the registry's grouping). */
+export function clientKey(c: ClientView): string {
+  return [c.clientId, c.softwareName ?? '', c.softwareVersion ?? '', c.host].join('\u0000');
+}
+
+const versionsText = (vs: readonly number[]) => (vs.length > 1 && vs[vs.length - 1] - vs[0] === vs.length - 1 ? `v${vs[0]}-${vs[vs.length - 1]}` : vs.map((v) => `v${v}`).join(', '));
+
+export function clientsSectionNode(clients: readonly ClientView[]): Omit<TreeNode, 'id'> {
+  const notReady = clients.filter((c) => c.kafka4.length > 0).length;
+  return {
+    ref: { kind: 'clients' },
+    label: 'Clients',
+    description: clients.length === 0 ? undefined : notReady ? `${clients.length} · ${notReady} not ready for Kafka 4` : String(clients.length),
+    tooltip: 'The clients that connected to the embedded broker, the request versions each used, and those Kafka 4.0 refuses (KIP-896).',
+    icon: notReady ? 'warning' : 'plug',
+    color: notReady ? COLOR.warning : undefined,
+    contextValue: 'tributary.clients',
+    collapsible: 'collapsed',
+  };
+}
+
+export function clientNode(c: ClientView): Omit<TreeNode, 'id'> {
+  const software = c.softwareName ? `${c.softwareName} ${c.softwareVersion ?? ''}`.trim() : 'software not named (ApiVersions before v3)';
+  const parts = [software, c.host, plural(c.openConnections, 'open connection')];
+  if (c.kafka4.length) parts.push('not ready for Kafka 4');
+  return {
+    ref: { kind: 'client', key: clientKey(c) },
+    label: c.clientId || '(no client id)',
+    description: parts.join(' · '),
+    tooltip: [
+      `Client id: ${c.clientId || '(none)'}`,
+      `Software: ${software}`,
+      `Address: ${c.host}`,
+      `${plural(c.connections, 'connection')} (${c.openConnections} open), ${c.requests.toLocaleString('en-US')} requests`,
+      `APIs: ${c.apis.map((a) => `${a.api} ${versionsText(a.versions)}`).join(', ')}`,
+      c.kafka4.length ? `Kafka 4.0 refuses: ${c.kafka4.map((p) => `${p.api} v${p.version}`).join(', ')}` : 'Every request it sent is one Kafka 4.0 serves.',
+    ].join('\n'),
+    icon: c.kafka4.length ? 'warning' : 'vm-connect',
+    color: c.kafka4.length ? COLOR.warning : undefined,
+    contextValue: 'tributary.client',
+    collapsible: 'collapsed',
+  };
+}
+
+/** Under a client: each API with the versions it used, a warning on those Kafka 4.0 refuses. */
+export function clientApiNodes(c: ClientView): Array<Omit<TreeNode, 'id'>> {
+  return c.apis.map((a) => {
+    const refused = c.kafka4.filter((p) => p.api === a.api);
+    return {
+      ref: { kind: 'clientApi', key: clientKey(c), api: a.api },
+      label: `${a.api} ${versionsText(a.versions)}`,
+      description: refused.length ? `Kafka 4.0 refuses ${versionsText(refused.map((p) => p.version))} (serves v${refused[0].kafka4Min}+)` : undefined,
+      tooltip: refused.length ? `Kafka 4.0 removed ${a.api} ${versionsText(refused.map((p) => p.version))} (KIP-896): this client must be upgraded before the cluster is.` : undefined,
+      icon: refused.length ? 'warning' : 'symbol-method',
+      color: refused.length ? COLOR.warning : undefined,
+      contextValue: 'tributary.clientApi',
+      collapsible: 'none' as const,
+    };
+  });
 }

@@ -287,6 +287,14 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
     const lags = offsets.map((r) => Number(/lag (\d+)/.exec(r.description)![1]));
     assert.deepEqual(lags, expectedCounts(['order-6', 'order-7', 'order-8', 'order-9', 'order-10']), offsets.map((r) => `${r.label} ${r.description}`).join('; '));
     await screenshot('consumer-group-lag');
+    // The Clients section (the Kafka 4 upgrade check) lists kafkajs with the versions it speaks, all of them Kafka 4's.
+    await expand('Clients');
+    const client = await eventually('the kafkajs consumer in Clients', async () => (await rows()).find((r) => r.label === 'e2e-consumer' && / · 127\.0\.0\.1 · \d+ open connections?$/.test(r.description)), 30_000);
+    assert.doesNotMatch(client.description, /not ready for Kafka 4/);
+    await rowLocator('e2e-consumer').last().click();
+    await eventually('its APIs', async () => (await rows()).some((r) => /^Fetch v\d+/.test(r.label)), 10_000);
+    await screenshot('clients');
+    await rowLocator('Clients').first().click();
   });
 
   it('stops the node leading partition 0 from its context menu after a modal naming it (Cancel leaves it up); the leader moves', async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ClusterReader, GroupDescription, GroupSummary, PartitionDescription, TopicDescription, TopicSummary } from '../../../src/broker/api';
+import type { ClientView, ClusterReader, GroupDescription, GroupSummary, PartitionDescription, TopicDescription, TopicSummary } from '../../../src/broker/api';
 import { ClusterTreeModel } from '../../../src/views/cluster-tree-model';
 import { TreeNode, formatBytes, partitionNode } from '../../../src/views/tree-nodes';
 
@@ -249,6 +249,34 @@ describe('Sidebar tree model (no VS Code)', () => {
     const under = partitionNode('t', { ...base, replicas: [0, 1, 2], isr: [0] });
     assert.match(String(under.description), /^ISR 1\/3 \[0\] · HW 10 · leader 0 · /);
     assert.equal(under.icon, 'warning');
+  });
+
+  it('the Clients section: each client with its software and address, its APIs, and what Kafka 4.0 refuses', async () => {
+    const reader = new FakeReader(1);
+    const clients: ClientView[] = [
+      { clientId: 'billing', softwareName: 'apache-kafka-java', softwareVersion: '3.9.0', host: '10.0.0.5', connections: 2, openConnections: 2, firstSeen: 0, lastSeen: 2, requests: 40, apis: [{ api: 'Fetch', apiKey: 1, versions: [17] }], kafka4: [] },
+      { clientId: 'monitor', softwareName: null, softwareVersion: null, host: '127.0.0.1', connections: 1, openConnections: 0, firstSeen: 0, lastSeen: 1, requests: 3, apis: [{ api: 'Fetch', apiKey: 1, versions: [0, 1] }, { api: 'ListOffsets', apiKey: 2, versions: [0] }, { api: 'Metadata', apiKey: 3, versions: [0] }], kafka4: [{ api: 'Fetch', version: 0, kafka4Min: 4 }, { api: 'Fetch', version: 1, kafka4Min: 4 }, { api: 'ListOffsets', version: 0, kafka4Min: 1 }] },
+    ];
+    let asked = 0;
+    const model = new ClusterTreeModel(() => ({ reader, clients: async () => (asked++, clients) }));
+    const section = find(await model.children(), 'Clients');
+    assert.deepEqual([section.description, section.icon], ['2 · 1 not ready for Kafka 4', 'warning']);
+    const rows = await model.children(section);
+    assert.deepEqual(rows.map((r) => [r.label, r.description, r.icon]), [
+      ['billing', 'apache-kafka-java 3.9.0 · 10.0.0.5 · 2 open connections', 'vm-connect'],
+      ['monitor', 'software not named (ApiVersions before v3) · 127.0.0.1 · 0 open connections · not ready for Kafka 4', 'warning'],
+    ]);
+    assert.match(String(rows[1].tooltip), /Kafka 4\.0 refuses: Fetch v0, Fetch v1, ListOffsets v0/);
+    const apis = await model.children(rows[1]);
+    assert.deepEqual(apis.map((a) => [a.label, a.description ?? null, a.icon]), [
+      ['Fetch v0-1', 'Kafka 4.0 refuses v0-1 (serves v4+)', 'warning'],
+      ['ListOffsets v0', 'Kafka 4.0 refuses v0 (serves v1+)', 'warning'],
+      ['Metadata v0', null, 'symbol-method'],
+    ]);
+    assert.ok(asked >= 3, 'asked afresh at each look');
+    // Without a live broker (a directory read from disk, an external cluster) there is no such section.
+    assert.ok(!(await new ClusterTreeModel(() => ({ reader })).children()).some((n) => n.label === 'Clients'));
+    model.dispose();
   });
 
   it('formats sizes in binary units', () => {
