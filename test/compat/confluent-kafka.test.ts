@@ -156,20 +156,26 @@ describe('compat: confluent-kafka-python (librdkafka 2.0.2)', function () {
     });
   });
 
-  const roundTrips = [
+  const roundTrips: Array<{ name: string; topic: string; config: Record<string, string | boolean>; consumerConfig?: Record<string, string | boolean>; count?: number }> = [
     { name: 'lz4, acks=all', topic: 'py-roundtrip-100k', config: { 'compression.type': 'lz4', acks: 'all' } },
     // An idempotent producer (InitProducerId, sequence numbers per partition) under the same volume.
     { name: 'zstd, enable.idempotence', topic: 'py-roundtrip-100k-idempotent', config: { 'compression.type': 'zstd', 'enable.idempotence': true } },
+    // As a Kafka 0.9.0 client, producer and consumer (api.version.request=false): Produce v1 and Fetch v1, message
+    // format v0 both ways (up-converted on the way in, down-converted on the way out), ListOffsets v0.
+    ...['gzip', 'snappy', 'lz4'].map((codec) => {
+      const old = { 'api.version.request': false, 'broker.version.fallback': '0.9.0' };
+      return { name: `as a Kafka 0.9.0 client, ${codec}`, topic: `py-roundtrip-old-${codec}`, config: { 'compression.type': codec, ...old }, consumerConfig: old, count: 20_000 };
+    }),
   ];
   for (const rt of roundTrips) {
-  it(`100,000 messages through a 3-partition topic (${rt.name}): none lost, none duplicated, per-partition order kept`, async function () {
+  it(`${(rt.count ?? 100_000).toLocaleString('en-US')} messages through a 3-partition topic (${rt.name}): none lost, none duplicated, per-partition order kept`, async function () {
     this.timeout(120000);
     const topic = rt.topic;
-    const count = 100_000;
+    const count = rt.count ?? 100_000;
     const partitions = 3;
     broker.cluster.createTopic(topic, partitions, 1);
     const started = Date.now();
-    const lines = await python('roundtrip', b, { topic, partitions, count, config: rt.config, timeout: 50 }, 110000);
+    const lines = await python('roundtrip', b, { topic, partitions, count, config: rt.config, consumerConfig: rt.consumerConfig ?? {}, timeout: 50 }, 110000);
     const r = lines.find((l) => l.done) as Record<string, unknown>;
     assert.deepEqual(
       { produced: r.produced, consumed: r.consumed, missing: r.missing, duplicates: r.duplicates, outOfOrder: r.outOfOrder, wrongPartition: r.wrongPartition, wrongKey: r.wrongKey, offsetGaps: r.offsetGaps, problems: r.problems },

@@ -20,7 +20,7 @@ Commands
              AdminClient.list_topics with the config (security.protocol, sasl.*, ssl.*); prints {"listed": true,
              "brokers": [...]} or {"listed": false, "error": name, "str": text}, then {"errors": [...]}: what
              librdkafka reported through error_cb (an authentication failure, a TLS failure), each {"name", "str"}.
-  roundtrip  spec {"topic", "partitions", "count", "config": {...}, "timeout": s}
+  roundtrip  spec {"topic", "partitions", "count", "config": {...}, "consumerConfig": {...}, "timeout": s}
              Produces `count` messages (value = sequence number, partition = seq % partitions), then reads every
              partition from the beginning and checks every message: none lost, none duplicated, per-partition order.
 """
@@ -220,7 +220,7 @@ def roundtrip(bootstrap, spec):
         out({"fatal": "produce: %d undelivered, errors %s" % (left, sorted(set(errors))[:5])})
         return
 
-    c = consumer(bootstrap, {"fetch.max.bytes": 4 * 1024 * 1024})
+    c = consumer(bootstrap, {"fetch.max.bytes": 4 * 1024 * 1024, **spec.get("consumerConfig", {})})
     c.assign([TopicPartition(topic, p_, OFFSET_BEGINNING) for p_ in range(n_parts)])
     seen = bytearray(count)
     duplicates = lost_order = bad_partition = bad_key = bad_offset = consumed = 0
