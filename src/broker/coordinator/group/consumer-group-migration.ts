@@ -98,8 +98,14 @@ export function upgradeClassicGroup(
 /** Whether a consumer group may go back to the classic protocol now: only classic members left, and not too many. */
 export function canDowngrade(group: ConsumerGroup, policy: MigrationPolicy, classicMaxSize: number): boolean {
   if (!downgradeAllowed(policy) || group.members.size === 0 || group.members.size > classicMaxSize) return false;
-  for (const m of group.members.values()) if (!m.useClassicProtocol()) return false;
-  return true;
+  let common: string[] | undefined;
+  for (const m of group.members.values()) {
+    if (!m.useClassicProtocol()) return false;
+    const names = m.classic!.protocols.map((p) => p.name);
+    common = common ? common.filter((n) => names.includes(n)) : names;
+  }
+  // A classic group needs a protocol every member supports (the vote that names the assignor).
+  return (common ?? []).length > 0;
 }
 
 /**
