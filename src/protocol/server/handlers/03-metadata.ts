@@ -62,6 +62,8 @@ export default defineHandler({
         try {
           validateTopicName(rt.name);
           if (!allowAuto || isInternalTopic(rt.name)) return errorTopic(rt.name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          // Kafka logs an auto-creation too; naming the client tells a user which service made the topic.
+          ctx.cluster.logger.info(`auto-creating topic ${rt.name}: Metadata v${ctx.apiVersion} from ${ctx.header.clientId ?? 'a client'} (${ctx.clientHost}, connection ${ctx.connectionId}) asked for it with auto-creation allowed`);
           return describeTopic(ctx, cluster.createTopic(rt.name));
         } catch (e) {
           const code = e instanceof KafkaError && e.errorName === 'TOPIC_ALREADY_EXISTS' ? ErrorCode.NONE : errorCodeOf(e);
