@@ -25,6 +25,11 @@ interface Bytes {
 /** What a caller may give for bytes: a string is taken as UTF-8 text, `{ base64 }` as raw bytes. */
 export type BytesInput = string | Bytes;
 
+/** Request versions as people read them: "v0-3" for a run, else "v0, v2" (`sep` between them). */
+export function formatVersions(vs: readonly number[], sep = ', '): string {
+  return vs.length > 1 && vs[vs.length - 1] - vs[0] === vs.length - 1 ? `v${vs[0]}-${vs[vs.length - 1]}` : vs.map((v) => `v${v}`).join(sep);
+}
+
 export function bytesFromBuffer(b: Uint8Array): Bytes {
   return { base64: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64') };
 }

@@ -4,7 +4,7 @@
  *   tributary fault pause-follower N | resume-follower N | slow-follower N MS | cut-link A B | heal-link A B | clear | show
  */
 import { ControlClient } from '../broker/control-socket';
-import type { ClientView, FaultChange, ReplicationView } from '../broker/api';
+import { formatVersions, type ClientView, type FaultChange, type ReplicationView } from '../broker/api';
 import { UsageError } from './args';
 
 function nodeArg(v: string | undefined, what = 'node id'): number {
@@ -51,7 +51,7 @@ function formatReplication(v: ReplicationView): string[] {
   return lines;
 }
 
-const versions = (vs: readonly number[]) => (vs.length > 1 && vs.at(-1)! - vs[0] === vs.length - 1 ? `v${vs[0]}-${vs.at(-1)}` : vs.map((v) => `v${v}`).join(','));
+const versions = (vs: readonly number[]) => formatVersions(vs, ',');
 
 /** What a client is called: its id, and its software when it said (ApiVersions v3+). */
 function clientName(c: ClientView): string {

@@ -5,6 +5,7 @@
  *
  * Every tooltip and label is plain text: names and messages are shown as data, never interpreted as markup.
  */
+import { formatVersions } from '../broker/api';
 import type { BrokerStatus, ClientView, FileInfo, GroupDescription, GroupMemberView, GroupOffsetView, GroupSummary, NodeStatus, PartitionDescription, TopicSummary } from '../broker/api';
 import { ownerText } from './broker-presentation';
 
@@ -449,7 +450,6 @@ export function clientKey(c: ClientView): string {
   return [c.clientId, c.softwareName ?? '', c.softwareVersion ?? '', c.host].join('\u0000');
 }
 
-const versionsText = (vs: readonly number[]) => (vs.length > 1 && vs[vs.length - 1] - vs[0] === vs.length - 1 ? `v${vs[0]}-${vs[vs.length - 1]}` : vs.map((v) => `v${v}`).join(', '));
 
 export function clientsSectionNode(clients: readonly ClientView[]): Omit<TreeNode, 'id'> {
   const notReady = clients.filter((c) => c.kafka4.length > 0).length;
@@ -478,7 +478,7 @@ export function clientNode(c: ClientView): Omit<TreeNode, 'id'> {
       `Software: ${software}`,
       `Address: ${c.host}`,
       `${plural(c.connections, 'connection')} (${c.openConnections} open), ${c.requests.toLocaleString('en-US')} requests`,
-      `APIs: ${c.apis.map((a) => `${a.api} ${versionsText(a.versions)}`).join(', ')}`,
+      `APIs: ${c.apis.map((a) => `${a.api} ${formatVersions(a.versions)}`).join(', ')}`,
       c.kafka4.length ? `Kafka 4.0 refuses: ${c.kafka4.map((p) => `${p.api} v${p.version}`).join(', ')}` : 'Every request it sent is one Kafka 4.0 serves.',
     ].join('\n'),
     icon: c.kafka4.length ? 'warning' : 'vm-connect',
@@ -494,9 +494,9 @@ export function clientApiNodes(c: ClientView): Array<Omit<TreeNode, 'id'>> {
     const refused = c.kafka4.filter((p) => p.api === a.api);
     return {
       ref: { kind: 'clientApi', key: clientKey(c), api: a.api },
-      label: `${a.api} ${versionsText(a.versions)}`,
-      description: refused.length ? `Kafka 4.0 refuses ${versionsText(refused.map((p) => p.version))} (serves v${refused[0].kafka4Min}+)` : undefined,
-      tooltip: refused.length ? `Kafka 4.0 removed ${a.api} ${versionsText(refused.map((p) => p.version))} (KIP-896): this client must be upgraded before the cluster is.` : undefined,
+      label: `${a.api} ${formatVersions(a.versions)}`,
+      description: refused.length ? `Kafka 4.0 refuses ${formatVersions(refused.map((p) => p.version))} (serves v${refused[0].kafka4Min}+)` : undefined,
+      tooltip: refused.length ? `Kafka 4.0 removed ${a.api} ${formatVersions(refused.map((p) => p.version))} (KIP-896): this client must be upgraded before the cluster is.` : undefined,
       icon: refused.length ? 'warning' : 'symbol-method',
       color: refused.length ? COLOR.warning : undefined,
       contextValue: 'tributary.clientApi',

@@ -10,13 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../errors';
 import type { JoinResult, SyncResult } from './classic-group';
 import { type ConsumerGroup, type ConsumerGroupMember, MemberState } from './consumer-group';
-import type { ConsumerGroupManager } from './consumer-group-manager';
+import type { ConsumerGroupManager, TopicCatalog } from './consumer-group-manager';
 import { decodeSubscription, encodeAssignment } from './consumer-protocol';
 import type { OwnedTopicPartitions } from './current-assignment-builder';
 import { GroupContext, coordinatorErrorOf, joinError, syncError, type OffsetsTopicRecordIn } from './group-context';
 import type { JoinGroupParams, LeaveGroupResult, SyncGroupParams } from './group-membership';
 import type { RebalanceTrigger } from './rebalance-journal';
-import type { TopicCatalog } from './consumer-group-manager';
 
 const PROTOCOL_TYPE = 'consumer';
 

@@ -166,7 +166,8 @@ export class ConsumerGroupManager {
 
   private joinOrHeartbeat(p: ConsumerGroupHeartbeatParams, records: OffsetsTopicRecordIn[]): ConsumerGroupHeartbeatResult {
     const joining = p.memberEpoch === JOIN_GROUP_MEMBER_EPOCH;
-    const wasClassic = this.ctx.groups.get(p.groupId)?.type === 'classic' && (this.ctx.groups.get(p.groupId)?.members.size ?? 0) > 0;
+    const previous = this.ctx.groups.get(p.groupId);
+    const wasClassic = previous?.type === 'classic' && previous.members.size > 0;
     const group = this.groupFor(p.groupId, joining, records);
     let member: ConsumerGroupMember;
     let trigger: RebalanceTrigger | undefined;
