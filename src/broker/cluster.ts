@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { BrokerConfig } from './config/broker-config';
+import { StandardAuthorizer, STANDARD_AUTHORIZER_CLASS, parseSuperUsers } from './security/standard-authorizer';
 import { lockDirectory } from './storage/dir-lock';
 import { parseTopicConfigs, LogConfig } from './config/topic-config';
 import { Logger, silentLogger } from './logger';
@@ -99,6 +100,8 @@ export class Cluster implements ClusterState, InternalTopicHost {
   private readonly unlockDataDir: () => void;
   /** Fetches waiting for data: consumers' long polls and the followers' fetchers. */
   readonly fetchPurgatory = new DelayedFetchPurgatory();
+  /** Kafka's StandardAuthorizer when authorizer.class.name names it; undefined, everyone may do everything. */
+  readonly authorizer: StandardAuthorizer | undefined;
 
   constructor(readonly opts: ClusterOptions) {
     this.logger = opts.logger ?? silentLogger;
@@ -118,6 +121,12 @@ export class Cluster implements ClusterState, InternalTopicHost {
         for (const l of this.stateListeners) l.topic(name);
       };
       this.loadDynamicBrokerConfigs();
+      if (this.brokerConfig.get<string>('authorizer.class.name') === STANDARD_AUTHORIZER_CLASS) {
+        this.authorizer = new StandardAuthorizer(this.metadata, {
+          superUsers: parseSuperUsers(this.brokerConfig.get<string>('super.users')),
+          allowEveryoneIfNoAclFound: this.brokerConfig.get<boolean>('allow.everyone.if.no.acl.found'),
+        });
+      }
       const count = this.brokerConfig.get<number>('num.nodes');
       for (let id = 0; id < count; id++) this.nodes.push({ id, logManager: this.openLogManager(id), up: true });
     } catch (e) {

@@ -6,6 +6,7 @@ import { ConfigDef, ConfigKey, ConfigValue, ConfigError, LONG_MAX, parseValue } 
 import { TOPIC_CONFIG_KEYS, TOPIC_CONFIG_SYNONYMS, buildLogConfig, LogConfig } from './topic-config';
 import { DYNAMIC_ONLY_KEYS, checkDynamicBrokerConfigNames } from './dynamic-broker-config';
 import { KafkaError } from '../errors';
+import { STANDARD_AUTHORIZER_CLASS } from '../security/standard-authorizer';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -18,7 +19,7 @@ const REPLICA_SELECTORS = [RACK_AWARE_REPLICA_SELECTOR, LEADER_SELECTOR];
  * Settings that shape the whole process (its nodes, ports, data directory and internal topics): one value for
  * every node. Everything else may differ per node, as each Kafka broker has its own server.properties.
  */
-const PROCESS_WIDE_KEYS = new Set(['node.id', 'log.dirs', 'listeners.base.port', 'listeners.host', 'num.nodes', 'offsets.topic.num.partitions', 'transaction.state.log.num.partitions']);
+const PROCESS_WIDE_KEYS = new Set(['node.id', 'log.dirs', 'listeners.base.port', 'listeners.host', 'num.nodes', 'offsets.topic.num.partitions', 'transaction.state.log.num.partitions', 'authorizer.class.name', 'super.users', 'allow.everyone.if.no.acl.found']);
 
 function synonymKey(topicKey: string): ConfigKey {
   const k = TOPIC_CONFIG_KEYS.find((x) => x.name === topicKey)!;
@@ -48,6 +49,21 @@ const BROKER_CONFIG_KEYS: readonly ConfigKey[] = [
     readOnly: true,
     validator: (v) => (REPLICA_SELECTORS.includes(v as string) ? undefined : `Class ${String(v)} cannot be found (Tributary has ${REPLICA_SELECTORS.join(' and ')})`),
   },
+  {
+    name: 'authorizer.class.name',
+    type: 'string',
+    default: '',
+    doc: `${STANDARD_AUTHORIZER_CLASS} turns on ACL authorization on every API, as Kafka's KRaft authorizer; empty, everyone may do everything`,
+    readOnly: true,
+    validator: (v) =>
+      v === '' || v === STANDARD_AUTHORIZER_CLASS
+        ? undefined
+        : v === 'kafka.security.authorizer.AclAuthorizer'
+          ? `AclAuthorizer keeps ACLs in ZooKeeper; on KRaft (and in Tributary) the authorizer is ${STANDARD_AUTHORIZER_CLASS}`
+          : `Class ${String(v)} cannot be found (Tributary's authorizer is ${STANDARD_AUTHORIZER_CLASS})`,
+  },
+  { name: 'super.users', type: 'string', default: '', doc: 'principals allowed everything whatever the ACLs say, semicolon-separated (User:admin;User:ops)', readOnly: true },
+  { name: 'allow.everyone.if.no.acl.found', type: 'boolean', default: false, doc: 'with the authorizer on: whether an action on a resource no ACL applies to is allowed (Kafka denies it by default)', readOnly: true },
   { name: 'num.partitions', type: 'int', default: 1, min: 1, doc: 'partitions of an auto-created topic' },
   { name: 'default.replication.factor', type: 'int', default: 1, min: 1, doc: 'replication factor of an auto-created topic' },
   { name: 'auto.create.topics.enable', type: 'boolean', default: true, doc: 'create a topic when a client asks for metadata of an unknown one' },

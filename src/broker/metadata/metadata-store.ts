@@ -10,6 +10,7 @@ import { KafkaError } from '../errors';
 import { validateTopicName } from '../config/topic-name';
 import { parseTopicConfigs } from '../config/topic-config';
 import { randomKafkaId } from '../storage/meta-properties';
+import type { AclStore, StoredAcl } from '../security/standard-authorizer';
 
 export const METADATA_FILE = 'cluster-metadata.json';
 
@@ -41,6 +42,8 @@ interface MetadataDocument {
    * each node's own, as the strings AlterConfigs gave.
    */
   brokerConfigs?: DynamicBrokerConfigs;
+  /** ACLs (Kafka's AccessControlEntryRecords); absent means none. */
+  acls?: StoredAcl[];
 }
 
 interface DynamicBrokerConfigs {
@@ -49,7 +52,7 @@ interface DynamicBrokerConfigs {
   nodes: Record<string, Record<string, string>>;
 }
 
-export class MetadataStore {
+export class MetadataStore implements AclStore {
   private doc: MetadataDocument;
   private readonly file: string;
 
@@ -155,6 +158,20 @@ export class MetadataStore {
   dynamicBrokerConfigs(): DynamicBrokerConfigs {
     return { clusterDefault: { ...(this.doc.brokerConfigs?.clusterDefault ?? {}) }, nodes: { ...(this.doc.brokerConfigs?.nodes ?? {}) } };
   }
+
+  acls(): readonly StoredAcl[] {
+    return this.doc.acls ?? [];
+  }
+
+  /** Saves the whole ACL set (CreateAcls and DeleteAcls are each one change, as Kafka's atomic record batches). */
+  replaceAcls(acls: StoredAcl[]): void {
+    this.doc.acls = acls;
+    this.save();
+    this.aclListener?.();
+  }
+
+  /** Told after the ACLs change, for the UI's change feed. */
+  aclListener: (() => void) | undefined;
 
   /** Replaces the dynamic configs of one node (a node id) or the cluster-wide defaults (null); validated by the caller. */
   setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>): void {

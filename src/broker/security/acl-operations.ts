@@ -5,7 +5,7 @@
  * DescribeCluster answer when a client asks for authorized operations.
  */
 
-const AclOperation = {
+export const AclOperation = {
   UNKNOWN: 0,
   ANY: 1,
   ALL: 2,
@@ -34,7 +34,7 @@ export const ResourceType = {
   USER: 7,
 } as const;
 
-type ResourceTypeCode = (typeof ResourceType)[keyof typeof ResourceType];
+export type ResourceTypeCode = (typeof ResourceType)[keyof typeof ResourceType];
 
 const O = AclOperation;
 const SUPPORTED: ReadonlyMap<number, readonly number[]> = new Map<number, number[]>([
@@ -49,12 +49,12 @@ const SUPPORTED: ReadonlyMap<number, readonly number[]> = new Map<number, number
 /** The value of an authorized-operations field the client did not ask for (the schemas' default, INT32_MIN). */
 export const OPERATIONS_NOT_REQUESTED = -2147483648;
 
-function supportedOperations(resourceType: ResourceTypeCode): readonly number[] {
+export function supportedOperations(resourceType: ResourceTypeCode): readonly number[] {
   return SUPPORTED.get(resourceType) ?? [];
 }
 
 /** One bit per operation code (Kafka's Utils.to32BitField). */
-function operationsBitField(operations: readonly number[]): number {
+export function operationsBitField(operations: readonly number[]): number {
   return operations.reduce((bits, op) => bits | (1 << op), 0);
 }
 

@@ -228,6 +228,7 @@ export class Connection {
       header,
       apiVersion,
       clientHost: this.socket.remoteAddress ?? '',
+      principal: this.principal,
       connectionId: this.id,
       closed: this.closed,
       sasl: this.sasl,

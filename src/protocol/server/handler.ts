@@ -41,6 +41,8 @@ export interface RequestContext {
   readonly header: RequestHeader;
   readonly apiVersion: number;
   readonly clientHost: string;
+  /** Kafka's principal of the connection (`User:alice`, `User:ANONYMOUS`): what the authorizer checks. */
+  readonly principal: string;
   readonly connectionId: string;
   /** Resolves when the connection closes, so that a long-poll stops waiting for a client that left. */
   readonly closed: Promise<void>;
