@@ -35,6 +35,15 @@ export function authorizeCluster(ctx: RequestContext, operation: number, logIfDe
   return authorize(ctx, operation, ResourceType.CLUSTER, CLUSTER_NAME, logIfDenied);
 }
 
+/**
+ * The cluster's authorized-operations field (Metadata v8-10, DescribeCluster): Kafka reports 0 to a principal that
+ * may not DESCRIBE the cluster, rather than listing what it may do.
+ */
+export function clusterAuthorizedOperations(ctx: RequestContext, requested: boolean): number {
+  if (!requested) return OPERATIONS_NOT_REQUESTED;
+  return authorizeCluster(ctx, AclOperation.DESCRIBE, false) ? authorizedOperations(ctx, ResourceType.CLUSTER, CLUSTER_NAME, true) : 0;
+}
+
 /** Kafka's authorizeByResourceType: allowed on at least one resource of the type. */
 export function authorizeAnyOfType(ctx: RequestContext, operation: number, resourceType: number): boolean {
   const authorizer = ctx.cluster.authorizer;

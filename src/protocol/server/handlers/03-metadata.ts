@@ -1,12 +1,15 @@
 // Metadata v0-12: nodes with the address they listen on, topics with leaders, replicas, ISR and offline replicas;
-// auto topic creation per auto.create.topics.enable and the request's flag (v4+).
+// auto topic creation per auto.create.topics.enable and the request's flag (v4+). With an authorizer, as Kafka: a
+// topic the principal may not DESCRIBE is left out of an all-topics answer and answered TOPIC_AUTHORIZATION_FAILED
+// when named (existing or not, so its existence does not leak); auto-creation needs CREATE on the cluster or topic.
 import { defineHandler, RequestContext } from '../handler';
 import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import { uuidFromKafkaString, uuidToKafkaString, ZERO_UUID } from '../../codec';
 import type { MetadataResponseTopic } from '../../messages/metadata-response';
 import type { TopicState } from '../../../broker/metadata/metadata-store';
 import { validateTopicName, isInternalTopic } from '../../../broker/config/topic-name';
-import { authorizedOperations, OPERATIONS_NOT_REQUESTED, ResourceType } from '../../../broker/security/acl-operations';
+import { OPERATIONS_NOT_REQUESTED } from '../../../broker/security/acl-operations';
+import { AclOperation, ResourceType, authorize, authorizeCluster, authorizedOperations, clusterAuthorizedOperations } from '../authorize';
 
 function describeTopic(ctx: RequestContext, t: TopicState): MetadataResponseTopic {
   const up = new Set(ctx.cluster.nodes.filter((n) => n.up).map((n) => n.id));
@@ -42,7 +45,10 @@ export default defineHandler({
     const allowAuto = (ctx.apiVersion < 4 || req.allowAutoTopicCreation) && cluster.brokerConfig.get<boolean>('auto.create.topics.enable');
     let topics: MetadataResponseTopic[];
     if (all) {
-      topics = cluster.metadata.topics().map((t) => describeTopic(ctx, t));
+      topics = cluster.metadata
+        .topics()
+        .filter((t) => authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name, false))
+        .map((t) => describeTopic(ctx, t));
     } else if (ctx.apiVersion < 12 && req.topics!.some((rt) => rt.name === null || rt.topicId !== ZERO_UUID)) {
       // Kafka (KafkaApis.handleTopicMetadataRequest): topic ids are not supported before v12 and names cannot be null
       // in v10-11; the whole request fails with INVALID_REQUEST, a null name answered as "" (the response cannot
@@ -55,13 +61,17 @@ export default defineHandler({
           if (rt.topicId === ZERO_UUID) return errorTopic(rt.name, rt.topicId, ErrorCode.INVALID_REQUEST);
           t = cluster.metadata.topicById(uuidToKafkaString(rt.topicId));
           if (!t) return errorTopic(null, rt.topicId, ErrorCode.UNKNOWN_TOPIC_ID);
+          // Kafka does not count a topic id as sensitive: the id is echoed, the name is not.
+          if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name)) return errorTopic(null, rt.topicId, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
           return describeTopic(ctx, t);
         }
+        if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, rt.name)) return errorTopic(rt.name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
         t = cluster.metadata.topic(rt.name);
         if (t) return describeTopic(ctx, t);
         try {
           validateTopicName(rt.name);
           if (!allowAuto || isInternalTopic(rt.name)) return errorTopic(rt.name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          if (!authorizeCluster(ctx, AclOperation.CREATE, false) && !authorize(ctx, AclOperation.CREATE, ResourceType.TOPIC, rt.name)) return errorTopic(rt.name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
           // Kafka logs an auto-creation too; naming the client tells a user which service made the topic.
           ctx.cluster.logger.info(`auto-creating topic ${rt.name}: Metadata v${ctx.apiVersion} from ${ctx.header.clientId ?? 'a client'} (${ctx.clientHost}, connection ${ctx.connectionId}) asked for it with auto-creation allowed`);
           return describeTopic(ctx, cluster.createTopic(rt.name));
@@ -72,16 +82,18 @@ export default defineHandler({
         }
       });
     }
-    // v8+: the operations the client may perform on each topic named in the answer, errors included (v8-10 also on the
-    // cluster), when asked; Kafka without an authorizer reports every operation the resource supports.
-    if (ctx.apiVersion >= 8 && req.includeTopicAuthorizedOperations) for (const t of topics) t.topicAuthorizedOperations = authorizedOperations(ResourceType.TOPIC, true);
+    // v8+: the operations the client may perform on each topic in the answer (not on those it was refused: Kafka
+    // leaves them unset), and v8-10 on the cluster, when asked; without an authorizer, every supported operation.
+    if (ctx.apiVersion >= 8 && req.includeTopicAuthorizedOperations) {
+      for (const t of topics) if (t.name !== null && t.errorCode !== ErrorCode.TOPIC_AUTHORIZATION_FAILED) t.topicAuthorizedOperations = authorizedOperations(ctx, ResourceType.TOPIC, t.name, true);
+    }
     return {
       throttleTimeMs: 0,
       brokers: ctx.server.listeners().map((l) => ({ nodeId: l.nodeId, host: l.host, port: l.port, rack: cluster.rackOf(l.nodeId) })),
       clusterId: cluster.metadata.clusterId,
       controllerId: cluster.controllerId,
       topics,
-      clusterAuthorizedOperations: authorizedOperations(ResourceType.CLUSTER, ctx.apiVersion >= 8 && ctx.apiVersion <= 10 && req.includeClusterAuthorizedOperations),
+      clusterAuthorizedOperations: clusterAuthorizedOperations(ctx, ctx.apiVersion >= 8 && ctx.apiVersion <= 10 && req.includeClusterAuthorizedOperations),
     };
   },
 });

@@ -3,7 +3,8 @@
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import type { DescribeClusterResponseData } from '../../messages/describe-cluster-response';
-import { authorizedOperations, OPERATIONS_NOT_REQUESTED, ResourceType } from '../../../broker/security/acl-operations';
+import { OPERATIONS_NOT_REQUESTED } from '../../../broker/security/acl-operations';
+import { clusterAuthorizedOperations } from '../authorize';
 
 const ENDPOINT_BROKER = 1;
 const ENDPOINT_CONTROLLER = 2;
@@ -36,7 +37,7 @@ export default defineHandler({
         .listeners()
         .map((l) => ({ brokerId: l.nodeId, host: l.host, port: l.port, rack: ctx.cluster.rackOf(l.nodeId) }))
         .sort((a, b) => a.brokerId - b.brokerId),
-      clusterAuthorizedOperations: authorizedOperations(ResourceType.CLUSTER, req.includeClusterAuthorizedOperations),
+      clusterAuthorizedOperations: clusterAuthorizedOperations(ctx, req.includeClusterAuthorizedOperations),
     };
   },
 });
