@@ -40,12 +40,20 @@ const DEBIAN_PACKAGES = ['build-essential', 'pkg-config', 'python3', 'libssl-dev
 // cluster_testing.py, every broker has a rack of its own (RACK<id>) and the rack-aware replica selector (KIP-392,
 // test 0101).
 const BASE_CONFIG = ['num.partitions=4', 'default.replication.factor=3', 'replica.selector.class=org.apache.kafka.common.replica.RackAwareReplicaSelector'];
+// Kafka's StandardAuthorizer on every broker, everything allowed where no ACL says otherwise: the tests that add
+// deny ACLs with kafka-acls.sh (0109, 0115, 0119, served by `tributary acls` through KAFKA_PATH) see them enforced,
+// the others run as on a broker without ACLs.
+const AUTHORIZER = 'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer';
+const OPEN_AUTHZ = [AUTHORIZER, 'allow.everyone.if.no.acl.found=true'];
 const NODE_CONFIG = [0, 1, 2].map((id) => `${id}:broker.rack=RACK${id}`);
 const SASL_USER = 'testuser';
 const SASL_PASSWORD = 'testpass';
 const PROFILES = {
-  default: { config: BASE_CONFIG, scenario: 'default' },
-  noautocreate: { config: [...BASE_CONFIG, 'auto.create.topics.enable=false'], scenario: 'noautocreate' },
+  default: { config: [...BASE_CONFIG, ...OPEN_AUTHZ], scenario: 'default' },
+  noautocreate: { config: [...BASE_CONFIG, ...OPEN_AUTHZ, 'auto.create.topics.enable=false'], scenario: 'noautocreate' },
+  // The authorizer with nothing allowed by default and the suite's PLAINTEXT principal (User:ANONYMOUS) a super user:
+  // 0081 whole, its CreateAcls/DescribeAcls/DeleteAcls sub-tests included.
+  'acl-super': { config: [...BASE_CONFIG, AUTHORIZER, 'super.users=User:ANONYMOUS'], scenario: 'default' },
   // librdkafka's "ssl" CI runs: TLS listeners, clients verify the broker against the CA.
   ssl: { config: BASE_CONFIG, scenario: 'default', security: ['--security-protocol', 'SSL'], tls: true },
   // librdkafka's SASL CI runs (.semaphore/run-sasl-tests.yml): SASL over TLS, a SCRAM user from test.conf.
@@ -71,24 +79,16 @@ const SECURITY_PROFILE = {
   '0126': 'sasl', // oauthbearer_oidc: needs SASL (and an OIDC token endpoint, which there is none of)
   '0135': 'sasl', // sasl_credentials: sasl.username/password from test.conf, PLAIN or SCRAM
   '0142': 'sasl-reauth', // reauthentication: SASL with connections.max.reauth.ms on every broker
+  '0081': 'acl-super', // admin API, ACL sub-tests included: the authorizer and a super user
 };
 // Tests whose sub-tests are run one group at a time (SUBTESTS=<function name>, full mode), leaving out sub-tests
 // that need what Kafka 3.9 does not have although the suite does not skip them for 3.9: 0142's share-consumer
 // sub-tests (share groups, KIP-932: Kafka 4.x) and OAUTHBEARER sub-tests (they skip themselves under SCRAM).
 const SUBTEST_PLAN = {
   '0142': ['do_test_consumer', 'do_test_producer', 'do_test_txn_producer', 'do_test_reauth_failure'],
-  // 0081 without its ACL sub-tests (do_test_CreateAcls, do_test_DescribeAcls, do_test_DeleteAcls): they need an ACL
-  // authorizer, which Tributary does not have yet (an open issue); test/conformance/librdkafka-expected.json says so.
-  '0081': [
-    'do_test_CreateTopics', 'do_test_DeleteTopics', 'do_test_CreatePartitions', 'do_test_AlterConfigs', 'do_test_IncrementalAlterConfigs',
-    'do_test_DescribeConfigs', 'do_test_DeleteRecords', 'do_test_DeleteGroups', 'do_test_ListConsumerGroups', 'do_test_DescribeConsumerGroups',
-    'do_test_DescribeTopics', 'do_test_DescribeCluster', 'do_test_DeleteConsumerGroupOffsets', 'do_test_AlterConsumerGroupOffsets',
-    'do_test_ListConsumerGroupOffsets', 'do_test_UserScramCredentials', 'do_test_ListOffsets', 'do_test_unclean_destroy',
-  ],
 };
-// Sub-test plans run in full mode, except these, in quick mode like the tests without a plan (0081's sub-tests are
-// quick ones; in full mode they would add about ten minutes to every run).
-const QUICK_SUBTEST_PLANS = new Set(['0081']);
+// Sub-test plans run in full mode, except these, in quick mode like the tests without a plan.
+const QUICK_SUBTEST_PLANS = new Set([]);
 // Tests that time the broker's answers against fixed budgets: with --jobs > 1 they run alone, after the others of
 // their broker (0055 checks each commit_transaction within 50 ms; a busy 2-core machine overshoots now and then,
 // which is why the suite itself skips it under CI=true).

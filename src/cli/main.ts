@@ -10,6 +10,7 @@ import { startBroker } from './start';
 import { dumpLog } from './dump-log';
 import { controlCommand } from './control';
 import { topicsCommand } from './topics';
+import { aclsCommand } from './acls';
 import { groupsCommand } from './groups';
 import { produceCommand } from './produce';
 import { consumeCommand } from './consume';
@@ -39,6 +40,15 @@ const USAGE = `usage:
       (--create|--alter|--delete|--list|--describe [--topic T]) and scripts/kafka-tools/bin has a kafka-topics.sh
       that runs it. alter-config is kafka-configs.sh --alter (list values in brackets: cleanup.policy=[compact,delete]).
         tributary topics create demo --partitions 3 --replication-factor 3 --config retention.ms=3600000 --bootstrap-server 127.0.0.1:9092
+  tributary acls --add | --remove [--force] | --list  --bootstrap-server HOST:PORT [--json]
+                 [--topic T]... [--group G]... [--cluster] [--transactional-id X]... [--resource-pattern-type literal|prefixed|any|match]
+                 [--allow-principal P]... [--deny-principal P]... [--allow-host H]... [--deny-host H]... [--operation O]...
+                 [--producer [--idempotent]] [--consumer] [--principal P]
+      Kafka's kafka-acls.sh (scripts/kafka-tools/bin has a kafka-acls.sh that runs it), for a cluster with an
+      authorizer (start Tributary with --config authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+      and --config super.users=User:admin). --operation defaults to All; --remove without principals removes every
+      ACL of the resource.
+        tributary acls --add --allow-principal User:alice --operation Read --topic orders --bootstrap-server 127.0.0.1:9092
   tributary groups list [--state [S,...]] | describe G... [--members [--verbose] | --state] | delete G...
                    | reset-offsets G --topic T[:P,P]... | --all-topics  --to-earliest | --to-latest | --to-current |
                      --to-offset N | --shift-by N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss | --by-duration PnDTnHnMnS
@@ -65,7 +75,7 @@ const USAGE = `usage:
       key.separator, line.separator, headers.separator and null.literal as Kafka's DefaultMessageFormatter; --json
       prints a JSON object per record (topic, partition, offset, timestamp, timestampType, key, value, headers).
         tributary consume --topic demo --from-beginning --property print.key=true --bootstrap-server 127.0.0.1:9092
-      topics, groups, produce and consume take --command-config FILE (Kafka client properties: security.protocol,
+      topics, groups, acls, produce and consume take --command-config FILE (Kafka client properties: security.protocol,
       sasl.mechanism PLAIN|SCRAM-SHA-256|SCRAM-SHA-512, sasl.jaas.config username/password, ssl.truststore.location
       PEM) and exit 0 when done, 1 when the cluster refused (with Kafka's error name) or cannot be reached, 2 on usage.
       --json: tables as one JSON document ({"topics": [...]}, {"groups": [...]}, {"dryRun", "offsets": [...]}),
@@ -133,6 +143,8 @@ export async function main(argv: string[]): Promise<number> {
         return await topicsCommand(rest, STDIO);
       case 'groups':
         return await groupsCommand(rest, STDIO);
+      case 'acls':
+        return await aclsCommand(rest, STDIO);
       case 'produce':
         return await produceCommand(rest, STDIO);
       case 'consume':

@@ -5,7 +5,7 @@
  * embedded broker.
  */
 import type { Admin, ClusterMetadata, ClusterTopicMetadata } from '@platformatic/kafka';
-import { KafkaError } from '../broker/errors';
+import { ErrorCode, KafkaError } from '../broker/errors';
 import { call } from './external-cluster-errors';
 import type { DirectRequests } from './external-cluster-requests';
 
@@ -48,11 +48,25 @@ export class MetadataReader {
   /** One topic's metadata; UNKNOWN_TOPIC_OR_PARTITION if the cluster has no such topic. */
   async topic(name: string): Promise<TopicMetadata> {
     const all = await this.topicNames();
-    if (!all.includes(name)) throw unknownTopic(name);
+    if (!all.includes(name)) throw await this.whyMissing(name);
     const m = await this.metadata([name]);
     const t = m.topics.get(name);
     if (!t) throw unknownTopic(name);
     return { topic: t, brokers: m.brokers };
+  }
+
+  /**
+   * Why a topic is not in the list: with an authorizer, the list leaves out what the principal may not describe,
+   * and asking for the topic by name says so (TOPIC_AUTHORIZATION_FAILED, as Kafka's tools report it).
+   */
+  private async whyMissing(name: string): Promise<KafkaError> {
+    const brokers = (await call(() => this.admin.metadata({ topics: [], forceUpdate: false }))).brokers;
+    const node = [...brokers.values()][0];
+    if (node) {
+      const r = await this.requests.metadata(node, [name]);
+      if (r.topics.some((t) => t.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED)) return new KafkaError('TOPIC_AUTHORIZATION_FAILED', `Not authorized to access topics: [${name}]`);
+    }
+    return unknownTopic(name);
   }
 
   private async internalTopics(brokers: ClusterMetadata['brokers'], names: string[]): Promise<Map<string, ClusterTopicMetadata>> {

@@ -39,6 +39,8 @@ import type {
 import { Listeners } from '../shared/listeners';
 import { ExternalClients, ExternalClusterOptions, closeClients, createClients } from './external-cluster-clients';
 import { TopicConfigs } from './external-cluster-configs';
+import { Acls } from './external-cluster-acls';
+import type { AclBinding, AclBindingFilter } from '../broker/security/acl-binding';
 import { RecordReader } from './external-cluster-consume';
 import { LocalOnlyError } from './external-cluster-errors';
 import { Groups } from './external-cluster-groups';
@@ -64,6 +66,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
   private readonly nodes: NodesReader;
   private readonly topics: Topics;
   private readonly configs: TopicConfigs;
+  private readonly acls: Acls;
   private readonly groups: Groups;
   private readonly writer: RecordWriter;
   private readonly reader: RecordReader;
@@ -77,6 +80,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
     const offsets = new OffsetReader(admin, metadata, requests);
     this.nodes = new NodesReader(options.config, metadata);
     this.configs = new TopicConfigs(admin);
+    this.acls = new Acls(admin);
     this.topics = new Topics(admin, metadata, offsets, this.configs);
     this.groups = new Groups(admin, metadata, offsets, requests);
     this.writer = new RecordWriter(producer, metadata);
@@ -133,6 +137,18 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
 
   addPartitions(topic: string, totalCount: number): Promise<TopicSummary> {
     return this.topics.addPartitions(topic, totalCount);
+  }
+
+  describeAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
+    return this.acls.describeAcls(filter);
+  }
+
+  createAcls(bindings: AclBinding[]): Promise<void> {
+    return this.acls.createAcls(bindings);
+  }
+
+  deleteAcls(filters: AclBindingFilter[]): Promise<AclBinding[]> {
+    return this.acls.deleteAcls(filters);
   }
 
   getTopicConfigs(topic: string): Promise<TopicConfigEntry[]> {

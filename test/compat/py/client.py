@@ -18,7 +18,7 @@ Commands
              per topic and {"topics": {name: partition count}}.
   probe      spec {"config": {...}, "timeout": s}
              AdminClient.list_topics with the config (security.protocol, sasl.*, ssl.*); prints {"listed": true,
-             "brokers": [...]} or {"listed": false, "error": name, "str": text}, then {"errors": [...]}: what
+             "brokers": [...], "topics": [names]} or {"listed": false, "error": name, "str": text}, then {"errors": [...]}: what
              librdkafka reported through error_cb (an authentication failure, a TLS failure), each {"name", "str"}.
   roundtrip  spec {"topic", "partitions", "count", "config": {...}, "consumerConfig": {...}, "timeout": s}
              Produces `count` messages (value = sequence number, partition = seq % partitions), then reads every
@@ -309,7 +309,8 @@ def probe(bootstrap, spec):
     a = AdminClient(conf)
     try:
         md = a.list_topics(timeout=spec.get("timeout", 10))
-        out({"listed": True, "brokers": sorted("%s:%d" % (b.host, b.port) for b in md.brokers.values())})
+        out({"listed": True, "brokers": sorted("%s:%d" % (b.host, b.port) for b in md.brokers.values()),
+             "topics": sorted(name for name, t in md.topics.items() if t.error is None)})
     except KafkaException as e:
         out({"listed": False, "error": e.args[0].name(), "str": e.args[0].str()})
     # error_cb runs from poll(): give librdkafka's reports a moment to arrive.
