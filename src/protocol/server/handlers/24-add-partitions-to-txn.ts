@@ -1,9 +1,13 @@
-// AddPartitionsToTxn 0-3 (what producers send; v4+ is Kafka's broker-to-broker verification): the partitions join the
-// producer's transaction. As in Kafka, one unknown partition fails the request: it gets UNKNOWN_TOPIC_OR_PARTITION
-// and the others OPERATION_NOT_ATTEMPTED; otherwise every partition gets the coordinator's answer.
+// AddPartitionsToTxn 0-3 (what producers send; v4+ is Kafka's broker-to-broker verification, not served): the
+// partitions join the producer's transaction. As Kafka's KafkaApis: WRITE on the transactional id first (every
+// partition TRANSACTIONAL_ID_AUTHORIZATION_FAILED), then per partition WRITE on its topic (TOPIC_AUTHORIZATION_FAILED)
+// and its existence (UNKNOWN_TOPIC_OR_PARTITION); one failed partition fails the request, the others getting
+// OPERATION_NOT_ATTEMPTED. Only then does the coordinator answer, the same code for every partition.
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
-import { txnCoordinatorError, fencedForVersion } from './txn-common';
+import { isInternalTopic } from '../../../broker/config/topic-name';
+import { txnCoordinatorError, fencedForVersion, mayWriteTransactionalId } from './txn-common';
+import { AclOperation, ResourceType, authorize } from '../authorize';
 import type { AddPartitionsToTxnResponseData } from '../../messages/add-partitions-to-txn-response';
 
 export default defineHandler({
@@ -18,15 +22,20 @@ export default defineHandler({
       resultsByTransaction: [],
       resultsByTopicV3AndBelow: topics.map((t) => ({ name: t.name, resultsByPartition: t.partitions.map((p) => ({ partitionIndex: p, partitionErrorCode: codeOf(t.name, p) })) })),
     });
+    if (!mayWriteTransactionalId(ctx, req.v3AndBelowTransactionalId)) return answer(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    // Kafka never authorizes a producer's write to an internal topic here, whatever its ACLs or the lack of an
+    // authorizer: offsets join a transaction through AddOffsetsToTxn. Each topic is checked (and logged) once.
+    const writable = new Set([...new Set(topics.map((t) => t.name))].filter((name) => !isInternalTopic(name) && authorize(ctx, AclOperation.WRITE, ResourceType.TOPIC, name)));
+    const failure = (topic: string, partition: number): number => {
+      if (!writable.has(topic)) return ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+      const t = ctx.cluster.metadata.topic(topic);
+      return !t || partition < 0 || partition >= t.partitions.length ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE;
+    };
+    if (topics.some((t) => t.partitions.some((p) => failure(t.name, p) !== ErrorCode.NONE))) {
+      return answer((topic, p) => (failure(topic, p) !== ErrorCode.NONE ? failure(topic, p) : ErrorCode.OPERATION_NOT_ATTEMPTED));
+    }
     const err = txnCoordinatorError(ctx, req.v3AndBelowTransactionalId);
     if (err !== ErrorCode.NONE) return answer(() => err);
-    const unknown = (topic: string, partition: number) => {
-      const t = ctx.cluster.metadata.topic(topic);
-      return !t || partition < 0 || partition >= t.partitions.length;
-    };
-    if (topics.some((t) => t.partitions.some((p) => unknown(t.name, p)))) {
-      return answer((topic, p) => (unknown(topic, p) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.OPERATION_NOT_ATTEMPTED));
-    }
     const code = await ctx.cluster.transactionCoordinator.addPartitions(
       req.v3AndBelowTransactionalId,
       req.v3AndBelowProducerId,

@@ -1,9 +1,13 @@
 // TxnOffsetCommit 0-3: a transactional producer commits a group's offsets inside its transaction (consume-transform-
-// produce). Sent to the group's coordinator; the offsets count when the transaction commits.
+// produce). Sent to the group's coordinator; the offsets count when the transaction commits. With an authorizer, as
+// Kafka's KafkaApis: WRITE on the transactional id, then READ on the group, each failing every partition
+// (TRANSACTIONAL_ID_AUTHORIZATION_FAILED, GROUP_AUTHORIZATION_FAILED); then READ on each topic, whose partitions
+// get TOPIC_AUTHORIZATION_FAILED while the others are committed.
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { coordinatorError, forKnownPartitions } from './group-common';
-import { fencedForVersion } from './txn-common';
+import { fencedForVersion, mayWriteTransactionalId } from './txn-common';
+import { AclOperation, ResourceType, authorize } from '../authorize';
 
 export default defineHandler({
   apiKey: 28,
@@ -11,10 +15,23 @@ export default defineHandler({
   maxVersion: 3,
   async handle(ctx, req) {
     const v = ctx.apiVersion;
+    const answer = (codes: number[]) => {
+      let i = 0;
+      return {
+        throttleTimeMs: 0,
+        topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: fencedForVersion(codes[i++], v, 3) })) })),
+      };
+    };
     const flat = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: v >= 2 ? p.committedLeaderEpoch : -1, metadata: p.committedMetadata })));
+    // The producer id is not authorized on its own: the transactional id's WRITE implies it (Kafka's rule).
+    if (!mayWriteTransactionalId(ctx, req.transactionalId)) return answer(flat.map(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, req.groupId)) return answer(flat.map(() => ErrorCode.GROUP_AUTHORIZATION_FAILED));
+    // Each topic is checked (and a denial logged) once; a denied topic is refused before its existence is looked at.
+    const readable = new Set([...new Set(req.topics.map((t) => t.name))].filter((name) => authorize(ctx, AclOperation.READ, ResourceType.TOPIC, name)));
+    const allowed = flat.filter((o) => readable.has(o.topic));
     const err = coordinatorError(ctx, req.groupId);
     // Kafka checks only that the topic exists here (its partitions are not looked at for TxnOffsetCommit).
-    const codes = await forKnownPartitions(ctx, flat, false, (offsets) => {
+    const allowedCodes = await forKnownPartitions(ctx, allowed, false, (offsets) => {
       if (err !== ErrorCode.NONE) return offsets.map(() => err);
       // The producer must be the transactional id's current one (Kafka checks the epoch against the partition's
       // producer state when appending; the coordinator's view is the same here).
@@ -31,10 +48,7 @@ export default defineHandler({
         offsets,
       });
     });
-    let i = 0;
-    return {
-      throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: fencedForVersion(codes[i++], v, 3) })) })),
-    };
+    let j = 0;
+    return answer(flat.map((o) => (readable.has(o.topic) ? allowedCodes[j++] : ErrorCode.TOPIC_AUTHORIZATION_FAILED)));
   },
 });

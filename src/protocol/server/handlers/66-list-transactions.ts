@@ -1,8 +1,10 @@
 // ListTransactions 0-1 (KIP-664): the transactional ids this node coordinates, filtered by state, producer id and
 // (v1, KIP-994) how long their transaction has been open. Admin clients ask every broker and merge the answers.
+// With an authorizer, as Kafka: only the ids the principal may DESCRIBE, the others left out without an error.
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { TXN_STATE_IDS } from '../../../broker/coordinator/transaction/transaction-log';
+import { AclOperation, ResourceType, authorize } from '../authorize';
 
 export default defineHandler({
   apiKey: 66,
@@ -25,6 +27,7 @@ export default defineHandler({
         .filter((t) => req.stateFilters.length === 0 || states.has(t.state))
         .filter((t) => producers.size === 0 || producers.has(t.producerId))
         .filter((t) => minDuration < 0 || (t.txnStartTimestamp >= 0 && now - t.txnStartTimestamp > minDuration))
+        .filter((t) => authorize(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, t.transactionalId))
         .map((t) => ({ transactionalId: t.transactionalId, producerId: t.producerId, transactionState: t.state })),
     };
   },

@@ -1,6 +1,7 @@
-// Shared by the transaction handlers: is this node the transactional id's coordinator?
+// Shared by the transaction handlers: is this node the transactional id's coordinator, may the principal act for it?
 import type { RequestContext } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
+import { AclOperation, ResourceType, authorize } from '../authorize';
 
 /** NONE when this node coordinates `transactionalId`, else NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE / INVALID_REQUEST. */
 export function txnCoordinatorError(ctx: RequestContext, transactionalId: string | null): number {
@@ -11,6 +12,14 @@ export function txnCoordinatorError(ctx: RequestContext, transactionalId: string
   } catch (e) {
     return errorCodeOf(e);
   }
+}
+
+/**
+ * Kafka's first check of every request a transactional producer sends (InitProducerId with an id, AddPartitionsToTxn,
+ * AddOffsetsToTxn, EndTxn, TxnOffsetCommit): WRITE on its transactional id, before the coordinator looks at anything.
+ */
+export function mayWriteTransactionalId(ctx: RequestContext, transactionalId: string): boolean {
+  return authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId);
 }
 
 /**
