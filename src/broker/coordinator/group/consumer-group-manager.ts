@@ -76,6 +76,12 @@ export type ConsumerGroupHeartbeatParams = Omit<ConsumerGroupHeartbeatRequestDat
   apiVersion: number;
   clientId: string;
   clientHost: string;
+  /**
+   * With an authorizer: the names, among those given, of the topics the member's principal may DESCRIBE. Kafka's
+   * coordinator resolves the group's regular expressions with the authorization of the member whose heartbeat asked
+   * for the resolution, and leaves the other topics out (filterTopicDescribeAuthorizedTopics, KAFKA-18813).
+   */
+  describableTopics?: (names: string[]) => string[];
 };
 
 export interface ConsumerGroupHeartbeatResult {
@@ -208,7 +214,12 @@ export class ConsumerGroupManager {
     // The journal says why the classic members are told to rejoin: their group changed protocol.
     if (wasClassic) trigger = 'protocol upgrade';
 
-    if (member.subscribedTopicRegex && !group.resolvedRegexes.has(member.subscribedTopicRegex)) this.scheduleRegexResolution(group);
+    // A pattern new to the group is resolved with this member's authorization; so is every pattern at the first
+    // heartbeat after a load, which resolved them without one.
+    if (member.subscribedTopicRegex && (!group.resolvedRegexes.has(member.subscribedTopicRegex) || (p.describableTopics && !group.regexAuthorization))) {
+      group.regexAuthorization = p.describableTopics;
+      this.scheduleRegexResolution(group);
+    }
     this.refresh(group, records, trigger, member.memberId);
     this.reconcileMember(group, member, p.topicPartitions, records);
     this.scheduleSessionTimeout(group, member);
@@ -646,6 +657,7 @@ export class ConsumerGroupManager {
           this.ctx.logger.warn(`group ${group.groupId}: ${(e as Error).message}`);
           matched = [];
         }
+        if (group.regexAuthorization) matched = group.regexAuthorization(matched);
         const before = group.resolvedRegexes.get(regex);
         if (before && before.join('\u0000') === matched.join('\u0000')) continue;
         group.resolvedRegexes.set(regex, matched);

@@ -104,6 +104,8 @@ export class ConsumerGroup {
    */
   readonly resolvedRegexes = new Map<string, string[]>();
   regexResolution?: Timer;
+  /** The authorization of the member whose heartbeat last asked for a resolution (ConsumerGroupHeartbeatParams). */
+  regexAuthorization?: (names: string[]) => string[];
   readonly offsets = new Map<string, CommittedOffset>();
   currentStateTimestamp: number;
   /** Carried over when the group changes protocol (consumer-group-migration.ts). */

@@ -4,9 +4,12 @@
 // 3.9 stores it). v0 stored offsets in ZooKeeper: a Kafka 3.9 broker without ZooKeeper (KRaft, what Tributary is)
 // answers it UNSUPPORTED_VERSION for every partition, and so does Tributary.
 // v9+: a consumer protocol member commits with its member epoch in place of the generation.
+// With an authorizer, as Kafka's KafkaApis: READ on the group, else GROUP_AUTHORIZATION_FAILED on every partition;
+// then READ on each topic, whose partitions get TOPIC_AUTHORIZATION_FAILED while the others are committed.
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
-import { coordinatorError, forKnownPartitions } from './group-common';
+import { coordinatorError, precheckPartitions } from './group-common';
+import { AclOperation, ResourceType, authorize } from '../authorize';
 
 export default defineHandler({
   apiKey: 8,
@@ -14,6 +17,13 @@ export default defineHandler({
   maxVersion: 9,
   async handle(ctx, req) {
     const v = ctx.apiVersion;
+    const answer = (codes: number[]) => {
+      let i = 0;
+      return {
+        throttleTimeMs: 0,
+        topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: codes[i++] })) })),
+      };
+    };
     const flat = req.topics.flatMap((t) =>
       t.partitions.map((p) => ({
         topic: t.name,
@@ -25,24 +35,29 @@ export default defineHandler({
         retentionTimeMs: v >= 2 && v <= 4 ? req.retentionTimeMs : -1,
       })),
     );
-    if (v === 0) ctx.cluster.logger.warn(`OffsetCommit v0 from ${ctx.header.clientId ?? 'a client'} (group ${req.groupId}): v0 kept offsets in ZooKeeper, which a KRaft broker does not have; answered UNSUPPORTED_VERSION as Kafka 3.9 does`);
-    const err = v === 0 ? ErrorCode.UNSUPPORTED_VERSION : coordinatorError(ctx, req.groupId);
-    const codes = await forKnownPartitions(ctx, flat, true, (offsets) =>
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, req.groupId)) return answer(flat.map(() => ErrorCode.GROUP_AUTHORIZATION_FAILED));
+    const codes = precheckPartitions(ctx, flat, AclOperation.READ);
+    const passed = flat.filter((_, i) => codes[i] === ErrorCode.NONE);
+    // Only unauthorized or unknown partitions: Kafka answers without asking its coordinator (no group error).
+    if (passed.length === 0) return answer(codes);
+    if (v === 0) {
+      ctx.cluster.logger.warn(`OffsetCommit v0 from ${ctx.header.clientId ?? 'a client'} (group ${req.groupId}): v0 kept offsets in ZooKeeper, which a KRaft broker does not have; answered UNSUPPORTED_VERSION as Kafka 3.9 does`);
+      // Kafka 3.9 fails the whole request there (its ZooKeeper path throws): every partition, refused ones included.
+      return answer(flat.map(() => ErrorCode.UNSUPPORTED_VERSION));
+    }
+    const err = coordinatorError(ctx, req.groupId);
+    const results =
       err !== ErrorCode.NONE
-        ? offsets.map(() => err)
-        : ctx.cluster.groupCoordinator.commitOffsets({
+        ? passed.map(() => err)
+        : await ctx.cluster.groupCoordinator.commitOffsets({
             groupId: req.groupId,
             generationId: req.generationIdOrMemberEpoch,
             memberId: req.memberId,
             groupInstanceId: v >= 7 ? req.groupInstanceId : null,
             apiVersion: v,
-            offsets,
-          }),
-    );
-    let i = 0;
-    return {
-      throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: codes[i++] })) })),
-    };
+            offsets: passed,
+          });
+    let j = 0;
+    return answer(codes.map((c) => (c === ErrorCode.NONE ? results[j++] : c)));
   },
 });

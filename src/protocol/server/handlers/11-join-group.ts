@@ -1,8 +1,9 @@
 // JoinGroup 0-9: MEMBER_ID_REQUIRED from v4, static members (group.instance.id) from v5, reasons from v8,
-// skipAssignment for a replaced static leader from v9.
+// skipAssignment for a replaced static leader from v9. With an authorizer: READ on the group, as Kafka's KafkaApis.
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { coordinatorError } from './group-common';
+import { AclOperation, ResourceType, authorize } from '../authorize';
 
 export default defineHandler({
   apiKey: 11,
@@ -21,6 +22,8 @@ export default defineHandler({
       memberId: r.memberId,
       members: r.members.map((m) => ({ memberId: m.memberId, groupInstanceId: v >= 5 ? m.groupInstanceId : null, metadata: m.metadata })),
     });
+    // Kafka's JoinGroupRequest.getErrorResponse: no member id given back (a coordinator error keeps the one sent).
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, req.groupId)) return answer({ errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId: '', members: [] });
     const err = coordinatorError(ctx, req.groupId);
     if (err !== ErrorCode.NONE) return answer({ errorCode: err, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId: req.memberId, members: [] });
     const r = await ctx.cluster.groupCoordinator.joinGroup({
