@@ -11,6 +11,9 @@ import type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, 
 import type { GroupState, GroupType } from './coordinator/group/group-admin';
 import type { RebalanceRecord } from './coordinator/group/rebalance-journal';
 import type { NullKeyStrategy } from './partitioner';
+import type { AclBinding, AclBindingFilter } from './security/acl-binding';
+
+export type { AclBinding, AclBindingFilter };
 
 export type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget, GroupState, GroupType, RebalanceRecord };
 
@@ -335,6 +338,8 @@ export type BrokerEvent =
   | { type: 'isrChanged'; topic: string; partition: number; isr: number[]; reason: string; time: number }
   | { type: 'controllerChanged'; from: number; to: number; time: number }
   | { type: 'faultsChanged'; faults: FaultState }
+  /** ACLs were added or removed (through the API or any client's CreateAcls/DeleteAcls). */
+  | { type: 'aclsChanged' }
   | { type: 'log'; level: LogLevel; message: string; time: number };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -418,6 +423,13 @@ export interface BrokerApi {
 
   /** The clients that connected, with the request versions they used and those Kafka 4.0 refuses (upgrade check). */
   connectedClients(): Promise<ClientView[]>;
+
+  /** The ACLs a filter selects (DescribeAcls); SECURITY_DISABLED when the cluster has no authorizer. */
+  describeAcls(filter: AclBindingFilter): Promise<AclBinding[]>;
+  /** CreateAcls: all or nothing here, the first invalid binding refused with INVALID_REQUEST and its reason. */
+  createAcls(bindings: AclBinding[]): Promise<void>;
+  /** DeleteAcls: the ACLs the filters matched, now gone. */
+  deleteAcls(filters: AclBindingFilter[]): Promise<AclBinding[]>;
 }
 
 export interface ClientApiUse {

@@ -39,6 +39,9 @@ const METHODS: Record<BrokerMethod, true> = {
   setFault: true,
   electLeaders: true,
   connectedClients: true,
+  describeAcls: true,
+  createAcls: true,
+  deleteAcls: true,
 };
 
 export const BROKER_METHODS = Object.keys(METHODS) as BrokerMethod[];

@@ -37,6 +37,7 @@ import type {
 } from '../broker/api';
 import { BrokerError, MethodParams, MethodResult, RpcRequest, WorkerInit, WorkerToHost } from '../broker/rpc';
 import { BrokerStartError } from '../broker/start-failure';
+import type { AclBinding, AclBindingFilter } from '../broker/security/acl-binding';
 import { Listeners } from '../shared/listeners';
 
 export interface EmbeddedClusterOptions {
@@ -317,6 +318,18 @@ export class EmbeddedCluster implements BrokerApi, BrokerEventSource {
 
   connectedClients(): Promise<ClientView[]> {
     return this.call('connectedClients');
+  }
+
+  describeAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
+    return this.call('describeAcls', filter);
+  }
+
+  createAcls(bindings: AclBinding[]): Promise<void> {
+    return this.call('createAcls', bindings);
+  }
+
+  deleteAcls(filters: AclBindingFilter[]): Promise<AclBinding[]> {
+    return this.call('deleteAcls', filters);
   }
 
   stopNode(nodeId: number): Promise<void> {

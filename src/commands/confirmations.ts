@@ -4,7 +4,8 @@
  * command's name. Built here from plain data, without VS Code, so the wording is tested against a real broker; the
  * commands show it as a modal (confirm() in services.ts).
  */
-import type { GroupDescription, GroupSummary, NodeStatus, ReplicationView, ResetPlanRow, TopicDescription } from '../broker/api';
+import type { AclBinding, GroupDescription, GroupSummary, NodeStatus, ReplicationView, ResetPlanRow, TopicDescription } from '../broker/api';
+import { PermissionType, operationName, patternTypeName, permissionTypeName, resourceTypeName } from '../broker/security/acl-binding';
 
 export interface Confirmation {
   /** The question, naming what the command acts on. */
@@ -96,4 +97,14 @@ export function resetOffsetsConfirmation(groupId: string, topic: string, plan: r
   const rows = plan.map((r) => `${r.topic}-${r.partition}: ${r.current ?? 'none'} → ${r.target}`);
   const shown = rows.length > maxRows ? [...rows.slice(0, maxRows), `… and ${count(rows.length - maxRows)} more`] : rows;
   return { message: `Reset the offsets of '${groupId}' on ${topic}?`, detail: [head, '', ...shown].join('\n'), action: 'Reset Offsets' };
+}
+
+/** Removing one ACL from the tree: what it allowed or denied, and who is affected. */
+export function removeAclConfirmation(b: AclBinding): Confirmation {
+  const what = `${permissionTypeName(b.permissionType)} ${operationName(b.operation)} for ${b.principal}${b.host === '*' ? '' : ` from ${b.host}`} on ${resourceTypeName(b.resourceType).toLowerCase().replace('_', ' ')} ${patternTypeName(b.patternType) === 'PREFIXED' ? `prefix '${b.resourceName}'` : `'${b.resourceName}'`}`;
+  const effect =
+    b.permissionType === PermissionType.DENY
+      ? `${b.principal} is no longer denied this: what other ACLs allow it may do again.`
+      : `${b.principal}'s clients are refused what only this ACL allowed (Kafka's *_AUTHORIZATION_FAILED errors) from their next request.`;
+  return { message: `Remove ACL ${what}?`, detail: effect, action: 'Remove ACL' };
 }

@@ -13,6 +13,7 @@ import { deleteTopic } from './delete-topic';
 import { addPartitions } from './add-partitions';
 import { resetOffsets } from './reset-offsets';
 import { deleteGroup } from './delete-group';
+import { addAcl, removeAcl } from './acls';
 import { openSegment } from './open-segment';
 import { stopNode } from './stop-node';
 import { startNode } from './start-node';
@@ -42,6 +43,8 @@ const COMMANDS: Record<string, Command> = {
   'tributary.addPartitions': { title: 'Add Partitions', run: (s, a) => addPartitions(s, a) },
   'tributary.resetOffsets': { title: 'Reset Offsets', run: (s, a) => resetOffsets(s, a) },
   'tributary.deleteGroup': { title: 'Delete Consumer Group', run: (s, a) => deleteGroup(s, a) },
+  'tributary.addAcl': { title: 'Add ACL', run: (s, a) => addAcl(s, a) },
+  'tributary.removeAcl': { title: 'Remove ACL', run: (s, a) => removeAcl(s, a) },
   'tributary.openSegment': { title: 'Open Segment', run: (s, a) => openSegment(s, a) },
   'tributary.stopNode': { title: 'Stop Node', run: (s, a) => stopNode(s, a) },
   'tributary.startNode': { title: 'Start Node', run: (s, a) => startNode(s, a) },

@@ -39,6 +39,8 @@ import { KafkaServer } from '../protocol/server/kafka-server';
 import { Logger } from '../broker/logger';
 import { crc32cNative } from '../broker/records/crc32c';
 import { KafkaError } from '../broker/errors';
+import { StandardAuthorizer, STANDARD_AUTHORIZER_CLASS } from '../broker/security/standard-authorizer';
+import { describeBinding, invalidNewAcl, type AclBinding, type AclBindingFilter } from '../broker/security/acl-binding';
 import { Listeners } from '../shared/listeners';
 import { ChangeFeed } from './change-feed';
 import { brokerStatus, describeTopic, groupSummaries, requireTopic, topicConfigs, topicSummary } from '../broker/cluster-views';
@@ -122,6 +124,8 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     this.feed = new ChangeFeed(this.cluster, this.server, (e) => this.events.fire(e), o.eventWindowMs);
     this.feed.start();
     this.unsubscribeCluster = this.cluster.on((e) => this.forwardClusterEvent(e));
+    // However they change (this API, any client's CreateAcls/DeleteAcls), the views hear of it.
+    this.cluster.metadata.aclListener = () => this.events.fire({ type: 'aclsChanged' });
     return this.status();
   }
 
@@ -418,6 +422,38 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
 
   async electionHistory(): Promise<ElectionRecord[]> {
     return structuredClone(this.require().controller.elections);
+  }
+
+  // -- ACLs ---------------------------------------------------------------------------------------------------
+
+  private authorizer(): StandardAuthorizer {
+    const a = this.require().authorizer;
+    if (!a) throw new KafkaError('SECURITY_DISABLED', `No Authorizer is configured on the broker (start it with authorizer.class.name=${STANDARD_AUTHORIZER_CLASS})`);
+    return a;
+  }
+
+  async describeAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
+    return this.authorizer().acls(filter);
+  }
+
+  async createAcls(bindings: AclBinding[]): Promise<void> {
+    const a = this.authorizer();
+    // Validated together first: a form's mistake adds nothing.
+    for (const b of bindings) {
+      const why = invalidNewAcl(b);
+      if (why) throw new KafkaError('INVALID_REQUEST', why);
+    }
+    a.createAcls(bindings);
+    for (const b of bindings) this.logger.info(`ACL added: ${describeBinding(b)}`);
+  }
+
+  async deleteAcls(filters: AclBindingFilter[]): Promise<AclBinding[]> {
+    const results = this.authorizer().deleteAcls(filters);
+    const failed = results.find((r) => r.error);
+    if (failed?.error) throw new KafkaError('INVALID_REQUEST', failed.message);
+    const deleted = results.flatMap((r) => r.deleted);
+    for (const b of deleted) this.logger.info(`ACL removed: ${describeBinding(b)}`);
+    return deleted;
   }
 
   async connectedClients(): Promise<ClientView[]> {

@@ -5,11 +5,16 @@
  * concerned. Node objects keep their identity across refreshes (VS Code tracks tree elements by object), updated in
  * place.
  */
-import type { BrokerEvent, ClientView, ClusterReader, GroupDescription, GroupSummary, TopicDescription, TopicSummary } from '../broker/api';
+import type { AclBinding, AclBindingFilter, BrokerEvent, ClientView, ClusterReader, GroupDescription, GroupSummary, TopicDescription, TopicSummary } from '../broker/api';
 import { Listeners } from '../shared/listeners';
 import { Throttle } from '../shared/throttle';
+import { AclOperation, ResourceType } from '../broker/security/acl-operations';
+import { PatternType, PermissionType, filterMatches } from '../broker/security/acl-binding';
 import {
   TreeNode,
+  aclKey,
+  aclNode,
+  aclsSectionNode,
   assignmentNodes,
   clientApiNodes,
   clientKey,
@@ -42,6 +47,15 @@ export interface TreeSource {
   owner?: string;
   /** The embedded broker's clients (the Kafka 4 upgrade check); absent for other sources. */
   clients?: () => Promise<ClientView[]>;
+  /** The cluster's ACLs (DescribeAcls); failing with SECURITY_DISABLED when it has no authorizer: no ACL nodes then. */
+  acls?: (filter: AclBindingFilter) => Promise<AclBinding[]>;
+}
+
+const EVERY_ACL: AclBindingFilter = { resourceType: ResourceType.ANY, resourceName: null, patternType: PatternType.ANY, principal: null, host: null, operation: AclOperation.ANY, permissionType: PermissionType.ANY };
+
+/** The ACLs that apply to one resource, as the authorizer finds them (DescribeAcls's MATCH). */
+function applying(acls: readonly AclBinding[], resourceType: number, resourceName: string): AclBinding[] {
+  return acls.filter((a) => filterMatches({ ...EVERY_ACL, resourceType, resourceName, patternType: PatternType.MATCH }, a));
 }
 
 const ROOT = '';
@@ -50,6 +64,7 @@ const ID = {
   topics: nodeId('topics'),
   groups: nodeId('groups'),
   clients: nodeId('clients'),
+  acls: nodeId('acls'),
 };
 
 /** More pending nodes than this and one refresh of the whole tree is cheaper. */
@@ -62,6 +77,8 @@ export class ClusterTreeModel {
   private readonly topicDescriptions = new Map<string, Promise<TopicDescription>>();
   private groups: Promise<GroupSummary[]> | undefined;
   private readonly groupDescriptions = new Map<string, Promise<GroupDescription>>();
+  /** Every ACL, or null when the cluster has no authorizer. */
+  private aclList: Promise<AclBinding[] | null> | undefined;
   private readonly changes = new Listeners<TreeNode | undefined>();
   private pending = new Set<string>();
   private readonly refresh: Throttle;
@@ -109,6 +126,8 @@ export class ClusterTreeModel {
       ];
       // The clients are asked afresh at each look: requests come without events.
       if (src.clients) sections.push(this.make(ID.clients, clientsSectionNode(await src.clients())));
+      const acls = await this.acls(src);
+      if (acls) sections.push(this.make(ID.acls, aclsSectionNode(acls)));
       return sections;
     }
     const ref = parent.ref;
@@ -125,7 +144,11 @@ export class ClusterTreeModel {
       }
       case 'topic': {
         const d = await this.topicDescription(reader, ref.topic);
-        return d.partitions.map((p) => this.make(nodeId('partition', ref.topic, p.partition), partitionNode(ref.topic, p)));
+        const partitions = d.partitions.map((p) => this.make(nodeId('partition', ref.topic, p.partition), partitionNode(ref.topic, p)));
+        const acls = await this.acls(src);
+        if (!acls) return partitions;
+        const resource = { resourceType: ResourceType.TOPIC, resourceName: ref.topic };
+        return [this.make(nodeId('acls', 'topic', ref.topic), aclsSectionNode(applying(acls, resource.resourceType, resource.resourceName), resource)), ...partitions];
       }
       case 'partition': {
         const d = await this.topicDescription(reader, ref.topic);
@@ -151,7 +174,11 @@ export class ClusterTreeModel {
       }
       case 'group': {
         const d = await this.groupDescription(reader, ref.groupId);
-        return [this.make(nodeId('members', ref.groupId), membersSectionNode(d)), this.make(nodeId('offsets', ref.groupId), offsetsSectionNode(d))];
+        const sections = [this.make(nodeId('members', ref.groupId), membersSectionNode(d)), this.make(nodeId('offsets', ref.groupId), offsetsSectionNode(d))];
+        const acls = await this.acls(src);
+        if (!acls) return sections;
+        const resource = { resourceType: ResourceType.GROUP, resourceName: ref.groupId };
+        return [...sections, this.make(nodeId('acls', 'group', ref.groupId), aclsSectionNode(applying(acls, resource.resourceType, resource.resourceName), resource))];
       }
       case 'members': {
         const d = await this.groupDescription(reader, ref.groupId);
@@ -171,6 +198,12 @@ export class ClusterTreeModel {
         const clients = (await src.clients?.()) ?? [];
         if (clients.length === 0) return [this.make(nodeId('clients', 'empty'), infoNode('No client has connected yet', 'Clients appear here when they send their first request.'))];
         return clients.map((c) => this.make(nodeId('client', clientKey(c)), clientNode(c)));
+      }
+      case 'acls': {
+        const acls = (await this.acls(src)) ?? [];
+        const shown = ref.resourceType === undefined ? acls : applying(acls, ref.resourceType, ref.resourceName ?? '');
+        const scope = ref.resourceType === undefined ? 'all' : `${ref.resourceType}:${ref.resourceName}`;
+        return shown.map((b) => this.make(nodeId('acl', scope, aclKey(b)), aclNode(b, ref.resourceName)));
       }
       case 'client': {
         const c = (await src.clients?.())?.find((x) => clientKey(x) === ref.key);
@@ -223,6 +256,26 @@ export class ClusterTreeModel {
       });
     }
     return p;
+  }
+
+  /** Every ACL once per refresh; null where DescribeAcls says there is no authorizer (or the source has no ACLs). */
+  private acls(src: TreeSource): Promise<AclBinding[] | null> {
+    const ask = src.acls;
+    if (!ask) return Promise.resolve(null);
+    return this.cached(
+      () => this.aclList,
+      (p) => {
+        this.aclList = p;
+      },
+      () =>
+        ask(EVERY_ACL).then(
+          (list) => list,
+          (e: unknown) => {
+            if ((e as { errorName?: string }).errorName === 'SECURITY_DISABLED' || /SECURITY_DISABLED|No Authorizer/i.test(String((e as Error)?.message))) return null;
+            throw e;
+          },
+        ),
+    );
   }
 
   private topicList(reader: ClusterReader): Promise<TopicSummary[]> {
@@ -286,6 +339,11 @@ export class ClusterTreeModel {
       case 'nodeChanged':
         this.schedule(ROOT);
         return;
+      case 'aclsChanged':
+        // Counts on the root's section and under every expanded topic and group: the whole tree, from the cache.
+        this.aclList = undefined;
+        this.schedule(ROOT);
+        return;
       case 'log':
         return;
     }
@@ -297,6 +355,7 @@ export class ClusterTreeModel {
     this.groups = undefined;
     this.topicDescriptions.clear();
     this.groupDescriptions.clear();
+    this.aclList = undefined;
     this.schedule(ROOT);
   }
 

@@ -8,6 +8,8 @@
 import { formatVersions } from '../broker/api';
 import type { BrokerStatus, ClientView, FileInfo, GroupDescription, GroupMemberView, GroupOffsetView, GroupSummary, NodeStatus, PartitionDescription, TopicSummary } from '../broker/api';
 import { ownerText } from './broker-presentation';
+import type { AclBinding } from '../broker/api';
+import { operationName, patternTypeName, permissionTypeName, resourceTypeName, PermissionType } from '../broker/security/acl-binding';
 
 type NodeRef =
   | { kind: 'cluster' }
@@ -26,6 +28,9 @@ type NodeRef =
   | { kind: 'clients' }
   | { kind: 'client'; key: string }
   | { kind: 'clientApi'; key: string; api: string }
+  /** The ACLs that apply to a resource (a topic's, a group's), or every ACL of the cluster (resourceType undefined). */
+  | { kind: 'acls'; resourceType?: number; resourceName?: string }
+  | { kind: 'acl'; binding: AclBinding }
   | { kind: 'info' };
 
 type Collapsible = 'none' | 'collapsed' | 'expanded';
@@ -503,4 +508,54 @@ export function clientApiNodes(c: ClientView): Array<Omit<TreeNode, 'id'>> {
       collapsible: 'none' as const,
     };
   });
+}
+
+// -- ACLs (with the authorizer on) ------------------------------------------------------------------------------
+
+const RESOURCE_WORD: Record<number, string> = { 2: 'topic', 3: 'group', 4: 'cluster', 5: 'transactional id', 6: 'delegation token', 7: 'user' };
+
+/**
+ * The ACLs of a resource (those that apply to it: its literal name, `*`, prefixes), or of the whole cluster when no
+ * resource is given.
+ */
+export function aclsSectionNode(acls: readonly AclBinding[], resource?: { resourceType: number; resourceName: string }): Omit<TreeNode, 'id'> {
+  const denies = acls.filter((a) => a.permissionType === PermissionType.DENY).length;
+  const what = resource ? `the ${RESOURCE_WORD[resource.resourceType] ?? 'resource'} ${resource.resourceName}` : 'every resource of the cluster';
+  return {
+    ref: { kind: 'acls', resourceType: resource?.resourceType, resourceName: resource?.resourceName },
+    label: 'ACLs',
+    description: acls.length === 0 ? (resource ? 'none apply' : 'none') : `${acls.length}${denies ? ` · ${denies} deny` : ''}`,
+    tooltip: `The ACLs that apply to ${what} (literal name, the * wildcard, prefixes), as the broker's StandardAuthorizer reads them.${resource ? ' Without an ALLOW here, only super users may use it (unless allow.everyone.if.no.acl.found and no ACL applies).' : ''}`,
+    icon: 'shield',
+    contextValue: resource ? 'tributary.acls.resource' : 'tributary.acls',
+    collapsible: acls.length ? 'collapsed' : 'none',
+  };
+}
+
+/** `ALLOW User:alice READ`, and where it comes from when it is not the resource's own literal ACL. */
+export function aclNode(b: AclBinding, resourceName?: string): Omit<TreeNode, 'id'> {
+  const pattern = patternTypeName(b.patternType).toLowerCase();
+  const origin = resourceName !== undefined && b.resourceName === resourceName && pattern === 'literal' ? undefined : `${RESOURCE_WORD[b.resourceType] ?? resourceTypeName(b.resourceType)} ${pattern === 'literal' ? '' : `${pattern} `}${b.resourceName}`;
+  const deny = b.permissionType === PermissionType.DENY;
+  return {
+    ref: { kind: 'acl', binding: b },
+    label: `${permissionTypeName(b.permissionType)} ${b.principal} ${operationName(b.operation)}`,
+    description: [origin, b.host === '*' ? undefined : `from ${b.host}`].filter(Boolean).join(' · ') || undefined,
+    tooltip: [
+      `${permissionTypeName(b.permissionType)} ${operationName(b.operation)} to ${b.principal} from ${b.host === '*' ? 'any host' : b.host}`,
+      `Resource: ${resourceTypeName(b.resourceType)} ${b.resourceName} (${patternTypeName(b.patternType)})`,
+      deny ? 'A matching DENY wins over every ALLOW.' : b.operation === 3 || b.operation === 4 || b.operation === 6 || b.operation === 7 ? 'Implies DESCRIBE.' : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    icon: deny ? 'circle-slash' : 'pass',
+    color: deny ? COLOR.error : COLOR.up,
+    contextValue: 'tributary.acl',
+    collapsible: 'none',
+  };
+}
+
+/** A stable id part for a binding. */
+export function aclKey(b: AclBinding): string {
+  return [b.resourceType, b.patternType, b.resourceName, b.principal, b.host, b.operation, b.permissionType].join('\u0000');
 }

@@ -2,9 +2,9 @@
  * confluent-kafka-python (librdkafka 2.0.2, Debian's) against a broker with Kafka's StandardAuthorizer, over
  * SASL/PLAIN: a principal without ACLs lists no topics, its produce is refused with TOPIC_AUTHORIZATION_FAILED and
  * its consumer reads nothing (Metadata refuses the topic); once ACLs allow it (WRITE through a prefixed ACL, READ on
- * the topic) it produces and reads back; a DENY
- * ACL then overrides the ALLOW. confluent-kafka-python 1.7 has no ACL admin calls: librdkafka's own ACL admin API is
- * covered by its test 0081 in the conformance gate (scripts/librdkafka/gate.mjs, the "acl" broker).
+ * the topic) it produces and reads back; a DENY ACL then overrides the ALLOW. confluent-kafka-python 1.7 has no ACL
+ * admin calls: librdkafka's own ACL admin API is covered by its test 0081 in the conformance gate
+ * (scripts/librdkafka/gate.mjs, the acl-super broker).
  */
 import { strict as assert } from 'node:assert';
 import { startAuthzBroker, AuthzBroker, AclOperation as Op, ResourceType as R, PatternType } from '../support/authz';

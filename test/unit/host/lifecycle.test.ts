@@ -56,6 +56,9 @@ class FakeConnection {
       rebalanceHistory: notUsed,
       electionHistory: notUsed,
       connectedClients: notUsed,
+      describeAcls: notUsed,
+      createAcls: notUsed,
+      deleteAcls: notUsed,
     };
   }
 }

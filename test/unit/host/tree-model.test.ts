@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ClientView, ClusterReader, GroupDescription, GroupSummary, PartitionDescription, TopicDescription, TopicSummary } from '../../../src/broker/api';
+import type { AclBinding, ClientView, ClusterReader, GroupDescription, GroupSummary, PartitionDescription, TopicDescription, TopicSummary } from '../../../src/broker/api';
 import { ClusterTreeModel } from '../../../src/views/cluster-tree-model';
 import { TreeNode, formatBytes, partitionNode } from '../../../src/views/tree-nodes';
 
@@ -277,6 +277,51 @@ describe('Sidebar tree model (no VS Code)', () => {
     // Without a live broker (a directory read from disk, an external cluster) there is no such section.
     assert.ok(!(await new ClusterTreeModel(() => ({ reader })).children()).some((n) => n.label === 'Clients'));
     model.dispose();
+  });
+
+  it('ACLs: a root section, the ACLs that apply under each topic and group (literal, *, prefixes), refreshed on aclsChanged; none without an authorizer', async () => {
+    const reader = new FakeReader(2);
+    reader.groups = [{ groupId: 'billing', state: 'Stable', protocolType: 'consumer', members: 0, topics: [], totalLag: 0, type: 'classic' } as unknown as GroupSummary];
+    const acl = (o: Partial<AclBinding>): AclBinding => ({ resourceType: 2, resourceName: 'topic-0000', patternType: 3, principal: 'User:alice', host: '*', operation: 3, permissionType: 3, ...o });
+    let acls: AclBinding[] = [acl({}), acl({ resourceName: 'topic-', patternType: 4, operation: 4, permissionType: 2, principal: 'User:*' }), acl({ resourceName: '*', host: '10.0.0.9', operation: 8 }), acl({ resourceType: 3, resourceName: 'billing' })];
+    let asked = 0;
+    const model = new ClusterTreeModel(() => ({ reader, acls: async () => (asked++, acls) }));
+    const root = find(await model.children(), 'ACLs');
+    assert.equal(root.description, '4 · 1 deny');
+    assert.equal((await model.children(root)).length, 4);
+    const topics = find(await model.children(), 'Topics');
+    const topic = (await model.children(topics)).find((t) => t.label === 'topic-0001')!;
+    const [section, ...partitions] = await model.children(topic);
+    assert.equal(section.label, 'ACLs', 'first under the topic');
+    assert.equal(partitions.length, 3);
+    assert.equal(section.description, '2 · 1 deny');
+    const rows = await model.children(section);
+    assert.deepEqual(rows.map((r) => [r.label, r.description ?? null, r.icon, r.contextValue]), [
+      ['DENY User:* WRITE', 'topic prefixed topic-', 'circle-slash', 'tributary.acl'],
+      ['ALLOW User:alice DESCRIBE', 'topic * · from 10.0.0.9', 'pass', 'tributary.acl'],
+    ]);
+    const own = await model.children((await model.children(topic)).find((t) => t.label === 'ACLs')!);
+    assert.equal(own.length, 2);
+    const t0 = (await model.children(topics)).find((t) => t.label === 'topic-0000')!;
+    const t0rows = await model.children((await model.children(t0))[0]);
+    assert.deepEqual(t0rows.map((r) => [r.label, r.description ?? null]).slice(0, 1), [['ALLOW User:alice READ', null]], "the topic's own literal ACL names no origin");
+    const group = (await model.children(find(await model.children(), 'Consumer Groups'))).find((g) => g.label === 'billing')!;
+    const groupAcls = (await model.children(group)).find((n) => n.label === 'ACLs')!;
+    assert.equal(groupAcls.description, '1');
+    // Asked once per refresh; an aclsChanged event makes the next look ask again.
+    const before = asked;
+    await model.children();
+    assert.equal(asked, before);
+    acls = acls.slice(0, 1);
+    model.handleEvent({ type: 'aclsChanged' });
+    assert.equal(find(await model.children(), 'ACLs').description, '1');
+    model.dispose();
+    // SECURITY_DISABLED (no authorizer): no ACL nodes anywhere.
+    const off = new ClusterTreeModel(() => ({ reader, acls: async () => Promise.reject(Object.assign(new Error('No Authorizer is configured on the broker'), { errorName: 'SECURITY_DISABLED' })) }));
+    assert.ok(!(await off.children()).some((n) => n.label === 'ACLs'));
+    const offTopic = (await off.children(find(await off.children(), 'Topics')))[0];
+    assert.ok(!(await off.children(offTopic)).some((n) => n.label === 'ACLs'));
+    off.dispose();
   });
 
   it('formats sizes in binary units', () => {
