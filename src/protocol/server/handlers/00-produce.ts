@@ -5,6 +5,16 @@ import { defineHandler } from '../handler';
 import { ErrorCode, errorCodeOf, RecordValidationError } from '../../../broker/errors';
 import type { PartitionProduceResponse } from '../../messages/produce-response';
 import { isLegacyMessageSet, upConvertMessageSet } from '../../../broker/records/legacy-message-set';
+import { ATTRIBUTES_OFFSET, MAGIC_OFFSET, MAGIC_VALUE_V2, isTransactional } from '../../../broker/records/batch-header';
+import type { ProduceRequestData } from '../../messages/produce-request';
+import { AclOperation, ResourceType, authorize } from '../authorize';
+
+/** Kafka's RequestUtils.hasTransactionalRecords: the first batch of some partition is transactional. */
+function hasTransactionalRecords(req: ProduceRequestData): boolean {
+  return req.topicData.some((t) =>
+    t.partitionData.some((p) => !!p.records && p.records.length > ATTRIBUTES_OFFSET + 1 && p.records[MAGIC_OFFSET] === MAGIC_VALUE_V2 && isTransactional(p.records.readInt16BE(ATTRIBUTES_OFFSET))),
+  );
+}
 
 export default defineHandler({
   apiKey: 0,
@@ -13,6 +23,19 @@ export default defineHandler({
   handle(ctx, req) {
     const cluster = ctx.cluster;
     const acks = req.acks;
+    // Kafka checks the transactional id only when the records are transactional, and then fails the whole request.
+    const txnDenied = hasTransactionalRecords(req) && (req.transactionalId === null || !authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId));
+    if (txnDenied && acks === 0) {
+      // Kafka has no error response for acks=0: it closes the connection instead.
+      ctx.closeConnection(`acks=0 produce refused: TRANSACTIONAL_ID_AUTHORIZATION_FAILED for transactional id ${req.transactionalId}`);
+      return undefined;
+    }
+    const writable = new Map<string, boolean>();
+    const mayWrite = (topic: string) => {
+      let ok = writable.get(topic);
+      if (ok === undefined) writable.set(topic, (ok = authorize(ctx, AclOperation.WRITE, ResourceType.TOPIC, topic)));
+      return ok;
+    };
     const pending: Array<Promise<void>> = [];
     const responses = req.topicData.map((t) => ({
       name: t.name,
@@ -35,6 +58,9 @@ export default defineHandler({
           const recordErrors = e instanceof RecordValidationError ? e.recordErrors.map((r) => ({ batchIndex: r.batchIndex, batchIndexErrorMessage: r.message })) : [];
           return answer(code, (e as Error).message, { recordErrors });
         };
+        if (txnDenied) return answer(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+        // Before any other check, so that an unauthorized principal learns nothing of the topic.
+        if (!mayWrite(t.name)) return answer(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
         if (acks !== 0 && acks !== 1 && acks !== -1) return answer(ErrorCode.INVALID_REQUIRED_ACKS);
         if (!p.records || p.records.length === 0) return answer(ErrorCode.CORRUPT_MESSAGE, 'no records');
         try {

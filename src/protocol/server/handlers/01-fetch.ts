@@ -15,6 +15,7 @@ import type { Cluster } from '../../../broker/cluster';
 import { readBatchHeader, nextOffsetOf, batchSizeOf, RECORD_BATCH_OVERHEAD } from '../../../broker/records/batch-header';
 import { downConvert } from '../../../broker/records/down-convert';
 import type { Log } from '../../../broker/storage/log';
+import { AclOperation, ResourceType, authorize, authorizeCluster } from '../authorize';
 
 const sessionCaches = new WeakMap<Cluster, FetchSessionCache>();
 function sessionsOf(cluster: Cluster): FetchSessionCache {
@@ -161,13 +162,37 @@ function readPartition(ctx: RequestContext, p: SessionPartition, maxBytes: numbe
   }
 }
 
+/**
+ * Which partitions of this fetch the principal may not read, decided once per request as Kafka does: a follower
+ * (replica id >= 0) needs CLUSTER_ACTION and is refused every partition without it; a consumer needs READ on each
+ * topic, checked after an unknown topic id (which names no topic to check) and before the topic's existence.
+ */
+function refusedPartitions(ctx: RequestContext, req: FetchRequestData, parts: SessionPartition[], version: number): (p: SessionPartition) => boolean {
+  if (!ctx.cluster.authorizer) return () => false;
+  const replicaId = version >= 15 ? req.replicaState.replicaId : req.replicaId;
+  if (replicaId >= 0) {
+    const allowed = authorizeCluster(ctx, AclOperation.CLUSTER_ACTION);
+    return () => !allowed;
+  }
+  const refused = new Set<string>();
+  for (const topic of new Set(parts.map((p) => p.topic))) if (topic !== '' && !authorize(ctx, AclOperation.READ, ResourceType.TOPIC, topic)) refused.add(topic);
+  return (p) => refused.has(p.topic);
+}
+
 /** Reads every partition, sharing max.bytes; the first partition that returns data may exceed it by one batch. */
-function readAll(ctx: RequestContext, parts: SessionPartition[], req: FetchRequestData, version: number): { results: Map<string, ReadResult>; bytes: number; immediate: boolean } {
+function readAll(ctx: RequestContext, parts: SessionPartition[], req: FetchRequestData, version: number, refused: (p: SessionPartition) => boolean): { results: Map<string, ReadResult>; bytes: number; immediate: boolean } {
   const results = new Map<string, ReadResult>();
   let bytes = 0;
   let immediate = false;
+  let served = 0;
   const client: FetchClient = { readCommitted: req.isolationLevel === 1, rack: version >= 11 ? req.rackId : undefined };
   for (const p of parts) {
+    if (refused(p)) {
+      // Not read, and no reason to answer early: Kafka waits on the partitions it does serve.
+      results.set(key(p), { data: emptyPartition(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED), bytes: 0, immediate: false });
+      continue;
+    }
+    served++;
     const remaining = Math.max(0, req.maxBytes - bytes);
     // v0-2: the partition's max bytes is a hard limit (Kafka's hardMaxBytesLimit): no first batch over it.
     const r = readPartition(ctx, p, remaining, bytes === 0 && version >= 3, client);
@@ -175,7 +200,7 @@ function readAll(ctx: RequestContext, parts: SessionPartition[], req: FetchReque
     bytes += r.bytes;
     results.set(key(p), r);
   }
-  return { results, bytes, immediate };
+  return { results, bytes, immediate: immediate || served === 0 };
 }
 
 function buildResponse(parts: SessionPartition[], results: Map<string, ReadResult>, sessionId: number, incremental: boolean, version: number): FetchResponseData {
@@ -242,7 +267,8 @@ export default defineHandler({
     // The topic id of every named topic, so that v13+ answers carry it.
     if (version >= 13) for (const p of parts) if (p.topicId === ZERO_UUID && p.topic) p.topicId = uuidFromKafkaString(ctx.cluster.metadata.topic(p.topic)?.topicId ?? '') ;
 
-    let read = readAll(ctx, parts, req, version);
+    const refused = refusedPartitions(ctx, req, parts, version);
+    let read = readAll(ctx, parts, req, version, refused);
     const deadline = Date.now() + req.maxWaitMs;
     // A client that leaves ends the long poll. Each wait gets its own cancel promise: waiting on ctx.closed itself
     // would, once the connection is gone, resolve every wait at once and spin this loop in microtasks (the event
@@ -257,7 +283,7 @@ export default defineHandler({
       await ctx.cluster.waitForAppend(parts.map(key), deadline - Date.now(), new Promise<void>((r) => (wake = r)));
       wake = undefined;
       if (closed) break;
-      read = readAll(ctx, parts, req, version);
+      read = readAll(ctx, parts, req, version, refused);
       if (read.bytes >= Math.max(1, req.minBytes)) break;
     }
     return buildResponse(parts, read.results, session?.id ?? 0, incremental, version);

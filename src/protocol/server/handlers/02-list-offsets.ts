@@ -3,6 +3,7 @@
 import { defineHandler } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
 import type { ListOffsetsPartitionResponse } from '../../messages/list-offsets-response';
+import { AclOperation, ResourceType, authorize } from '../authorize';
 
 const LATEST_TIMESTAMP = -1;
 const EARLIEST_TIMESTAMP = -2;
@@ -16,6 +17,12 @@ export default defineHandler({
   maxVersion: 8,
   handle(ctx, req) {
     const cluster = ctx.cluster;
+    const describable = new Map<string, boolean>();
+    const mayDescribe = (topic: string) => {
+      let ok = describable.get(topic);
+      if (ok === undefined) describable.set(topic, (ok = authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic)));
+      return ok;
+    };
     return {
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({
@@ -30,6 +37,8 @@ export default defineHandler({
             // Not in the schema before v4, and not ignorable there.
             leaderEpoch: ctx.apiVersion >= 4 ? leaderEpoch : -1,
           });
+          // Before the topic is looked up: an unauthorized principal learns nothing of it, existing or not.
+          if (!mayDescribe(t.name)) return answer(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
           try {
             const state = cluster.partitionState(t.name, p.partitionIndex);
             if (state.leader !== ctx.nodeId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);

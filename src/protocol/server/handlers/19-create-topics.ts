@@ -10,6 +10,7 @@ import { uuidFromKafkaString, ZERO_UUID } from '../../codec';
 import type { CreatableTopic } from '../../messages/create-topics-request';
 import type { CreatableTopicResult } from '../../messages/create-topics-response';
 import { topicConfigEntries } from '../../../broker/config/config-entries';
+import { AclOperation, ResourceType, authorize, authorizeCluster } from '../authorize';
 
 /** The most partitions one topic may be created with or grown to (Kafka caps records per controller operation at 10000). */
 export const MAX_PARTITIONS_PER_REQUEST = 10000;
@@ -81,7 +82,7 @@ function errorResult(name: string, errorCode: number, errorMessage: string | nul
   return { name, topicId: ZERO_UUID, errorCode, errorMessage, topicConfigErrorCode: 0, numPartitions: -1, replicationFactor: -1, configs: [] };
 }
 
-function createOne(ctx: RequestContext, topic: CreatableTopic, validateOnly: boolean): CreatableTopicResult {
+function createOne(ctx: RequestContext, topic: CreatableTopic, validateOnly: boolean, configsDescribable: boolean): CreatableTopicResult {
   const cluster = ctx.cluster;
   const name = topic.name;
   validateTopicName(name);
@@ -123,6 +124,9 @@ function createOne(ctx: RequestContext, topic: CreatableTopic, validateOnly: boo
     topicId = uuidFromKafkaString(t.topicId);
   }
   const v5 = ctx.apiVersion >= 5;
+  // Kafka's controller answers a topic the principal may not DESCRIBE_CONFIGS without its configs, partition count
+  // and replication factor, and says why in topicConfigErrorCode.
+  if (!configsDescribable) return { ...errorResult(name, ErrorCode.NONE, null), topicId: ctx.apiVersion >= 7 ? topicId : ZERO_UUID, topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
   return {
     name,
     topicId: ctx.apiVersion >= 7 ? topicId : ZERO_UUID,
@@ -146,6 +150,8 @@ export default defineHandler({
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const answered = new Set<string>();
     const topics: CreatableTopicResult[] = [];
+    // CREATE on the cluster covers every topic; Kafka does not log its denial, since a topic ACL may still allow.
+    const clusterCreate = authorizeCluster(ctx, AclOperation.CREATE, false);
     for (const t of req.topics) {
       if (answered.has(t.name)) continue;
       answered.add(t.name);
@@ -153,8 +159,13 @@ export default defineHandler({
         topics.push(errorResult(t.name, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'));
         continue;
       }
+      // Before the name is validated or looked up, as Kafka's controller checks: a denied principal learns nothing.
+      if (!clusterCreate && !authorize(ctx, AclOperation.CREATE, ResourceType.TOPIC, t.name)) {
+        topics.push(errorResult(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'));
+        continue;
+      }
       try {
-        topics.push(createOne(ctx, t, req.validateOnly));
+        topics.push(createOne(ctx, t, req.validateOnly, authorize(ctx, AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, t.name, false)));
       } catch (e) {
         const code = errorCodeOf(e);
         if (code === ErrorCode.UNKNOWN_SERVER_ERROR) ctx.server.logger.error(`CreateTopics of ${t.name} failed: ${(e as Error).stack}`);

@@ -7,6 +7,10 @@ import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import { isInternalTopic } from '../../../broker/config/topic-name';
 import { uuidFromKafkaString, uuidToKafkaString, ZERO_UUID } from '../../codec';
 import type { DeletableTopicResult } from '../../messages/delete-topics-response';
+import { AclOperation, ResourceType, authorize, authorizeCluster } from '../authorize';
+
+/** Kafka's message for the error (ApiError(TOPIC_AUTHORIZATION_FAILED) carries its default message). */
+const TOPIC_AUTHORIZATION_FAILED_MESSAGE = 'Topic authorization failed.';
 
 interface Entry {
   name: string | null;
@@ -35,15 +39,27 @@ export default defineHandler({
       }
       return m;
     };
+    // DELETE on the cluster covers every topic; Kafka's controller does not log its denial, topic ACLs may still allow.
+    const clusterDelete = authorizeCluster(ctx, AclOperation.DELETE, false);
+    const access = new Map<string, { describe: boolean; delete: boolean }>();
+    const may = (name: string) => {
+      let a = access.get(name);
+      if (!a) {
+        a = clusterDelete ? { describe: true, delete: true } : { describe: authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, name), delete: authorize(ctx, AclOperation.DELETE, ResourceType.TOPIC, name) };
+        access.set(name, a);
+      }
+      return a;
+    };
     const byName = (e: Entry) => (e.name !== null && e.topicId === ZERO_UUID ? e.name : undefined);
     const byId = (e: Entry) => (e.name === null && e.topicId !== ZERO_UUID ? e.topicId : undefined);
     const names = count(byName);
     const ids = count(byId);
-    // A topic named both by name and by id: Kafka refuses both entries and deletes nothing.
+    // A topic named both by name and by id: Kafka refuses both entries and deletes nothing. Only when the principal
+    // may delete it: otherwise the refusal would reveal which id the name has.
     const conflictIds = new Set<string>();
     for (const n of names.keys()) {
       const t = cluster.metadata.topic(n);
-      if (t && ids.has(uuidFromKafkaString(t.topicId))) conflictIds.add(uuidFromKafkaString(t.topicId));
+      if (t && ids.has(uuidFromKafkaString(t.topicId)) && may(n).describe && may(n).delete) conflictIds.add(uuidFromKafkaString(t.topicId));
     }
     const answered = new Set<string>();
     const responses: DeletableTopicResult[] = [];
@@ -76,10 +92,24 @@ export default defineHandler({
         }
         name = t.name;
         topicId = idKey;
+        // Ids are not secret, names are: the name is answered only to a principal that may DESCRIBE the topic.
+        if (!may(name).delete) {
+          responses.push(result({ name: may(name).describe ? name : null, topicId }, ErrorCode.TOPIC_AUTHORIZATION_FAILED, TOPIC_AUTHORIZATION_FAILED_MESSAGE));
+          continue;
+        }
       } else {
+        // DESCRIBE before existence, so that a topic the principal may not see is refused whether it exists or not.
+        if (!may(nameKey!).describe) {
+          responses.push(result(e, ErrorCode.TOPIC_AUTHORIZATION_FAILED, TOPIC_AUTHORIZATION_FAILED_MESSAGE));
+          continue;
+        }
         const t = cluster.metadata.topic(nameKey!);
         if (!t) {
           responses.push(result(e, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'));
+          continue;
+        }
+        if (!may(nameKey!).delete) {
+          responses.push(result(e, ErrorCode.TOPIC_AUTHORIZATION_FAILED, TOPIC_AUTHORIZATION_FAILED_MESSAGE));
           continue;
         }
         name = t.name;

@@ -5,6 +5,7 @@
 import { defineHandler } from '../handler';
 import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import type { DeleteRecordsPartitionResult } from '../../messages/delete-records-response';
+import { AclOperation, ResourceType, authorize } from '../authorize';
 
 /** The offset that means "everything below the high watermark". */
 const HIGH_WATERMARK = -1;
@@ -16,9 +17,17 @@ export default defineHandler({
   handle(ctx, req) {
     const cluster = ctx.cluster;
     const touchedNodes = new Set<number>();
+    const deletable = new Map<string, boolean>();
+    const mayDelete = (topic: string) => {
+      let ok = deletable.get(topic);
+      if (ok === undefined) deletable.set(topic, (ok = authorize(ctx, AclOperation.DELETE, ResourceType.TOPIC, topic)));
+      return ok;
+    };
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p): DeleteRecordsPartitionResult => {
+        // Before the topic is looked up: an unauthorized principal learns nothing of it, existing or not.
+        if (!mayDelete(t.name)) return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
         try {
           const state = cluster.partitionState(t.name, p.partitionIndex);
           if (state.leader !== ctx.nodeId) {

@@ -2,18 +2,29 @@
 // this leader (KIP-101/279), which clients (KIP-320) and followers use to detect a diverged log.
 import { defineHandler } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
+import { AclOperation, ResourceType, authorize, authorizeCluster } from '../authorize';
 
 export default defineHandler({
   apiKey: 23,
   minVersion: 0,
   maxVersion: 4,
   handle(ctx, req) {
+    // Followers ask with CLUSTER_ACTION, consumers (KIP-320) with DESCRIBE on each topic; Kafka asks the former quietly.
+    const clusterAction = authorizeCluster(ctx, AclOperation.CLUSTER_ACTION, false);
+    const describable = new Map<string, boolean>();
+    const mayDescribe = (topic: string) => {
+      let ok = describable.get(topic);
+      if (ok === undefined) describable.set(topic, (ok = clusterAction || authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic)));
+      return ok;
+    };
     return {
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({
         topic: t.topic,
         partitions: t.partitions.map((p) => {
           const answer = (errorCode: number, leaderEpoch = -1, endOffset = -1) => ({ errorCode, partition: p.partition, leaderEpoch, endOffset });
+          // Before the topic is looked up: an unauthorized principal learns nothing of it, existing or not.
+          if (!mayDescribe(t.topic)) return answer(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
           try {
             const state = ctx.cluster.partitionState(t.topic, p.partition);
             if (state.leader !== ctx.nodeId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);

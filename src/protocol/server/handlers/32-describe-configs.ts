@@ -6,6 +6,8 @@ import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import { ConfigSource, ResourceType, brokerConfigEntries, clusterDefaultConfigEntries, topicConfigEntries, type ConfigEntryView } from '../../../broker/config/config-entries';
 import { validateTopicName } from '../../../broker/config/topic-name';
 import type { DescribeConfigsResult, DescribeConfigsResourceResult } from '../../messages/describe-configs-response';
+import { AclOperation } from '../authorize';
+import { configResourceDenial } from './33-alter-configs';
 
 function brokerIdOf(resourceName: string): number {
   if (!/^[+-]?\d+$/.test(resourceName) || Number(resourceName) > 2147483647 || Number(resourceName) < -2147483648) {
@@ -42,6 +44,9 @@ export default defineHandler({
     const includeSynonyms = version >= 1 && req.includeSynonyms;
     const includeDocumentation = version >= 3 && req.includeDocumentation;
     const results = req.resources.map((res): DescribeConfigsResult => {
+      // Before the resource is looked at, as Kafka's ConfigHelper does: a denied topic is refused, existing or not.
+      const denied = configResourceDenial(ctx, AclOperation.DESCRIBE_CONFIGS, res.resourceType, res.resourceName);
+      if (denied) return errorResult(res.resourceType, res.resourceName, denied.errorCode, denied.errorMessage);
       try {
         let entries: ConfigEntryView[];
         switch (res.resourceType) {

@@ -6,12 +6,39 @@ import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import { parseTopicConfigs } from '../../../broker/config/topic-config';
 import { validateTopicName } from '../../../broker/config/topic-name';
 import { ResourceType } from '../../../broker/config/config-entries';
+import { AclOperation, ResourceType as AclResourceType, authorize, authorizeCluster } from '../authorize';
 
 interface ResourceResponse {
   errorCode: number;
   errorMessage: string | null;
   resourceType: number;
   resourceName: string;
+}
+
+/** How a config resource the principal may not touch is answered: Kafka's error, and its message or none. */
+interface Denial {
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+/**
+ * Kafka's authorization of a config resource (ConfigHelper, ControllerApis.authorizeAlterResource): BROKER,
+ * BROKER_LOGGER and CLIENT_METRICS resources are the cluster's, TOPIC and GROUP resources their own. The denial, with
+ * the error's default message as Kafka sends it, or undefined when allowed or of a type Kafka does not authorize.
+ */
+export function configResourceDenial(ctx: RequestContext, operation: number, resourceType: number, resourceName: string): Denial | undefined {
+  switch (resourceType) {
+    case ResourceType.BROKER:
+    case ResourceType.BROKER_LOGGER:
+    case ResourceType.CLIENT_METRICS:
+      return authorizeCluster(ctx, operation) ? undefined : { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.' };
+    case ResourceType.TOPIC:
+      return authorize(ctx, operation, AclResourceType.TOPIC, resourceName) ? undefined : { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Topic authorization failed.' };
+    case ResourceType.GROUP:
+      return authorize(ctx, operation, AclResourceType.GROUP, resourceName) ? undefined : { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: 'Group authorization failed.' };
+    default:
+      return undefined;
+  }
 }
 
 /** The indexes of resources named more than once (Kafka answers each of them INVALID_REQUEST). */
@@ -60,10 +87,11 @@ export function brokerResourceLevel(ctx: RequestContext, resourceName: string): 
   return ctx.nodeId;
 }
 
-/** The response entry of one resource: NONE, or the code and message of what `f` threw. */
-export function resourceOutcome(ctx: RequestContext, what: string, r: { resourceType: number; resourceName: string }, f: () => void): ResourceResponse {
+/** The response entry of one resource: NONE, the denial `f` returned, or the code and message of what `f` threw. */
+export function resourceOutcome(ctx: RequestContext, what: string, r: { resourceType: number; resourceName: string }, f: () => Denial | undefined): ResourceResponse {
   try {
-    f();
+    const denied = f();
+    if (denied) return { ...denied, resourceType: r.resourceType, resourceName: r.resourceName };
     return { errorCode: ErrorCode.NONE, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName };
   } catch (e) {
     const code = errorCodeOf(e);
@@ -82,26 +110,35 @@ export default defineHandler({
       resourceOutcome(ctx, 'AlterConfigs', res, () => {
         if (dups.has(i)) throw new KafkaError('INVALID_REQUEST', 'Each resource must appear at most once.');
         checkConfigList(res.configs);
+        const configs: Record<string, string> = {};
+        for (const c of res.configs) configs[c.name] = c.value!;
+        const denial = () => configResourceDenial(ctx, AclOperation.ALTER_CONFIGS, res.resourceType, res.resourceName);
         switch (res.resourceType) {
           case ResourceType.TOPIC: {
+            const denied = denial();
+            if (denied) return denied;
             checkTopicResourceName(res.resourceName);
-            const overrides: Record<string, string> = {};
-            for (const c of res.configs) overrides[c.name] = c.value!;
-            replaceTopicConfigs(ctx, res.resourceName, overrides, req.validateOnly);
+            replaceTopicConfigs(ctx, res.resourceName, configs, req.validateOnly);
             return;
           }
           case ResourceType.BROKER: {
-            // The legacy API replaces the level's whole set of dynamic configs with the ones given.
+            // The legacy API replaces the level's whole set of dynamic configs with the ones given. Kafka validates
+            // them on the broker that receives the request, before the controller authorizes the change.
             const level = brokerResourceLevel(ctx, res.resourceName);
-            const configs: Record<string, string> = {};
-            for (const c of res.configs) configs[c.name] = c.value!;
-            ctx.cluster.setDynamicBrokerConfigs(level, configs, req.validateOnly);
+            ctx.cluster.setDynamicBrokerConfigs(level, configs, true);
+            const denied = denial();
+            if (denied) return denied;
+            if (!req.validateOnly) ctx.cluster.setDynamicBrokerConfigs(level, configs);
             return;
           }
           case ResourceType.GROUP:
-          case ResourceType.CLIENT_METRICS:
+          case ResourceType.CLIENT_METRICS: {
+            const denied = denial();
+            if (denied) return denied;
             throw new KafkaError('INVALID_REQUEST', `Tributary does not support configs of resource type ${res.resourceType} yet`);
+          }
           default:
+            // BROKER_LOGGER among them: the legacy API never had it, and Kafka refuses it before authorizing.
             throw new KafkaError('INVALID_REQUEST', `Unknown resource type ${res.resourceType}`);
         }
       }),

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import type { DescribeLogDirsTopic, DescribeLogDirsResult } from '../../messages/describe-log-dirs-response';
+import { AclOperation, authorizeCluster } from '../authorize';
 
 function volumeBytes(dir: string): { totalBytes: number; usableBytes: number } {
   try {
@@ -21,6 +22,8 @@ export default defineHandler({
   minVersion: 0,
   maxVersion: 4,
   handle(ctx, req) {
+    // Kafka answers no log dir at all (v0-2 carry no error code: just an empty answer).
+    if (!authorizeCluster(ctx, AclOperation.DESCRIBE)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
     const node = ctx.cluster.node(ctx.nodeId);
     const wanted = req.topics === null ? undefined : new Map(req.topics.map((t) => [t.topic, new Set(t.partitions)]));
     const byTopic = new Map<string, DescribeLogDirsTopic>();

@@ -6,6 +6,7 @@ import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import { isInternalTopic } from '../../../broker/config/topic-name';
 import type { CreatePartitionsTopic } from '../../messages/create-partitions-request';
 import { MAX_PARTITIONS_PER_REQUEST, requireLiveReplica, validateManualPartitionAssignment } from './19-create-topics';
+import { AclOperation, ResourceType, authorize } from '../authorize';
 
 function grow(ctx: RequestContext, topic: CreatePartitionsTopic, validateOnly: boolean): void {
   const t = ctx.cluster.metadata.topic(topic.name);
@@ -48,6 +49,11 @@ export default defineHandler({
       answered.add(t.name);
       if (counts.get(t.name)! > 1) {
         results.push({ name: t.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' });
+        continue;
+      }
+      // Before the topic is looked up, and without a message, as Kafka's controller answers it.
+      if (!authorize(ctx, AclOperation.ALTER, ResourceType.TOPIC, t.name)) {
+        results.push({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null });
         continue;
       }
       try {

@@ -6,7 +6,8 @@ import { defineHandler } from '../handler';
 import { KafkaError } from '../../../broker/errors';
 import { topicConfigDef } from '../../../broker/config/topic-config';
 import { ResourceType, topicConfigEntries, formatConfigValue } from '../../../broker/config/config-entries';
-import { brokerResourceLevel, checkConfigList, checkTopicResourceName, duplicateResourceIndexes, replaceTopicConfigs, resourceOutcome } from './33-alter-configs';
+import { brokerResourceLevel, checkConfigList, checkTopicResourceName, configResourceDenial, duplicateResourceIndexes, replaceTopicConfigs, resourceOutcome } from './33-alter-configs';
+import { AclOperation } from '../authorize';
 import { brokerConfigDef } from '../../../broker/config/broker-config';
 import type { ConfigDef } from '../../../broker/config/config-def';
 
@@ -64,6 +65,13 @@ export default defineHandler({
       resourceOutcome(ctx, 'IncrementalAlterConfigs', res, () => {
         if (dups.has(i)) throw new KafkaError('INVALID_REQUEST', 'Each resource must appear at most once.');
         checkConfigList(res.configs, (j) => res.configs[j].configOperation === OpType.DELETE);
+        // Kafka's controller authorizes TOPIC, GROUP and CLIENT_METRICS resources before looking at their operations,
+        // and the broker authorizes BROKER_LOGGER ones first too (answering a denial without a message); a BROKER
+        // resource is validated on the broker before the controller authorizes it.
+        if (res.resourceType !== ResourceType.BROKER) {
+          const denied = configResourceDenial(ctx, AclOperation.ALTER_CONFIGS, res.resourceType, res.resourceName);
+          if (denied) return res.resourceType === ResourceType.BROKER_LOGGER ? { ...denied, errorMessage: null } : denied;
+        }
         for (const c of res.configs) {
           if (OP_NAMES[c.configOperation] === undefined) throw new KafkaError('INVALID_REQUEST', `Unknown operations type ${c.configOperation}`);
         }
@@ -88,7 +96,10 @@ export default defineHandler({
               const key = brokerConfigDef.get(name)!;
               return formatConfigValue(key, key.default);
             });
-            ctx.cluster.setDynamicBrokerConfigs(level, next, req.validateOnly);
+            ctx.cluster.setDynamicBrokerConfigs(level, next, true);
+            const denied = configResourceDenial(ctx, AclOperation.ALTER_CONFIGS, res.resourceType, res.resourceName);
+            if (denied) return denied;
+            if (!req.validateOnly) ctx.cluster.setDynamicBrokerConfigs(level, next);
             return;
           }
           case ResourceType.BROKER_LOGGER:
