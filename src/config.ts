@@ -23,6 +23,8 @@ interface TributarySettings {
   autoStart: boolean;
   /** Kafka topic configs every new topic gets, by their topic names (retention.ms, cleanup.policy...). */
   topicDefaults: Record<string, string>;
+  /** Any Kafka broker config by its Kafka name (authorizer.class.name, super.users...), validated when the broker starts. */
+  brokerConfig: Record<string, string>;
 }
 
 export interface ResolvedSettings {
@@ -90,7 +92,20 @@ export function resolveSettings(config: ConfigurationLike, ctx: SettingsContext)
       topicDefaults[name] = String(value);
     }
   }
-  return { settings: { dataDirectory, basePort, nodes, autoStart: config.get<boolean>('autoStart') === true, topicDefaults }, problems };
+  const brokerConfig: Record<string, string> = {};
+  const rawBroker = config.get<Record<string, unknown>>('brokerConfig') ?? {};
+  if (typeof rawBroker !== 'object' || rawBroker === null || Array.isArray(rawBroker)) {
+    problems.push('tributary.brokerConfig must be an object of Kafka broker configs, such as { "auto.create.topics.enable": false }.');
+  } else {
+    for (const [name, value] of Object.entries(rawBroker)) {
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        problems.push(`tributary.brokerConfig: ${name} needs a string, number or boolean value; ignored.`);
+        continue;
+      }
+      brokerConfig[name] = String(value);
+    }
+  }
+  return { settings: { dataDirectory, basePort, nodes, autoStart: config.get<boolean>('autoStart') === true, topicDefaults, brokerConfig }, problems };
 }
 
 /** How the extension's broker names itself in the data directory's lock (`tributary start` says "tributary start"). */
@@ -102,7 +117,8 @@ const BROKER_OWNER = 'VS Code (the Tributary extension)';
  * and DescribeConfigs reports them as STATIC_BROKER_CONFIG, as a Kafka broker with those settings would.
  */
 export function brokerOptions(s: TributarySettings): BrokerServiceOptions {
-  const config: Record<string, string> = {};
+  // The topic defaults, under their broker names, win over the same names given in brokerConfig.
+  const config: Record<string, string> = { ...(s.brokerConfig ?? {}) };
   for (const [name, value] of Object.entries(s.topicDefaults)) {
     const brokerName = BROKER_TOPIC_DEFAULTS[name] ?? TOPIC_CONFIG_SYNONYMS[name];
     if (brokerName) config[brokerName] = value;
@@ -111,4 +127,4 @@ export function brokerOptions(s: TributarySettings): BrokerServiceOptions {
 }
 
 /** Settings whose change needs a broker restart to apply. */
-export const RESTART_SETTINGS = ['dataDirectory', 'basePort', 'nodes', 'topicDefaults'].map((k) => `${SECTION}.${k}`);
+export const RESTART_SETTINGS = ['dataDirectory', 'basePort', 'nodes', 'topicDefaults', 'brokerConfig'].map((k) => `${SECTION}.${k}`);

@@ -80,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
     return undefined;
   };
   const model = new ClusterTreeModel(treeSource);
+  model.onAuthorizer = (enabled) => void vscode.commands.executeCommand('setContext', 'tributary.authorizer', enabled);
   const provider = new ClusterTreeProvider(model);
   const treeView = vscode.window.createTreeView('tributary.cluster', { treeDataProvider: provider, showCollapseAll: true });
   const statusBar = new BrokerStatusBar();

@@ -30,7 +30,7 @@ function resourceOf(arg: CommandArg): { resourceType: ResourceTypeCode; name: st
  * The bindings a filled-in form stands for: one per operation (kafka-acls.sh crosses operations with principals and
  * hosts the same way).
  */
-export function aclBindingsOf(form: { resourceType: number; resourceName: string; patternType: number; principal: string; host: string; permissionType: number; operations: number[] }): AclBinding[] {
+function aclBindingsOf(form: { resourceType: number; resourceName: string; patternType: number; principal: string; host: string; permissionType: number; operations: number[] }): AclBinding[] {
   return form.operations.map((operation) => ({
     resourceType: form.resourceType,
     resourceName: form.resourceName,

@@ -79,6 +79,8 @@ export class ClusterTreeModel {
   private readonly groupDescriptions = new Map<string, Promise<GroupDescription>>();
   /** Every ACL, or null when the cluster has no authorizer. */
   private aclList: Promise<AclBinding[] | null> | undefined;
+  /** Told whether the shown cluster has an authorizer, each time the ACLs are read (menus offer Add ACL then). */
+  onAuthorizer: ((enabled: boolean) => void) | undefined;
   private readonly changes = new Listeners<TreeNode | undefined>();
   private pending = new Set<string>();
   private readonly refresh: Throttle;
@@ -269,9 +271,15 @@ export class ClusterTreeModel {
       },
       () =>
         ask(EVERY_ACL).then(
-          (list) => list,
+          (list) => {
+            this.onAuthorizer?.(true);
+            return list;
+          },
           (e: unknown) => {
-            if ((e as { errorName?: string }).errorName === 'SECURITY_DISABLED' || /SECURITY_DISABLED|No Authorizer/i.test(String((e as Error)?.message))) return null;
+            if ((e as { errorName?: string }).errorName === 'SECURITY_DISABLED' || /SECURITY_DISABLED|No Authorizer/i.test(String((e as Error)?.message))) {
+              this.onAuthorizer?.(false);
+              return null;
+            }
             throw e;
           },
         ),

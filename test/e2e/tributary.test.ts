@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT } from './support/code-server';
 import { fillText, panelFrame, panelTab } from './support/webviews';
-import { Workbench, clearScreenshots, e2eMissing, eventually, notification as notificationIn, printExtensionHostLogs, quickInput as quickInputIn, runCommand, screenshotter, startWorkbench, sidebarTree } from './support/workbench';
+import { Workbench, clearScreenshots, e2eMissing, eventually, notification as notificationIn, printExtensionHostLogs, quickInput as quickInputIn, quickPick as quickPickIn, runCommand, screenshotter, startWorkbench, sidebarTree } from './support/workbench';
 
 // kafkajs (a dev dependency) is the consumer group run beside VS Code, and its default partitioner (Java's) says
 // where the keyed records must land.
@@ -125,7 +125,11 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
     }
     // This suite's numbered screenshots (the panels suite's panels-*.png stay).
     clearScreenshots(/^\d+-.*\.png$/);
-    wb = await startWorkbench({ files: { 'orders.kafka': KAFKA_FILE } });
+    // Kafka's authorizer on, everything allowed where no ACL says otherwise (the last step adds one).
+    wb = await startWorkbench({
+      files: { 'orders.kafka': KAFKA_FILE },
+      workspaceSettings: { 'tributary.brokerConfig': { 'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'allow.everyone.if.no.acl.found': true } },
+    });
     page = wb.page;
     basePort = wb.basePort;
   });
@@ -391,5 +395,43 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
     assert.equal(keys.length, 3, text);
     for (const k of keys) assert.ok(Number(k.slice(6)) >= 3011, `${k} is not among the newest: ${keys.join(', ')}`);
     await screenshot('consume-newest-three');
+  });
+  it("adds a DENY ACL from the topic's context menu (Add ACL, step by step), shown under the topic; a kafkajs producer is refused until Remove ACL lifts it", async () => {
+    const widget = page.locator('.quick-input-widget');
+    await fromContextMenu(TOPIC, 'Add ACL…');
+    await quickPickIn(page, `'${TOPIC}' only`, /Which names the ACL applies to/);
+    await quickInput('User:*', 'Add ACL');
+    await quickPickIn(page, 'Deny', /Allow or deny/);
+    // Operations: a multiple choice, WRITE ticked, then OK.
+    const input = widget.locator('input.input');
+    await eventually('the operations pick', async () => /Operations/.test((await input.getAttribute('placeholder')) ?? ''));
+    await input.fill('WRITE');
+    await widget.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^WRITE$/ }) }).first().click();
+    await page.keyboard.press('Enter');
+    await quickInput('*', 'Add ACL');
+    await notification(/^Added an ACL: DENY User:\* WRITE on e2e-orders\.$/);
+    // The topic's ACLs node (the first "ACLs" row, above the root's section) counts it; expanded, it shows it.
+    await row('ACLs', /^1 · 1 deny$/);
+    await expand('ACLs');
+    await row('DENY User:* WRITE');
+    await screenshot('acl-added');
+    const cluster = await row('Cluster');
+    const producer = new Kafka({ clientId: 'e2e-acl', brokers: cluster.description.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    try {
+      await assert.rejects(producer.send({ topic: TOPIC, messages: [{ key: 'acl', value: 'refused' }] }), /TOPIC_AUTHORIZATION_FAILED|Not authorized/);
+      // Remove ACL asks first, naming who is affected.
+      await fromContextMenu('DENY User:* WRITE', 'Remove ACL…');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor();
+      assert.equal(await dialog.locator('.dialog-message-text').innerText(), `Remove ACL DENY WRITE for User:* on topic '${TOPIC}'?`);
+      await screenshot('acl-remove-confirm');
+      await dialog.locator('.monaco-button', { hasText: /^Remove ACL$/ }).click();
+      await notification(/^Removed the ACL\.$/);
+      await row('ACLs', /^none apply$/);
+      await producer.send({ topic: TOPIC, messages: [{ key: 'acl', value: 'allowed again' }] });
+    } finally {
+      await producer.disconnect();
+    }
   });
 });

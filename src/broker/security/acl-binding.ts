@@ -113,10 +113,8 @@ function codeOf(codes: Record<string, number>, what: string, name: string): numb
   if (v === undefined) throw new Error(`unknown ${what} ${JSON.stringify(name)} (one of ${Object.keys(codes).join(', ')})`);
   return v;
 }
-export const resourceTypeCode = (name: string): number => codeOf(ResourceType, 'resource type', name === 'transactional-id' ? 'TRANSACTIONAL_ID' : name);
 export const patternTypeCode = (name: string): number => codeOf(PatternType, 'pattern type', name);
 export const operationCode = (name: string): number => codeOf(AclOperation, 'operation', name);
-export const permissionTypeCode = (name: string): number => codeOf(PermissionType, 'permission type', name);
 
 /** One binding in a log line. */
 export function describeBinding(b: AclBinding): string {

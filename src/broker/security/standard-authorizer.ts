@@ -37,7 +37,7 @@ export interface AclStore {
   replaceAcls(acls: StoredAcl[]): void;
 }
 
-export interface AuthorizerConfig {
+interface AuthorizerConfig {
   /** Principals (`User:admin`) allowed everything: super.users, semicolon-separated in Kafka's config. */
   superUsers: ReadonlySet<string>;
   allowEveryoneIfNoAclFound: boolean;
@@ -52,13 +52,13 @@ export interface Session {
 /** What decided a check, for the authorizer log line (Kafka's MatchingRule). */
 export type Rule = { kind: 'SuperUser' } | { kind: 'DefaultAllow' } | { kind: 'DefaultDeny' } | { kind: 'MatchingAcl'; acl: AclBinding };
 
-export interface Decision {
+interface Decision {
   allowed: boolean;
   rule: Rule;
 }
 
-export type CreateResult = { error?: undefined } | { error: 'INVALID_REQUEST'; message: string };
-export type DeleteResult = { deleted: AclBinding[]; error?: undefined } | { deleted: []; error: 'INVALID_REQUEST'; message: string };
+type CreateResult = { error?: undefined } | { error: 'INVALID_REQUEST'; message: string };
+type DeleteResult = { deleted: AclBinding[]; error?: undefined } | { deleted: []; error: 'INVALID_REQUEST'; message: string };
 
 const IMPLIES_DESCRIBE: readonly number[] = [AclOperation.DESCRIBE, AclOperation.READ, AclOperation.WRITE, AclOperation.DELETE, AclOperation.ALTER];
 const IMPLIES_DESCRIBE_CONFIGS: readonly number[] = [AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS];

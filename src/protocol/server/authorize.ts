@@ -7,11 +7,10 @@ import type { RequestContext } from './handler';
 import { AclOperation, OPERATIONS_NOT_REQUESTED, ResourceType, authorizedOperations as everyOperation, operationsBitField, type ResourceTypeCode } from '../../broker/security/acl-operations';
 import { CLUSTER_NAME, PatternType, describeBinding, operationName, resourcePatternName } from '../../broker/security/acl-binding';
 import type { Rule, Session } from '../../broker/security/standard-authorizer';
-import { getApiCodec } from '../messages';
 
-export { AclOperation, ResourceType, CLUSTER_NAME };
+export { AclOperation, ResourceType };
 
-export function session(ctx: RequestContext): Session {
+function session(ctx: RequestContext): Session {
   // A dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d; ACL hosts are written as Kafka prints addresses.
   return { principal: ctx.principal, host: ctx.clientHost.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1') };
 }
@@ -23,9 +22,8 @@ export function authorize(ctx: RequestContext, operation: number, resourceType: 
   const s = session(ctx);
   const d = authorizer.decide(s, operation, resourceType, resourceName);
   if (!d.allowed && logIfDenied) {
-    const api = getApiCodec(ctx.header.apiKey)?.name ?? String(ctx.header.apiKey);
     ctx.server.logger.info(
-      `authorizer: Principal = ${s.principal} is Denied operation = ${operationName(operation)} from host = ${s.host} on resource = ${resourcePatternName(resourceType, PatternType.LITERAL, resourceName)} for request = ${api} (connection ${ctx.connectionId}) based on rule ${ruleName(d.rule)}`,
+      `authorizer: Principal = ${s.principal} is Denied operation = ${operationName(operation)} from host = ${s.host} on resource = ${resourcePatternName(resourceType, PatternType.LITERAL, resourceName)} for request = ${ctx.apiName} (connection ${ctx.connectionId}) based on rule ${ruleName(d.rule)}`,
     );
   }
   return d.allowed;

@@ -226,6 +226,7 @@ export class Connection {
       cluster: this.server.cluster,
       nodeId: this.nodeId,
       header,
+      apiName: codec.name,
       apiVersion,
       clientHost: this.socket.remoteAddress ?? '',
       principal: this.principal,

@@ -39,6 +39,8 @@ export interface RequestContext {
   /** The virtual node whose listener received the request. */
   readonly nodeId: number;
   readonly header: RequestHeader;
+  /** Kafka's name of the request's API (Produce, Metadata...), for log lines. */
+  readonly apiName: string;
   readonly apiVersion: number;
   readonly clientHost: string;
   /** Kafka's principal of the connection (`User:alice`, `User:ANONYMOUS`): what the authorizer checks. */

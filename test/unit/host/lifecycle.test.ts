@@ -178,7 +178,7 @@ describe('Broker presentation and settings (no VS Code)', () => {
     const get = (values: Record<string, unknown>) => ({ get: <T>(k: string) => values[k] as T | undefined });
     const ws = path.join(os.tmpdir(), 'ws');
     const d = resolveSettings(get({}), { workspaceFolder: ws, fallbackDirectory: '/global' });
-    assert.deepEqual(d, { settings: { dataDirectory: path.join(ws, '.tributary'), basePort: 9092, nodes: 3, autoStart: false, topicDefaults: {} }, problems: [] });
+    assert.deepEqual(d, { settings: { dataDirectory: path.join(ws, '.tributary'), basePort: 9092, nodes: 3, autoStart: false, topicDefaults: {}, brokerConfig: {} }, problems: [] });
     assert.equal(resolveSettings(get({}), { fallbackDirectory: '/global' }).settings.dataDirectory, '/global/.tributary');
     assert.equal(resolveSettings(get({ dataDirectory: 'data/kafka' }), { workspaceFolder: ws, fallbackDirectory: '/g' }).settings.dataDirectory, path.join(ws, 'data', 'kafka'));
     assert.equal(resolveSettings(get({ dataDirectory: '~/k' }), { workspaceFolder: ws, fallbackDirectory: '/g' }).settings.dataDirectory, path.join(os.homedir(), 'k'));
@@ -196,5 +196,9 @@ describe('Broker presentation and settings (no VS Code)', () => {
       // Written into the data directory's lock: `tributary start` and `status` name the extension.
       owner: 'VS Code (the Tributary extension)',
     });
+    // Any broker config by its Kafka name (the authorizer, for one), the topic defaults winning on the same name.
+    const b = resolveSettings(get({ brokerConfig: { 'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'allow.everyone.if.no.acl.found': true, 'num.partitions': 5, bad: { x: 1 } }, topicDefaults: { partitions: 2 } }), { workspaceFolder: ws, fallbackDirectory: '/g' });
+    assert.match(b.problems.join('\n'), /tributary\.brokerConfig: bad needs a string, number or boolean value/);
+    assert.deepEqual(brokerOptions(b.settings).config, { 'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'allow.everyone.if.no.acl.found': 'true', 'num.partitions': '2' });
   });
 });
