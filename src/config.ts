@@ -56,6 +56,22 @@ function intIn(value: unknown, min: number, max: number): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
 }
 
+/** An object setting of Kafka configs by name, its values as strings; what is refused goes to `problems`. */
+function configMap(config: ConfigurationLike, key: string, kind: string, example: string, problems: string[], refuse: (name: string) => string | undefined = () => undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const raw = config.get<Record<string, unknown>>(key) ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push(`tributary.${key} must be an object of Kafka ${kind} configs, such as ${example}.`);
+    return out;
+  }
+  for (const [name, value] of Object.entries(raw)) {
+    const why = refuse(name) ?? (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean' ? `${name} needs a string, number or boolean value` : undefined);
+    if (why) problems.push(`tributary.${key}: ${why}; ignored.`);
+    else out[name] = String(value);
+  }
+  return out;
+}
+
 export function resolveSettings(config: ConfigurationLike, ctx: SettingsContext): ResolvedSettings {
   const problems: string[] = [];
   const base = ctx.workspaceFolder ?? ctx.fallbackDirectory;
@@ -75,36 +91,10 @@ export function resolveSettings(config: ConfigurationLike, ctx: SettingsContext)
     nodes = 3;
   }
 
-  const topicDefaults: Record<string, string> = {};
-  const rawDefaults = config.get<Record<string, unknown>>('topicDefaults') ?? {};
-  if (typeof rawDefaults !== 'object' || rawDefaults === null || Array.isArray(rawDefaults)) {
-    problems.push('tributary.topicDefaults must be an object of Kafka topic configs, such as { "retention.ms": 3600000 }.');
-  } else {
-    for (const [name, value] of Object.entries(rawDefaults)) {
-      if (!topicConfigDef.get(name) && !BROKER_TOPIC_DEFAULTS[name]) {
-        problems.push(`tributary.topicDefaults: ${name} is not a Kafka topic config; ignored.`);
-        continue;
-      }
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        problems.push(`tributary.topicDefaults: ${name} needs a string, number or boolean value; ignored.`);
-        continue;
-      }
-      topicDefaults[name] = String(value);
-    }
-  }
-  const brokerConfig: Record<string, string> = {};
-  const rawBroker = config.get<Record<string, unknown>>('brokerConfig') ?? {};
-  if (typeof rawBroker !== 'object' || rawBroker === null || Array.isArray(rawBroker)) {
-    problems.push('tributary.brokerConfig must be an object of Kafka broker configs, such as { "auto.create.topics.enable": false }.');
-  } else {
-    for (const [name, value] of Object.entries(rawBroker)) {
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        problems.push(`tributary.brokerConfig: ${name} needs a string, number or boolean value; ignored.`);
-        continue;
-      }
-      brokerConfig[name] = String(value);
-    }
-  }
+  const topicDefaults = configMap(config, 'topicDefaults', 'topic', '{ "retention.ms": 3600000 }', problems, (name) =>
+    topicConfigDef.get(name) || BROKER_TOPIC_DEFAULTS[name] ? undefined : `${name} is not a Kafka topic config`,
+  );
+  const brokerConfig = configMap(config, 'brokerConfig', 'broker', '{ "auto.create.topics.enable": false }', problems);
   return { settings: { dataDirectory, basePort, nodes, autoStart: config.get<boolean>('autoStart') === true, topicDefaults, brokerConfig }, problems };
 }
 
