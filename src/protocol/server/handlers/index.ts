@@ -45,6 +45,7 @@ import { DescribeTransactionsApi } from '../../messages/describe-transactions-ap
 import { ListTransactionsApi } from '../../messages/list-transactions-api';
 import { ConsumerGroupHeartbeatApi } from '../../messages/consumer-group-heartbeat-api';
 import { ConsumerGroupDescribeApi } from '../../messages/consumer-group-describe-api';
+import { DescribeProducersApi } from '../../messages/describe-producers-api';
 import produce from './00-produce';
 import fetch from './01-fetch';
 import listOffsets from './02-list-offsets';
@@ -76,6 +77,7 @@ import endTxn from './26-end-txn';
 import writeTxnMarkers from './27-write-txn-markers';
 import txnOffsetCommit from './28-txn-offset-commit';
 import describeTransactions from './65-describe-transactions';
+import describeProducers from './61-describe-producers';
 import listTransactions from './66-list-transactions';
 import describeConfigs from './32-describe-configs';
 import alterConfigs from './33-alter-configs';
@@ -90,7 +92,7 @@ import deleteAcls from './31-delete-acls';
 import consumerGroupHeartbeat from './68-consumer-group-heartbeat';
 import consumerGroupDescribe from './69-consumer-group-describe';
 
-export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials, describeAcls, createAcls, deleteAcls, consumerGroupHeartbeat, consumerGroupDescribe] as unknown as ApiHandler[];
+export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeProducers, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials, describeAcls, createAcls, deleteAcls, consumerGroupHeartbeat, consumerGroupDescribe] as unknown as ApiHandler[];
 
 /**
  * The codecs of the APIs above, by api key, and no other: the server decodes requests and encodes responses with
@@ -98,5 +100,5 @@ export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets,
  * that this table and ALL_HANDLERS name the same APIs, and what the bundle holds).
  */
 export const SERVED_CODECS: ReadonlyMap<number, ApiCodec> = new Map(
-  ([ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi, DescribeGroupsApi, ListGroupsApi, SaslHandshakeApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, AddPartitionsToTxnApi, AddOffsetsToTxnApi, EndTxnApi, WriteTxnMarkersApi, TxnOffsetCommitApi, DescribeAclsApi, CreateAclsApi, DeleteAclsApi, DescribeConfigsApi, AlterConfigsApi, DescribeLogDirsApi, SaslAuthenticateApi, CreatePartitionsApi, DeleteGroupsApi, ElectLeadersApi, IncrementalAlterConfigsApi, OffsetDeleteApi, DescribeUserScramCredentialsApi, AlterUserScramCredentialsApi, DescribeClusterApi, DescribeTransactionsApi, ListTransactionsApi, ConsumerGroupHeartbeatApi, ConsumerGroupDescribeApi] as ApiCodec[]).map((c) => [c.apiKey, c]),
+  ([ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi, DescribeGroupsApi, ListGroupsApi, SaslHandshakeApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, AddPartitionsToTxnApi, AddOffsetsToTxnApi, EndTxnApi, WriteTxnMarkersApi, TxnOffsetCommitApi, DescribeProducersApi, DescribeAclsApi, CreateAclsApi, DeleteAclsApi, DescribeConfigsApi, AlterConfigsApi, DescribeLogDirsApi, SaslAuthenticateApi, CreatePartitionsApi, DeleteGroupsApi, ElectLeadersApi, IncrementalAlterConfigsApi, OffsetDeleteApi, DescribeUserScramCredentialsApi, AlterUserScramCredentialsApi, DescribeClusterApi, DescribeTransactionsApi, ListTransactionsApi, ConsumerGroupHeartbeatApi, ConsumerGroupDescribeApi] as ApiCodec[]).map((c) => [c.apiKey, c]),
 );
