@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT } from './support/code-server';
 import { fillText, panelFrame, panelTab } from './support/webviews';
-import { Workbench, clearScreenshots, e2eMissing, eventually, notification as notificationIn, printExtensionHostLogs, quickInput as quickInputIn, quickPick as quickPickIn, runCommand, screenshotter, startWorkbench, sidebarTree } from './support/workbench';
+import { Workbench, clearScreenshots, e2eMissing, eventually, notification as notificationIn, printExtensionHostLogs, quickInput as quickInputIn, runCommand, escapeRegExp, screenshotter, startWorkbench, sidebarTree } from './support/workbench';
 
 // kafkajs (a dev dependency) is the consumer group run beside VS Code, and its default partitioner (Java's) says
 // where the keyed records must land.
@@ -398,16 +398,25 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
   });
   it("adds a DENY ACL from the topic's context menu (Add ACL, step by step), shown under the topic; a kafkajs producer is refused until Remove ACL lifts it", async () => {
     const widget = page.locator('.quick-input-widget');
-    await fromContextMenu(TOPIC, 'Add ACL…');
-    await quickPickIn(page, `'${TOPIC}' only`, /Which names the ACL applies to/);
-    await quickInput('User:*', 'Add ACL');
-    await quickPickIn(page, 'Deny', /Allow or deny/);
-    // Operations: a multiple choice, WRITE ticked, then OK.
     const input = widget.locator('input.input');
+    // One step of the flow: the pick asking `placeholder`, its item `label` chosen; the next step opens at once, so
+    // the widget stays: the step is done when the placeholder changes.
+    const step = async (label: string, placeholder: RegExp) => {
+      await eventually(`a quick pick asking ${placeholder}`, async () => placeholder.test((await input.getAttribute('placeholder')) ?? ''));
+      await input.fill(label);
+      await widget.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first().click();
+      await eventually(`the pick after ${placeholder}`, async () => !placeholder.test((await input.getAttribute('placeholder')) ?? ''));
+    };
+    await fromContextMenu(TOPIC, 'Add ACL…');
+    await step(`'${TOPIC}' only`, /Which names the ACL applies to/);
+    await quickInput('User:*', 'Add ACL');
+    await step('Deny', /Allow or deny/);
+    // Operations: a multiple choice, WRITE ticked, then OK.
     await eventually('the operations pick', async () => /Operations/.test((await input.getAttribute('placeholder')) ?? ''));
     await input.fill('WRITE');
     await widget.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^WRITE$/ }) }).first().click();
     await page.keyboard.press('Enter');
+    await eventually('the host input', async () => !/Operations/.test((await input.getAttribute('placeholder')) ?? ''));
     await quickInput('*', 'Add ACL');
     await notification(/^Added an ACL: DENY User:\* WRITE on e2e-orders\.$/);
     // The topic's ACLs node (the first "ACLs" row, above the root's section) counts it; expanded, it shows it.
