@@ -60,13 +60,16 @@ export class MetadataReader {
    * and asking for the topic by name says so (TOPIC_AUTHORIZATION_FAILED, as Kafka's tools report it).
    */
   private async whyMissing(name: string): Promise<KafkaError> {
+    const refused = new KafkaError('TOPIC_AUTHORIZATION_FAILED', `Not authorized to access topics: [${name}]`);
     try {
       const brokers = (await call(() => this.admin.metadata({ topics: [], forceUpdate: false }))).brokers;
       const node = [...brokers.values()][0];
+      // The library throws a topic's error code as an error; an answer without one is looked at too.
       const r = node ? await this.requests.metadata(node, [name]) : undefined;
-      if (r?.topics.some((t) => t.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED)) return new KafkaError('TOPIC_AUTHORIZATION_FAILED', `Not authorized to access topics: [${name}]`);
-    } catch {
-      // Asking was only to tell a refusal from absence: absence it is.
+      if (r?.topics.some((t) => t.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED)) return refused;
+    } catch (e) {
+      if (e instanceof KafkaError && e.errorName === 'TOPIC_AUTHORIZATION_FAILED') return refused;
+      // Otherwise asking was only to tell a refusal from absence: absence it is.
     }
     return unknownTopic(name);
   }

@@ -97,7 +97,8 @@ describe('compat: librdkafka with SASL and TLS', function () {
 
     it('the right password: list_topics sees the broker at 127.0.0.1 and its port', async () => {
       const lines = await python('probe', saslSsl.bootstrap, { config: clientConfig('SASL_SSL'), timeout: 10 });
-      assert.deepEqual(lines.find((l) => 'listed' in l), { listed: true, brokers: [saslSsl.bootstrap] });
+      const listed = lines.find((l) => 'listed' in l)!;
+      assert.deepEqual({ listed: listed.listed, brokers: listed.brokers }, { listed: true, brokers: [saslSsl.bootstrap] });
       assert.deepEqual(lines.find((l) => 'errors' in l)!.errors, []);
     });
   });
