@@ -40,7 +40,7 @@ const DEBIAN_PACKAGES = ['build-essential', 'pkg-config', 'python3', 'libssl-dev
 // cluster_testing.py, every broker has a rack of its own (RACK<id>) and the rack-aware replica selector (KIP-392,
 // test 0101).
 const BASE_CONFIG = ['num.partitions=4', 'default.replication.factor=3', 'replica.selector.class=org.apache.kafka.common.replica.RackAwareReplicaSelector'];
-// Kafka's StandardAuthorizer on every broker, everything allowed where no ACL says otherwise: the tests that add
+// Kafka's StandardAuthorizer on the default and noautocreate brokers, everything allowed where no ACL says otherwise: the tests that add
 // deny ACLs with kafka-acls.sh (0109, 0115, 0119, served by `tributary acls` through KAFKA_PATH) see them enforced,
 // the others run as on a broker without ACLs.
 const AUTHORIZER = 'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer';

@@ -10,6 +10,7 @@ import type { BrokerStatus, ClientView, FileInfo, GroupDescription, GroupMemberV
 import { ownerText } from './broker-presentation';
 import type { AclBinding } from '../broker/api';
 import { operationName, patternTypeName, permissionTypeName, resourceTypeName, PermissionType } from '../broker/security/acl-binding';
+import { AclOperation, IMPLIES_DESCRIBE } from '../broker/security/acl-operations';
 
 type NodeRef =
   | { kind: 'cluster' }
@@ -544,7 +545,7 @@ export function aclNode(b: AclBinding, resourceName?: string): Omit<TreeNode, 'i
     tooltip: [
       `${permissionTypeName(b.permissionType)} ${operationName(b.operation)} to ${b.principal} from ${b.host === '*' ? 'any host' : b.host}`,
       `Resource: ${resourceTypeName(b.resourceType)} ${b.resourceName} (${patternTypeName(b.patternType)})`,
-      deny ? 'A matching DENY wins over every ALLOW.' : b.operation === 3 || b.operation === 4 || b.operation === 6 || b.operation === 7 ? 'Implies DESCRIBE.' : '',
+      deny ? 'A matching DENY wins over every ALLOW.' : b.operation !== AclOperation.DESCRIBE && IMPLIES_DESCRIBE.includes(b.operation) ? 'Implies DESCRIBE.' : '',
     ]
       .filter(Boolean)
       .join('\n'),

@@ -46,6 +46,9 @@ const SUPPORTED: ReadonlyMap<number, readonly number[]> = new Map<number, number
   [ResourceType.USER, [O.CREATE_TOKENS, O.DESCRIBE_TOKENS]],
 ]);
 
+/** Operations whose ALLOW also allows DESCRIBE (Kafka's StandardAuthorizerData; ALLOW ACLs only). */
+export const IMPLIES_DESCRIBE: readonly number[] = [AclOperation.DESCRIBE, AclOperation.READ, AclOperation.WRITE, AclOperation.DELETE, AclOperation.ALTER];
+
 /** The value of an authorized-operations field the client did not ask for (the schemas' default, INT32_MIN). */
 export const OPERATIONS_NOT_REQUESTED = -2147483648;
 

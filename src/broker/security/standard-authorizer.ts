@@ -8,7 +8,7 @@
  * against the same set the moment a change is saved, and a restart finds them.
  */
 import { randomUUID } from 'node:crypto';
-import { AclOperation, supportedOperations, type ResourceTypeCode } from './acl-operations';
+import { AclOperation, IMPLIES_DESCRIBE, supportedOperations, type ResourceTypeCode } from './acl-operations';
 import {
   type AclBinding,
   type AclBindingFilter,
@@ -60,7 +60,6 @@ interface Decision {
 type CreateResult = { error?: undefined } | { error: 'INVALID_REQUEST'; message: string };
 type DeleteResult = { deleted: AclBinding[]; error?: undefined } | { deleted: []; error: 'INVALID_REQUEST'; message: string };
 
-const IMPLIES_DESCRIBE: readonly number[] = [AclOperation.DESCRIBE, AclOperation.READ, AclOperation.WRITE, AclOperation.DELETE, AclOperation.ALTER];
 const IMPLIES_DESCRIBE_CONFIGS: readonly number[] = [AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS];
 
 export class StandardAuthorizer {

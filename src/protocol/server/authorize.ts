@@ -34,6 +34,27 @@ export function authorizeCluster(ctx: RequestContext, operation: number, logIfDe
 }
 
 /**
+ * Kafka's AuthHelper.filterByAuthorized on topics: the names the principal may `operation`, each distinct name asked
+ * (and its denial logged) once, however many times the request names it.
+ */
+export function authorizedTopicNames(ctx: RequestContext, operation: number, names: Iterable<string>): Set<string> {
+  return new Set([...new Set(names)].filter((name) => authorize(ctx, operation, ResourceType.TOPIC, name)));
+}
+
+/**
+ * The same, asked lazily as a request's partitions are answered (a partition refused for another reason first never
+ * asks): each topic once per request, however many of its partitions the request names.
+ */
+export function topicAuthorizer(ctx: RequestContext, operation: number): (topic: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (topic) => {
+    let ok = known.get(topic);
+    if (ok === undefined) known.set(topic, (ok = authorize(ctx, operation, ResourceType.TOPIC, topic)));
+    return ok;
+  };
+}
+
+/**
  * The cluster's authorized-operations field (Metadata v8-10, DescribeCluster): Kafka reports 0 to a principal that
  * may not DESCRIBE the cluster, rather than listing what it may do.
  */

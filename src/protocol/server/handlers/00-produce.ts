@@ -7,7 +7,7 @@ import type { PartitionProduceResponse } from '../../messages/produce-response';
 import { isLegacyMessageSet, upConvertMessageSet } from '../../../broker/records/legacy-message-set';
 import { ATTRIBUTES_OFFSET, MAGIC_OFFSET, MAGIC_VALUE_V2, isTransactional } from '../../../broker/records/batch-header';
 import type { ProduceRequestData } from '../../messages/produce-request';
-import { AclOperation, ResourceType, authorize } from '../authorize';
+import { AclOperation, ResourceType, authorize, topicAuthorizer } from '../authorize';
 
 /** Kafka's RequestUtils.hasTransactionalRecords: the first batch of some partition is transactional. */
 function hasTransactionalRecords(req: ProduceRequestData): boolean {
@@ -30,12 +30,7 @@ export default defineHandler({
       ctx.closeConnection(`acks=0 produce refused: TRANSACTIONAL_ID_AUTHORIZATION_FAILED for transactional id ${req.transactionalId}`);
       return undefined;
     }
-    const writable = new Map<string, boolean>();
-    const mayWrite = (topic: string) => {
-      let ok = writable.get(topic);
-      if (ok === undefined) writable.set(topic, (ok = authorize(ctx, AclOperation.WRITE, ResourceType.TOPIC, topic)));
-      return ok;
-    };
+    const mayWrite = topicAuthorizer(ctx, AclOperation.WRITE);
     const pending: Array<Promise<void>> = [];
     const responses = req.topicData.map((t) => ({
       name: t.name,

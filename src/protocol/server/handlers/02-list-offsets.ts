@@ -3,7 +3,7 @@
 import { defineHandler } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
 import type { ListOffsetsPartitionResponse } from '../../messages/list-offsets-response';
-import { AclOperation, ResourceType, authorize } from '../authorize';
+import { AclOperation, topicAuthorizer } from '../authorize';
 
 const LATEST_TIMESTAMP = -1;
 const EARLIEST_TIMESTAMP = -2;
@@ -17,12 +17,7 @@ export default defineHandler({
   maxVersion: 8,
   handle(ctx, req) {
     const cluster = ctx.cluster;
-    const describable = new Map<string, boolean>();
-    const mayDescribe = (topic: string) => {
-      let ok = describable.get(topic);
-      if (ok === undefined) describable.set(topic, (ok = authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic)));
-      return ok;
-    };
+    const mayDescribe = topicAuthorizer(ctx, AclOperation.DESCRIBE);
     return {
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({

@@ -8,8 +8,8 @@
 // of topics the principal may not describe are left out.
 import { defineHandler, RequestContext } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
-import { authorizedTopicNames, coordinatorError } from './group-common';
-import { AclOperation, ResourceType, authorize } from '../authorize';
+import { coordinatorError } from './group-common';
+import { AclOperation, ResourceType, authorize, authorizedTopicNames } from '../authorize';
 
 interface Wanted {
   name: string;

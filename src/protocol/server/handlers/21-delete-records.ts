@@ -5,7 +5,7 @@
 import { defineHandler } from '../handler';
 import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
 import type { DeleteRecordsPartitionResult } from '../../messages/delete-records-response';
-import { AclOperation, ResourceType, authorize } from '../authorize';
+import { AclOperation, topicAuthorizer } from '../authorize';
 
 /** The offset that means "everything below the high watermark". */
 const HIGH_WATERMARK = -1;
@@ -17,12 +17,7 @@ export default defineHandler({
   handle(ctx, req) {
     const cluster = ctx.cluster;
     const touchedNodes = new Set<number>();
-    const deletable = new Map<string, boolean>();
-    const mayDelete = (topic: string) => {
-      let ok = deletable.get(topic);
-      if (ok === undefined) deletable.set(topic, (ok = authorize(ctx, AclOperation.DELETE, ResourceType.TOPIC, topic)));
-      return ok;
-    };
+    const mayDelete = topicAuthorizer(ctx, AclOperation.DELETE);
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p): DeleteRecordsPartitionResult => {

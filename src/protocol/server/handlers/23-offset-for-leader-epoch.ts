@@ -2,7 +2,7 @@
 // this leader (KIP-101/279), which clients (KIP-320) and followers use to detect a diverged log.
 import { defineHandler } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
-import { AclOperation, ResourceType, authorize, authorizeCluster } from '../authorize';
+import { AclOperation, authorizeCluster, topicAuthorizer } from '../authorize';
 
 export default defineHandler({
   apiKey: 23,
@@ -11,12 +11,8 @@ export default defineHandler({
   handle(ctx, req) {
     // Followers ask with CLUSTER_ACTION, consumers (KIP-320) with DESCRIBE on each topic; Kafka asks the former quietly.
     const clusterAction = authorizeCluster(ctx, AclOperation.CLUSTER_ACTION, false);
-    const describable = new Map<string, boolean>();
-    const mayDescribe = (topic: string) => {
-      let ok = describable.get(topic);
-      if (ok === undefined) describable.set(topic, (ok = clusterAction || authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic)));
-      return ok;
-    };
+    const describable = topicAuthorizer(ctx, AclOperation.DESCRIBE);
+    const mayDescribe = (topic: string) => clusterAction || describable(topic);
     return {
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({

@@ -7,7 +7,7 @@ import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { isInternalTopic } from '../../../broker/config/topic-name';
 import { txnCoordinatorError, fencedForVersion, mayWriteTransactionalId } from './txn-common';
-import { AclOperation, ResourceType, authorize } from '../authorize';
+import { AclOperation, authorizedTopicNames } from '../authorize';
 import type { AddPartitionsToTxnResponseData } from '../../messages/add-partitions-to-txn-response';
 
 export default defineHandler({
@@ -25,7 +25,7 @@ export default defineHandler({
     if (!mayWriteTransactionalId(ctx, req.v3AndBelowTransactionalId)) return answer(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     // Kafka never authorizes a producer's write to an internal topic here, whatever its ACLs or the lack of an
     // authorizer: offsets join a transaction through AddOffsetsToTxn. Each topic is checked (and logged) once.
-    const writable = new Set([...new Set(topics.map((t) => t.name))].filter((name) => !isInternalTopic(name) && authorize(ctx, AclOperation.WRITE, ResourceType.TOPIC, name)));
+    const writable = authorizedTopicNames(ctx, AclOperation.WRITE, topics.map((t) => t.name).filter((name) => !isInternalTopic(name)));
     const failure = (topic: string, partition: number): number => {
       if (!writable.has(topic)) return ErrorCode.TOPIC_AUTHORIZATION_FAILED;
       const t = ctx.cluster.metadata.topic(topic);

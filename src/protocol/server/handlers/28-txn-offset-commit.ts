@@ -7,7 +7,7 @@ import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
 import { coordinatorError, forKnownPartitions } from './group-common';
 import { fencedForVersion, mayWriteTransactionalId } from './txn-common';
-import { AclOperation, ResourceType, authorize } from '../authorize';
+import { AclOperation, ResourceType, authorize, authorizedTopicNames } from '../authorize';
 
 export default defineHandler({
   apiKey: 28,
@@ -27,7 +27,7 @@ export default defineHandler({
     if (!mayWriteTransactionalId(ctx, req.transactionalId)) return answer(flat.map(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
     if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, req.groupId)) return answer(flat.map(() => ErrorCode.GROUP_AUTHORIZATION_FAILED));
     // Each topic is checked (and a denial logged) once; a denied topic is refused before its existence is looked at.
-    const readable = new Set([...new Set(req.topics.map((t) => t.name))].filter((name) => authorize(ctx, AclOperation.READ, ResourceType.TOPIC, name)));
+    const readable = authorizedTopicNames(ctx, AclOperation.READ, req.topics.map((t) => t.name));
     const allowed = flat.filter((o) => readable.has(o.topic));
     const err = coordinatorError(ctx, req.groupId);
     // Kafka checks only that the topic exists here (its partitions are not looked at for TxnOffsetCommit).

@@ -5,8 +5,8 @@
 // topic subscribed to by name (TOPIC_AUTHORIZATION_FAILED, without a message, if any is refused).
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
-import { authorizedTopicNames, coordinatorError } from './group-common';
-import { AclOperation, ResourceType, authorize } from '../authorize';
+import { coordinatorError } from './group-common';
+import { AclOperation, ResourceType, authorize, authorizedTopicNames } from '../authorize';
 
 export default defineHandler({
   apiKey: 68,

@@ -5,11 +5,11 @@
 // may not describe (KAFKA-18813).
 import { defineHandler } from '../handler';
 import { ErrorCode } from '../../../broker/errors';
-import { authorizedTopicNames, coordinatorError } from './group-common';
+import { coordinatorError } from './group-common';
 import { OPERATIONS_NOT_REQUESTED } from '../../../broker/security/acl-operations';
 import { assignmentToList, type Assignment } from '../../../broker/coordinator/group/consumer-group';
 import type { DescribedGroup } from '../../messages/consumer-group-describe-response';
-import { AclOperation, ResourceType, authorize, authorizedOperations } from '../authorize';
+import { AclOperation, ResourceType, authorize, authorizedOperations, authorizedTopicNames } from '../authorize';
 
 export default defineHandler({
   apiKey: 69,

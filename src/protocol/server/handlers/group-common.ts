@@ -1,7 +1,7 @@
 // Shared by the group handlers: is this node the group's coordinator? which topics may the principal use?
 import type { RequestContext } from '../handler';
 import { ErrorCode, errorCodeOf } from '../../../broker/errors';
-import { authorize, ResourceType } from '../authorize';
+import { authorizedTopicNames } from '../authorize';
 
 /** NONE when this node coordinates `groupId`, else NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE / INVALID_GROUP_ID. */
 export function coordinatorError(ctx: RequestContext, groupId: string): number {
@@ -12,14 +12,6 @@ export function coordinatorError(ctx: RequestContext, groupId: string): number {
   } catch (e) {
     return errorCodeOf(e);
   }
-}
-
-/**
- * Kafka's AuthHelper.filterByAuthorized on topics: the names the principal may `operation`, each distinct name asked
- * (and its denial logged) once, however many times the request names it.
- */
-export function authorizedTopicNames(ctx: RequestContext, operation: number, names: Iterable<string>): Set<string> {
-  return new Set([...new Set(names)].filter((name) => authorize(ctx, operation, ResourceType.TOPIC, name)));
 }
 
 function exists(ctx: RequestContext, o: { topic: string; partition: number }, checkPartitions: boolean): boolean {
