@@ -113,6 +113,23 @@ describe('replication between virtual nodes', function () {
     assert.deepEqual(valuesOf(cluster, slow, 'p', 0), ['one', 'two']);
   });
 
+  it('an acks=all produce waiting for the ISR is answered UNKNOWN_TOPIC_OR_PARTITION when its topic is deleted, not left to time out', async () => {
+    open();
+    cluster.createTopic('gone', 1, 3);
+    const leader = cluster.partitionLeader('gone', 0);
+    for (const r of cluster.partitionState('gone', 0).replicas) if (r !== leader) cluster.replicaManager.faults.pauseFollower(r);
+    const t0 = Date.now();
+    const waiting = cluster.produce('gone', 0, textBatch(['x']), -1, 20000);
+    let settled = false;
+    void waiting.then(() => (settled = true), () => (settled = true));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(settled, false, 'the produce waits for the paused followers');
+    cluster.deleteTopic('gone');
+    await assert.rejects(waiting, (e: KafkaError) => e.errorName === 'UNKNOWN_TOPIC_OR_PARTITION');
+    assert.ok(Date.now() - t0 < 5000, `answered at the deletion, not at the 20 s timeout (${Date.now() - t0} ms)`);
+    for (const r of [0, 1, 2]) cluster.replicaManager.faults.resumeFollower(r);
+  });
+
   it('on a manual clock a follower that stopped fetching leaves the ISR at the first check past replica.lag.time.max.ms, not before', async () => {
     const clock = new ManualClock();
     // Checks every 300 ms (half the lag); the follower last caught up at the clock's start.

@@ -295,9 +295,19 @@ export class ReplicaManager {
     this.purgatory.notifyPartition(k);
   }
 
+  /**
+   * The partition is gone (its topic was deleted): produces waiting for its ISR are answered now, as Kafka completes
+   * them when it stops the replica, instead of holding the producer until its request times out; long polls on it
+   * wake up and find it gone.
+   */
   forgetPartition(topic: string, partition: number): void {
     const k = key(topic, partition);
     this.followers.delete(k);
+    for (const d of this.delayed.get(k) ?? []) {
+      this.clock.clearTimeout(d.timer);
+      d.reject(new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `${k} was deleted before the in-sync replicas acknowledged the records`));
+    }
     this.delayed.delete(k);
+    this.purgatory.notifyPartition(k);
   }
 }
