@@ -180,7 +180,12 @@ export class Cluster implements ClusterState, InternalTopicHost {
       m.partitions.map(async (p) => {
         if (!this.metadata.topic(p.topic)?.partitions[p.partition]) return;
         const batch = encodeEndTxnMarkerBatch({ type, producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch: m.coordinatorEpoch, timestamp: Date.now() });
-        await this.produce(p.topic, p.partition, batch, -1, 30000, 'coordinator');
+        try {
+          await this.produce(p.topic, p.partition, batch, -1, 30000, 'coordinator');
+        } catch (e) {
+          // A partition deleted meanwhile needs no marker, as Kafka drops the markers of partitions that are gone.
+          if (this.metadata.topic(p.topic)?.partitions[p.partition]) throw e;
+        }
       }),
     );
     if (m.partitions.some((p) => p.topic === OFFSETS_TOPIC)) this.groupCoordinator.completeTxnOffsets(m.producerId, m.commit);
