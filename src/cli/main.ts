@@ -11,6 +11,7 @@ import { dumpLog } from './dump-log';
 import { controlCommand } from './control';
 import { topicsCommand } from './topics';
 import { aclsCommand } from './acls';
+import { configsCommand } from './configs';
 import { groupsCommand } from './groups';
 import { produceCommand } from './produce';
 import { consumeCommand } from './consume';
@@ -49,6 +50,15 @@ const USAGE = `usage:
       and --config super.users=User:admin). --operation defaults to All; --remove without principals removes every
       ACL of the resource.
         tributary acls --add --allow-principal User:alice --operation Read --topic orders --bootstrap-server 127.0.0.1:9092
+  tributary configs --describe | --alter [--add-config k=v[,k=v...]] [--delete-config k[,k...]]  --bootstrap-server HOST:PORT [--json]
+                    --entity-type users|clients|ips|topics [--entity-name N | --entity-default]  (the pair repeatable:
+                    users then clients for a user's client) | --user U | --client C | --ip I | --user-defaults |
+                    --client-defaults | --ip-defaults | --topic T
+      Kafka's kafka-configs.sh for client quotas (producer_byte_rate, consumer_byte_rate, request_percentage,
+      controller_mutation_rate; connection_creation_rate for ips) and topic configs; scripts/kafka-tools/bin has a
+      kafka-configs.sh that runs it. --describe lists the entities with exactly the given types, all of a type when
+      it has no name.
+        tributary configs --alter --add-config producer_byte_rate=1048576 --entity-type users --entity-name alice --bootstrap-server 127.0.0.1:9092
   tributary groups list [--state [S,...]] | describe G... [--members [--verbose] | --state] | delete G...
                    | reset-offsets G --topic T[:P,P]... | --all-topics  --to-earliest | --to-latest | --to-current |
                      --to-offset N | --shift-by N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss | --by-duration PnDTnHnMnS
@@ -75,9 +85,10 @@ const USAGE = `usage:
       key.separator, line.separator, headers.separator and null.literal as Kafka's DefaultMessageFormatter; --json
       prints a JSON object per record (topic, partition, offset, timestamp, timestampType, key, value, headers).
         tributary consume --topic demo --from-beginning --property print.key=true --bootstrap-server 127.0.0.1:9092
-      topics, groups, acls, produce and consume take --command-config FILE (Kafka client properties: security.protocol,
-      sasl.mechanism PLAIN|SCRAM-SHA-256|SCRAM-SHA-512, sasl.jaas.config username/password, ssl.truststore.location
-      PEM) and exit 0 when done, 1 when the cluster refused (with Kafka's error name) or cannot be reached, 2 on usage.
+      topics, groups, acls, configs, produce and consume take --command-config FILE (Kafka client properties:
+      security.protocol, sasl.mechanism PLAIN|SCRAM-SHA-256|SCRAM-SHA-512, sasl.jaas.config username/password,
+      ssl.truststore.location PEM) and exit 0 when done, 1 when the cluster refused (with Kafka's error name) or
+      cannot be reached, 2 on usage.
       --json: tables as one JSON document ({"topics": [...]}, {"groups": [...]}, {"dryRun", "offsets": [...]}),
       records as one JSON object per line; the README lists the fields.
   tributary status [--data DIR]
@@ -145,6 +156,8 @@ export async function main(argv: string[]): Promise<number> {
         return await groupsCommand(rest, STDIO);
       case 'acls':
         return await aclsCommand(rest, STDIO);
+      case 'configs':
+        return await configsCommand(rest, STDIO);
       case 'produce':
         return await produceCommand(rest, STDIO);
       case 'consume':

@@ -41,6 +41,8 @@ import { ExternalClients, ExternalClusterOptions, closeClients, createClients } 
 import { TopicConfigs } from './external-cluster-configs';
 import { Acls } from './external-cluster-acls';
 import type { AclBinding, AclBindingFilter } from '../broker/security/acl-binding';
+import { ClientQuotas, type ClientQuotaAlteration, type ClientQuotaFilter } from './external-cluster-quotas';
+import type { StoredClientQuota } from '../broker/quota/client-quota-entity';
 import { RecordReader } from './external-cluster-consume';
 import { LocalOnlyError } from './external-cluster-errors';
 import { Groups } from './external-cluster-groups';
@@ -67,6 +69,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
   private readonly topics: Topics;
   private readonly configs: TopicConfigs;
   private readonly acls: Acls;
+  private readonly quotas: ClientQuotas;
   private readonly groups: Groups;
   private readonly writer: RecordWriter;
   private readonly reader: RecordReader;
@@ -81,6 +84,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
     this.nodes = new NodesReader(options.config, metadata);
     this.configs = new TopicConfigs(admin);
     this.acls = new Acls(admin);
+    this.quotas = new ClientQuotas(admin);
     this.topics = new Topics(admin, metadata, offsets, this.configs);
     this.groups = new Groups(admin, metadata, offsets, requests);
     this.writer = new RecordWriter(producer, metadata);
@@ -149,6 +153,14 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
 
   deleteAcls(filters: AclBindingFilter[]): Promise<AclBinding[]> {
     return this.acls.deleteAcls(filters);
+  }
+
+  describeClientQuotas(filter: ClientQuotaFilter): Promise<StoredClientQuota[]> {
+    return this.quotas.describeClientQuotas(filter);
+  }
+
+  alterClientQuotas(entries: ClientQuotaAlteration[], validateOnly = false): Promise<void> {
+    return this.quotas.alterClientQuotas(entries, validateOnly);
   }
 
   getTopicConfigs(topic: string): Promise<TopicConfigEntry[]> {

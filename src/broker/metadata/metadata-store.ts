@@ -11,6 +11,7 @@ import { validateTopicName } from '../config/topic-name';
 import { parseTopicConfigs } from '../config/topic-config';
 import { randomKafkaId } from '../storage/meta-properties';
 import type { AclStore, StoredAcl } from '../security/standard-authorizer';
+import type { StoredClientQuota } from '../quota/client-quota-entity';
 
 export const METADATA_FILE = 'cluster-metadata.json';
 
@@ -44,6 +45,8 @@ interface MetadataDocument {
   brokerConfigs?: DynamicBrokerConfigs;
   /** ACLs (Kafka's AccessControlEntryRecords); absent means none. */
   acls?: StoredAcl[];
+  /** Client quotas (Kafka's ClientQuotaRecords), one entry per entity with its values; absent means none. */
+  clientQuotas?: StoredClientQuota[];
 }
 
 interface DynamicBrokerConfigs {
@@ -172,6 +175,21 @@ export class MetadataStore implements AclStore {
 
   /** Told after the ACLs change, for the UI's change feed. */
   aclListener: (() => void) | undefined;
+
+  clientQuotas(): readonly StoredClientQuota[] {
+    return this.doc.clientQuotas ?? [];
+  }
+
+  /** Saves the whole quota set (an AlterClientQuotas request is one change, as Kafka's atomic record batch). */
+  replaceClientQuotas(q: StoredClientQuota[]): void {
+    // Kafka drops an entity with its last key (ClientQuotaControlManager.replay).
+    this.doc.clientQuotas = q.filter((x) => Object.keys(x.values).length > 0);
+    this.save();
+    this.quotaListener?.();
+  }
+
+  /** Told after the client quotas change: the quota managers re-read them, the UI refreshes. */
+  quotaListener: (() => void) | undefined;
 
   /** Replaces the dynamic configs of one node (a node id) or the cluster-wide defaults (null); validated by the caller. */
   setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>): void {

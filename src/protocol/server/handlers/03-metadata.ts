@@ -4,30 +4,21 @@
 // when named (existing or not, so its existence does not leak); auto-creation needs CREATE on the cluster or topic.
 import { defineHandler, RequestContext } from '../handler';
 import { ErrorCode, KafkaError, errorCodeOf } from '../../../broker/errors';
-import { uuidFromKafkaString, uuidToKafkaString, ZERO_UUID } from '../../codec';
+import { uuidToKafkaString, ZERO_UUID } from '../../codec';
 import type { MetadataResponseTopic } from '../../messages/metadata-response';
 import type { TopicState } from '../../../broker/metadata/metadata-store';
 import { validateTopicName, isInternalTopic } from '../../../broker/config/topic-name';
 import { OPERATIONS_NOT_REQUESTED } from '../../../broker/security/acl-operations';
 import { AclOperation, ResourceType, authorize, authorizeCluster, authorizedOperations, clusterAuthorizedOperations } from '../authorize';
+import { liveNodeIds, partitionReplicas, topicIdentity } from './topic-description';
 
 function describeTopic(ctx: RequestContext, t: TopicState): MetadataResponseTopic {
-  const up = new Set(ctx.cluster.nodes.filter((n) => n.up).map((n) => n.id));
+  const live = liveNodeIds(ctx.cluster);
   return {
     errorCode: ErrorCode.NONE,
-    name: t.name,
-    topicId: uuidFromKafkaString(t.topicId),
-    isInternal: isInternalTopic(t.name),
+    ...topicIdentity(t),
     topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
-    partitions: t.partitions.map((p) => ({
-      errorCode: up.has(p.leader) ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
-      partitionIndex: p.partition,
-      leaderId: up.has(p.leader) ? p.leader : -1,
-      leaderEpoch: p.leaderEpoch,
-      replicaNodes: p.replicas,
-      isrNodes: p.isr,
-      offlineReplicas: p.replicas.filter((r) => !up.has(r)),
-    })),
+    partitions: t.partitions.map((p) => ({ errorCode: live.has(p.leader) ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE, ...partitionReplicas(p, live) })),
   };
 }
 

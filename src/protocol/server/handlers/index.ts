@@ -46,6 +46,9 @@ import { ListTransactionsApi } from '../../messages/list-transactions-api';
 import { ConsumerGroupHeartbeatApi } from '../../messages/consumer-group-heartbeat-api';
 import { ConsumerGroupDescribeApi } from '../../messages/consumer-group-describe-api';
 import { DescribeProducersApi } from '../../messages/describe-producers-api';
+import { DescribeClientQuotasApi } from '../../messages/describe-client-quotas-api';
+import { AlterClientQuotasApi } from '../../messages/alter-client-quotas-api';
+import { DescribeTopicPartitionsApi } from '../../messages/describe-topic-partitions-api';
 import produce from './00-produce';
 import fetch from './01-fetch';
 import listOffsets from './02-list-offsets';
@@ -91,8 +94,11 @@ import createAcls from './30-create-acls';
 import deleteAcls from './31-delete-acls';
 import consumerGroupHeartbeat from './68-consumer-group-heartbeat';
 import consumerGroupDescribe from './69-consumer-group-describe';
+import describeClientQuotas from './48-describe-client-quotas';
+import alterClientQuotas from './49-alter-client-quotas';
+import describeTopicPartitions from './75-describe-topic-partitions';
 
-export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeProducers, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials, describeAcls, createAcls, deleteAcls, consumerGroupHeartbeat, consumerGroupDescribe] as unknown as ApiHandler[];
+export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeProducers, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials, describeAcls, createAcls, deleteAcls, consumerGroupHeartbeat, consumerGroupDescribe, describeTopicPartitions, describeClientQuotas, alterClientQuotas] as unknown as ApiHandler[];
 
 /**
  * The codecs of the APIs above, by api key, and no other: the server decodes requests and encodes responses with
@@ -100,5 +106,5 @@ export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets,
  * that this table and ALL_HANDLERS name the same APIs, and what the bundle holds).
  */
 export const SERVED_CODECS: ReadonlyMap<number, ApiCodec> = new Map(
-  ([ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi, DescribeGroupsApi, ListGroupsApi, SaslHandshakeApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, AddPartitionsToTxnApi, AddOffsetsToTxnApi, EndTxnApi, WriteTxnMarkersApi, TxnOffsetCommitApi, DescribeProducersApi, DescribeAclsApi, CreateAclsApi, DeleteAclsApi, DescribeConfigsApi, AlterConfigsApi, DescribeLogDirsApi, SaslAuthenticateApi, CreatePartitionsApi, DeleteGroupsApi, ElectLeadersApi, IncrementalAlterConfigsApi, OffsetDeleteApi, DescribeUserScramCredentialsApi, AlterUserScramCredentialsApi, DescribeClusterApi, DescribeTransactionsApi, ListTransactionsApi, ConsumerGroupHeartbeatApi, ConsumerGroupDescribeApi] as ApiCodec[]).map((c) => [c.apiKey, c]),
+  ([ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi, DescribeGroupsApi, ListGroupsApi, SaslHandshakeApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, AddPartitionsToTxnApi, AddOffsetsToTxnApi, EndTxnApi, WriteTxnMarkersApi, TxnOffsetCommitApi, DescribeProducersApi, DescribeAclsApi, CreateAclsApi, DeleteAclsApi, DescribeConfigsApi, AlterConfigsApi, DescribeLogDirsApi, SaslAuthenticateApi, CreatePartitionsApi, DeleteGroupsApi, ElectLeadersApi, IncrementalAlterConfigsApi, OffsetDeleteApi, DescribeUserScramCredentialsApi, AlterUserScramCredentialsApi, DescribeClusterApi, DescribeTransactionsApi, ListTransactionsApi, ConsumerGroupHeartbeatApi, ConsumerGroupDescribeApi, DescribeTopicPartitionsApi, DescribeClientQuotasApi, AlterClientQuotasApi] as ApiCodec[]).map((c) => [c.apiKey, c]),
 );
