@@ -15,6 +15,8 @@ import { apiVersionsErrorResponse } from './handlers/18-api-versions';
 import { SERVED_CODECS } from './handlers';
 import type { SaslAuthenticator } from './sasl-authenticator';
 import { ANONYMOUS_PRINCIPAL } from '../../broker/security/listener-security';
+import type { QuotaManagers } from '../../broker/quota/quota-managers';
+import { throttleTimeOf } from './request-throttle';
 
 interface Pending {
   done: boolean;
@@ -31,6 +33,8 @@ interface ConnectionOptions {
   sasl?: SaslAuthenticator;
   /** On SSL listeners, the principal the TLS handshake established (User:DN of a trusted client certificate). */
   sslPrincipal?: string;
+  /** The node's client quotas: requests over them mute the connection for their throttle time. */
+  quotas: QuotaManagers;
 }
 
 /** How long a connection closed after its last answer waits for the client to read it before it is cut. */
@@ -48,6 +52,9 @@ export class Connection {
   readonly closed = new Promise<void>((r) => (this.resolveClosed = r));
   private paused = false;
   private readonly sasl: SaslAuthenticator | undefined;
+  /** Until when the connection is muted for a throttled request (KIP-219): no request is taken before. */
+  private throttledUntil = 0;
+  private throttleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: net.Socket,
@@ -86,6 +93,7 @@ export class Connection {
     this.closedFlag = true;
     if (reason) this.server.logger.warn(`connection ${this.id} closed: ${reason}`);
     this.server.clients.closed(this.id);
+    clearTimeout(this.throttleTimer);
     this.socket.destroy();
     this.release();
     this.resolveClosed();
@@ -121,7 +129,20 @@ export class Connection {
 
   /** Whether another request may be taken: few enough in flight, and the client reads what it was sent. */
   private canTakeRequest(): boolean {
-    return this.queue.length < this.opts.maxInFlight && !this.socket.writableNeedDrain;
+    return this.queue.length < this.opts.maxInFlight && !this.socket.writableNeedDrain && this.throttledUntil === 0;
+  }
+
+  /** Mutes the connection for a throttled request; the answer itself goes out at once (KIP-219). */
+  private throttle(ms: number): void {
+    const until = Date.now() + ms;
+    if (until <= this.throttledUntil) return;
+    this.throttledUntil = until;
+    clearTimeout(this.throttleTimer);
+    this.throttleTimer = setTimeout(() => {
+      this.throttleTimer = undefined;
+      this.throttledUntil = 0;
+      this.maybeResume();
+    }, ms);
   }
 
   private processing = false;
@@ -207,6 +228,7 @@ export class Connection {
       this.close(`${codec.name} version ${apiVersion} is not supported (${handler.minVersion}-${handler.maxVersion})`);
       return;
     }
+    const started = process.hrtime.bigint();
     let header: RequestHeader;
     let request: unknown;
     try {
@@ -219,6 +241,7 @@ export class Connection {
       return;
     }
     this.server.clients.noteRequest(this.id, this.socket.remoteAddress ?? '', header.clientId, apiKey, codec.name, apiVersion);
+    const quotaUser = principalName(this.principal);
     const slot: Pending = { done: false };
     this.queue.push(slot);
     const ctx: RequestContext = {
@@ -233,13 +256,32 @@ export class Connection {
       connectionId: this.id,
       closed: this.closed,
       sasl: this.sasl,
+      quotas: this.opts.quotas,
+      quotaUser,
       closeConnection: (reason: string) => {
         slot.done = true;
         this.flush();
         this.close(reason);
       },
     };
+    let handlerNanos = 0;
     const finish = (response: unknown) => {
+      if (!this.closedFlag) {
+        const answer = response as { throttleTimeMs?: number } | undefined;
+        const throttleMs = throttleTimeOf(this.opts.quotas, {
+          apiKey,
+          user: quotaUser,
+          clientId: header.clientId ?? '',
+          requestBytes: frame.length,
+          handlerNanos,
+          handlerThrottleMs: answer?.throttleTimeMs ?? 0,
+          now: Date.now(),
+        });
+        if (throttleMs > 0) {
+          if (answer && 'throttleTimeMs' in answer) answer.throttleTimeMs = throttleMs;
+          this.throttle(throttleMs);
+        }
+      }
       if (response !== undefined) slot.chunks = this.encode(header.correlationId, apiKey, apiVersion, response);
       slot.done = true;
       this.flush();
@@ -247,6 +289,8 @@ export class Connection {
     };
     try {
       const result = (handler as ApiHandler).handle(ctx, request as never);
+      // The request quota counts handling time, not a long poll's wait: what ran before the handler first yielded.
+      handlerNanos = Number(process.hrtime.bigint() - started);
       if (result instanceof Promise) {
         result.then(finish, (e) => this.handlerFailed(codec.name, apiVersion, e, slot));
       } else finish(result);
@@ -332,6 +376,12 @@ export class Connection {
       this.socket.resume();
     }
   }
+}
+
+/** Kafka's principal name (alice for User:alice), what user quota entities name. */
+function principalName(principal: string): string {
+  const colon = principal.indexOf(':');
+  return colon < 0 ? principal : principal.slice(colon + 1);
 }
 
 /** The client id of a request header v1/v2 (a nullable int16 string after key, version and correlation id), or null. */

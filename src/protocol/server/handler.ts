@@ -9,6 +9,7 @@ import type { Logger } from '../../broker/logger';
 import type { SecurityProtocol } from '../../broker/api';
 import type { CredentialStore } from '../../broker/security/credential-store';
 import type { SaslAuthenticator } from './sasl-authenticator';
+import type { QuotaManagers } from '../../broker/quota/quota-managers';
 
 export interface ListenerInfo {
   nodeId: number;
@@ -31,6 +32,8 @@ export interface ServerView {
   supportedApis(): Array<{ apiKey: number; minVersion: number; maxVersion: number }>;
   /** Who connects, and with which request versions (the Kafka 4 upgrade check). */
   readonly clients: ClientRegistry;
+  /** A node's client quotas (each node measures its own clients, as each Kafka broker does). */
+  quotas(nodeId: number): QuotaManagers;
 }
 
 export interface RequestContext {
@@ -50,6 +53,10 @@ export interface RequestContext {
   readonly closed: Promise<void>;
   /** The connection's SASL state on a SASL listener; undefined on PLAINTEXT and SSL listeners. */
   readonly sasl?: SaslAuthenticator;
+  /** The receiving node's client quotas, for the handlers that check their own (Fetch caps and throttles its answer). */
+  readonly quotas: QuotaManagers;
+  /** The principal's name as client quotas know it (alice for User:alice). */
+  readonly quotaUser: string;
   /** Closes this connection after the responses already queued (Kafka's reaction to a failed acks=0 produce). */
   closeConnection(reason: string): void;
 }

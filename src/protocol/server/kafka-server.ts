@@ -19,6 +19,8 @@ import { ClientRegistry } from './client-registry';
 import { kafka4MinVersion, KAFKA4_PRODUCE_ADVERTISED_MIN } from '../kafka4';
 import { ALL_HANDLERS } from './handlers';
 import { SaslAuthenticator } from './sasl-authenticator';
+import { QuotaManagers } from '../../broker/quota/quota-managers';
+import { normalizeIp } from '../../broker/quota/connection-quotas';
 
 interface KafkaServerOptions {
   host?: string;
@@ -51,6 +53,7 @@ export class KafkaServer implements ServerView {
   readonly security: ListenerSecurity;
   readonly credentials: CredentialStore;
   readonly clients = new ClientRegistry();
+  private readonly quotaManagers = new Map<number, QuotaManagers>();
 
   constructor(readonly cluster: Cluster, private readonly opts: KafkaServerOptions = {}) {
     this.host = opts.host ?? cluster.brokerConfig.get<string>('listeners.host');
@@ -98,6 +101,21 @@ export class KafkaServer implements ServerView {
     return [...this.handlers.values()]
       .map((h) => ({ apiKey: h.apiKey as number, minVersion: h.advertisedMinVersion ?? h.minVersion, maxVersion: h.maxVersion }))
       .sort((a, b) => a.apiKey - b.apiKey);
+  }
+
+  /** A node's quota managers, made on first use and kept while the process runs (the rates are a node's memory). */
+  quotas(nodeId: number): QuotaManagers {
+    let q = this.quotaManagers.get(nodeId);
+    if (!q) {
+      const config = this.cluster.brokerConfig;
+      q = new QuotaManagers(
+        () => this.cluster.metadata.clientQuotas(),
+        { samples: config.get<number>('quota.window.num', nodeId), windowMs: config.get<number>('quota.window.size.seconds', nodeId) * 1000 },
+        () => config.get<number>('max.connection.creation.rate', nodeId),
+      );
+      this.quotaManagers.set(nodeId, q);
+    }
+    return q;
   }
 
   listeners(): ListenerInfo[] {
@@ -162,7 +180,33 @@ export class KafkaServer implements ServerView {
     throw new Error(`node ${nodeId}: no free port from ${wanted} to ${wanted + search}: ${lastError?.message}`);
   }
 
+  /**
+   * Connection creation rates (KIP-612): a connection over its IP's rate is closed, unserved, after its throttle time;
+   * one over the listener's max.connection.creation.rate is served once its throttle time has passed.
+   */
   private accept(l: NodeListener, socket: net.Socket): void {
+    const ip = normalizeIp(socket.remoteAddress ?? '');
+    const admission = this.quotas(l.nodeId).connections.admit(ip, Date.now());
+    if (admission.action === 'accept') {
+      this.serve(l, socket);
+      return;
+    }
+    socket.pause();
+    socket.on('error', () => socket.destroy());
+    if (admission.action === 'close') {
+      this.logger.info(`node ${l.nodeId}: connection from ${ip} is over its connection_creation_rate quota (${admission.quota}/s); closing it in ${admission.delayMs} ms`);
+    }
+    const timer = setTimeout(() => {
+      if (admission.action === 'close' || socket.destroyed) socket.destroy();
+      else {
+        socket.resume();
+        this.serve(l, socket);
+      }
+    }, admission.delayMs);
+    socket.once('close', () => clearTimeout(timer));
+  }
+
+  private serve(l: NodeListener, socket: net.Socket): void {
     const config = this.cluster.brokerConfig;
     const c = new Connection(socket, l.nodeId, this, this.handlers, {
       maxRequestBytes: config.get<number>('socket.request.max.bytes'),
@@ -173,6 +217,7 @@ export class KafkaServer implements ServerView {
         ? new SaslAuthenticator(this.security.mechanisms, this.credentials, config.get<number>('connection.failed.authentication.delay.ms'), config.get<number>('connections.max.reauth.ms'))
         : undefined,
       sslPrincipal: this.security.protocol === 'SSL' ? sslPrincipal(socket as tls.TLSSocket) : undefined,
+      quotas: this.quotas(l.nodeId),
     });
     l.connections.add(c);
     void c.closed.then(() => l.connections.delete(c));

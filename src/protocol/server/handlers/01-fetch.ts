@@ -268,6 +268,14 @@ export default defineHandler({
     if (version >= 13) for (const p of parts) if (p.topicId === ZERO_UUID && p.topic) p.topicId = uuidFromKafkaString(ctx.cluster.metadata.topic(p.topic)?.topicId ?? '') ;
 
     const refused = refusedPartitions(ctx, req, parts, version);
+    // A consumer under a consumer_byte_rate quota gets at most what the quota allows in a whole window (Kafka's
+    // getMaxValueInQuotaWindow), so that one answer cannot hold it back for longer than the window.
+    const consumer = (version >= 15 ? req.replicaState.replicaId : req.replicaId) < 0;
+    const clientId = ctx.header.clientId ?? '';
+    if (consumer) {
+      const cap = ctx.quotas.fetch.maxValueInQuotaWindow(ctx.quotaUser, clientId);
+      if (cap < req.maxBytes) req = { ...req, maxBytes: Math.floor(cap), minBytes: Math.min(req.minBytes, Math.floor(cap)) };
+    }
     let read = readAll(ctx, parts, req, version, refused);
     const deadline = Date.now() + req.maxWaitMs;
     // A client that leaves ends the long poll. Each wait gets its own cancel promise: waiting on ctx.closed itself
@@ -285,6 +293,18 @@ export default defineHandler({
       if (closed) break;
       read = readAll(ctx, parts, req, version, refused);
       if (read.bytes >= Math.max(1, req.minBytes)) break;
+    }
+    if (consumer) {
+      const now = Date.now();
+      const throttleMs = ctx.quotas.fetch.recordAndGetThrottleTimeMs(ctx.quotaUser, clientId, read.bytes, now);
+      if (throttleMs > 0) {
+        // Over the quota: Kafka answers with no data and takes the bytes back, and the session is left as it was
+        // (a session this request would have created is not, since its answer carries nothing).
+        ctx.quotas.fetch.unrecord(ctx.quotaUser, clientId, read.bytes, now);
+        ctx.quotas.fetch.noteThrottle(ctx.quotaUser, clientId, throttleMs, now);
+        if (session && !incremental) cache.remove(session.id);
+        return { throttleTimeMs: throttleMs, errorCode: ErrorCode.NONE, sessionId: incremental ? session!.id : 0, responses: [], nodeEndpoints: [] };
+      }
     }
     return buildResponse(parts, read.results, session?.id ?? 0, incremental, version);
   },
