@@ -67,11 +67,11 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
   // process owns it.
   let snapshot: DirectorySnapshot | undefined;
   const treeSource = (): TreeSource | undefined => {
-    if (clusters.isExternal()) return { reader: clusters.reader(), acls: async (f) => (await clusters.external()).describeAcls(f) };
+    if (clusters.isExternal()) return { reader: clusters.reader(), acls: async (f) => (await clusters.external()).describeAcls(f), quotas: async () => (await clusters.external()).clientQuotas() };
     const state = broker.state;
     if (state.kind === 'running' && broker.api) {
       const api = broker.api;
-      return { reader: api, clients: () => api.connectedClients(), acls: (f) => api.describeAcls(f) };
+      return { reader: api, clients: () => api.connectedClients(), acls: (f) => api.describeAcls(f), quotas: () => api.clientQuotas(), transactions: () => api.listTransactions() };
     }
     if (state.kind === 'external') {
       if (snapshot?.dataDir !== state.dataDir) snapshot = new DirectorySnapshot(state.dataDir);

@@ -340,6 +340,8 @@ export type BrokerEvent =
   | { type: 'faultsChanged'; faults: FaultState }
   /** ACLs were added or removed (through the API or any client's CreateAcls/DeleteAcls). */
   | { type: 'aclsChanged' }
+  /** Client quotas were set or removed (AlterClientQuotas). */
+  | { type: 'quotasChanged' }
   | { type: 'log'; level: LogLevel; message: string; time: number };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -430,6 +432,61 @@ export interface BrokerApi {
   createAcls(bindings: AclBinding[]): Promise<void>;
   /** DeleteAcls: the ACLs the filters matched, now gone. */
   deleteAcls(filters: AclBindingFilter[]): Promise<AclBinding[]>;
+
+  /** The client quotas set (DescribeClientQuotas) and, where the broker is ours, each quota's rate and throttling. */
+  clientQuotas(): Promise<ClientQuotasView>;
+  /** The transactional ids the transaction coordinators know, with their open transaction if any. */
+  listTransactions(): Promise<TransactionView[]>;
+  /**
+   * Aborts a transactional id's open transaction as its timeout would (Kafka's abortTimedOutTransactions): the producer
+   * epoch is bumped, so the producer is fenced, and abort markers go to its partitions. INVALID_TXN_STATE when none is
+   * open.
+   */
+  abortTransaction(transactionalId: string): Promise<void>;
+}
+
+/** A quota entity (user, client-id, both, or ip; null names the type's default) and its values. */
+export interface ClientQuotaEntry {
+  entity: Partial<Record<'user' | 'client-id' | 'ip', string | null>>;
+  values: Record<string, number>;
+}
+
+/** One client's measured use of a quota on one node: the clients that share the quota share this rate. */
+export interface ClientQuotaUsageView {
+  nodeId: number;
+  type: 'produce' | 'fetch' | 'request';
+  /** '' when the quota is a client-id one (shared by every user of the client id). */
+  user: string;
+  /** '' when the quota is a user one (shared by every client of the user). */
+  clientId: string;
+  /** Bytes per second (produce, fetch) or percent of a request thread (request). */
+  quota: number;
+  rate: number;
+  throttleCount: number;
+  avgThrottleMs: number;
+  lastThrottleMs: number;
+  lastThrottledAt: number | null;
+}
+
+export interface ClientQuotasView {
+  quotas: ClientQuotaEntry[];
+  /** Empty where the broker is not ours to measure (an external cluster). */
+  usage: ClientQuotaUsageView[];
+}
+
+export interface TransactionView {
+  transactionalId: string;
+  /** Kafka's TransactionState: Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort, Dead. */
+  state: string;
+  producerId: number;
+  producerEpoch: number;
+  timeoutMs: number;
+  /** When the open transaction began; -1 when none is open. */
+  startTimestamp: number;
+  lastUpdateTimestamp: number;
+  partitions: Array<{ topic: string; partition: number }>;
+  /** The node whose transaction coordinator holds the id. */
+  coordinator: number;
 }
 
 export interface ClientApiUse {

@@ -312,6 +312,14 @@ export class Cluster implements ClusterState, InternalTopicHost {
     return this.nodes.map((n) => n.id);
   }
 
+  /**
+   * The nodes new replicas may go to: those up, as Kafka's controller places replicas on unfenced brokers only, so
+   * that a topic created while a node is stopped has no partition led by it (offline from the start).
+   */
+  usableNodeIds(): number[] {
+    return this.nodes.filter((n) => n.up).map((n) => n.id);
+  }
+
   node(id: number): VirtualNode {
     const n = this.nodes.find((x) => x.id === id);
     if (!n) throw new KafkaError('BROKER_NOT_AVAILABLE', `no node ${id}`);
@@ -390,7 +398,7 @@ export class Cluster implements ClusterState, InternalTopicHost {
       name,
       numPartitions ?? this.brokerConfig.get<number>('num.partitions'),
       replicationFactor ?? this.brokerConfig.get<number>('default.replication.factor'),
-      this.nodeIds(),
+      this.usableNodeIds(),
       configs,
       opts.internal ?? false,
     );
@@ -413,7 +421,7 @@ export class Cluster implements ClusterState, InternalTopicHost {
 
   addPartitions(name: string, totalCount: number): TopicState {
     const before = this.metadata.topic(name)?.partitions.length ?? 0;
-    const t = this.metadata.addPartitions(name, totalCount, this.nodeIds());
+    const t = this.metadata.addPartitions(name, totalCount, this.usableNodeIds());
     this.createLogs(t, before);
     return t;
   }

@@ -42,6 +42,9 @@ const METHODS: Record<BrokerMethod, true> = {
   describeAcls: true,
   createAcls: true,
   deleteAcls: true,
+  clientQuotas: true,
+  listTransactions: true,
+  abortTransaction: true,
 };
 
 export const BROKER_METHODS = Object.keys(METHODS) as BrokerMethod[];

@@ -10,6 +10,8 @@ import { Worker } from 'node:worker_threads';
 import type {
   ElectionRecord,
   BrokerApi,
+  ClientQuotasView,
+  TransactionView,
   BrokerEvent,
   BrokerEventSource,
   BrokerMethod,
@@ -330,6 +332,18 @@ export class EmbeddedCluster implements BrokerApi, BrokerEventSource {
 
   deleteAcls(filters: AclBindingFilter[]): Promise<AclBinding[]> {
     return this.call('deleteAcls', filters);
+  }
+
+  clientQuotas(): Promise<ClientQuotasView> {
+    return this.call('clientQuotas');
+  }
+
+  listTransactions(): Promise<TransactionView[]> {
+    return this.call('listTransactions');
+  }
+
+  abortTransaction(transactionalId: string): Promise<void> {
+    return this.call('abortTransaction', transactionalId);
   }
 
   stopNode(nodeId: number): Promise<void> {

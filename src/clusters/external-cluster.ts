@@ -14,6 +14,8 @@
  */
 import type {
   BrokerApi,
+  ClientQuotasView,
+  TransactionView,
   BrokerEvent,
   BrokerEventSource,
   BrokerStatus,
@@ -41,6 +43,7 @@ import { ExternalClients, ExternalClusterOptions, closeClients, createClients } 
 import { TopicConfigs } from './external-cluster-configs';
 import { Acls } from './external-cluster-acls';
 import type { AclBinding, AclBindingFilter } from '../broker/security/acl-binding';
+import { KafkaError } from '../broker/errors';
 import { ClientQuotas, type ClientQuotaAlteration, type ClientQuotaFilter } from './external-cluster-quotas';
 import type { StoredClientQuota } from '../broker/quota/client-quota-entity';
 import { RecordReader } from './external-cluster-consume';
@@ -153,6 +156,20 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
 
   deleteAcls(filters: AclBindingFilter[]): Promise<AclBinding[]> {
     return this.acls.deleteAcls(filters);
+  }
+
+  async clientQuotas(): Promise<ClientQuotasView> {
+    // Rates and throttling are inside the cluster's brokers (their JMX metrics): only the settings are shown.
+    const quotas = await this.quotas.describeClientQuotas({ components: [], strict: false });
+    return { quotas, usage: [] };
+  }
+
+  async listTransactions(): Promise<TransactionView[]> {
+    throw new KafkaError('UNSUPPORTED_VERSION', 'Transactions are listed for the embedded broker only; on this cluster use kafka-transactions.sh list and describe.');
+  }
+
+  async abortTransaction(): Promise<void> {
+    throw new KafkaError('UNSUPPORTED_VERSION', 'Aborting a transaction is offered for the embedded broker only; on this cluster use kafka-transactions.sh abort.');
   }
 
   describeClientQuotas(filter: ClientQuotaFilter): Promise<StoredClientQuota[]> {

@@ -4,7 +4,7 @@
  * command's name. Built here from plain data, without VS Code, so the wording is tested against a real broker; the
  * commands show it as a modal (confirm() in services.ts).
  */
-import type { AclBinding, GroupDescription, GroupSummary, NodeStatus, ReplicationView, ResetPlanRow, TopicDescription } from '../broker/api';
+import type { AclBinding, GroupDescription, GroupSummary, NodeStatus, ReplicationView, ResetPlanRow, TopicDescription, TransactionView } from '../broker/api';
 import { PermissionType, operationName, patternTypeName, permissionTypeName, resourceTypeName } from '../broker/security/acl-binding';
 
 export interface Confirmation {
@@ -107,4 +107,14 @@ export function removeAclConfirmation(b: AclBinding): Confirmation {
       ? `${b.principal} is no longer denied this: what other ACLs allow it may do again.`
       : `${b.principal}'s clients are refused what only this ACL allowed (Kafka's *_AUTHORIZATION_FAILED errors) from their next request.`;
   return { message: `Remove ACL ${what}?`, detail: effect, action: 'Remove ACL' };
+}
+
+/** Aborting a transaction fences its producer: say so, and what its consumers see. */
+export function abortTransactionConfirmation(t: TransactionView): Confirmation {
+  const partitions = t.partitions.map((p) => `${p.topic}-${p.partition}`).join(', ') || 'no partition yet';
+  return {
+    message: `Abort the open transaction of ${t.transactionalId}?`,
+    detail: `Its records on ${partitions} are discarded for read_committed consumers, which then read past them. Producer ${t.producerId} (epoch ${t.producerEpoch}) is fenced: its next send or commit fails with PRODUCER_FENCED or INVALID_PRODUCER_EPOCH, and it must start again with a new epoch.`,
+    action: 'Abort Transaction',
+  };
 }

@@ -14,6 +14,7 @@ import { addPartitions } from './add-partitions';
 import { resetOffsets } from './reset-offsets';
 import { deleteGroup } from './delete-group';
 import { addAcl, removeAcl } from './acls';
+import { abortTransaction } from './abort-transaction';
 import { openSegment } from './open-segment';
 import { stopNode } from './stop-node';
 import { startNode } from './start-node';
@@ -45,6 +46,7 @@ const COMMANDS: Record<string, Command> = {
   'tributary.deleteGroup': { title: 'Delete Consumer Group', run: (s, a) => deleteGroup(s, a) },
   'tributary.addAcl': { title: 'Add ACL', run: (s, a) => addAcl(s, a) },
   'tributary.removeAcl': { title: 'Remove ACL', run: (s, a) => removeAcl(s, a) },
+  'tributary.abortTransaction': { title: 'Abort Transaction', run: (s, a) => abortTransaction(s, a) },
   'tributary.openSegment': { title: 'Open Segment', run: (s, a) => openSegment(s, a) },
   'tributary.stopNode': { title: 'Stop Node', run: (s, a) => stopNode(s, a) },
   'tributary.startNode': { title: 'Start Node', run: (s, a) => startNode(s, a) },

@@ -6,6 +6,8 @@
 import type {
   ElectionRecord,
   BrokerApi,
+  ClientQuotasView,
+  TransactionView,
   BrokerEvent,
   BrokerEventSource,
   BrokerServiceOptions,
@@ -126,6 +128,7 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     this.unsubscribeCluster = this.cluster.on((e) => this.forwardClusterEvent(e));
     // However they change (this API, any client's CreateAcls/DeleteAcls), the views hear of it.
     this.cluster.metadata.aclListener = () => this.events.fire({ type: 'aclsChanged' });
+    this.cluster.metadata.quotaListener = () => this.events.fire({ type: 'quotasChanged' });
     return this.status();
   }
 
@@ -454,6 +457,37 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     const deleted = results.flatMap((r) => r.deleted);
     for (const b of deleted) this.logger.info(`ACL removed: ${describeBinding(b)}`);
     return deleted;
+  }
+
+  async clientQuotas(): Promise<ClientQuotasView> {
+    const c = this.require();
+    const now = Date.now();
+    const usage = this.server ? c.nodes.flatMap((n) => this.server!.quotas(n.id).usage(now).map((u) => ({ nodeId: n.id, ...u }))) : [];
+    return { quotas: c.metadata.clientQuotas().map((q) => ({ entity: { ...q.entity }, values: { ...q.values } })), usage };
+  }
+
+  async listTransactions(): Promise<TransactionView[]> {
+    const c = this.require();
+    const coordinator = c.transactionCoordinator;
+    return coordinator
+      .allTransactions()
+      .map((t) => ({
+        transactionalId: t.transactionalId,
+        state: t.state,
+        producerId: t.producerId,
+        producerEpoch: t.producerEpoch,
+        timeoutMs: t.txnTimeoutMs,
+        startTimestamp: t.txnStartTimestamp,
+        lastUpdateTimestamp: t.txnLastUpdateTimestamp,
+        partitions: [...t.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition })),
+        coordinator: coordinator.coordinatorFor(t.transactionalId),
+      }))
+      .sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
+  }
+
+  async abortTransaction(transactionalId: string): Promise<void> {
+    const c = this.require();
+    await c.transactionCoordinator.abortTransaction(transactionalId);
   }
 
   async connectedClients(): Promise<ClientView[]> {

@@ -5,7 +5,7 @@
  * concerned. Node objects keep their identity across refreshes (VS Code tracks tree elements by object), updated in
  * place.
  */
-import type { AclBinding, AclBindingFilter, BrokerEvent, ClientView, ClusterReader, GroupDescription, GroupSummary, TopicDescription, TopicSummary } from '../broker/api';
+import type { AclBinding, AclBindingFilter, BrokerEvent, ClientQuotasView, ClientView, TransactionView, ClusterReader, GroupDescription, GroupSummary, TopicDescription, TopicSummary } from '../broker/api';
 import { Listeners } from '../shared/listeners';
 import { Throttle } from '../shared/throttle';
 import { AclOperation, ResourceType } from '../broker/security/acl-operations';
@@ -33,6 +33,13 @@ import {
   offsetsSectionNode,
   partitionFiles,
   partitionNode,
+  quotaEntityLabel,
+  quotaNode,
+  quotaUsageNode,
+  quotasSectionNode,
+  transactionNode,
+  transactionPartitionNodes,
+  transactionsSectionNode,
   sortTopics,
   topicNode,
   topicsSectionNode,
@@ -49,6 +56,10 @@ export interface TreeSource {
   clients?: () => Promise<ClientView[]>;
   /** The cluster's ACLs (DescribeAcls); failing with SECURITY_DISABLED when it has no authorizer: no ACL nodes then. */
   acls?: (filter: AclBindingFilter) => Promise<AclBinding[]>;
+  /** The client quotas set and, on the embedded broker, their rates and throttling; the section shows when any is set. */
+  quotas?: () => Promise<ClientQuotasView>;
+  /** The transactional ids the coordinators know (the embedded broker). */
+  transactions?: () => Promise<TransactionView[]>;
 }
 
 const EVERY_ACL: AclBindingFilter = { resourceType: ResourceType.ANY, resourceName: null, patternType: PatternType.ANY, principal: null, host: null, operation: AclOperation.ANY, permissionType: PermissionType.ANY };
@@ -65,6 +76,8 @@ const ID = {
   groups: nodeId('groups'),
   clients: nodeId('clients'),
   acls: nodeId('acls'),
+  quotas: nodeId('quotas'),
+  transactions: nodeId('transactions'),
 };
 
 /** More pending nodes than this and one refresh of the whole tree is cheaper. */
@@ -128,6 +141,12 @@ export class ClusterTreeModel {
       ];
       // The clients are asked afresh at each look: requests come without events.
       if (src.clients) sections.push(this.make(ID.clients, clientsSectionNode(await src.clients())));
+      // Transactions and quota rates change without events too: asked afresh at each look.
+      if (src.transactions) sections.push(this.make(ID.transactions, transactionsSectionNode(await src.transactions())));
+      if (src.quotas) {
+        const quotas = await src.quotas();
+        if (quotas.quotas.length || quotas.usage.length) sections.push(this.make(ID.quotas, quotasSectionNode(quotas)));
+      }
       const acls = await this.acls(src);
       if (acls) sections.push(this.make(ID.acls, aclsSectionNode(acls)));
       return sections;
@@ -206,6 +225,20 @@ export class ClusterTreeModel {
         const shown = ref.resourceType === undefined ? acls : applying(acls, ref.resourceType, ref.resourceName ?? '');
         const scope = ref.resourceType === undefined ? 'all' : `${ref.resourceType}:${ref.resourceName}`;
         return shown.map((b) => this.make(nodeId('acl', scope, aclKey(b)), aclNode(b, ref.resourceName)));
+      }
+      case 'quotas': {
+        const view = (await src.quotas?.()) ?? { quotas: [], usage: [] };
+        const entities = view.quotas.map((q) => this.make(nodeId('quota', quotaEntityLabel(q.entity)), quotaNode(q)));
+        const usage = view.usage.map((u) => this.make(nodeId('quotaUsage', u.nodeId, u.type, u.user, u.clientId), quotaUsageNode(u)));
+        return [...entities, ...usage];
+      }
+      case 'transactions': {
+        const txns = (await src.transactions?.()) ?? [];
+        return txns.map((t) => this.make(nodeId('transaction', t.transactionalId), transactionNode(t)));
+      }
+      case 'transaction': {
+        const t = (await src.transactions?.())?.find((x) => x.transactionalId === ref.transactionalId);
+        return t ? transactionPartitionNodes(t).map((n) => this.make(nodeId('transaction', t.transactionalId, n.label), n)) : [];
       }
       case 'client': {
         const c = (await src.clients?.())?.find((x) => clientKey(x) === ref.key);
@@ -313,7 +346,12 @@ export class ClusterTreeModel {
    */
   handleEvent(e: BrokerEvent): void {
     // Any activity may come with a new client or a new request version; the list is asked afresh if shown.
-    if (e.type !== 'log') this.schedule(ID.clients);
+    if (e.type !== 'log') {
+      this.schedule(ID.clients);
+      // Quota rates and transactions move with the traffic that comes with any event.
+      this.schedule(ID.quotas);
+      this.schedule(ID.transactions);
+    }
     switch (e.type) {
       case 'topicCreated':
       case 'topicDeleted':
@@ -324,6 +362,9 @@ export class ClusterTreeModel {
         return;
       case 'partitionsAppended': {
         const topics = new Set(e.partitions.map((p) => p.topic));
+        // A transaction began, moved or ended, or traffic moved a quota's rate: the counts on the root lines change
+        // with it (throttled like every refresh).
+        if ((topics.has('__transaction_state') && this.nodes.has(ID.transactions)) || this.nodes.has(ID.quotas)) this.schedule(ROOT);
         for (const t of topics) {
           // Only described (expanded) topics show offsets; the others have nothing to refresh.
           if (this.topicDescriptions.delete(t)) this.schedule(nodeId('topic', t));
@@ -345,6 +386,9 @@ export class ClusterTreeModel {
         this.schedule(ROOT);
         return;
       case 'nodeChanged':
+        this.schedule(ROOT);
+        return;
+      case 'quotasChanged':
         this.schedule(ROOT);
         return;
       case 'aclsChanged':

@@ -6,7 +6,7 @@
  * Every tooltip and label is plain text: names and messages are shown as data, never interpreted as markup.
  */
 import { formatVersions } from '../broker/api';
-import type { BrokerStatus, ClientView, FileInfo, GroupDescription, GroupMemberView, GroupOffsetView, GroupSummary, NodeStatus, PartitionDescription, TopicSummary } from '../broker/api';
+import type { BrokerStatus, ClientQuotaEntry, ClientQuotaUsageView, ClientQuotasView, ClientView, FileInfo, TransactionView, GroupDescription, GroupMemberView, GroupOffsetView, GroupSummary, NodeStatus, PartitionDescription, TopicSummary } from '../broker/api';
 import { ownerText } from './broker-presentation';
 import type { AclBinding } from '../broker/api';
 import { operationName, patternTypeName, permissionTypeName, resourceTypeName, PermissionType } from '../broker/security/acl-binding';
@@ -32,6 +32,11 @@ type NodeRef =
   /** The ACLs that apply to a resource (a topic's, a group's), or every ACL of the cluster (resourceType undefined). */
   | { kind: 'acls'; resourceType?: number; resourceName?: string }
   | { kind: 'acl'; binding: AclBinding }
+  | { kind: 'quotas' }
+  | { kind: 'quota'; entry: ClientQuotaEntry }
+  | { kind: 'quotaUsage' }
+  | { kind: 'transactions' }
+  | { kind: 'transaction'; transactionalId: string; state: string }
   | { kind: 'info' };
 
 type Collapsible = 'none' | 'collapsed' | 'expanded';
@@ -559,4 +564,144 @@ export function aclNode(b: AclBinding, resourceName?: string): Omit<TreeNode, 'i
 /** A stable id part for a binding. */
 export function aclKey(b: AclBinding): string {
   return [b.resourceType, b.patternType, b.resourceName, b.principal, b.host, b.operation, b.permissionType].join('\u0000');
+}
+
+// -- client quotas ----------------------------------------------------------------------------------------------
+
+/** A quota throttled this recently counts as throttling now. */
+const THROTTLING_NOW_MS = 30_000;
+
+const BYTE_RATE_KEYS = new Set(['producer_byte_rate', 'consumer_byte_rate']);
+
+function quotaValue(key: string, v: number): string {
+  if (BYTE_RATE_KEYS.has(key)) return `${formatBytes(v)}/s`;
+  if (key === 'request_percentage') return `${v}% of a request thread`;
+  if (key === 'connection_creation_rate') return `${v} connections/s`;
+  if (key === 'controller_mutation_rate') return `${v} partition mutations/s`;
+  return String(v);
+}
+
+/** kafka-configs.sh's wording: user 'alice', client-id 'app', the default user, ip '10.0.0.1'. */
+export function quotaEntityLabel(entity: ClientQuotaEntry['entity']): string {
+  const order: Array<keyof ClientQuotaEntry['entity']> = ['user', 'client-id', 'ip'];
+  return order
+    .filter((t) => entity[t] !== undefined)
+    .map((t) => (entity[t] === null ? `default ${t}` : `${t} '${entity[t]}'`))
+    .join(', ');
+}
+
+function throttlingNow(u: ClientQuotaUsageView, now: number): boolean {
+  return u.lastThrottledAt !== null && now - u.lastThrottledAt < THROTTLING_NOW_MS;
+}
+
+export function quotasSectionNode(view: ClientQuotasView, now = Date.now()): Omit<TreeNode, 'id'> {
+  const throttled = view.usage.filter((u) => throttlingNow(u, now)).length;
+  return {
+    ref: { kind: 'quotas' },
+    label: 'Quotas',
+    description: `${plural(view.quotas.length, 'entity', 'entities')}${throttled ? ` · ${throttled} throttling now` : ''}`,
+    tooltip: 'Client quotas (kafka-configs.sh --entity-type users|clients|ips): what is set, and on the embedded broker each quota\'s current rate and how often its clients were throttled.',
+    icon: 'dashboard',
+    color: throttled ? COLOR.warning : undefined,
+    contextValue: 'tributary.quotas',
+    collapsible: view.quotas.length || view.usage.length ? 'collapsed' : 'none',
+  };
+}
+
+export function quotaNode(entry: ClientQuotaEntry): Omit<TreeNode, 'id'> {
+  const values = Object.entries(entry.values).sort(([a], [b]) => a.localeCompare(b));
+  return {
+    ref: { kind: 'quota', entry },
+    label: quotaEntityLabel(entry.entity),
+    description: values.map(([k, v]) => `${k}=${v}`).join(', '),
+    tooltip: [`Quotas of ${quotaEntityLabel(entry.entity)}:`, ...values.map(([k, v]) => `  ${k} = ${quotaValue(k, v)}`)].join('\n'),
+    icon: entry.entity.ip !== undefined ? 'globe' : 'account',
+    contextValue: 'tributary.quota',
+    collapsible: 'none',
+  };
+}
+
+const USAGE_WORD: Record<ClientQuotaUsageView['type'], string> = { produce: 'produce', fetch: 'fetch', request: 'request time' };
+
+/** One quota's measured use on one node: whose it is, its rate against the bound, and its throttling. */
+export function quotaUsageNode(u: ClientQuotaUsageView, now = Date.now()): Omit<TreeNode, 'id'> {
+  const who = [u.user ? `user '${u.user}'` : '', u.clientId ? `client-id '${u.clientId}'` : ''].filter(Boolean).join(', ');
+  const rate = u.type === 'request' ? `${u.rate.toFixed(1)}% of ${u.quota}%` : `${formatBytes(u.rate)}/s of ${formatBytes(u.quota)}/s`;
+  const ago = u.lastThrottledAt === null ? '' : `, last ${u.lastThrottleMs} ms ${Math.max(0, Math.round((now - u.lastThrottledAt) / 1000))} s ago`;
+  const throttled = u.throttleCount ? `throttled ${u.throttleCount}×${ago}` : 'never throttled';
+  const hot = throttlingNow(u, now);
+  return {
+    ref: { kind: 'quotaUsage' },
+    label: `${who} · ${USAGE_WORD[u.type]}`,
+    description: `node ${u.nodeId} · ${rate} · ${throttled}`,
+    tooltip: [
+      `${USAGE_WORD[u.type]} quota of ${who} on node ${u.nodeId}`,
+      `Rate over the quota window: ${rate}`,
+      u.throttleCount ? `Throttled ${u.throttleCount} times, ${Math.round(u.avgThrottleMs)} ms on average${ago}` : 'Never throttled',
+      'Clients over their quota get their answer with a throttle time and their connection is muted for it (KIP-219).',
+    ].join('\n'),
+    icon: hot ? 'watch' : 'pulse',
+    color: hot ? COLOR.warning : undefined,
+    contextValue: 'tributary.quotaUsage',
+    collapsible: 'none',
+  };
+}
+
+// -- transactions -----------------------------------------------------------------------------------------------
+
+function seconds(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+}
+
+export function transactionsSectionNode(txns: readonly TransactionView[], now = Date.now()): Omit<TreeNode, 'id'> {
+  const open = txns.filter((t) => t.state === 'Ongoing');
+  const overdue = open.filter((t) => t.startTimestamp >= 0 && now - t.startTimestamp > t.timeoutMs).length;
+  return {
+    ref: { kind: 'transactions' },
+    label: 'Transactions',
+    description: txns.length === 0 ? undefined : `${plural(txns.length, 'transactional id')} · ${open.length} open${overdue ? ` · ${overdue} past timeout` : ''}`,
+    tooltip: 'The transactional ids the transaction coordinators know (kafka-transactions.sh list/describe): state, producer id and epoch, partitions, and how long the open transaction has run. An open one can be aborted from its menu.',
+    icon: 'git-commit',
+    color: overdue ? COLOR.warning : undefined,
+    contextValue: 'tributary.transactions',
+    collapsible: txns.length ? 'collapsed' : 'none',
+  };
+}
+
+export function transactionNode(t: TransactionView, now = Date.now()): Omit<TreeNode, 'id'> {
+  const open = t.state === 'Ongoing';
+  const age = open && t.startTimestamp >= 0 ? now - t.startTimestamp : -1;
+  const overdue = age > t.timeoutMs;
+  const parts = [t.state, `producer ${t.producerId} epoch ${t.producerEpoch}`];
+  if (t.partitions.length) parts.push(plural(t.partitions.length, 'partition'));
+  if (age >= 0) parts.push(`open ${seconds(age)}${overdue ? ' · past its timeout' : ''}`);
+  return {
+    ref: { kind: 'transaction', transactionalId: t.transactionalId, state: t.state },
+    label: t.transactionalId,
+    description: parts.join(' · '),
+    tooltip: [
+      `Transactional id: ${t.transactionalId}`,
+      `State: ${t.state}`,
+      `Producer id ${t.producerId}, epoch ${t.producerEpoch}`,
+      `Timeout: ${seconds(t.timeoutMs)}`,
+      age >= 0 ? `Open for ${seconds(age)} (read_committed consumers stop before its first record)` : `Last change ${seconds(now - t.lastUpdateTimestamp)} ago`,
+      `Coordinator: node ${t.coordinator}`,
+      t.partitions.length ? `Partitions: ${t.partitions.map((p) => `${p.topic}-${p.partition}`).join(', ')}` : 'No partitions',
+    ].join('\n'),
+    icon: open ? (overdue ? 'warning' : 'loading') : t.state === 'CompleteAbort' || t.state === 'PrepareAbort' ? 'discard' : 'check',
+    color: overdue ? COLOR.warning : undefined,
+    contextValue: open ? 'tributary.transaction.open' : 'tributary.transaction',
+    collapsible: t.partitions.length ? 'collapsed' : 'none',
+  };
+}
+
+export function transactionPartitionNodes(t: TransactionView): Array<Omit<TreeNode, 'id'>> {
+  return t.partitions.map((p) => ({
+    ref: { kind: 'partition', topic: p.topic, partition: p.partition },
+    label: `${p.topic}-${p.partition}`,
+    icon: 'symbol-array',
+    contextValue: 'tributary.transactionPartition',
+    collapsible: 'none' as const,
+  }));
 }

@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT } from './support/code-server';
+import { RawClient } from '../support/raw-client';
 import { fillText, panelFrame, panelTab } from './support/webviews';
 import { Workbench, clearScreenshots, e2eMissing, eventually, notification as notificationIn, printExtensionHostLogs, quickInput as quickInputIn, runCommand, escapeRegExp, screenshotter, startWorkbench, sidebarTree } from './support/workbench';
 
@@ -439,6 +440,54 @@ describe('Tributary in a real VS Code (code-server + Chromium)', function () {
       await notification(/^Removed the ACL\.$/);
       await row('ACLs', /^none apply$/);
       await producer.send({ topic: TOPIC, messages: [{ key: 'acl', value: 'allowed again' }] });
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
+  it('shows a kafkajs transaction left open under Transactions and aborts it from its menu after a modal: the producer is fenced', async () => {
+    const cluster = await row('Cluster');
+    const producer = new Kafka({ clientId: 'e2e-txn', brokers: cluster.description.split(','), logLevel: logLevel.NOTHING, retry: { retries: 2 } }).producer({ transactionalId: 'e2e-txn', idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    try {
+      const txn = await producer.transaction();
+      await txn.send({ topic: TOPIC, messages: [{ key: 'txn', value: 'left open' }] });
+      await row('Transactions', /1 open/);
+      await expand('Transactions');
+      await row('e2e-txn', /^Ongoing · producer \d+ epoch \d+ · 1 partition · open \d+ s$/);
+      await screenshot('transaction-open');
+      await fromContextMenu('e2e-txn', 'Abort Transaction…');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor();
+      assert.equal(await dialog.locator('.dialog-message-text').innerText(), 'Abort the open transaction of e2e-txn?');
+      await screenshot('transaction-abort-confirm');
+      await dialog.locator('.monaco-button', { hasText: /^Abort Transaction$/ }).click();
+      await notification(/^Aborted the transaction of e2e-txn\.$/);
+      await row('e2e-txn', /^CompleteAbort · producer \d+ epoch \d+/);
+      await assert.rejects(txn.commit(), 'the fenced producer cannot commit');
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
+  });
+
+  it('shows a client over its producer_byte_rate under Quotas, throttled', async () => {
+    const cluster = await row('Cluster');
+    const admin = await RawClient.connect(cluster.description);
+    try {
+      const r = await admin.request(49, 1, { entries: [{ entity: [{ entityType: 'client-id', entityName: 'e2e-metered' }], ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }], validateOnly: false });
+      assert.equal(r.entries[0].errorCode, 0);
+    } finally {
+      admin.close();
+    }
+    const producer = new Kafka({ clientId: 'e2e-metered', brokers: cluster.description.split(','), logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    try {
+      await producer.send({ topic: TOPIC, messages: [{ key: 'q', value: 'x'.repeat(30000) }] });
+      await row('Quotas', /^1 entity · 1 throttling now$/);
+      await expand('Quotas');
+      await row("client-id 'e2e-metered'", /^producer_byte_rate=1024$/);
+      await row("client-id 'e2e-metered' · produce", /^node \d+ · .* of 1.0 KiB\/s · throttled 1×/);
+      await screenshot('quotas-throttled');
     } finally {
       await producer.disconnect();
     }

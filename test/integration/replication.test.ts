@@ -113,6 +113,18 @@ describe('replication between virtual nodes', function () {
     assert.deepEqual(valuesOf(cluster, slow, 'p', 0), ['one', 'two']);
   });
 
+  it('a topic created or grown while a node is stopped gets no replica on it (as Kafka places replicas on unfenced brokers only)', async () => {
+    open();
+    cluster.stopNode(2);
+    const t = cluster.createTopic('while-down', 6, 2);
+    assert.ok(t.partitions.every((p) => !p.replicas.includes(2) && p.leader !== 2 && p.isr.length === 2), JSON.stringify(t.partitions));
+    assert.throws(() => cluster.createTopic('too-wide', 1, 3), (e: KafkaError) => e.errorName === 'INVALID_REPLICATION_FACTOR' && /only 2 broker\(s\) are registered/.test(e.message));
+    cluster.addPartitions('while-down', 8);
+    assert.ok(cluster.metadata.topic('while-down')!.partitions.every((p) => !p.replicas.includes(2)));
+    await cluster.produce('while-down', 7, textBatch(['served']), -1, 5000);
+    cluster.startNode(2);
+  });
+
   it('an acks=all produce waiting for the ISR is answered UNKNOWN_TOPIC_OR_PARTITION when its topic is deleted, not left to time out', async () => {
     open();
     cluster.createTopic('gone', 1, 3);

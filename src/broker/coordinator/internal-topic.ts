@@ -44,7 +44,9 @@ export class ClusterInternalTopic {
   /** Creates the topic if it does not exist yet. */
   ensure(): void {
     if (this.exists()) return;
-    const rf = Math.min(this.cluster.brokerConfig.get<number>(this.spec.replicationConfig), this.cluster.nodes.length);
+    // At most the nodes up: one stopped while the topic is first needed gets no replica of it (Kafka places replicas
+    // on unfenced brokers only); Tributary lowers the factor rather than leave the coordinator unavailable.
+    const rf = Math.min(this.cluster.brokerConfig.get<number>(this.spec.replicationConfig), Math.max(1, this.cluster.nodes.filter((n) => n.up).length));
     this.cluster.createTopic(this.spec.name, this.numPartitions, rf, { 'cleanup.policy': 'compact', 'segment.bytes': '104857600', ...this.spec.configs(rf) }, { internal: true });
   }
 

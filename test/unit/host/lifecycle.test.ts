@@ -59,6 +59,9 @@ class FakeConnection {
       describeAcls: notUsed,
       createAcls: notUsed,
       deleteAcls: notUsed,
+      clientQuotas: notUsed,
+      listTransactions: notUsed,
+      abortTransaction: notUsed,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { AclBinding, ClientView, ClusterReader, GroupDescription, GroupSummary, PartitionDescription, TopicDescription, TopicSummary } from '../../../src/broker/api';
+import type { AclBinding, BrokerEvent, ClientQuotasView, ClientView, TransactionView, ClusterReader, GroupDescription, GroupSummary, PartitionDescription, TopicDescription, TopicSummary } from '../../../src/broker/api';
 import { ClusterTreeModel } from '../../../src/views/cluster-tree-model';
 import { TreeNode, formatBytes, partitionNode } from '../../../src/views/tree-nodes';
 
@@ -322,6 +322,46 @@ describe('Sidebar tree model (no VS Code)', () => {
     const offTopic = (await off.children(find(await off.children(), 'Topics')))[0];
     assert.ok(!(await off.children(offTopic)).some((n) => n.label === 'ACLs'));
     off.dispose();
+  });
+
+  it('Transactions and Quotas: root sections from the live broker, an open transaction offering Abort with its partitions, quota entities and their rates', async () => {
+    const reader = new FakeReader(1);
+    const now = Date.now();
+    let txns: TransactionView[] = [
+      { transactionalId: 'orders-writer', state: 'Ongoing', producerId: 7, producerEpoch: 2, timeoutMs: 60000, startTimestamp: now - 5000, lastUpdateTimestamp: now, partitions: [{ topic: 'orders', partition: 0 }, { topic: 'orders', partition: 1 }], coordinator: 0 },
+      { transactionalId: 'audit', state: 'CompleteCommit', producerId: 8, producerEpoch: 0, timeoutMs: 60000, startTimestamp: -1, lastUpdateTimestamp: now - 1000, partitions: [], coordinator: 0 },
+    ];
+    const quotas: ClientQuotasView = {
+      quotas: [{ entity: { user: 'alice', 'client-id': null }, values: { producer_byte_rate: 1048576 } }, { entity: { ip: '10.0.0.1' }, values: { connection_creation_rate: 5 } }],
+      usage: [{ nodeId: 0, type: 'produce', user: 'alice', clientId: 'app', quota: 1048576, rate: 1048000, throttleCount: 3, avgThrottleMs: 120, lastThrottleMs: 90, lastThrottledAt: now - 2000 }],
+    };
+    const model = new ClusterTreeModel(() => ({ reader, transactions: async () => txns, quotas: async () => quotas }));
+    const section = find(await model.children(), 'Transactions');
+    assert.equal(section.description, '2 transactional ids · 1 open');
+    const rows = await model.children(section);
+    assert.deepEqual(rows.map((r) => [r.label, r.contextValue]), [['orders-writer', 'tributary.transaction.open'], ['audit', 'tributary.transaction']]);
+    assert.deepEqual((await model.children(rows[0])).map((p) => p.label), ['orders-0', 'orders-1']);
+    const q = find(await model.children(), 'Quotas');
+    assert.equal(q.description, '2 entities · 1 throttling now');
+    assert.deepEqual((await model.children(q)).map((r) => [r.label, r.description]), [
+      ["user 'alice', default client-id", 'producer_byte_rate=1048576'],
+      ["ip '10.0.0.1'", 'connection_creation_rate=5'],
+      ["user 'alice', client-id 'app' · produce", 'node 0 · 1023 KiB/s of 1.0 MiB/s · throttled 3×, last 90 ms 2 s ago'],
+    ]);
+    // A transaction's records in __transaction_state refresh the root line's counts.
+    txns = txns.slice(1);
+    const changed: Array<unknown> = [];
+    model.onDidChange((n) => changed.push(n));
+    model.handleEvent({ type: 'partitionsAppended', partitions: [{ topic: '__transaction_state', partition: 3, logEndOffset: 9, highWatermark: 9 }] } as unknown as BrokerEvent);
+    model.flush();
+    assert.ok(changed.includes(undefined), 'the whole tree refreshes');
+    assert.equal(find(await model.children(), 'Transactions').description, '1 transactional id · 0 open');
+    model.dispose();
+    // Neither section without those sources (a directory read from disk); no Quotas section while none is set.
+    assert.ok(!(await new ClusterTreeModel(() => ({ reader })).children()).some((n) => n.label === 'Transactions' || n.label === 'Quotas'));
+    const none = new ClusterTreeModel(() => ({ reader, quotas: async () => ({ quotas: [], usage: [] }) }));
+    assert.ok(!(await none.children()).some((n) => n.label === 'Quotas'));
+    none.dispose();
   });
 
   it('formats sizes in binary units', () => {

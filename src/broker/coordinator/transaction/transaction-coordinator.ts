@@ -398,6 +398,24 @@ export class TransactionCoordinator {
     return aborted;
   }
 
+  /**
+   * Aborts an open transaction on request (the UI's "abort" of a hanging transaction), exactly as its timeout would:
+   * the epoch is bumped first, so that its producer is fenced, then the abort markers are written.
+   */
+  async abortTransaction(transactionalId: string): Promise<void> {
+    const m = this.txns.get(transactionalId);
+    if (!m) throw new KafkaError('TRANSACTIONAL_ID_NOT_FOUND', `No transactional id ${transactionalId} is known.`);
+    if (m.pending) throw new KafkaError('CONCURRENT_TRANSACTIONS', `Transactional id ${transactionalId} is being changed; try again.`);
+    if (m.state !== 'Ongoing') throw new KafkaError('INVALID_TXN_STATE', `Transactional id ${transactionalId} has no open transaction (its state is ${m.state}).`);
+    m.pending = true;
+    try {
+      this.logger.info(`transactional id ${transactionalId}: aborting the transaction of producer ${m.producerId} epoch ${m.producerEpoch} on request`);
+      await this.abortWithFencing(m);
+    } finally {
+      m.pending = false;
+    }
+  }
+
   startTimeouts(intervalMs = this.config.abortTimedOutIntervalMs): void {
     this.timer = this.clock.setInterval(() => void this.abortTimedOutTransactions(), intervalMs);
   }

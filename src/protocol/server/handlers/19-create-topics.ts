@@ -108,7 +108,8 @@ function createOne(ctx: RequestContext, topic: CreatableTopic, validateOnly: boo
     if (topic.numPartitions < -1 || topic.numPartitions === 0) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.');
     numPartitions = topic.numPartitions === -1 ? cluster.brokerConfig.get<number>('num.partitions') : topic.numPartitions;
     replicationFactor = topic.replicationFactor === -1 ? cluster.brokerConfig.get<number>('default.replication.factor') : topic.replicationFactor;
-    const brokers = cluster.nodeIds().length;
+    // Kafka counts the brokers that may take replicas now (unfenced): a stopped node is not one.
+    const brokers = cluster.usableNodeIds().length;
     if (replicationFactor > brokers) {
       throw new KafkaError(
         'INVALID_REPLICATION_FACTOR',
