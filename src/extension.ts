@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
   // process owns it.
   let snapshot: DirectorySnapshot | undefined;
   const treeSource = (): TreeSource | undefined => {
-    if (clusters.isExternal()) return { reader: clusters.reader(), acls: async (f) => (await clusters.external()).describeAcls(f), quotas: async () => (await clusters.external()).clientQuotas() };
+    if (clusters.isExternal()) return { reader: clusters.reader(), acls: async (f) => (await clusters.external()).describeAcls(f), quotas: async () => (await clusters.external()).clientQuotas(), transactions: async () => (await clusters.external()).listTransactions() };
     const state = broker.state;
     if (state.kind === 'running' && broker.api) {
       const api = broker.api;

@@ -5,16 +5,15 @@
  * reads only v1. Each goes to any broker (a KRaft broker forwards alterations to its controller), in the newest
  * version both sides speak.
  */
-import { type Admin, Writer as LibWriter, createAPI } from '@platformatic/kafka';
-import { Reader, Writer } from '../protocol/codec';
-import { codecIsFlexible, type ApiCodec } from '../protocol/messages/api-codec';
+import type { Admin } from '@platformatic/kafka';
+import type { ApiCodec } from '../protocol/messages/api-codec';
+import type { DirectRequests } from './external-cluster-requests';
 import { DescribeClientQuotasApi } from '../protocol/messages/describe-client-quotas-api';
 import { AlterClientQuotasApi } from '../protocol/messages/alter-client-quotas-api';
 import type { DescribeClientQuotasResponseData } from '../protocol/messages/describe-client-quotas-response';
 import type { AlterClientQuotasResponseData } from '../protocol/messages/alter-client-quotas-response';
 import { KafkaError, errorName, type ErrorName } from '../broker/errors';
 import type { QuotaEntity, QuotaEntityType, QuotaFilterComponent, StoredClientQuota } from '../broker/quota/client-quota-entity';
-import { call } from './external-cluster-errors';
 
 /** A DescribeClientQuotas filter: components with Kafka's match types (QuotaMatchType), and whether it is strict. */
 export interface ClientQuotaFilter {
@@ -29,7 +28,10 @@ export interface ClientQuotaAlteration {
 }
 
 export class ClientQuotas {
-  constructor(private readonly admin: Admin) {}
+  constructor(
+    private readonly admin: Admin,
+    private readonly requests: DirectRequests,
+  ) {}
 
   async describeClientQuotas(filter: ClientQuotaFilter): Promise<StoredClientQuota[]> {
     const r = await this.send<DescribeClientQuotasResponseData>(DescribeClientQuotasApi, { components: filter.components, strict: filter.strict });
@@ -51,35 +53,11 @@ export class ClientQuotas {
     if (failed) throw new KafkaError(errorName(failed.errorCode) as ErrorName, failed.errorMessage ?? undefined);
   }
 
+  /** To any broker: a KRaft broker forwards alterations to its controller. */
   private async send<R>(codec: ApiCodec, request: unknown): Promise<R> {
-    const [version, connection] = await call(() => Promise.all([this.version(codec), this.connection()]));
-    const body = new Writer();
-    codec.encodeRequest(body, version, request);
-    const flexible = codecIsFlexible(codec, version);
-    const api = createAPI<[], R>(
-      codec.apiKey,
-      version,
-      () => LibWriter.create().append(body.toBuffer()),
-      (_correlationId, _apiKey, apiVersion, reader) => codec.decodeResponse(new Reader(reader.buffer.slice(reader.position, reader.position + reader.remaining)), apiVersion) as R,
-      flexible,
-      flexible,
-    );
-    return call(() => api.async(connection));
-  }
-
-  private async version(codec: ApiCodec): Promise<number> {
-    const range = (await this.admin.listApis()).find((v) => v.apiKey === codec.apiKey);
-    const version = range ? Math.min(range.maxVersion, codec.maxVersion) : -1;
-    if (!range || version < Math.max(range.minVersion, codec.minVersion)) {
-      throw new KafkaError('UNSUPPORTED_VERSION', `The cluster does not serve ${codec.name} (Kafka 2.6 or newer does).`);
-    }
-    return version;
-  }
-
-  private async connection() {
     const brokers = (await this.admin.metadata({ topics: [], forceUpdate: false })).brokers;
     const broker = [...brokers.values()][0];
     if (!broker) throw new KafkaError('BROKER_NOT_AVAILABLE', 'The cluster listed no broker.');
-    return this.admin.connections.get(broker);
+    return this.requests.schemaRequest<R>(codec, request, broker);
   }
 }

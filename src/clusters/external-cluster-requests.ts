@@ -39,7 +39,9 @@ import {
   consumerGroupDescribeV0,
   createAPI,
 } from '@platformatic/kafka';
-import { Reader as SchemaReader } from '../protocol/codec';
+import { Reader as SchemaReader, Writer as SchemaWriter } from '../protocol/codec';
+import { codecIsFlexible, type ApiCodec } from '../protocol/messages/api-codec';
+import { Writer as LibWriter } from '@platformatic/kafka';
 import { decodeConsumerGroupDescribeResponse, type ConsumerGroupDescribeResponseData } from '../protocol/messages/consumer-group-describe-response';
 import { KafkaError } from '../broker/errors';
 import { call } from './external-cluster-errors';
@@ -120,6 +122,29 @@ export class DirectRequests {
     const [api, connection] = await this.prepare(CONSUMER_GROUP_DESCRIBE, coordinator);
     const r = await call(() => api.async(connection, [groupId], false));
     return r.groups[0];
+  }
+
+  /**
+   * Any request of Kafka's schemas the library has no client for (client quotas, transactions), written and read
+   * with Tributary's codecs through the library's `createAPI`, in the newest version both sides speak, to `node`.
+   */
+  async schemaRequest<R>(codec: ApiCodec, request: unknown, node: Broker): Promise<R> {
+    const range = (await this.apiVersions()).find((v) => v.apiKey === codec.apiKey);
+    const version = range ? Math.min(range.maxVersion, codec.maxVersion) : -1;
+    if (!range || version < Math.max(range.minVersion, codec.minVersion)) throw new KafkaError('UNSUPPORTED_VERSION', `The cluster does not serve ${codec.name}.`);
+    const body = new SchemaWriter();
+    codec.encodeRequest(body, version, request);
+    const flexible = codecIsFlexible(codec, version);
+    const api = createAPI<[], R>(
+      codec.apiKey,
+      version,
+      () => LibWriter.create().append(body.toBuffer()),
+      (_correlationId, _apiKey, apiVersion, reader) => codec.decodeResponse(new SchemaReader(reader.buffer.slice(reader.position, reader.position + reader.remaining)), apiVersion) as R,
+      flexible,
+      flexible,
+    );
+    const connection = await call(() => this.client.connections.get(node));
+    return call(() => api.async(connection));
   }
 
   private prepare<A extends { key: number; version: number }>(versions: readonly A[], node: Broker): Promise<[A, Connection]> {

@@ -45,6 +45,7 @@ import { Acls } from './external-cluster-acls';
 import type { AclBinding, AclBindingFilter } from '../broker/security/acl-binding';
 import { KafkaError } from '../broker/errors';
 import { ClientQuotas, type ClientQuotaAlteration, type ClientQuotaFilter } from './external-cluster-quotas';
+import { Transactions } from './external-cluster-transactions';
 import type { StoredClientQuota } from '../broker/quota/client-quota-entity';
 import { RecordReader } from './external-cluster-consume';
 import { LocalOnlyError } from './external-cluster-errors';
@@ -73,6 +74,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
   private readonly configs: TopicConfigs;
   private readonly acls: Acls;
   private readonly quotas: ClientQuotas;
+  private readonly transactions: Transactions;
   private readonly groups: Groups;
   private readonly writer: RecordWriter;
   private readonly reader: RecordReader;
@@ -87,7 +89,8 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
     this.nodes = new NodesReader(options.config, metadata);
     this.configs = new TopicConfigs(admin);
     this.acls = new Acls(admin);
-    this.quotas = new ClientQuotas(admin);
+    this.quotas = new ClientQuotas(admin, requests);
+    this.transactions = new Transactions(admin, requests);
     this.topics = new Topics(admin, metadata, offsets, this.configs);
     this.groups = new Groups(admin, metadata, offsets, requests);
     this.writer = new RecordWriter(producer, metadata);
@@ -164,11 +167,13 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
     return { quotas, usage: [] };
   }
 
-  async listTransactions(): Promise<TransactionView[]> {
-    throw new KafkaError('UNSUPPORTED_VERSION', 'Transactions are listed for the embedded broker only; on this cluster use kafka-transactions.sh list and describe.');
+  listTransactions(): Promise<TransactionView[]> {
+    return this.transactions.list();
   }
 
   async abortTransaction(): Promise<void> {
+    // Kafka aborts another producer's transaction only partition by partition (kafka-transactions.sh abort, with the
+    // producer's id, epoch and coordinator epoch from DescribeProducers): not offered here.
     throw new KafkaError('UNSUPPORTED_VERSION', 'Aborting a transaction is offered for the embedded broker only; on this cluster use kafka-transactions.sh abort.');
   }
 

@@ -685,7 +685,7 @@ export function transactionNode(t: TransactionView, now = Date.now()): Omit<Tree
       `State: ${t.state}`,
       `Producer id ${t.producerId}, epoch ${t.producerEpoch}`,
       `Timeout: ${seconds(t.timeoutMs)}`,
-      age >= 0 ? `Open for ${seconds(age)} (read_committed consumers stop before its first record)` : `Last change ${seconds(now - t.lastUpdateTimestamp)} ago`,
+      age >= 0 ? `Open for ${seconds(age)} (read_committed consumers stop before its first record)` : t.lastUpdateTimestamp >= 0 ? `Last change ${seconds(now - t.lastUpdateTimestamp)} ago` : 'No open transaction',
       `Coordinator: node ${t.coordinator}`,
       t.partitions.length ? `Partitions: ${t.partitions.map((p) => `${p.topic}-${p.partition}`).join(', ')}` : 'No partitions',
     ].join('\n'),

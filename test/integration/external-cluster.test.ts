@@ -289,6 +289,28 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
     }
   });
 
+  it('transactions and quotas: an open kafkajs transaction listed from its coordinator (ListTransactions, DescribeTransactions); the quotas set; abort refused, naming the tool', async () => {
+    const producer = kafka.producer({ transactionalId: 'ext-txn', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const txn = await producer.transaction();
+      await txn.send({ topic: 'orders', messages: [{ value: 'open' }] });
+      const t = (await cluster.listTransactions()).find((x) => x.transactionalId === 'ext-txn');
+      assert.ok(t, 'listed');
+      assert.equal(t.state, 'Ongoing');
+      assert.ok(t.startTimestamp > 0 && t.producerId >= 0 && [0, 1, 2].includes(t.coordinator));
+      assert.equal(t.partitions.length, 1);
+      assert.equal(t.partitions[0].topic, 'orders');
+      await assert.rejects(cluster.abortTransaction(), /kafka-transactions\.sh abort/);
+      await txn.abort();
+      assert.equal((await cluster.listTransactions()).find((x) => x.transactionalId === 'ext-txn')?.state, 'CompleteAbort');
+    } finally {
+      await producer.disconnect();
+    }
+    await cluster.alterClientQuotas([{ entity: { 'client-id': 'ext-app' }, ops: { consumer_byte_rate: 2048 } }]);
+    assert.deepEqual(await cluster.clientQuotas(), { quotas: [{ entity: { 'client-id': 'ext-app' }, values: { consumer_byte_rate: 2048 } }], usage: [] });
+  });
+
   it('replication: the leader and ISR matrix from metadata; what needs local files or processes says so', async () => {
     const r = await cluster.replication();
     assert.deepEqual(r.nodes.map((n) => n.id), [0, 1, 2]);
