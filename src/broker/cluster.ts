@@ -23,9 +23,11 @@ import { ClusterOffsetsTopic, OFFSETS_TOPIC } from './coordinator/group/offsets-
 import { ClusterTransactionTopic } from './coordinator/transaction/transaction-topic';
 import { TransactionCoordinator, type TopicPartitionRef } from './coordinator/transaction/transaction-coordinator';
 import { producerIdManagerOf } from './producer-id-manager';
+import { TRANSACTION_VERSION } from './metadata/features';
 import { ControlRecordType, encodeEndTxnMarkerBatch } from './records/control-record';
 import { GroupAdmin } from './coordinator/group/group-admin';
 import { Controller } from './replication/controller';
+import type { OngoingReassignment, ReassignmentResult, ReassignmentTarget } from './replication/partition-reassignment';
 import type { Clock } from './clock';
 import { ReplicaManager, type AppendOrigin } from './replication/replica-manager';
 import type { ClusterEvent, ClusterEventListener } from './replication/cluster-events';
@@ -142,6 +144,8 @@ export class Cluster implements ClusterState, InternalTopicHost {
     // Followers reconcile with their leaders before fetching: the last run may have ended with diverged logs.
     for (const t of this.metadata.topics()) for (const p of t.partitions) for (const r of p.replicas) if (r !== p.leader) this.replicaManager.needsTruncation.add(`${r}:${t.name}-${p.partition}`);
     this.replicaManager.start();
+    // Reassignments persisted in progress carry on: their new replicas follow like any other.
+    this.controller.reassignments.resume();
     this.offsetsTopic = new ClusterOffsetsTopic(this);
     this.groupCoordinator = new GroupCoordinator(this.offsetsTopic, groupConfig(this.brokerConfig), {
       logger: this.logger,
@@ -162,7 +166,7 @@ export class Cluster implements ClusterState, InternalTopicHost {
       { writeMarkers: (m) => this.writeTxnMarkers(m) },
       () => producerIdManagerOf(this.metadata).generateProducerId(),
       { maxTimeoutMs: this.brokerConfig.get<number>('transaction.max.timeout.ms'), abortTimedOutIntervalMs: this.brokerConfig.get<number>('transaction.abort.timed.out.transaction.cleanup.interval.ms') },
-      { logger: this.logger, clock: opts.clock },
+      { logger: this.logger, clock: opts.clock, transactionVersion: () => this.metadata.finalizedFeatures().levels[TRANSACTION_VERSION] ?? 0 },
     );
     const txns = this.transactionCoordinator.load();
     if (txns.transactions > 0) this.logger.info(`transaction coordinator loaded ${txns.transactions} transactional ids from __transaction_state (${txns.completing} decisions being completed)`);
@@ -274,6 +278,19 @@ export class Cluster implements ClusterState, InternalTopicHost {
     this.replicaManager.startFetcher(id);
     this.logger.info(`node ${id} started`);
     this.emit({ type: 'node-started', nodeId: id });
+  }
+
+  /**
+   * AlterPartitionReassignments (KIP-455): moves each partition named to its target replicas, or cancels its
+   * reassignment in progress (replicas null); the answer per partition, as Kafka's controller gives it.
+   */
+  alterPartitionReassignments(targets: readonly ReassignmentTarget[]): ReassignmentResult[] {
+    return this.controller.reassignments.alter(targets);
+  }
+
+  /** ListPartitionReassignments: the reassignments in progress, all (null) or among the partitions named. */
+  listPartitionReassignments(query: ReadonlyArray<{ topic: string; partitions: readonly number[] }> | null = null): OngoingReassignment[] {
+    return this.controller.reassignments.list(query);
   }
 
   /** Kafka's classic group coordinator, over __consumer_offsets. */
@@ -488,6 +505,7 @@ export class Cluster implements ClusterState, InternalTopicHost {
   shutdown(): void {
     if (this.closed) return;
     this.closed = true;
+    this.controller.reassignments.stop();
     this.groupCoordinator.shutdown();
     this.transactionCoordinator.shutdown();
     this.replicaManager.shutdown();

@@ -1,8 +1,9 @@
 /**
  * The request versions Apache Kafka 4.0 no longer serves (KIP-896: clients older than Kafka 2.1), read from Kafka 4.0's
  * message schemas ("Version 0 was removed in Apache Kafka 4.0, Version 1 is the new baseline"). Tributary serves what
- * Kafka 3.9 serves; this table is what its Kafka 4 upgrade check warns about, and what
- * `tributary.protocol.floor=4.0` refuses. Metadata kept its old versions in Kafka 4.0.
+ * Kafka 3.9 serves, and Kafka 4.0's newer versions where it implements them (transactions version 2: Produce 12,
+ * TxnOffsetCommit 5, EndTxn 5, AddPartitionsToTxn 4-5), none of which 4.0 removed; this table is what its Kafka 4
+ * upgrade check warns about, and what `tributary.protocol.floor=4.0` refuses. Metadata kept its old versions in Kafka 4.0.
  */
 const KAFKA4_MIN_VERSIONS: ReadonlyMap<number, number> = new Map([
   [0, 3], // Produce (0-2 still advertised, for librdkafka's sake: KAFKA-18659)

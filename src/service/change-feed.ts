@@ -122,7 +122,8 @@ export class ChangeFeed implements StateChangeListener {
 
   private shapeOf(name: string): string | undefined {
     const t = this.cluster.metadata.topic(name);
-    return t && JSON.stringify([t.topicId, t.configs, t.partitions.map((p) => [p.leader, p.leaderEpoch, p.replicas, p.isr])]);
+    // A reassignment's adding and removing replicas included: each of its steps shows as the topic changing.
+    return t && JSON.stringify([t.topicId, t.configs, t.partitions.map((p) => [p.leader, p.leaderEpoch, p.replicas, p.isr, p.addingReplicas ?? [], p.removingReplicas ?? []])]);
   }
 
   private offsetsOf(topic: string, partition: number): PartitionOffsets | undefined {

@@ -176,7 +176,7 @@ describe('Old request versions (Kafka 3.9 serves them, Kafka 4.0 does not)', fun
       clients.push(c2);
       c2.writeRaw(Buffer.from([0, 0, 0, 10, 0, 0, 0, 2, 0, 0, 0, 9, 0, 0]));
       await c2.closed;
-      assert.ok(b4.logger.lines.some((l) => /Produce version 2 is not supported \(3-11\)/.test(l)));
+      assert.ok(b4.logger.lines.some((l) => /Produce version 2 is not supported \(3-12\)/.test(l)));
     } finally {
       await b4.stop();
     }

@@ -5,26 +5,14 @@ import { Cluster } from '../../src/broker/cluster';
 import { KafkaError } from '../../src/broker/errors';
 import { MemoryLogger } from '../../src/broker/logger';
 import type { ClusterEvent } from '../../src/broker/replication/cluster-events';
-import { decodeRecords } from '../../src/broker/records/record-batch';
-import { LOG_OVERHEAD } from '../../src/broker/records/batch-header';
 import { tmpDir, rm } from '../support/tmp';
 import { textBatch } from '../support/batches';
+import { replicaValues } from '../support/replica-values';
 import { pollUntil } from '../support/poll';
 import { ManualClock } from '../support/manual-clock';
 
 
-function valuesOf(cluster: Cluster, node: number, topic: string, partition: number): string[] {
-  const log = cluster.node(node).logManager.getLog({ topic, partition })!;
-  const out: string[] = [];
-  const { records } = log.read(log.logStartOffset, 1 << 24, 'logEnd');
-  let pos = 0;
-  while (pos < records.length) {
-    const size = records.readInt32BE(pos + 8) + LOG_OVERHEAD;
-    for (const r of decodeRecords(records.subarray(pos, pos + size))) out.push(r.value!.toString());
-    pos += size;
-  }
-  return out;
-}
+const valuesOf = replicaValues;
 
 describe('replication between virtual nodes', function () {
   this.timeout(30000);

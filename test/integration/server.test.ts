@@ -45,7 +45,7 @@ describe('Kafka server (raw frames)', function () {
     const r = await client.request(18, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
     assert.equal(r.errorCode, 0);
     const byKey = new Map(r.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]));
-    assert.deepEqual(byKey.get(0), [0, 11]);
+    assert.deepEqual(byKey.get(0), [0, 12]);
     assert.deepEqual(byKey.get(1), [0, 16]);
     assert.deepEqual(byKey.get(2), [0, 8]);
     assert.deepEqual(byKey.get(3), [0, 12]);

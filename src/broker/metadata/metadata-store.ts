@@ -12,6 +12,7 @@ import { parseTopicConfigs } from '../config/topic-config';
 import { randomKafkaId } from '../storage/meta-properties';
 import type { AclStore, StoredAcl } from '../security/standard-authorizer';
 import type { StoredClientQuota } from '../quota/client-quota-entity';
+import { defaultFinalizedLevels } from './features';
 
 export const METADATA_FILE = 'cluster-metadata.json';
 
@@ -21,6 +22,12 @@ export interface PartitionState {
   leader: number;
   leaderEpoch: number;
   isr: number[];
+  /**
+   * While a reassignment is in progress (KIP-455): the replicas it adds and the ones it removes, `replicas` being the
+   * target followed by those removed. Absent (or empty) when none is.
+   */
+  addingReplicas?: number[];
+  removingReplicas?: number[];
 }
 
 export interface TopicState {
@@ -47,6 +54,16 @@ interface MetadataDocument {
   acls?: StoredAcl[];
   /** Client quotas (Kafka's ClientQuotaRecords), one entry per entity with its values; absent means none. */
   clientQuotas?: StoredClientQuota[];
+  /**
+   * The finalized feature levels (Kafka's FeatureLevelRecords), features at level 0 left out, and the epoch that
+   * changes with them; absent in a cluster made before they were kept, which has Kafka 4.0's defaults.
+   */
+  features?: FinalizedFeatures;
+}
+
+interface FinalizedFeatures {
+  epoch: number;
+  levels: Record<string, number>;
 }
 
 interface DynamicBrokerConfigs {
@@ -78,7 +95,7 @@ export class MetadataStore implements AclStore {
       if (this.doc.version !== 1 || !Array.isArray(this.doc.topics)) throw new Error(`${this.file} has an unknown format`);
       for (const t of this.doc.topics) this.index(t);
     } else {
-      this.doc = { version: 1, clusterId: randomKafkaId(), topics: [] };
+      this.doc = { version: 1, clusterId: randomKafkaId(), topics: [], features: { epoch: 0, levels: defaultFinalizedLevels() } };
       this.save();
     }
   }
@@ -191,6 +208,19 @@ export class MetadataStore implements AclStore {
   /** Told after the client quotas change: the quota managers re-read them, the UI refreshes. */
   quotaListener: (() => void) | undefined;
 
+  finalizedFeatures(): Readonly<FinalizedFeatures> {
+    return this.doc.features ?? { epoch: 0, levels: defaultFinalizedLevels() };
+  }
+
+  /** Saves new finalized levels (an UpdateFeatures request is one change); the epoch moves only when a level does. */
+  setFinalizedFeatures(levels: Record<string, number>): void {
+    const current = this.finalizedFeatures();
+    const same = (a: Record<string, number>, b: Record<string, number>) => Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+    if (same(current.levels, levels)) return;
+    this.doc.features = { epoch: current.epoch + 1, levels: { ...levels } };
+    this.save();
+  }
+
   /** Replaces the dynamic configs of one node (a node id) or the cluster-wide defaults (null); validated by the caller. */
   setDynamicBrokerConfigs(nodeId: number | null, configs: Record<string, string>): void {
     const all = this.dynamicBrokerConfigs();
@@ -238,6 +268,7 @@ export class MetadataStore implements AclStore {
 
   private batching = 0;
   private dirty = false;
+  private readonly afterSave: Array<() => void> = [];
 
   /** Runs `fn` and saves once at the end, however many changes it made (an election moves many partitions). */
   batch<T>(fn: () => T): T {
@@ -245,8 +276,21 @@ export class MetadataStore implements AclStore {
     try {
       return fn();
     } finally {
-      if (--this.batching === 0 && this.dirty) this.save();
+      if (--this.batching === 0) {
+        if (this.dirty) this.save();
+        for (const f of this.afterSave.splice(0)) f();
+      }
     }
+  }
+
+  /**
+   * Runs `fn` once the changes made so far are on disk: at once outside a batch, else when the batch has saved. A
+   * replica's log is deleted only after the metadata no longer names it, so a crash in between cannot bring the
+   * replica back with an empty log.
+   */
+  whenSaved(fn: () => void): void {
+    if (this.batching > 0) this.afterSave.push(fn);
+    else fn();
   }
 
   private save(): void {

@@ -9,6 +9,7 @@ import type { ClusterState } from '../cluster-state';
 import type { ClusterEvent } from './cluster-events';
 import type { PartitionState, TopicState } from '../metadata/metadata-store';
 import { KafkaError } from '../errors';
+import { PartitionReassignments, addingReplicasOf, completeReassignment, isReassigning, removingReplicasOf, type PartitionChange, type PartitionChangeOutcome } from './partition-reassignment';
 
 type ElectionType = 'preferred' | 'unclean';
 
@@ -32,6 +33,8 @@ const MAX_ELECTIONS = 1000;
 /** What the controller tells the replica manager of its decisions. */
 interface LeadershipListener {
   onLeadershipChange(topic: string, partition: number): void;
+  /** The replica set or leader epoch changed under the same leader. */
+  onReplicasChanged(topic: string, partition: number): void;
   maybeIncrementHighWatermark(topic: string, partition: number): void;
 }
 
@@ -44,7 +47,11 @@ export class Controller {
     private readonly emit: (e: ClusterEvent) => void,
   ) {
     this.currentController = this.computeController();
+    this.reassignments = new PartitionReassignments(cluster, this, emit);
   }
+
+  /** AlterPartitionReassignments and ListPartitionReassignments, carried out through this controller's changes. */
+  readonly reassignments: PartitionReassignments;
 
   get controllerId(): number {
     return this.currentController;
@@ -68,7 +75,7 @@ export class Controller {
     }
   }
 
-  private uncleanAllowed(topic: string): boolean {
+  uncleanAllowed(topic: string): boolean {
     return this.cluster.logConfig(topic).uncleanLeaderElectionEnable;
   }
 
@@ -78,6 +85,12 @@ export class Controller {
   private setLeader(t: TopicState, p: PartitionState, leader: number, isr: number[], reason: string, unclean = false): void {
     const previousLeader = p.leader;
     this.cluster.metadata.updatePartition(t.name, p.partition, { leader, leaderEpoch: p.leaderEpoch + 1, isr });
+    this.leaderChanged(t, p, previousLeader, reason, unclean);
+  }
+
+  /** What follows a new leader with its new epoch, once in the metadata: the journal, the event, the replicas told. */
+  private leaderChanged(t: TopicState, p: PartitionState, previousLeader: number, reason: string, unclean: boolean): void {
+    const leader = p.leader;
     this.cluster.logger.info(
       `${t.name}-${p.partition}: leader ${previousLeader} -> ${leader} (epoch ${p.leaderEpoch}) ${reason}${unclean ? ' (UNCLEAN: records the new leader missed are lost)' : ''}`,
     );
@@ -91,11 +104,82 @@ export class Controller {
     const p = this.cluster.partitionState(topic, partition);
     if (sameSet(p.isr, isr)) return;
     const before = p.isr.length;
+    const joined = isr.filter((r) => !p.isr.includes(r));
     this.cluster.metadata.updatePartition(topic, partition, { isr });
     this.cluster.logger.info(`${topic}-${partition}: ISR ${JSON.stringify(isr)} (${reason})`);
     this.emit({ type: 'isr-changed', topic, partition, isr, reason });
     // A smaller ISR may let the high watermark move (Kafka: maybeIncrementLeaderHW after an ISR shrink).
     if (isr.length < before) this.replicas.maybeIncrementHighWatermark(topic, partition);
+    // Kafka completes a reassignment with the AlterPartition that brings its last target replica into the ISR.
+    if (joined.length > 0 && isReassigning(p)) this.reassignments.onIsrExpanded(topic, partition, joined);
+  }
+
+  /**
+   * Kafka's PartitionChangeBuilder: gives a partition the target ISR, replicas and reassignment state of `change`
+   * (the rest as they are), completes a reassignment in progress whose target replicas are all in sync, and elects a
+   * leader only when the current one may not stay: it stays while it is in the ISR and up, even when the
+   * reassignment removes it, and otherwise the first replica in the ISR and up takes over (any live replica when
+   * `change.unclean` allows it; none leaves the partition offline). The leader epoch moves with a new leader and
+   * when a replica leaves. Replicas joining get their logs; replicas leaving lose theirs once the metadata is saved.
+   */
+  changePartition(topic: string, partition: number, change: PartitionChange, reason: string): PartitionChangeOutcome {
+    const t = this.cluster.metadata.topic(topic);
+    const p = t?.partitions[partition];
+    if (!t || !p) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: ${topic}-${partition}`);
+    let replicas = change.replicas ?? p.replicas;
+    let isr = change.isr ?? p.isr;
+    let adding = change.addingReplicas ?? addingReplicasOf(p);
+    let removing = change.removingReplicas ?? removingReplicasOf(p);
+    const completed = completeReassignment(replicas, isr, adding, removing);
+    if (completed) {
+      ({ replicas, isr } = completed);
+      adding = [];
+      removing = [];
+    }
+    let leader = p.leader;
+    let unclean = false;
+    if (!isr.includes(leader) || !this.isUp(leader)) {
+      const inSync = replicas.find((r) => isr.includes(r) && this.isUp(r));
+      const live = change.unclean ? replicas.find((r) => this.isUp(r)) : undefined;
+      if (inSync !== undefined) leader = inSync;
+      else if (live !== undefined) {
+        leader = live;
+        unclean = true;
+        isr = [live];
+      } else leader = -1;
+    }
+    const previous = { leader: p.leader, isr: [...p.isr], replicas: [...p.replicas] };
+    const joining = replicas.filter((r) => !previous.replicas.includes(r));
+    const leaving = previous.replicas.filter((r) => !replicas.includes(r));
+    const epochBump = leader !== previous.leader || leaving.length > 0;
+    const isrChanged = !sameSet(isr, previous.isr);
+    const unchanged = !epochBump && sameList(isr, previous.isr) && sameList(replicas, previous.replicas) && sameList(adding, addingReplicasOf(p)) && sameList(removing, removingReplicasOf(p));
+    if (unchanged) return { completed: false };
+    this.cluster.metadata.updatePartition(topic, partition, {
+      replicas: [...replicas],
+      isr: [...isr],
+      leader,
+      leaderEpoch: epochBump ? p.leaderEpoch + 1 : p.leaderEpoch,
+      addingReplicas: adding.length > 0 ? [...adding] : undefined,
+      removingReplicas: removing.length > 0 ? [...removing] : undefined,
+    });
+    for (const r of joining) if (this.isUp(r)) this.cluster.node(r).logManager.getOrCreateLog({ topic, partition }, t.topicId);
+    if (isrChanged) {
+      this.cluster.logger.info(`${topic}-${partition}: ISR ${JSON.stringify(p.isr)} (${reason})`);
+      this.emit({ type: 'isr-changed', topic, partition, isr: [...p.isr], reason });
+    }
+    if (leader !== previous.leader) this.leaderChanged(t, p, previous.leader, reason, unclean);
+    else if (epochBump || joining.length > 0) this.replicas.onReplicasChanged(topic, partition);
+    else if (isrChanged) this.replicas.maybeIncrementHighWatermark(topic, partition);
+    if (leaving.length > 0) {
+      const tp = { topic, partition };
+      this.cluster.metadata.whenSaved(() => {
+        // Unless a later change (a new reassignment in the same batch) brought the replica back.
+        const now = this.cluster.metadata.topic(topic)?.partitions[partition];
+        for (const r of leaving) if (now && !now.replicas.includes(r) && this.isUp(r)) this.cluster.node(r).logManager.deleteLog(tp);
+      });
+    }
+    return { completed: completed !== undefined };
   }
 
   /** A node stopped: fence it and move its leaderships. */
@@ -183,6 +267,10 @@ export class Controller {
     });
     return moved;
   }
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function sameSet(a: readonly number[], b: readonly number[]): boolean {

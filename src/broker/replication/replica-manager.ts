@@ -296,6 +296,25 @@ export class ReplicaManager {
   }
 
   /**
+   * The replica set or the leader epoch changed under the same leader (a reassignment completed or was cancelled):
+   * replicas that left are no longer tracked, a new epoch starts at the leader's log end (as Kafka's makeLeader does
+   * again for a leader that stays), and a smaller ISR may let the high watermark move. Produces waiting for the ISR
+   * keep waiting: the leader did not change.
+   */
+  onReplicasChanged(topic: string, partition: number): void {
+    const k = key(topic, partition);
+    const state = this.cluster.partitionState(topic, partition);
+    const tracked = this.followers.get(k);
+    if (tracked) for (const id of [...tracked.keys()]) if (!state.replicas.includes(id)) tracked.delete(id);
+    if (state.leader >= 0 && this.cluster.isNodeUp(state.leader)) {
+      const log = this.cluster.node(state.leader).logManager.getLog({ topic, partition });
+      if (log) log.leaderEpochCache.assign(state.leaderEpoch, log.logEndOffset);
+    }
+    this.maybeIncrementHighWatermark(topic, partition);
+    this.purgatory.notifyPartition(k);
+  }
+
+  /**
    * The partition is gone (its topic was deleted): produces waiting for its ISR are answered now, as Kafka completes
    * them when it stops the replica, instead of holding the producer until its request times out; long polls on it
    * wake up and find it gone.

@@ -13,7 +13,7 @@ export const EndTxnApi: ApiCodec<EndTxnRequestData, EndTxnResponseData> = {
   maxVersion: 5,
   flexibleMinVersion: 3,
   deprecatedVersions: null,
-  latestVersionUnstable: true,
+  latestVersionUnstable: false,
   listeners: ["zkBroker", "broker"],
   decodeRequest: decodeEndTxnRequest,
   encodeRequest: encodeEndTxnRequest,

@@ -10,7 +10,7 @@ export const ProduceApi: ApiCodec<ProduceRequestData, ProduceResponseData> = {
   apiKey: 0,
   name: "Produce",
   minVersion: 0,
-  maxVersion: 11,
+  maxVersion: 12,
   flexibleMinVersion: 9,
   deprecatedVersions: { min: 0, max: 6 },
   latestVersionUnstable: false,

@@ -4,7 +4,7 @@
 
 import { checkVersion, nonDefaultField, type RawTaggedField, Reader, UnsupportedVersionError, Writer } from '../codec';
 
-/** ProduceRequest v0-11. */
+/** ProduceRequest v0-12. */
 export interface ProduceRequestData {
   /** Kafka string TransactionalId: v3+, nullable v3+, default null */
   transactionalId: string | null;
@@ -18,7 +18,7 @@ export interface ProduceRequestData {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** TopicProduceData, in ProduceRequest v0-11. */
+/** TopicProduceData, in ProduceRequest v0-12. */
 export interface TopicProduceData {
   /** Kafka string Name: v0+ */
   name: string;
@@ -28,7 +28,7 @@ export interface TopicProduceData {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** PartitionProduceData, in ProduceRequest v0-11. */
+/** PartitionProduceData, in ProduceRequest v0-12. */
 export interface PartitionProduceData {
   /** Kafka int32 Index: v0+ */
   index: number;
@@ -38,15 +38,15 @@ export interface PartitionProduceData {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** Reads ProduceRequest at `version` (0-11). bytes/records fields are zero-copy slices of the reader's buffer. */
+/** Reads ProduceRequest at `version` (0-12). bytes/records fields are zero-copy slices of the reader's buffer. */
 export function decodeProduceRequest(r: Reader, version: number): ProduceRequestData {
-  checkVersion("ProduceRequest", version, 0, 11);
+  checkVersion("ProduceRequest", version, 0, 12);
   return readProduceRequestData(r, version);
 }
 
-/** Writes ProduceRequest at `version` (0-11); throws UnsupportedVersionError for a non-default, non-ignorable field the version cannot carry. */
+/** Writes ProduceRequest at `version` (0-12); throws UnsupportedVersionError for a non-default, non-ignorable field the version cannot carry. */
 export function encodeProduceRequest(w: Writer, version: number, data: ProduceRequestData): void {
-  checkVersion("ProduceRequest", version, 0, 11);
+  checkVersion("ProduceRequest", version, 0, 12);
   writeProduceRequestData(w, version, data);
 }
 

@@ -4,7 +4,7 @@
 
 import { checkVersion, nonDefaultField, type RawTaggedField, Reader, UnsupportedVersionError, Writer } from '../codec';
 
-/** ProduceResponse v0-11. */
+/** ProduceResponse v0-12. */
 export interface ProduceResponseData {
   /** Kafka []TopicProduceResponse Responses: v0+ */
   responses: TopicProduceResponse[];
@@ -16,7 +16,7 @@ export interface ProduceResponseData {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** TopicProduceResponse, in ProduceResponse v0-11. */
+/** TopicProduceResponse, in ProduceResponse v0-12. */
 export interface TopicProduceResponse {
   /** Kafka string Name: v0+ */
   name: string;
@@ -26,7 +26,7 @@ export interface TopicProduceResponse {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** PartitionProduceResponse, in ProduceResponse v0-11. */
+/** PartitionProduceResponse, in ProduceResponse v0-12. */
 export interface PartitionProduceResponse {
   /** Kafka int32 Index: v0+ */
   index: number;
@@ -48,7 +48,7 @@ export interface PartitionProduceResponse {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** BatchIndexAndErrorMessage, in ProduceResponse v8-11. */
+/** BatchIndexAndErrorMessage, in ProduceResponse v8-12. */
 export interface BatchIndexAndErrorMessage {
   /** Kafka int32 BatchIndex: v8+ */
   batchIndex: number;
@@ -58,7 +58,7 @@ export interface BatchIndexAndErrorMessage {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** LeaderIdAndEpoch, in ProduceResponse v10-11. */
+/** LeaderIdAndEpoch, in ProduceResponse v10-12. */
 export interface LeaderIdAndEpoch {
   /** Kafka int32 LeaderId: v10+, default -1 */
   leaderId: number;
@@ -68,7 +68,7 @@ export interface LeaderIdAndEpoch {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** NodeEndpoint, in ProduceResponse v10-11. */
+/** NodeEndpoint, in ProduceResponse v10-12. */
 export interface NodeEndpoint {
   /** Kafka int32 NodeId: v10+ */
   nodeId: number;
@@ -82,15 +82,15 @@ export interface NodeEndpoint {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** Reads ProduceResponse at `version` (0-11). bytes/records fields are zero-copy slices of the reader's buffer. */
+/** Reads ProduceResponse at `version` (0-12). bytes/records fields are zero-copy slices of the reader's buffer. */
 export function decodeProduceResponse(r: Reader, version: number): ProduceResponseData {
-  checkVersion("ProduceResponse", version, 0, 11);
+  checkVersion("ProduceResponse", version, 0, 12);
   return readProduceResponseData(r, version);
 }
 
-/** Writes ProduceResponse at `version` (0-11); throws UnsupportedVersionError for a non-default, non-ignorable field the version cannot carry. */
+/** Writes ProduceResponse at `version` (0-12); throws UnsupportedVersionError for a non-default, non-ignorable field the version cannot carry. */
 export function encodeProduceResponse(w: Writer, version: number, data: ProduceResponseData): void {
-  checkVersion("ProduceResponse", version, 0, 11);
+  checkVersion("ProduceResponse", version, 0, 12);
   writeProduceResponseData(w, version, data);
 }
 

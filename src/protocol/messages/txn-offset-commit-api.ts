@@ -10,7 +10,7 @@ export const TxnOffsetCommitApi: ApiCodec<TxnOffsetCommitRequestData, TxnOffsetC
   apiKey: 28,
   name: "TxnOffsetCommit",
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   flexibleMinVersion: 3,
   deprecatedVersions: null,
   latestVersionUnstable: false,

@@ -4,7 +4,7 @@
 
 import { checkVersion, nonDefaultField, type RawTaggedField, Reader, UnsupportedVersionError, Writer } from '../codec';
 
-/** TxnOffsetCommitRequest v0-4. */
+/** TxnOffsetCommitRequest v0-5. */
 export interface TxnOffsetCommitRequestData {
   /** Kafka string TransactionalId: v0+ */
   transactionalId: string;
@@ -26,7 +26,7 @@ export interface TxnOffsetCommitRequestData {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** TxnOffsetCommitRequestTopic, in TxnOffsetCommitRequest v0-4. */
+/** TxnOffsetCommitRequestTopic, in TxnOffsetCommitRequest v0-5. */
 export interface TxnOffsetCommitRequestTopic {
   /** Kafka string Name: v0+ */
   name: string;
@@ -36,7 +36,7 @@ export interface TxnOffsetCommitRequestTopic {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** TxnOffsetCommitRequestPartition, in TxnOffsetCommitRequest v0-4. */
+/** TxnOffsetCommitRequestPartition, in TxnOffsetCommitRequest v0-5. */
 export interface TxnOffsetCommitRequestPartition {
   /** Kafka int32 PartitionIndex: v0+ */
   partitionIndex: number;
@@ -50,15 +50,15 @@ export interface TxnOffsetCommitRequestPartition {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** Reads TxnOffsetCommitRequest at `version` (0-4). bytes/records fields are zero-copy slices of the reader's buffer. */
+/** Reads TxnOffsetCommitRequest at `version` (0-5). bytes/records fields are zero-copy slices of the reader's buffer. */
 export function decodeTxnOffsetCommitRequest(r: Reader, version: number): TxnOffsetCommitRequestData {
-  checkVersion("TxnOffsetCommitRequest", version, 0, 4);
+  checkVersion("TxnOffsetCommitRequest", version, 0, 5);
   return readTxnOffsetCommitRequestData(r, version);
 }
 
-/** Writes TxnOffsetCommitRequest at `version` (0-4); throws UnsupportedVersionError for a non-default, non-ignorable field the version cannot carry. */
+/** Writes TxnOffsetCommitRequest at `version` (0-5); throws UnsupportedVersionError for a non-default, non-ignorable field the version cannot carry. */
 export function encodeTxnOffsetCommitRequest(w: Writer, version: number, data: TxnOffsetCommitRequestData): void {
-  checkVersion("TxnOffsetCommitRequest", version, 0, 4);
+  checkVersion("TxnOffsetCommitRequest", version, 0, 5);
   writeTxnOffsetCommitRequestData(w, version, data);
 }
 

@@ -4,7 +4,7 @@
 
 import { checkVersion, type RawTaggedField, Reader, UnsupportedVersionError, Writer } from '../codec';
 
-/** TxnOffsetCommitResponse v0-4. */
+/** TxnOffsetCommitResponse v0-5. */
 export interface TxnOffsetCommitResponseData {
   /** Kafka int32 ThrottleTimeMs: v0+ */
   throttleTimeMs: number;
@@ -14,7 +14,7 @@ export interface TxnOffsetCommitResponseData {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** TxnOffsetCommitResponseTopic, in TxnOffsetCommitResponse v0-4. */
+/** TxnOffsetCommitResponseTopic, in TxnOffsetCommitResponse v0-5. */
 export interface TxnOffsetCommitResponseTopic {
   /** Kafka string Name: v0+ */
   name: string;
@@ -24,7 +24,7 @@ export interface TxnOffsetCommitResponseTopic {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** TxnOffsetCommitResponsePartition, in TxnOffsetCommitResponse v0-4. */
+/** TxnOffsetCommitResponsePartition, in TxnOffsetCommitResponse v0-5. */
 export interface TxnOffsetCommitResponsePartition {
   /** Kafka int32 PartitionIndex: v0+ */
   partitionIndex: number;
@@ -34,15 +34,15 @@ export interface TxnOffsetCommitResponsePartition {
   _unknownTaggedFields?: RawTaggedField[];
 }
 
-/** Reads TxnOffsetCommitResponse at `version` (0-4). bytes/records fields are zero-copy slices of the reader's buffer. */
+/** Reads TxnOffsetCommitResponse at `version` (0-5). bytes/records fields are zero-copy slices of the reader's buffer. */
 export function decodeTxnOffsetCommitResponse(r: Reader, version: number): TxnOffsetCommitResponseData {
-  checkVersion("TxnOffsetCommitResponse", version, 0, 4);
+  checkVersion("TxnOffsetCommitResponse", version, 0, 5);
   return readTxnOffsetCommitResponseData(r, version);
 }
 
-/** Writes TxnOffsetCommitResponse at `version` (0-4); throws UnsupportedVersionError for a non-default, non-ignorable field the version cannot carry. */
+/** Writes TxnOffsetCommitResponse at `version` (0-5); throws UnsupportedVersionError for a non-default, non-ignorable field the version cannot carry. */
 export function encodeTxnOffsetCommitResponse(w: Writer, version: number, data: TxnOffsetCommitResponseData): void {
-  checkVersion("TxnOffsetCommitResponse", version, 0, 4);
+  checkVersion("TxnOffsetCommitResponse", version, 0, 5);
   writeTxnOffsetCommitResponseData(w, version, data);
 }
 

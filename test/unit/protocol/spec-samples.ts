@@ -73,7 +73,15 @@ export function loadSchemas(dir: string): SchemaJson[] {
   return readdirSync(dir)
     .filter((n) => n.endsWith('.json'))
     .sort()
-    .map((n) => parseJsonWithComments(readFileSync(join(dir, n), 'utf8')) as SchemaJson);
+    .map((n) => withKafka40Versions(parseJsonWithComments(readFileSync(join(dir, n), 'utf8')) as SchemaJson));
+}
+
+/** The versions Kafka 4.0 added without changing the wire format, which the generator serves too (scripts/kafka-4.0-versions.json). */
+function withKafka40Versions(schema: SchemaJson): SchemaJson {
+  const later = (JSON.parse(readFileSync(join(REPO_ROOT, 'scripts', 'kafka-4.0-versions.json'), 'utf8')) as { sameAsPrevious: Record<string, number> }).sameAsPrevious[schema.name];
+  const range = versionRange(schema.validVersions);
+  if (later === undefined || !range || range[1] !== later - 1) return schema;
+  return { ...schema, validVersions: `${range[0]}-${later}` };
 }
 
 /** [lo, hi] inclusive; hi = Infinity for "N+"; null for "none" or absent. */

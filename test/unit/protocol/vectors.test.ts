@@ -279,7 +279,7 @@ describe('protocol: byte vectors from the protocol guide', () => {
     assert.ok(produce);
     assert.equal(produce.name, 'Produce');
     assert.equal(produce.minVersion, 0);
-    assert.equal(produce.maxVersion, 11);
+    assert.equal(produce.maxVersion, 12);
     assert.equal(produce.flexibleMinVersion, 9);
     assert.equal(produce.decodeRequest, decodeProduceRequest);
     assert.equal(API_CODECS[ApiKey.ApiVersions].maxVersion, 4);

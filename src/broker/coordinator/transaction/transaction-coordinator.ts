@@ -5,6 +5,8 @@
  * (its open transaction is aborted, its epoch bumped); EndTxn persists the decision and answers, then COMMIT or ABORT
  * markers go to every partition of the transaction through their leaders (acks=all), then the completion is persisted. Transactions
  * open longer than their timeout are aborted the same way, with the epoch bumped so that the producer is fenced.
+ * With transactions version 2 (KIP-890 part 2: EndTxn v5, or partitions added by Produce v12 and TxnOffsetCommit v5)
+ * every EndTxn bumps the epoch, the markers carry the bumped one and the answer hands it to the producer.
  * All virtual nodes share this one object; which node answers for an id is the leader of its partition.
  */
 import { ErrorCode, KafkaError, errorCodeOf } from '../../errors';
@@ -12,7 +14,7 @@ import { Logger, silentLogger } from '../../logger';
 import { systemClock, sleep, type Clock, type Timer } from '../../clock';
 import { partitionForGroup } from '../group/group-partitioner';
 import type { OffsetsTopicRecordIn } from '../group/group-context';
-import { TxnState, TXN_STATE_IDS, txnStateOf, transactionLogKey, transactionLogValue, decodeTransactionLogRecord } from './transaction-log';
+import { TxnState, TXN_STATE_IDS, txnStateOf, transactionLogKey, transactionLogValue, transactionLogValueVersion, decodeTransactionLogRecord } from './transaction-log';
 
 export interface TopicPartitionRef {
   topic: string;
@@ -55,9 +57,25 @@ interface TxnMetadata {
   partitions: Map<string, TopicPartitionRef>;
   txnStartTimestamp: number;
   txnLastUpdateTimestamp: number;
+  /** The producer id before the last one the id was given (KIP-360), -1 if none: an EndTxn retried across an epoch overflow names it. */
+  previousProducerId: number;
+  /** The producer id a transactions-version-2 commit or abort moves to once its markers are written (its epoch overflowed), else -1. */
+  nextProducerId: number;
+  /** The transactions version of the client's last request that changed the state (Kafka's clientTransactionVersion). */
+  clientTransactionVersion: number;
   /** An operation is writing this id's state: others are answered CONCURRENT_TRANSACTIONS (Kafka's pendingState). */
   pending: boolean;
 }
+
+/** EndTxn's answer: v5 carries the producer id and epoch the producer goes on with. */
+interface EndTxnResult {
+  errorCode: number;
+  producerId: number;
+  producerEpoch: number;
+}
+
+/** Transactions version 2: the epoch is bumped at the end of each transaction (Kafka's TransactionVersion.TV_2). */
+export const TRANSACTION_VERSION_2 = 2;
 
 interface InitProducerIdResult {
   errorCode: number;
@@ -72,6 +90,8 @@ export class TransactionCoordinator {
   private readonly txns = new Map<string, TxnMetadata>();
   private readonly logger: Logger;
   private readonly clock: Clock;
+  /** The cluster's finalized transaction.version, which decides the format __transaction_state is written in. */
+  private readonly transactionVersion: () => number;
   private timer?: Timer;
   private closed = false;
   /** Settles at shutdown: a marker retry waiting out its backoff gives up then instead of when the backoff ends. */
@@ -85,10 +105,11 @@ export class TransactionCoordinator {
     private readonly markers: TxnMarkerWriter,
     private readonly nextProducerId: () => number,
     private readonly config: TransactionCoordinatorConfig = DEFAULT_TXN_CONFIG,
-    opts: { logger?: Logger; clock?: Clock } = {},
+    opts: { logger?: Logger; clock?: Clock; transactionVersion?: () => number } = {},
   ) {
     this.logger = opts.logger ?? silentLogger;
     this.clock = opts.clock ?? systemClock;
+    this.transactionVersion = opts.transactionVersion ?? (() => 0);
     this.stopped = new Promise((r) => (this.stop = r));
   }
 
@@ -133,7 +154,20 @@ export class TransactionCoordinator {
     let meta = this.txns.get(transactionalId);
     if (meta?.pending) return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
     if (!meta) {
-      meta = { transactionalId, producerId: this.nextProducerId(), producerEpoch: -1, txnTimeoutMs, state: 'Empty', partitions: new Map(), txnStartTimestamp: -1, txnLastUpdateTimestamp: this.now(), pending: false };
+      meta = {
+        transactionalId,
+        producerId: this.nextProducerId(),
+        producerEpoch: -1,
+        txnTimeoutMs,
+        state: 'Empty',
+        partitions: new Map(),
+        txnStartTimestamp: -1,
+        txnLastUpdateTimestamp: this.now(),
+        previousProducerId: -1,
+        nextProducerId: -1,
+        clientTransactionVersion: 0,
+        pending: false,
+      };
       this.txns.set(transactionalId, meta);
     } else if (expected && (expected.producerId !== meta.producerId || expected.producerEpoch !== meta.producerEpoch)) {
       return fail(ErrorCode.PRODUCER_FENCED);
@@ -147,7 +181,8 @@ export class TransactionCoordinator {
         await this.abortWithFencing(meta);
       }
       const next = this.bumpedEpoch(meta);
-      await this.persist(meta, { ...next, state: 'Empty', partitions: new Map(), txnTimeoutMs, txnStartTimestamp: -1 });
+      const rotated = next.producerId !== meta.producerId ? { previousProducerId: meta.producerId } : {};
+      await this.persist(meta, { ...next, ...rotated, state: 'Empty', partitions: new Map(), txnTimeoutMs, txnStartTimestamp: -1 });
       return { errorCode: ErrorCode.NONE, producerId: meta.producerId, producerEpoch: meta.producerEpoch };
     } catch (e) {
       return fail(retriable(e));
@@ -163,8 +198,12 @@ export class TransactionCoordinator {
 
   // ------------------------------------------------------------------ AddPartitionsToTxn / AddOffsetsToTxn
 
-  /** Adds partitions to the producer's transaction, opening it if needed. Returns one error code for all. */
-  async addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: TopicPartitionRef[]): Promise<number> {
+  /**
+   * Adds partitions to the producer's transaction, opening it if needed. Returns one error code for all.
+   * `clientTransactionVersion` is 2 when the partitions come from a client that runs transactions version 2 (Produce
+   * v12, TxnOffsetCommit v5, AddPartitionsToTxn v4+), as Kafka's transactionVersionForAddPartitionsToTxn decides.
+   */
+  async addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: TopicPartitionRef[], clientTransactionVersion = 0): Promise<number> {
     const meta = this.txns.get(transactionalId);
     const check = this.checkProducer(meta, producerId, producerEpoch);
     if (check !== ErrorCode.NONE) return check;
@@ -175,7 +214,7 @@ export class TransactionCoordinator {
     for (const p of partitions) merged.set(ptKey(p), { topic: p.topic, partition: p.partition });
     m.pending = true;
     try {
-      await this.persist(m, { state: 'Ongoing', partitions: merged, txnStartTimestamp: m.state === 'Ongoing' ? m.txnStartTimestamp : this.now() });
+      await this.persist(m, { state: 'Ongoing', partitions: merged, txnStartTimestamp: m.state === 'Ongoing' ? m.txnStartTimestamp : this.now(), clientTransactionVersion });
       return ErrorCode.NONE;
     } catch (e) {
       return retriable(e);
@@ -230,6 +269,98 @@ export class TransactionCoordinator {
   }
 
   /**
+   * EndTxn v5 (transactions version 2, Kafka's endTransaction with TV_2): the decision is logged with the epoch bumped
+   * (a new producer id once the epoch is exhausted, taken when the markers are written), the markers carry the bumped
+   * epoch, so that nothing the producer wrote before can join its next transaction, and the answer hands the new
+   * producer id and epoch over. A retry is told apart by its epoch: the one it sent is one below the current (or the
+   * last of an exhausted producer id), and gets the same answer again. An abort with nothing added still bumps the
+   * epoch, as a producer unsure of its state aborts to be sure.
+   */
+  async endTxnV2(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean): Promise<EndTxnResult> {
+    const fail = (errorCode: number): EndTxnResult => ({ errorCode, producerId: -1, producerEpoch: -1 });
+    const m = this.txns.get(transactionalId);
+    if (!m) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    const retryOnOverflow = m.previousProducerId === producerId && producerEpoch === MAX_EPOCH - 1 && m.producerEpoch === 0;
+    const retryOnEpochBump = m.producerEpoch === producerEpoch + 1;
+    const isRetry = retryOnEpochBump || retryOnOverflow;
+    // The same epoch as the coordinator's is the next transaction's EndTxn, not a retry of the last one's.
+    const validEpoch =
+      m.state === 'PrepareCommit' || m.state === 'PrepareAbort'
+        ? retryOnEpochBump
+        : m.state === 'CompleteCommit' || m.state === 'CompleteAbort'
+          ? isRetry || producerEpoch === m.producerEpoch
+          : producerEpoch === m.producerEpoch;
+    if (m.producerId !== producerId && !retryOnOverflow) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    if (!validEpoch) return fail(ErrorCode.PRODUCER_FENCED);
+    if (m.pending) return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
+    const again = (): EndTxnResult => ({ errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch });
+    switch (m.state) {
+      case 'Ongoing':
+        return this.prepareWithEpochBump(m, commit, false);
+      case 'CompleteCommit':
+        if (commit) return isRetry ? again() : fail(ErrorCode.INVALID_TXN_STATE);
+        return isRetry ? fail(ErrorCode.INVALID_TXN_STATE) : this.prepareWithEpochBump(m, false, true);
+      case 'CompleteAbort':
+        if (!commit) return isRetry ? again() : this.prepareWithEpochBump(m, false, true);
+        return fail(ErrorCode.INVALID_TXN_STATE);
+      case 'PrepareCommit':
+        if (commit) this.completeInBackground(m, true);
+        return fail(commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE);
+      case 'PrepareAbort':
+        if (!commit) this.completeInBackground(m, false);
+        return fail(commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.CONCURRENT_TRANSACTIONS);
+      case 'Empty':
+        return commit ? fail(ErrorCode.INVALID_TXN_STATE) : this.prepareWithEpochBump(m, false, true);
+      default:
+        return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
+    }
+  }
+
+  private async prepareWithEpochBump(m: TxnMetadata, commit: boolean, noPartitionAdded: boolean): Promise<EndTxnResult> {
+    let nextProducerId = -1;
+    try {
+      if (m.producerEpoch >= MAX_EPOCH - 1) nextProducerId = this.nextProducerId();
+    } catch (e) {
+      return { errorCode: retriable(e), producerId: -1, producerEpoch: -1 };
+    }
+    m.pending = true;
+    try {
+      const now = this.now();
+      await this.persist(m, {
+        state: commit ? 'PrepareCommit' : 'PrepareAbort',
+        producerEpoch: m.producerEpoch + 1,
+        nextProducerId,
+        clientTransactionVersion: TRANSACTION_VERSION_2,
+        // An abort of a transaction that added nothing starts it now, as Kafka needs a start time.
+        txnStartTimestamp: noPartitionAdded ? now : m.txnStartTimestamp,
+        txnLastUpdateTimestamp: now,
+      });
+    } catch (e) {
+      m.pending = false;
+      return { errorCode: retriable(e), producerId: -1, producerEpoch: -1 };
+    }
+    m.pending = false;
+    // An exhausted epoch: the producer goes on with the new producer id at epoch 0, what the Complete record sets.
+    const answer = nextProducerId >= 0 ? { producerId: nextProducerId, producerEpoch: 0 } : { producerId: m.producerId, producerEpoch: m.producerEpoch };
+    this.completeInBackground(m, commit);
+    return { errorCode: ErrorCode.NONE, ...answer };
+  }
+
+  /**
+   * AddPartitionsToTxn v4+ with VerifyOnly (what a broker asks before appending a transactional batch, KIP-890 part
+   * 1): is each partition in the producer's ongoing transaction? Nothing is added. One code for the whole
+   * transaction, or one per partition (TRANSACTION_ABORTABLE for a partition that is not in it).
+   */
+  verifyPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: TopicPartitionRef[]): number | number[] {
+    const m = this.txns.get(transactionalId);
+    const check = this.checkProducer(m, producerId, producerEpoch);
+    if (check !== ErrorCode.NONE) return check;
+    // The pending state is not looked at: the append itself checks the producer's epoch again.
+    if (m!.state === 'PrepareCommit' || m!.state === 'PrepareAbort') return ErrorCode.CONCURRENT_TRANSACTIONS;
+    return partitions.map((p) => (m!.partitions.has(ptKey(p)) ? ErrorCode.NONE : ErrorCode.TRANSACTION_ABORTABLE));
+  }
+
+  /**
    * Writes the markers of a logged decision and its Complete record (Kafka's marker channel), retrying with backoff
    * while they cannot all be written (a leader is down); the periodic pass and load() pick up what is left.
    */
@@ -268,7 +399,9 @@ export class TransactionCoordinator {
     const partitions = [...m.partitions.values()];
     const coordinatorEpoch = this.store.leaderEpochOf(this.partitionFor(m.transactionalId));
     await this.markers.writeMarkers({ producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch, commit, partitions });
-    await this.persist(m, { state: commit ? 'CompleteCommit' : 'CompleteAbort', partitions: new Map(), txnStartTimestamp: -1 });
+    // A transactions-version-2 decision whose bump exhausted the epoch moves to the producer id it took.
+    const rotated = m.nextProducerId >= 0 ? { producerId: m.nextProducerId, producerEpoch: 0, previousProducerId: m.producerId, nextProducerId: -1 } : {};
+    await this.persist(m, { state: commit ? 'CompleteCommit' : 'CompleteAbort', partitions: new Map(), txnStartTimestamp: -1, ...rotated });
     this.logger.info(`transactional id ${m.transactionalId}: ${commit ? 'committed' : 'aborted'} a transaction of producer ${m.producerId} epoch ${m.producerEpoch} over ${partitions.length} partition(s)`);
   }
 
@@ -291,7 +424,7 @@ export class TransactionCoordinator {
   }
 
   private async persist(m: TxnMetadata, change: Partial<Omit<TxnMetadata, 'transactionalId' | 'pending'>>): Promise<void> {
-    const next = { ...m, ...change, txnLastUpdateTimestamp: this.now() };
+    const next = { ...m, ...change, txnLastUpdateTimestamp: change.txnLastUpdateTimestamp ?? this.now() };
     const byTopic = new Map<string, number[]>();
     for (const p of next.partitions.values()) {
       if (!byTopic.has(p.topic)) byTopic.set(p.topic, []);
@@ -302,16 +435,16 @@ export class TransactionCoordinator {
         key: transactionLogKey(m.transactionalId),
         value: transactionLogValue({
           producerId: next.producerId,
-          previousProducerId: -1,
-          nextProducerId: -1,
+          previousProducerId: next.previousProducerId,
+          nextProducerId: next.nextProducerId,
           producerEpoch: next.producerEpoch,
           transactionTimeoutMs: next.txnTimeoutMs,
           transactionStatus: TXN_STATE_IDS[next.state],
           transactionPartitions: [...byTopic].map(([topic, partitionIds]) => ({ topic, partitionIds })),
           transactionLastUpdateTimestampMs: next.txnLastUpdateTimestamp,
           transactionStartTimestampMs: next.txnStartTimestamp,
-          clientTransactionVersion: 0,
-        }),
+          clientTransactionVersion: next.clientTransactionVersion,
+        }, transactionLogValueVersion(this.transactionVersion())),
       },
     ]);
     // Only once the in-sync replicas have it does the state change (Kafka's completeTransitionTo).
@@ -352,6 +485,9 @@ export class TransactionCoordinator {
           partitions,
           txnStartTimestamp: v.transactionStartTimestampMs,
           txnLastUpdateTimestamp: v.transactionLastUpdateTimestampMs,
+          previousProducerId: v.previousProducerId,
+          nextProducerId: v.nextProducerId,
+          clientTransactionVersion: v.clientTransactionVersion,
           pending: false,
         });
       }

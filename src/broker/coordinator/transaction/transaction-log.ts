@@ -1,7 +1,9 @@
 /**
  * The records of __transaction_state in Kafka's format: key = int16 version (0) + TransactionLogKey; value = int16
- * version (0) + TransactionLogValue, or null (a tombstone) once a transactional id expires. The status byte is
- * Kafka's TransactionState id.
+ * version + TransactionLogValue, or null (a tombstone) once a transactional id expires. The value is written at
+ * version 1 (flexible, with the previous and next producer ids and the client's transaction version as tagged
+ * fields) once transaction.version 1 or above is finalized, as Kafka 4.0 writes it, else at version 0, which brokers
+ * before 4.0 read. The status byte is Kafka's TransactionState id.
  */
 import { Reader, Writer } from '../../../protocol/codec';
 import { encodeTransactionLogKey, decodeTransactionLogKey } from '../../../protocol/messages/records/transaction-log-key';
@@ -32,7 +34,6 @@ export function txnStateOf(id: number): TxnState {
 }
 
 const KEY_VERSION = 0;
-const VALUE_VERSION = 0;
 
 export function transactionLogKey(transactionalId: string): Buffer {
   const w = new Writer(64, Number.MAX_SAFE_INTEGER);
@@ -41,10 +42,16 @@ export function transactionLogKey(transactionalId: string): Buffer {
   return w.toBuffer();
 }
 
-export function transactionLogValue(v: TransactionLogValueData): Buffer {
+/** Kafka's TransactionVersion.transactionLogValueVersion. */
+export function transactionLogValueVersion(transactionVersion: number): number {
+  return transactionVersion >= 1 ? 1 : 0;
+}
+
+export function transactionLogValue(v: TransactionLogValueData, version = 0): Buffer {
   const w = new Writer(128, Number.MAX_SAFE_INTEGER);
-  w.int16(VALUE_VERSION);
-  encodeTransactionLogValue(w, VALUE_VERSION, v);
+  w.int16(version);
+  // Version 0 has no tagged fields: what only version 1 carries is left out rather than refused.
+  encodeTransactionLogValue(w, version, version >= 1 ? v : { ...v, previousProducerId: -1, nextProducerId: -1, clientTransactionVersion: 0 });
   return w.toBuffer();
 }
 

@@ -36,11 +36,14 @@ import { SaslAuthenticateApi } from '../../messages/sasl-authenticate-api';
 import { CreatePartitionsApi } from '../../messages/create-partitions-api';
 import { DeleteGroupsApi } from '../../messages/delete-groups-api';
 import { ElectLeadersApi } from '../../messages/elect-leaders-api';
+import { AlterPartitionReassignmentsApi } from '../../messages/alter-partition-reassignments-api';
+import { ListPartitionReassignmentsApi } from '../../messages/list-partition-reassignments-api';
 import { IncrementalAlterConfigsApi } from '../../messages/incremental-alter-configs-api';
 import { OffsetDeleteApi } from '../../messages/offset-delete-api';
 import { DescribeUserScramCredentialsApi } from '../../messages/describe-user-scram-credentials-api';
 import { AlterUserScramCredentialsApi } from '../../messages/alter-user-scram-credentials-api';
 import { DescribeClusterApi } from '../../messages/describe-cluster-api';
+import { UpdateFeaturesApi } from '../../messages/update-features-api';
 import { DescribeTransactionsApi } from '../../messages/describe-transactions-api';
 import { ListTransactionsApi } from '../../messages/list-transactions-api';
 import { ConsumerGroupHeartbeatApi } from '../../messages/consumer-group-heartbeat-api';
@@ -87,8 +90,11 @@ import alterConfigs from './33-alter-configs';
 import describeLogDirs from './35-describe-log-dirs';
 import createPartitions from './37-create-partitions';
 import electLeaders from './43-elect-leaders';
+import alterPartitionReassignments from './45-alter-partition-reassignments';
+import listPartitionReassignments from './46-list-partition-reassignments';
 import incrementalAlterConfigs from './44-incremental-alter-configs';
 import describeCluster from './60-describe-cluster';
+import updateFeatures from './57-update-features';
 import describeAcls from './29-describe-acls';
 import createAcls from './30-create-acls';
 import deleteAcls from './31-delete-acls';
@@ -98,7 +104,7 @@ import describeClientQuotas from './48-describe-client-quotas';
 import alterClientQuotas from './49-alter-client-quotas';
 import describeTopicPartitions from './75-describe-topic-partitions';
 
-export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeProducers, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials, describeAcls, createAcls, deleteAcls, consumerGroupHeartbeat, consumerGroupDescribe, describeTopicPartitions, describeClientQuotas, alterClientQuotas] as unknown as ApiHandler[];
+export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics, deleteRecords, describeConfigs, alterConfigs, describeLogDirs, createPartitions, incrementalAlterConfigs, describeCluster, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, writeTxnMarkers, txnOffsetCommit, describeProducers, describeTransactions, listTransactions, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, deleteGroups, offsetDelete, offsetForLeaderEpoch, electLeaders, alterPartitionReassignments, listPartitionReassignments, saslHandshake, saslAuthenticate, describeUserScramCredentials, alterUserScramCredentials, describeAcls, createAcls, deleteAcls, consumerGroupHeartbeat, consumerGroupDescribe, describeTopicPartitions, describeClientQuotas, alterClientQuotas, updateFeatures] as unknown as ApiHandler[];
 
 /**
  * The codecs of the APIs above, by api key, and no other: the server decodes requests and encodes responses with
@@ -106,5 +112,5 @@ export const ALL_HANDLERS: readonly ApiHandler[] = [produce, fetch, listOffsets,
  * that this table and ALL_HANDLERS name the same APIs, and what the bundle holds).
  */
 export const SERVED_CODECS: ReadonlyMap<number, ApiCodec> = new Map(
-  ([ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi, DescribeGroupsApi, ListGroupsApi, SaslHandshakeApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, AddPartitionsToTxnApi, AddOffsetsToTxnApi, EndTxnApi, WriteTxnMarkersApi, TxnOffsetCommitApi, DescribeProducersApi, DescribeAclsApi, CreateAclsApi, DeleteAclsApi, DescribeConfigsApi, AlterConfigsApi, DescribeLogDirsApi, SaslAuthenticateApi, CreatePartitionsApi, DeleteGroupsApi, ElectLeadersApi, IncrementalAlterConfigsApi, OffsetDeleteApi, DescribeUserScramCredentialsApi, AlterUserScramCredentialsApi, DescribeClusterApi, DescribeTransactionsApi, ListTransactionsApi, ConsumerGroupHeartbeatApi, ConsumerGroupDescribeApi, DescribeTopicPartitionsApi, DescribeClientQuotasApi, AlterClientQuotasApi] as ApiCodec[]).map((c) => [c.apiKey, c]),
+  ([ProduceApi, FetchApi, ListOffsetsApi, MetadataApi, OffsetCommitApi, OffsetFetchApi, FindCoordinatorApi, JoinGroupApi, HeartbeatApi, LeaveGroupApi, SyncGroupApi, DescribeGroupsApi, ListGroupsApi, SaslHandshakeApi, ApiVersionsApi, CreateTopicsApi, DeleteTopicsApi, DeleteRecordsApi, InitProducerIdApi, OffsetForLeaderEpochApi, AddPartitionsToTxnApi, AddOffsetsToTxnApi, EndTxnApi, WriteTxnMarkersApi, TxnOffsetCommitApi, DescribeProducersApi, DescribeAclsApi, CreateAclsApi, DeleteAclsApi, DescribeConfigsApi, AlterConfigsApi, DescribeLogDirsApi, SaslAuthenticateApi, CreatePartitionsApi, DeleteGroupsApi, ElectLeadersApi, AlterPartitionReassignmentsApi, ListPartitionReassignmentsApi, IncrementalAlterConfigsApi, OffsetDeleteApi, DescribeUserScramCredentialsApi, AlterUserScramCredentialsApi, DescribeClusterApi, DescribeTransactionsApi, ListTransactionsApi, ConsumerGroupHeartbeatApi, ConsumerGroupDescribeApi, DescribeTopicPartitionsApi, DescribeClientQuotasApi, AlterClientQuotasApi, UpdateFeaturesApi] as ApiCodec[]).map((c) => [c.apiKey, c]),
 );
