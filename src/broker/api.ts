@@ -128,6 +128,9 @@ export interface PartitionDescription {
   logEndOffset: number;
   /** Bytes in the leader's log. */
   size: number;
+  /** While a reassignment is in progress: the replicas it adds and those it removes (KIP-455). */
+  addingReplicas?: number[];
+  removingReplicas?: number[];
   /** The directory the figures come from: the leader's partition directory. */
   dir: string;
   segments: SegmentInfo[];
@@ -443,6 +446,11 @@ export interface BrokerApi {
    * open.
    */
   abortTransaction(transactionalId: string): Promise<void>;
+  /**
+   * AlterPartitionReassignments for one partition: moves it to `replicas` (the first the preferred leader), or, with
+   * null, cancels the reassignment in progress. Resolves once it is under way; the replicas change as they catch up.
+   */
+  reassignPartition(topic: string, partition: number, replicas: number[] | null): Promise<void>;
 }
 
 /** A quota entity (user, client-id, both, or ip; null names the type's default) and its values. */

@@ -87,12 +87,17 @@ export function requireTopic(cluster: Cluster, name: string): TopicState {
   return t;
 }
 
+/** The replicas a reassignment in progress adds and removes, where one is. */
+function reassigning(p: { addingReplicas?: number[]; removingReplicas?: number[] }): Pick<PartitionDescription, 'addingReplicas' | 'removingReplicas'> {
+  return p.addingReplicas?.length || p.removingReplicas?.length ? { addingReplicas: [...(p.addingReplicas ?? [])], removingReplicas: [...(p.removingReplicas ?? [])] } : {};
+}
+
 export function describeTopic(cluster: Cluster, name: string): TopicDescription {
   const t = requireTopic(cluster, name);
   const partitions = t.partitions.map((p): PartitionDescription => {
     const dir = path.join(cluster.dataDir, `node-${p.leader}`, partitionDirName({ topic: t.name, partition: p.partition }));
     const files = listPartitionFiles(dir);
-    const base = { partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, replicas: [...p.replicas], isr: [...p.isr], dir, ...files };
+    const base = { partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, replicas: [...p.replicas], isr: [...p.isr], dir, ...files, ...reassigning(p) };
     try {
       const log = cluster.leaderLog(t.name, p.partition);
       return { ...base, logStartOffset: log.logStartOffset, highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logEndOffset: log.logEndOffset, size: log.size };

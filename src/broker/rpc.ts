@@ -45,6 +45,7 @@ const METHODS: Record<BrokerMethod, true> = {
   clientQuotas: true,
   listTransactions: true,
   abortTransaction: true,
+  reassignPartition: true,
 };
 
 export const BROKER_METHODS = Object.keys(METHODS) as BrokerMethod[];

@@ -346,6 +346,10 @@ export class EmbeddedCluster implements BrokerApi, BrokerEventSource {
     return this.call('abortTransaction', transactionalId);
   }
 
+  reassignPartition(topic: string, partition: number, replicas: number[] | null): Promise<void> {
+    return this.call('reassignPartition', topic, partition, replicas);
+  }
+
   stopNode(nodeId: number): Promise<void> {
     return this.call('stopNode', nodeId);
   }

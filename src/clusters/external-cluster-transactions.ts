@@ -1,5 +1,5 @@
 /**
- * The transactional ids of an external cluster, as kafka-transactions.sh list and describe find them: ListTransactions
+ * The transactional ids as kafka-transactions.sh list and describe find them: ListTransactions
  * to every broker (each answers for the transaction coordinators it hosts), then DescribeTransactions at the broker
  * that listed each id, which is its coordinator. The library has neither call: they go through DirectRequests.
  */

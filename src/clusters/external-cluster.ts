@@ -46,6 +46,7 @@ import type { AclBinding, AclBindingFilter } from '../broker/security/acl-bindin
 import { KafkaError } from '../broker/errors';
 import { ClientQuotas, type ClientQuotaAlteration, type ClientQuotaFilter } from './external-cluster-quotas';
 import { Transactions } from './external-cluster-transactions';
+import { Reassignments } from './external-cluster-reassignments';
 import type { StoredClientQuota } from '../broker/quota/client-quota-entity';
 import { RecordReader } from './external-cluster-consume';
 import { LocalOnlyError } from './external-cluster-errors';
@@ -75,6 +76,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
   private readonly acls: Acls;
   private readonly quotas: ClientQuotas;
   private readonly transactions: Transactions;
+  private readonly reassignments: Reassignments;
   private readonly groups: Groups;
   private readonly writer: RecordWriter;
   private readonly reader: RecordReader;
@@ -91,6 +93,7 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
     this.acls = new Acls(admin);
     this.quotas = new ClientQuotas(admin, requests);
     this.transactions = new Transactions(admin, requests);
+    this.reassignments = new Reassignments(admin, requests);
     this.topics = new Topics(admin, metadata, offsets, this.configs);
     this.groups = new Groups(admin, metadata, offsets, requests);
     this.writer = new RecordWriter(producer, metadata);
@@ -175,6 +178,10 @@ export class ExternalCluster implements BrokerApi, BrokerEventSource {
     // Kafka aborts another producer's transaction only partition by partition (kafka-transactions.sh abort, with the
     // producer's id, epoch and coordinator epoch from DescribeProducers): not offered here.
     throw new KafkaError('UNSUPPORTED_VERSION', 'Aborting a transaction is offered for the embedded broker only; on this cluster use kafka-transactions.sh abort.');
+  }
+
+  reassignPartition(topic: string, partition: number, replicas: number[] | null): Promise<void> {
+    return this.reassignments.reassign(topic, partition, replicas);
   }
 
   describeClientQuotas(filter: ClientQuotaFilter): Promise<StoredClientQuota[]> {

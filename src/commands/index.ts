@@ -15,6 +15,7 @@ import { resetOffsets } from './reset-offsets';
 import { deleteGroup } from './delete-group';
 import { addAcl, removeAcl } from './acls';
 import { abortTransaction } from './abort-transaction';
+import { reassignPartition } from './reassign-partition';
 import { openSegment } from './open-segment';
 import { stopNode } from './stop-node';
 import { startNode } from './start-node';
@@ -47,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
   'tributary.addAcl': { title: 'Add ACL', run: (s, a) => addAcl(s, a) },
   'tributary.removeAcl': { title: 'Remove ACL', run: (s, a) => removeAcl(s, a) },
   'tributary.abortTransaction': { title: 'Abort Transaction', run: (s, a) => abortTransaction(s, a) },
+  'tributary.reassignPartition': { title: 'Reassign Partition', run: (s, a) => reassignPartition(s, a) },
   'tributary.openSegment': { title: 'Open Segment', run: (s, a) => openSegment(s, a) },
   'tributary.stopNode': { title: 'Stop Node', run: (s, a) => stopNode(s, a) },
   'tributary.startNode': { title: 'Start Node', run: (s, a) => startNode(s, a) },

@@ -40,7 +40,7 @@ import type { ClusterEvent } from '../broker/replication/cluster-events';
 import { KafkaServer } from '../protocol/server/kafka-server';
 import { Logger } from '../broker/logger';
 import { crc32cNative } from '../broker/records/crc32c';
-import { KafkaError } from '../broker/errors';
+import { KafkaError, errorName, type ErrorName } from '../broker/errors';
 import { StandardAuthorizer, STANDARD_AUTHORIZER_CLASS } from '../broker/security/standard-authorizer';
 import { describeBinding, invalidNewAcl, type AclBinding, type AclBindingFilter } from '../broker/security/acl-binding';
 import { Listeners } from '../shared/listeners';
@@ -488,6 +488,13 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
   async abortTransaction(transactionalId: string): Promise<void> {
     const c = this.require();
     await c.transactionCoordinator.abortTransaction(transactionalId);
+  }
+
+  async reassignPartition(topic: string, partition: number, replicas: number[] | null): Promise<void> {
+    const c = this.require();
+    const [r] = c.alterPartitionReassignments([{ topic, partition, replicas }]);
+    if (r.errorCode !== 0) throw new KafkaError(errorName(r.errorCode) as ErrorName, r.errorMessage ?? undefined);
+    this.logger.info(replicas ? `${topic}-${partition}: reassignment to [${replicas.join(',')}] started from the UI` : `${topic}-${partition}: reassignment cancelled from the UI`);
   }
 
   async connectedClients(): Promise<ClientView[]> {

@@ -216,6 +216,8 @@ export function partitionNode(topic: string, p: PartitionDescription): Omit<Tree
   // read_committed consumers back (the first thing to see when their lag does not move); the rest in the tooltip.
   const heldBack = p.lastStableOffset !== undefined && p.lastStableOffset >= 0 && p.lastStableOffset < p.highWatermark;
   const parts: string[] = [];
+  const moving = (p.addingReplicas?.length ?? 0) + (p.removingReplicas?.length ?? 0) > 0;
+  if (moving) parts.push(`reassigning${p.addingReplicas?.length ? ` +[${p.addingReplicas.join(',')}]` : ''}${p.removingReplicas?.length ? ` −[${p.removingReplicas.join(',')}]` : ''}`);
   if (p.leader < 0) parts.push('offline');
   if (underReplicated) parts.push(`ISR ${p.isr.length}/${p.replicas.length} [${p.isr.join(',')}]`);
   if (heldBack) parts.push(`LSO ${offset(p.lastStableOffset!)} (open transaction)`);
@@ -233,6 +235,7 @@ export function partitionNode(topic: string, p: PartitionDescription): Omit<Tree
       `${topic}-${p.partition}`,
       `Leader: node ${p.leader} (epoch ${p.leaderEpoch})`,
       `Replicas: ${p.replicas.join(', ')}`,
+      ...(moving ? [`Reassigning: adding ${p.addingReplicas?.join(', ') || 'none'}, removing ${p.removingReplicas?.join(', ') || 'none'} (done when the added replicas are in sync)`] : []),
       `In-sync replicas: ${p.isr.join(', ')}${underReplicated ? ' (under-replicated)' : ''}`,
       `Log start offset: ${offset(p.logStartOffset)}`,
       `High watermark: ${offset(p.highWatermark)}`,

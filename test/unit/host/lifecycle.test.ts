@@ -62,6 +62,7 @@ class FakeConnection {
       clientQuotas: notUsed,
       listTransactions: notUsed,
       abortTransaction: notUsed,
+      reassignPartition: notUsed,
     };
   }
 }
