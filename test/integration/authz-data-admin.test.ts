@@ -100,10 +100,12 @@ describe('Data APIs with the StandardAuthorizer: Produce, Fetch, ListOffsets, De
       // Kafka looks at the transactional id only when the records are transactional.
       const plain = await alice.request(0, 9, produceRequest(['data-a'], { transactionalId: 'tx-alice' }));
       assert.equal(plain.responses[0].partitionResponses[0].errorCode, 0);
-      // With the id allowed (a PREFIXED ACL), the transactional records are appended.
+      // With the id allowed (a PREFIXED ACL) the request passes authorization, and the broker verifies the
+      // transaction with its coordinator (KIP-890 part 1): none exists yet (no __transaction_state), which a producer
+      // is told as Kafka tells it, NOT_ENOUGH_REPLICAS (retriable), instead of the batch opening a transaction.
       broker.allow('User:alice', Op.WRITE, R.TRANSACTIONAL_ID, 'tx-', PatternType.PREFIXED);
       const allowed = await alice.request(0, 9, produceRequest(['data-a'], { transactionalId: 'tx-alice', records: txn }));
-      assert.equal(allowed.responses[0].partitionResponses[0].errorCode, 0);
+      assert.deepEqual([allowed.responses[0].partitionResponses[0].errorCode, allowed.responses[0].partitionResponses[0].errorMessage], [ErrorCode.NOT_ENOUGH_REPLICAS, 'Unable to verify the partition has been added to the transaction. Underlying error: COORDINATOR_NOT_AVAILABLE']);
     });
 
     it('acks=0: no answer; a refused produce closes the connection, as Kafka answers a failed acks=0 produce', async () => {

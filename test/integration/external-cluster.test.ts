@@ -13,6 +13,7 @@ import { bytesToText } from '../../src/broker/api';
 import { partitionForKey } from '../../src/broker/partitioner';
 import { CliBroker, startCliBroker } from '../support/cli-broker';
 import { rm, tmpDir } from '../support/tmp';
+import { pollUntil } from '../support/poll';
 import { CA_FILE, CERT_FILE, KEY_FILE } from '../support/tls';
 import type { ConnectionConfig } from '../../src/clusters/connections';
 import { ClusterRouter } from '../../src/webviews/cluster-router';
@@ -303,7 +304,8 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
       assert.equal(t.partitions[0].topic, 'orders');
       await assert.rejects(cluster.abortTransaction(), /kafka-transactions\.sh abort/);
       await txn.abort();
-      assert.equal((await cluster.listTransactions()).find((x) => x.transactionalId === 'ext-txn')?.state, 'CompleteAbort');
+      // EndTxn is answered once PrepareAbort is logged; the markers and CompleteAbort follow.
+      await pollUntil('the abort to complete', async () => (await cluster.listTransactions()).find((x) => x.transactionalId === 'ext-txn')?.state === 'CompleteAbort');
     } finally {
       await producer.disconnect();
     }

@@ -100,6 +100,43 @@ describe('transaction APIs over raw frames: coordinators, errors by version, rea
     assert.equal(lo.topics[0].partitions[0].offset, 2);
   });
 
+  it('KIP-890 part 1: a Produce v3-11 that would start a transaction the coordinator does not have on that partition is refused, so none hangs', async () => {
+    broker.cluster.createTopic('verified', 2, 3);
+    const { at } = await coordinator('x-verify');
+    const p = await init(at, 'x-verify');
+    await add(at, 'x-verify', p.producerId, p.producerEpoch, [{ name: 'verified', partitions: [0] }]);
+    const send = (partition: number, baseSequence: number, transactionalId = 'x-verify') => {
+      const leader = broker.server.listeners().find((l) => l.nodeId === broker.cluster.partitionLeader('verified', partition))!;
+      const records = encodeRecordBatch({ isTransactional: true, producerId: p.producerId, producerEpoch: p.producerEpoch, baseSequence, records: [{ key: null, value: Buffer.from(`v${baseSequence}`), timestamp: Date.now() }] });
+      return sendRequest(`${leader.host}:${leader.port}`, 0, 9, { transactionalId, acks: -1, timeoutMs: 5000, topicData: [{ name: 'verified', partitionData: [{ index: partition, records }] }] });
+    };
+    const result = (r: { responses: Array<{ partitionResponses: Array<{ errorCode: number; errorMessage: string | null }> }> }) => [r.responses[0].partitionResponses[0].errorCode, r.responses[0].partitionResponses[0].errorMessage];
+    assert.deepEqual(result(await send(0, 0)), [0, null], 'added: appended');
+    assert.deepEqual(result(await send(1, 0)), [ErrorCode.INVALID_TXN_STATE, 'Partition was not added to the transaction'], 'never added');
+    assert.equal(broker.cluster.leaderLog('verified', 1).logEndOffset, 0, 'nothing appended');
+    assert.equal((await end(at, 'x-verify', p.producerId, p.producerEpoch, true)).errorCode, 0);
+    await broker.cluster.transactionCoordinator.settled('x-verify');
+    // A batch of the ended transaction arriving late (a retry) would open a new one on the partition that nobody ends.
+    const log0 = broker.cluster.leaderLog('verified', 0);
+    const stable = log0.lastStableOffset;
+    assert.deepEqual(result(await send(0, 1)), [ErrorCode.INVALID_TXN_STATE, 'Partition was not added to the transaction']);
+    assert.equal(log0.lastStableOffset, stable, 'no hanging transaction holds the partition back');
+    assert.equal(result(await send(0, 1, 'x-unknown'))[0], ErrorCode.INVALID_PRODUCER_ID_MAPPING, 'a transactional id the coordinator does not know');
+  });
+
+  it('transaction.partition.verification.enable=false appends without asking the coordinator, as Kafka before 3.6', async () => {
+    const b = await startTestBroker({ config: { 'transaction.partition.verification.enable': 'false' } });
+    try {
+      b.cluster.createTopic('unverified', 1, 1);
+      const records = encodeRecordBatch({ isTransactional: true, producerId: 42, producerEpoch: 0, baseSequence: 0, records: [{ key: null, value: Buffer.from('x'), timestamp: Date.now() }] });
+      const r = await sendRequest(b.bootstrap, 0, 9, { transactionalId: 'nobody', acks: -1, timeoutMs: 5000, topicData: [{ name: 'unverified', partitionData: [{ index: 0, records }] }] });
+      assert.equal(r.responses[0].partitionResponses[0].errorCode, 0);
+      assert.equal(b.cluster.leaderLog('unverified', 0).lastStableOffset, 0, 'a transaction the coordinator will never end: what verification prevents');
+    } finally {
+      await b.stop();
+    }
+  });
+
   it('WriteTxnMarkers (kafka-transactions.sh abort): ends a hanging transaction on the partition leader; elsewhere refused', async () => {
     broker.cluster.createTopic('hang', 1, 3);
     const { at } = await coordinator('x-hang');

@@ -1,6 +1,8 @@
 // Produce 0-12: acks 0, 1 and all; per-partition errors with Kafka's codes, per-record ones from v8 (KIP-467);
 // LogAppendTime and log start offset in the answer. v0-2 carry message sets of format v0/v1 (clients older than Kafka
 // 0.11), up-converted to RecordBatch v2 before the append as Kafka does.
+// v3-11: a transactional batch that would start its producer's transaction on a partition is first verified with the
+// coordinator (KIP-890 part 1, transaction.partition.verification.enable).
 // v12 is v11 from a producer running transactions version 2 (KIP-890 part 2), which sends no AddPartitionsToTxn: a
 // transactional batch for a partition where the producer has no ongoing transaction is added to the transaction by
 // the broker first (Kafka's AddPartitionsToTxnManager), its errors answered as Kafka's ReplicaManager answers them.
@@ -47,12 +49,24 @@ export default defineHandler({
       // the next looks at the partitions' state, so that batches are appended in the order they were sent.
       return serially(ctx.cluster, transactionalId, async () => ({ answer: append(ctx, req, mayWrite, false, await addToTransaction(ctx, req, transactionalId, mayWrite)) })).then((r) => r.answer);
     }
+    if (transactional && !txnDenied && transactionalId !== null && ctx.cluster.brokerConfig.get<boolean>('transaction.partition.verification.enable', ctx.nodeId)) {
+      return serially(ctx.cluster, transactionalId, async () => ({ answer: append(ctx, req, mayWrite, false, await verifyTransaction(ctx, req, transactionalId, mayWrite)) })).then((r) => r.answer);
+    }
     return append(ctx, req, mayWrite, txnDenied, new Map());
   },
 });
 
-/** The partitions of a Produce v12 whose transactional batch starts the producer's transaction there. */
-async function addToTransaction(ctx: RequestContext, req: ProduceRequestData, transactionalId: string, mayWrite: (topic: string) => boolean): Promise<PreAppendErrors> {
+interface TransactionStarts {
+  /** The partitions led here whose transactional batch starts the producer's transaction on them. */
+  candidates: TopicPartitionRef[];
+  producerId: number;
+  producerEpoch: number;
+  /** Kafka refuses the whole request when its transactional batches name more than one producer. */
+  errors: PreAppendErrors;
+}
+
+/** Where a Produce's transactional batches start their producer's transaction (Kafka's hasOngoingTransaction). */
+function transactionStarts(ctx: RequestContext, req: ProduceRequestData, mayWrite: (topic: string) => boolean): TransactionStarts {
   const cluster = ctx.cluster;
   const candidates: TopicPartitionRef[] = [];
   const producers = new Set<string>();
@@ -81,13 +95,38 @@ async function addToTransaction(ctx: RequestContext, req: ProduceRequestData, tr
   }
   const errors: PreAppendErrors = new Map();
   if (producers.size > 1) {
-    // Kafka refuses the whole request: "Transactional records contained more than one producer ID".
     for (const t of req.topicData) for (const p of t.partitionData) errors.set(ptKey(t.name, p.index), { code: ErrorCode.INVALID_PRODUCER_ID_MAPPING, message: 'Transactional records contained more than one producer ID' });
-    return errors;
   }
-  if (candidates.length === 0) return errors;
+  return { candidates, producerId, producerEpoch, errors };
+}
+
+/** The partitions of a Produce v12 whose transactional batch starts the producer's transaction there. */
+async function addToTransaction(ctx: RequestContext, req: ProduceRequestData, transactionalId: string, mayWrite: (topic: string) => boolean): Promise<PreAppendErrors> {
+  const { candidates, producerId, producerEpoch, errors } = transactionStarts(ctx, req, mayWrite);
+  if (errors.size > 0 || candidates.length === 0) return errors;
   const code = await addPartitionsForClient(ctx, transactionalId, producerId, producerEpoch, candidates);
   if (code !== ErrorCode.NONE) for (const c of candidates) errors.set(ptKey(c.topic, c.partition), appendErrorOfAdd(code));
+  return errors;
+}
+
+/**
+ * KIP-890 part 1 (Kafka 3.6+, transaction.partition.verification.enable): before a Produce v3-11 starts a producer's
+ * transaction on a partition, the leader asks the coordinator (AddPartitionsToTxn VerifyOnly) whether the client
+ * added the partition to that transaction. A batch that arrives after its transaction ended (a late retry, a producer
+ * whose AddPartitionsToTxn never came) is refused INVALID_TXN_STATE instead of opening a transaction nobody will end,
+ * which would hold the partition's last stable offset back for good (a hanging transaction).
+ */
+async function verifyTransaction(ctx: RequestContext, req: ProduceRequestData, transactionalId: string, mayWrite: (topic: string) => boolean): Promise<PreAppendErrors> {
+  const { candidates, producerId, producerEpoch, errors } = transactionStarts(ctx, req, mayWrite);
+  if (errors.size > 0 || candidates.length === 0) return errors;
+  const coordinator = ctx.cluster.transactionCoordinator;
+  const verified = coordinator.coordinatorFor(transactionalId) < 0 ? ErrorCode.COORDINATOR_NOT_AVAILABLE : coordinator.verifyPartitions(transactionalId, producerId, producerEpoch, candidates);
+  candidates.forEach((c, i) => {
+    const code = typeof verified === 'number' ? verified : verified[i];
+    // A partition not in the transaction: TRANSACTION_ABORTABLE is for KIP-890 clients; older ones are told
+    // INVALID_TXN_STATE, as Kafka does.
+    if (code !== ErrorCode.NONE) errors.set(ptKey(c.topic, c.partition), appendErrorOfAdd(code === ErrorCode.TRANSACTION_ABORTABLE ? ErrorCode.INVALID_TXN_STATE : code));
+  });
   return errors;
 }
 
@@ -100,6 +139,7 @@ function appendErrorOfAdd(code: number): { code: number; message: string | null 
     case ErrorCode.INVALID_TXN_STATE:
       return { code, message: 'Partition was not added to the transaction' };
     case ErrorCode.NETWORK_EXCEPTION:
+    case ErrorCode.CONCURRENT_TRANSACTIONS:
     case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
     case ErrorCode.COORDINATOR_NOT_AVAILABLE:
     case ErrorCode.NOT_COORDINATOR:
