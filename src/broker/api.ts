@@ -7,6 +7,8 @@
  * Implemented in-process by BrokerService (src/service/broker-service.ts) and over the worker RPC by EmbeddedCluster
  * (src/clusters/embedded-cluster.ts); both raise the same BrokerEvents.
  */
+import type { StoredClientQuota } from './quota/client-quota-entity';
+import type { ClientQuotaUsage } from './quota/client-quota-manager';
 import type { GroupDescription, GroupMemberView, GroupOffsetView, ResetPlanRow, ResetTarget } from './coordinator/group/group-admin';
 import type { GroupState, GroupType } from './coordinator/group/group-admin';
 import type { RebalanceRecord } from './coordinator/group/rebalance-journal';
@@ -454,27 +456,10 @@ export interface BrokerApi {
 }
 
 /** A quota entity (user, client-id, both, or ip; null names the type's default) and its values. */
-export interface ClientQuotaEntry {
-  entity: Partial<Record<'user' | 'client-id' | 'ip', string | null>>;
-  values: Record<string, number>;
-}
+export type ClientQuotaEntry = StoredClientQuota;
 
-/** One client's measured use of a quota on one node: the clients that share the quota share this rate. */
-export interface ClientQuotaUsageView {
-  nodeId: number;
-  type: 'produce' | 'fetch' | 'request';
-  /** '' when the quota is a client-id one (shared by every user of the client id). */
-  user: string;
-  /** '' when the quota is a user one (shared by every client of the user). */
-  clientId: string;
-  /** Bytes per second (produce, fetch) or percent of a request thread (request). */
-  quota: number;
-  rate: number;
-  throttleCount: number;
-  avgThrottleMs: number;
-  lastThrottleMs: number;
-  lastThrottledAt: number | null;
-}
+/** One quota's measured use on one node: the clients that share the quota share this rate. */
+export type ClientQuotaUsageView = ClientQuotaUsage & { nodeId: number };
 
 export interface ClientQuotasView {
   quotas: ClientQuotaEntry[];

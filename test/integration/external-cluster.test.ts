@@ -14,6 +14,7 @@ import { partitionForKey } from '../../src/broker/partitioner';
 import { CliBroker, startCliBroker } from '../support/cli-broker';
 import { rm, tmpDir } from '../support/tmp';
 import { pollUntil } from '../support/poll';
+import type { KafkaError } from '../../src/broker/errors';
 import { CA_FILE, CERT_FILE, KEY_FILE } from '../support/tls';
 import type { ConnectionConfig } from '../../src/clusters/connections';
 import { ClusterRouter } from '../../src/webviews/cluster-router';
@@ -309,6 +310,12 @@ describe('external cluster: ExternalCluster against a standalone `tributary star
     } finally {
       await producer.disconnect();
     }
+    // Reassign Partition on it (AlterPartitionReassignments): a new replica order is done at once; Kafka's refusals
+    // come back as they are.
+    const before = (await cluster.describeTopic('orders')).partitions[0].replicas;
+    await cluster.reassignPartition('orders', 0, [...before].reverse());
+    await pollUntil('the new replica order', async () => (await cluster.describeTopic('orders')).partitions[0].replicas.join() === [...before].reverse().join());
+    await assert.rejects(cluster.reassignPartition('orders', 0, [9]), (e: KafkaError) => e.errorName === 'INVALID_REPLICA_ASSIGNMENT');
     await cluster.alterClientQuotas([{ entity: { 'client-id': 'ext-app' }, ops: { consumer_byte_rate: 2048 } }]);
     assert.deepEqual(await cluster.clientQuotas(), { quotas: [{ entity: { 'client-id': 'ext-app' }, values: { consumer_byte_rate: 2048 } }], usage: [] });
   });

@@ -109,7 +109,16 @@ describe('replication between virtual nodes', function () {
     assert.throws(() => cluster.createTopic('too-wide', 1, 3), (e: KafkaError) => e.errorName === 'INVALID_REPLICATION_FACTOR' && /only 2 broker\(s\) are registered/.test(e.message));
     cluster.addPartitions('while-down', 8);
     assert.ok(cluster.metadata.topic('while-down')!.partitions.every((p) => !p.replicas.includes(2)));
+    // A topic of three replicas cannot grow on two nodes: refused, not given a partition with a replica twice.
+    cluster.startNode(2);
+    cluster.createTopic('wide', 1, 3);
+    cluster.stopNode(2);
+    assert.throws(() => cluster.addPartitions('wide', 2), (e: KafkaError) => e.errorName === 'INVALID_REPLICATION_FACTOR');
+    assert.equal(cluster.metadata.topic('wide')!.partitions.length, 1);
     await cluster.produce('while-down', 7, textBatch(['served']), -1, 5000);
+    // An internal topic first needed now gets the nodes that are up, its replication factor lowered to them.
+    cluster.transactionTopic.ensure();
+    assert.ok(cluster.metadata.topic('__transaction_state')!.partitions.every((p) => p.replicas.length === 2 && !p.replicas.includes(2) && p.leader !== 2));
     cluster.startNode(2);
   });
 

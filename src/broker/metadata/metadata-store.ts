@@ -125,9 +125,7 @@ export class MetadataStore implements AclStore {
     if (this.topic(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`);
     if (!Number.isInteger(numPartitions) || numPartitions < 1) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
     if (!Number.isInteger(replicationFactor) || replicationFactor < 1) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0.');
-    if (replicationFactor > nodeIds.length) {
-      throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${nodeIds.length} broker(s) are registered.`);
-    }
+    requirePlaceable(replicationFactor, nodeIds);
     parseTopicConfigs(configs);
     const topic: TopicState = {
       name,
@@ -149,6 +147,7 @@ export class MetadataStore implements AclStore {
       throw new KafkaError('INVALID_PARTITIONS', `Topic currently has ${t.partitions.length} partitions, which is higher than the requested ${totalCount}.`);
     }
     const rf = t.partitions[0].replicas.length;
+    requirePlaceable(rf, nodeIds);
     t.partitions.push(...assignReplicas(totalCount - t.partitions.length, rf, nodeIds, t.partitions.length));
     this.save();
     this.topicListener?.(name);
@@ -300,6 +299,16 @@ export class MetadataStore implements AclStore {
     }
     this.dirty = false;
     writeFileAtomic(this.file, JSON.stringify(this.doc, null, 2) + '\n');
+  }
+}
+
+/**
+ * Kafka's placement refusal: `rf` replicas need as many nodes that may take one (a stopped node may not), for a new
+ * topic as for new partitions of an existing one.
+ */
+function requirePlaceable(rf: number, nodeIds: readonly number[]): void {
+  if (rf > nodeIds.length) {
+    throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${nodeIds.length} broker(s) are registered.`);
   }
 }
 
