@@ -183,6 +183,11 @@ describe('partition reassignments', function () {
       // Held back, node 2 has not fetched a record; the leader keeps serving.
       assert.deepEqual(valuesOn(cluster, 2, 'slow'), []);
       await produce(cluster, 'slow', ['m4']);
+      // Growing the topic meanwhile takes the replication factor from partition 0's replicas as they stand, two here,
+      // as Kafka's controller does.
+      const grown = await c.request(37, 3, { topics: [{ name: 'slow', count: 3, assignments: null }], timeoutMs: 5000, validateOnly: false });
+      assert.equal(grown.results[0].errorCode, ErrorCode.NONE);
+      assert.equal(state('slow', 2).replicas.length, 2);
 
       cluster.replicaManager.faults.resumeFollower(2);
       await settled('slow', [2]);

@@ -146,6 +146,8 @@ export class MetadataStore implements AclStore {
     if (totalCount <= t.partitions.length) {
       throw new KafkaError('INVALID_PARTITIONS', `Topic currently has ${t.partitions.length} partitions, which is higher than the requested ${totalCount}.`);
     }
+    // The first partition's replica set as it stands, a reassignment's extra replicas included, as Kafka's controller
+    // takes it (ReplicationControlManager.createPartitions).
     const rf = t.partitions[0].replicas.length;
     requirePlaceable(rf, nodeIds);
     t.partitions.push(...assignReplicas(totalCount - t.partitions.length, rf, nodeIds, t.partitions.length));

@@ -113,6 +113,40 @@ describe('TransactionCoordinator: transactions version 2', () => {
     assert.deepEqual([r.state, r.producerId, r.producerEpoch, r.previousProducerId, r.clientTransactionVersion], ['CompleteCommit', 6000, 0, 9, TRANSACTION_VERSION_2]);
   });
 
+  it('an abort the coordinator starts bumps twice, fence then decision, so that the fenced EndTxn is no retry', async () => {
+    const partitions = [{ topic: 'a', partitionIds: [0] }];
+    await seed('timed-out', { producerId: 11, producerEpoch: 4, state: 'Ongoing', partitions });
+    await seed('exhausted', { producerId: 12, producerEpoch: MAX_EPOCH - 2, state: 'Ongoing', partitions });
+    tc.load();
+    assert.equal(await tc.abortTimedOutTransactions(60001), 2);
+    await Promise.all([tc.settled('timed-out'), tc.settled('exhausted')]);
+    // The fence takes 4 to 5, the version-2 abort 5 to 6; at MAX_EPOCH - 2 the second bump exhausts the epoch.
+    assert.deepEqual(
+      written.map((m) => [m.producerId, m.producerEpoch, m.commit]),
+      [
+        [11, 6, false],
+        [12, MAX_EPOCH, false],
+      ],
+    );
+    const t = tc.transaction('timed-out')!;
+    assert.deepEqual([t.state, t.producerId, t.producerEpoch], ['CompleteAbort', 11, 6]);
+    const x = tc.transaction('exhausted')!;
+    assert.deepEqual([x.state, x.producerId, x.producerEpoch, x.previousProducerId], ['CompleteAbort', 5000, 0, 12]);
+    // The producer, unaware, ends its transaction at its own epoch: fenced, not answered as a retry of the abort.
+    assert.equal((await tc.endTxnV2('timed-out', 11, 4, false)).errorCode, ErrorCode.PRODUCER_FENCED);
+    assert.equal((await tc.endTxnV2('timed-out', 11, 4, true)).errorCode, ErrorCode.PRODUCER_FENCED);
+    // It starts again (InitProducerId with its id and last epoch is refused as stale; a plain one bumps once more).
+    assert.equal((await tc.initProducerId('timed-out', 60000, { producerId: 11, producerEpoch: 4 })).errorCode, ErrorCode.PRODUCER_FENCED);
+    assert.deepEqual(await tc.initProducerId('timed-out', 60000), { errorCode: 0, producerId: 11, producerEpoch: 7 });
+  });
+
+  it('a new incarnation fencing an open version-2 transaction: abort markers at the fenced epoch plus one, its own epoch one more', async () => {
+    await seed('restart', { producerId: 21, producerEpoch: 0, state: 'Ongoing', partitions: [{ topic: 'a', partitionIds: [0, 1] }] });
+    tc.load();
+    assert.deepEqual(await tc.initProducerId('restart', 60000), { errorCode: 0, producerId: 21, producerEpoch: 3 });
+    assert.deepEqual(written.map((m) => [m.producerId, m.producerEpoch, m.commit, m.partitions.length]), [[21, 2, false, 2]]);
+  });
+
   it('VerifyOnly: one code for a producer that does not match or a decision under way, else one per partition', async () => {
     await seed('v', { producerId: 3, producerEpoch: 4, state: 'Ongoing', partitions: [{ topic: 'a', partitionIds: [0] }] });
     tc.load();

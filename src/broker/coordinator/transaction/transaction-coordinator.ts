@@ -405,10 +405,18 @@ export class TransactionCoordinator {
     this.logger.info(`transactional id ${m.transactionalId}: ${commit ? 'committed' : 'aborted'} a transaction of producer ${m.producerId} epoch ${m.producerEpoch} over ${partitions.length} partition(s)`);
   }
 
-  /** Aborts an open transaction with the epoch bumped first, so that its producer can no longer write or commit. */
+  /**
+   * Aborts an open transaction with the epoch bumped first, so that its producer can no longer write or commit. A
+   * transaction of a transactions-version-2 client then has its abort bump the epoch once more, as every version-2
+   * decision does (Kafka's prepareFenceProducerEpoch, then prepareAbortOrCommit): its markers carry the fenced epoch
+   * plus one, and an epoch exhausted by the second bump moves to a new producer id as an EndTxn v5 would.
+   */
   private async abortWithFencing(m: TxnMetadata): Promise<void> {
     const next = this.bumpedEpoch(m);
-    if (next.producerId === m.producerId) {
+    if (next.producerId === m.producerId && m.clientTransactionVersion >= TRANSACTION_VERSION_2) {
+      const nextProducerId = next.producerEpoch >= MAX_EPOCH - 1 ? this.nextProducerId() : -1;
+      await this.persist(m, { producerEpoch: next.producerEpoch + 1, nextProducerId, state: 'PrepareAbort' });
+    } else if (next.producerId === m.producerId) {
       await this.persist(m, { producerEpoch: next.producerEpoch, state: 'PrepareAbort' });
     } else {
       // An exhausted epoch: the markers go out at the last epoch; the new producer id fences the old one.
