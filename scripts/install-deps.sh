@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages the test suites drive: kcat and confluent-kafka-python (both librdkafka) for the compat tests,
+# Debian packages the test suites drive: kcat and confluent-kafka-python (both librdkafka) for the compat tests, with
+# requests and jsonschema for its schema registry client and JSON Schema serializer,
 # Chromium for the webview and end-to-end tests; libkrb5-dev, ripgrep and pkg-config for the real VS Code the
 # end-to-end tests run (code-server 4.100.3, installed once by scripts/install-code-server.sh under
 # ~/.cache/code-server-4.100.3, about 2 minutes; reused afterwards). Needs root for the packages (CI runs as root);
@@ -7,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=""
-for p in kcat python3-confluent-kafka chromium libkrb5-dev ripgrep pkg-config rapidjson-dev; do
+for p in kcat python3-confluent-kafka python3-requests python3-jsonschema chromium libkrb5-dev ripgrep pkg-config rapidjson-dev; do
   dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
 done
 if [ -n "$need" ]; then

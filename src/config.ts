@@ -25,6 +25,8 @@ interface TributarySettings {
   topicDefaults: Record<string, string>;
   /** Any Kafka broker config by its Kafka name (authorizer.class.name, super.users...), validated when the broker starts. */
   brokerConfig: Record<string, string>;
+  /** The embedded schema registry's port, or undefined when it is turned off. */
+  schemaRegistryPort: number | undefined;
 }
 
 export interface ResolvedSettings {
@@ -95,7 +97,14 @@ export function resolveSettings(config: ConfigurationLike, ctx: SettingsContext)
     topicConfigDef.get(name) || BROKER_TOPIC_DEFAULTS[name] ? undefined : `${name} is not a Kafka topic config`,
   );
   const brokerConfig = configMap(config, 'brokerConfig', 'broker', '{ "auto.create.topics.enable": false }', problems);
-  return { settings: { dataDirectory, basePort, nodes, autoStart: config.get<boolean>('autoStart') === true, topicDefaults, brokerConfig }, problems };
+  const rawRegistryPort = config.get<number>('schemaRegistry.port');
+  let registryPort = intIn(rawRegistryPort ?? 8081, 0, 65535);
+  if (registryPort === undefined) {
+    problems.push(`tributary.schemaRegistry.port must be a port number from 0 to 65535, not ${JSON.stringify(rawRegistryPort)}; using 8081.`);
+    registryPort = 8081;
+  }
+  const schemaRegistryPort = config.get<boolean>('schemaRegistry.enabled') === false ? undefined : registryPort;
+  return { settings: { dataDirectory, basePort, nodes, autoStart: config.get<boolean>('autoStart') === true, topicDefaults, brokerConfig, schemaRegistryPort }, problems };
 }
 
 /** How the extension's broker names itself in the data directory's lock (`tributary start` says "tributary start"). */
@@ -113,8 +122,9 @@ export function brokerOptions(s: TributarySettings): BrokerServiceOptions {
     const brokerName = BROKER_TOPIC_DEFAULTS[name] ?? TOPIC_CONFIG_SYNONYMS[name];
     if (brokerName) config[brokerName] = value;
   }
-  return { dataDir: s.dataDirectory, nodes: s.nodes, basePort: s.basePort, host: '127.0.0.1', config, owner: BROKER_OWNER };
+  const schemaRegistry = s.schemaRegistryPort === undefined ? undefined : { port: s.schemaRegistryPort };
+  return { dataDir: s.dataDirectory, nodes: s.nodes, basePort: s.basePort, host: '127.0.0.1', config, owner: BROKER_OWNER, schemaRegistry };
 }
 
 /** Settings whose change needs a broker restart to apply. */
-export const RESTART_SETTINGS = ['dataDirectory', 'basePort', 'nodes', 'topicDefaults', 'brokerConfig'].map((k) => `${SECTION}.${k}`);
+export const RESTART_SETTINGS = ['dataDirectory', 'basePort', 'nodes', 'topicDefaults', 'brokerConfig', 'schemaRegistry.enabled', 'schemaRegistry.port'].map((k) => `${SECTION}.${k}`);

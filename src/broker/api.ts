@@ -81,6 +81,8 @@ export interface BrokerStatus {
   connection?: string;
   /** What the embedded broker found wrong in its data directory at start and worked around (logs moved aside...). */
   warnings?: string[];
+  /** The embedded schema registry's address (http://127.0.0.1:8081), when it runs. */
+  schemaRegistryUrl?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -596,6 +598,11 @@ export interface BrokerServiceOptions {
   eventWindowMs?: number;
   /** Authentication and encryption of every node's listener; default PLAINTEXT (neither). */
   security?: ListenerSecurityOptions;
+  /**
+   * Start the embedded Confluent-compatible schema registry with the broker (port 8081 unless given, on `host`);
+   * absent, none starts. `tributary start` and the extension ask for it unless turned off.
+   */
+  schemaRegistry?: { port?: number; host?: string };
 }
 
 /** Kafka's security protocols of a listener: TLS or not, SASL authentication or not. */

@@ -24,8 +24,10 @@ const USAGE = `usage:
                   [--security-protocol PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL] [--sasl-mechanisms M1,M2]
                   [--sasl-user NAME:PASSWORD]... [--tls-cert FILE --tls-key FILE]
                   [--tls-ca FILE] [--ssl-client-auth none|requested|required]
+                  [--schema-registry-port P | --no-schema-registry]
       Runs the broker in the foreground (Ctrl-C stops it cleanly). Defaults: --data .tributary, --port 9092,
-      --nodes 3, --host 127.0.0.1. --config takes any Kafka broker config (log.retention.hours=1, ...);
+      --nodes 3, --host 127.0.0.1. With it runs a Confluent-compatible schema registry (REST on --host, port
+      8081 unless --schema-registry-port says otherwise; 0 for any free port), keeping its state in _schemas. --config takes any Kafka broker config (log.retention.hours=1, ...);
       --node-config sets one for node ID alone, as its own server.properties would (1:broker.rack=RACK1).
       Security: every listener speaks the protocol given (default PLAINTEXT); SASL mechanisms PLAIN,
       SCRAM-SHA-256, SCRAM-SHA-512 (default all), with the users given; SSL needs a PEM certificate and key.
@@ -119,7 +121,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'start': {
-        const a = parseArgs(rest, new Set(['data', 'port', 'nodes', 'host', 'config', 'node-config', ...SECURITY_OPTIONS]), new Set());
+        const a = parseArgs(rest, new Set(['data', 'port', 'nodes', 'host', 'config', 'node-config', 'schema-registry-port', ...SECURITY_OPTIONS]), new Set(['no-schema-registry']));
+        if (a.flags.has('no-schema-registry') && a.options.has('schema-registry-port')) throw new UsageError('--schema-registry-port and --no-schema-registry contradict each other');
         if (a.positional.length) throw new UsageError(`unexpected argument ${a.positional[0]}`);
         const config: Record<string, string> = {};
         for (const kv of a.options.get('config') ?? []) {
@@ -142,6 +145,7 @@ export async function main(argv: string[]): Promise<number> {
           config,
           nodeConfig,
           security: securityOptions(a, dataDir),
+          schemaRegistry: a.flags.has('no-schema-registry') ? undefined : { port: intOption(a, 'schema-registry-port', 0, 65535) },
         });
         return 0;
       }

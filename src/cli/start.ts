@@ -16,10 +16,11 @@ interface StartOptions {
   config?: Record<string, string>;
   nodeConfig?: Record<number, Record<string, string>>;
   security?: ListenerSecurityOptions;
+  schemaRegistry?: { port?: number };
 }
 
 export async function startBroker(opts: StartOptions): Promise<void> {
-  const service = new BrokerService({ dataDir: opts.dataDir, nodes: opts.nodes, basePort: opts.port, host: opts.host, config: opts.config, nodeConfig: opts.nodeConfig, security: opts.security, owner: 'tributary start' }, { logger: consoleLogger });
+  const service = new BrokerService({ dataDir: opts.dataDir, nodes: opts.nodes, basePort: opts.port, host: opts.host, config: opts.config, nodeConfig: opts.nodeConfig, security: opts.security, schemaRegistry: opts.schemaRegistry, owner: 'tributary start' }, { logger: consoleLogger });
   let status;
   try {
     status = await service.start();
@@ -52,6 +53,7 @@ export async function startBroker(opts: StartOptions): Promise<void> {
   const protocol = opts.security?.protocol ?? 'PLAINTEXT';
   if (protocol !== 'PLAINTEXT') process.stdout.write(`security protocol: ${protocol} (clients set security.protocol=${protocol})\n`);
   process.stdout.write(`bootstrap servers: ${status.bootstrap}\n`);
+  if (status.schemaRegistryUrl) process.stdout.write(`schema registry: ${status.schemaRegistryUrl}\n`);
   for (const w of status.warnings ?? []) process.stdout.write(`warning: ${w}\n`);
   await stopped;
 }

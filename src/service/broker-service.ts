@@ -56,6 +56,7 @@ import { isControl, isLogAppendTime, nextOffsetOf } from '../broker/records/batc
 import type { RecordInput } from '../broker/records/record';
 import { isInternalTopic } from '../broker/config/topic-name';
 import { MAX_PARTITIONS_PER_REQUEST } from '../protocol/server/handlers/19-create-topics';
+import { DEFAULT_SCHEMA_REGISTRY_PORT, startEmbeddedSchemaRegistry, type RunningSchemaRegistry } from '../broker/schema-registry/embedded-schema-registry';
 
 const DEFAULT_MAX_RECORDS = 100;
 const MAX_RECORDS_LIMIT = 10_000;
@@ -73,6 +74,9 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
   private cluster: Cluster | undefined;
   private server: KafkaServer | undefined;
   private feed: ChangeFeed | undefined;
+  private schemaRegistry: RunningSchemaRegistry | undefined;
+  /** Why the schema registry asked for did not start (its port taken...): the broker runs without it and says so. */
+  private schemaRegistryWarning: string | undefined;
   private readonly events = new Listeners<BrokerEvent>();
   private readonly partitioner = new DefaultPartitioner();
   /** The broker's log: each line becomes a `log` event, and also goes to the logger given (the console, a test's memory). */
@@ -118,6 +122,7 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
       throw new BrokerStartError(classifyStartError(e, { dataDir: o.dataDir, basePort: o.basePort ?? 9092 }));
     }
     for (const l of this.server.listeners()) this.logger.info(`node ${l.nodeId} listening on ${l.host}:${l.port} (${l.securityProtocol})`);
+    if (o.schemaRegistry) await this.startSchemaRegistry(this.cluster, o.schemaRegistry);
     const sec = this.server.security;
     if (sec.sasl) this.logger.info(`SASL mechanisms ${sec.mechanisms.join(', ')}; configured users: ${sec.userNames.join(', ') || 'none'}`);
     // Which CRC-32C checksums the record batches: a packaged extension says here whether its native addon loaded.
@@ -132,15 +137,37 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
     return this.status();
   }
 
+  /**
+   * A registry that cannot start (its port taken, most often) leaves the broker running without it: the broker is
+   * what the user's services need first, and the warning says what to change.
+   */
+  private async startSchemaRegistry(cluster: Cluster, opts: NonNullable<BrokerServiceOptions['schemaRegistry']>): Promise<void> {
+    this.schemaRegistryWarning = undefined;
+    try {
+      this.schemaRegistry = await startEmbeddedSchemaRegistry(cluster, this.logger, { ...opts, host: opts.host ?? this.options.host });
+    } catch (e) {
+      const port = opts.port ?? DEFAULT_SCHEMA_REGISTRY_PORT;
+      const why = (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is in use (choose another with --schema-registry-port or the tributary.schemaRegistry.port setting, or turn it off)` : (e as Error).message;
+      this.schemaRegistryWarning = `the schema registry did not start: ${why}`;
+      this.logger.warn(this.schemaRegistryWarning);
+    }
+  }
+
   /** Closes the listeners, then flushes the logs, writes the checkpoints and releases the directory. */
   async stop(): Promise<void> {
-    const { cluster, server, feed } = this;
+    const { cluster, server, feed, schemaRegistry } = this;
     if (!cluster) return;
     this.cluster = undefined;
     this.server = undefined;
     this.feed = undefined;
+    this.schemaRegistry = undefined;
     feed?.stop();
     this.unsubscribeCluster?.();
+    try {
+      await schemaRegistry?.close();
+    } catch (e) {
+      this.logger.error(`closing the schema registry: ${(e as Error).message}`);
+    }
     try {
       await server?.stop();
     } catch (e) {
@@ -185,7 +212,10 @@ export class BrokerService implements BrokerApi, BrokerEventSource {
 
 
   async status(): Promise<BrokerStatus> {
-    return brokerStatus(this.require(), this.server);
+    const status = brokerStatus(this.require(), this.server);
+    if (this.schemaRegistry) status.schemaRegistryUrl = this.schemaRegistry.url;
+    if (this.schemaRegistryWarning) status.warnings = [...(status.warnings ?? []), this.schemaRegistryWarning];
+    return status;
   }
 
   // -- topics ------------------------------------------------------------------------------------------------

@@ -14,10 +14,15 @@ import type { AppendOrigin } from '../replication/replica-manager';
 
 interface InternalTopicSpec {
   name: string;
-  /** The broker configs of its partition count and replication factor, and its topic configs. */
-  partitionsConfig: string;
-  replicationConfig: string;
+  /**
+   * Its partition count and replication factor: the broker configs that set them, or the numbers themselves (the
+   * schema registry's `_schemas` has one partition and Confluent's default factor of 3, which no broker config sets).
+   */
+  partitionsConfig: string | number;
+  replicationConfig: string | number;
   configs: (replicationFactor: number) => Record<string, string>;
+  /** Kafka's internal topics (__consumer_offsets, __transaction_state); `_schemas` is an ordinary topic. Default true. */
+  internal?: boolean;
 }
 
 /** What an internal topic needs of the cluster: to create itself, and to write through its partitions' leaders. */
@@ -34,7 +39,11 @@ export class ClusterInternalTopic {
     private readonly spec: InternalTopicSpec,
   ) {
     const existing = cluster.metadata.topic(spec.name);
-    this.numPartitions = existing ? existing.partitions.length : cluster.brokerConfig.get<number>(spec.partitionsConfig);
+    this.numPartitions = existing ? existing.partitions.length : this.setting(spec.partitionsConfig);
+  }
+
+  private setting(s: string | number): number {
+    return typeof s === 'number' ? s : this.cluster.brokerConfig.get<number>(s);
   }
 
   exists(): boolean {
@@ -46,8 +55,8 @@ export class ClusterInternalTopic {
     if (this.exists()) return;
     // At most the nodes up: one stopped while the topic is first needed gets no replica of it (Kafka places replicas
     // on unfenced brokers only); Tributary lowers the factor rather than leave the coordinator unavailable.
-    const rf = Math.min(this.cluster.brokerConfig.get<number>(this.spec.replicationConfig), Math.max(1, this.cluster.nodes.filter((n) => n.up).length));
-    this.cluster.createTopic(this.spec.name, this.numPartitions, rf, { 'cleanup.policy': 'compact', 'segment.bytes': '104857600', ...this.spec.configs(rf) }, { internal: true });
+    const rf = Math.min(this.setting(this.spec.replicationConfig), Math.max(1, this.cluster.nodes.filter((n) => n.up).length));
+    this.cluster.createTopic(this.spec.name, this.numPartitions, rf, { 'cleanup.policy': 'compact', 'segment.bytes': '104857600', ...this.spec.configs(rf) }, { internal: this.spec.internal ?? true });
   }
 
   /** The node leading the partition, or -1 when none is up. */

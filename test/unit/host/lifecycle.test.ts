@@ -182,7 +182,7 @@ describe('Broker presentation and settings (no VS Code)', () => {
     const get = (values: Record<string, unknown>) => ({ get: <T>(k: string) => values[k] as T | undefined });
     const ws = path.join(os.tmpdir(), 'ws');
     const d = resolveSettings(get({}), { workspaceFolder: ws, fallbackDirectory: '/global' });
-    assert.deepEqual(d, { settings: { dataDirectory: path.join(ws, '.tributary'), basePort: 9092, nodes: 3, autoStart: false, topicDefaults: {}, brokerConfig: {} }, problems: [] });
+    assert.deepEqual(d, { settings: { dataDirectory: path.join(ws, '.tributary'), basePort: 9092, nodes: 3, autoStart: false, topicDefaults: {}, brokerConfig: {}, schemaRegistryPort: 8081 }, problems: [] });
     assert.equal(resolveSettings(get({}), { fallbackDirectory: '/global' }).settings.dataDirectory, '/global/.tributary');
     assert.equal(resolveSettings(get({ dataDirectory: 'data/kafka' }), { workspaceFolder: ws, fallbackDirectory: '/g' }).settings.dataDirectory, path.join(ws, 'data', 'kafka'));
     assert.equal(resolveSettings(get({ dataDirectory: '~/k' }), { workspaceFolder: ws, fallbackDirectory: '/g' }).settings.dataDirectory, path.join(os.homedir(), 'k'));
@@ -199,7 +199,13 @@ describe('Broker presentation and settings (no VS Code)', () => {
       config: { 'log.retention.ms': '3600000', 'log.cleanup.policy': 'compact', 'num.partitions': '3' },
       // Written into the data directory's lock: `tributary start` and `status` name the extension.
       owner: 'VS Code (the Tributary extension)',
+      schemaRegistry: { port: 8081 },
     });
+    // The schema registry: on at 8081 unless turned off; a bad port is reported and the default used.
+    assert.equal(brokerOptions(resolveSettings(get({ 'schemaRegistry.enabled': false }), { workspaceFolder: ws, fallbackDirectory: '/g' }).settings).schemaRegistry, undefined);
+    assert.deepEqual(brokerOptions(resolveSettings(get({ 'schemaRegistry.port': 0 }), { workspaceFolder: ws, fallbackDirectory: '/g' }).settings).schemaRegistry, { port: 0 });
+    const badPort = resolveSettings(get({ 'schemaRegistry.port': -1 }), { workspaceFolder: ws, fallbackDirectory: '/g' });
+    assert.deepEqual([badPort.settings.schemaRegistryPort, badPort.problems], [8081, ['tributary.schemaRegistry.port must be a port number from 0 to 65535, not -1; using 8081.']]);
     // Any broker config by its Kafka name (the authorizer, for one), the topic defaults winning on the same name.
     const b = resolveSettings(get({ brokerConfig: { 'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'allow.everyone.if.no.acl.found': true, 'num.partitions': 5, bad: { x: 1 } }, topicDefaults: { partitions: 2 } }), { workspaceFolder: ws, fallbackDirectory: '/g' });
     assert.match(b.problems.join('\n'), /tributary\.brokerConfig: bad needs a string, number or boolean value/);

@@ -105,7 +105,7 @@ describe('Start failures: why the broker could not start, and a directory owned 
 
   it('the broker VS Code runs (worker thread) serves the control socket: `tributary status` and `node` in a terminal reach it; `tributary start` names it', async () => {
     // The options the extension gives its broker.
-    const cluster = new EmbeddedCluster({ workerPath: requireBuiltWorker(), broker: brokerOptions({ dataDirectory: dir, nodes: 2, basePort: 0, autoStart: false, topicDefaults: {}, brokerConfig: {} }) });
+    const cluster = new EmbeddedCluster({ workerPath: requireBuiltWorker(), broker: brokerOptions({ dataDirectory: dir, nodes: 2, basePort: 0, autoStart: false, topicDefaults: {}, brokerConfig: {}, schemaRegistryPort: undefined }) });
     await cluster.start();
     try {
       const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args, '--data', dir], { encoding: 'utf8' });
