@@ -4,33 +4,28 @@
  * asked to normalize, and the messages of its backward compatibility check (Avro's `SchemaCompatibility`, worded by
  * Confluent's `Difference`).
  *
- * The schema is read with a JSON reader of our own rather than JSON.parse because the printed text depends on what
- * Jackson keeps and JSON.parse loses: whether a number was written as an integer (`1`) or not (`1.0`, printed back as
- * Java's `Double.toString` does), integers beyond 2^53, and the position of a key that appears twice. avsc is not used:
- * it refuses schemas Java Avro accepts (names with non-ASCII letters, an enum default outside the symbols), so it
- * cannot be the judge of what Confluent would register.
+ * The schema is read with the registry's own JSON reader (./ordered-json) rather than JSON.parse because the printed
+ * text depends on what Jackson keeps and JSON.parse loses: whether a number was written as an integer (`1`) or not
+ * (`1.0`, printed back as Java's `Double.toString` does), integers beyond 2^53, and the position of a key that appears
+ * twice. avsc is not used: it refuses schemas Java Avro accepts (names with non-ASCII letters, an enum default outside
+ * the symbols), so it cannot be the judge of what Confluent would register.
  */
 import { InvalidSchemaError, ParsedSchema, ResolvedReference, SchemaProvider } from '../schema-provider';
+import { jsonString, readFirstJsonValue, type JsonDialect, type OrderedJson } from './ordered-json';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // JSON, as Jackson reads and writes it
 // ---------------------------------------------------------------------------------------------------------------------
 
-/** A JSON value as a Jackson tree holds it. `float` only arises in normalization, where Avro turns a default into a Java float. */
-type JsonNode =
-  | { readonly kind: 'null' }
-  | { readonly kind: 'boolean'; readonly value: boolean }
+/** A number as a Jackson tree holds it. `float` only arises in normalization, where Avro turns a default into a Java float. */
+type JsonNumber =
   | { readonly kind: 'integer'; readonly value: bigint }
   | { readonly kind: 'double'; readonly value: number }
-  | { readonly kind: 'float'; readonly value: number }
-  | { readonly kind: 'string'; readonly value: string }
-  | { readonly kind: 'array'; readonly items: readonly JsonNode[] }
-  | { readonly kind: 'object'; readonly members: ReadonlyMap<string, JsonNode> };
+  | { readonly kind: 'float'; readonly value: number };
+/** A JSON value as a Jackson tree holds it. */
+type JsonNode = OrderedJson<JsonNumber>;
 
 const JSON_NULL: JsonNode = { kind: 'null' };
-// Jackson's default stream limits (2.15 and later): nesting depth and the length of one number.
-const MAX_DEPTH = 1000;
-const MAX_NUMBER_LENGTH = 1000;
 const INT_MIN = -(2n ** 31n);
 const INT_MAX = 2n ** 31n - 1n;
 const LONG_MIN = -(2n ** 63n);
@@ -44,190 +39,31 @@ function invalid(message: string): InvalidSchemaError {
 }
 
 /**
- * Reads JSON the way Avro's Jackson parser is configured: comments allowed (Avro enables ALLOW_COMMENTS), a repeated key
- * keeping its first position and its last value, and only the first value read (ObjectMapper.readTree on a parser does
- * not look past it, so Confluent ignores text after the schema).
+ * JSON the way Avro's Jackson parser is configured: comments allowed (Avro enables ALLOW_COMMENTS), Jackson's default
+ * stream limits (2.15 and later: nesting depth and the length of one number) and its messages, in substance. Only the
+ * first value is read (ObjectMapper.readTree on a parser does not look past it, so Confluent ignores text after the
+ * schema).
  */
-class JsonReader {
-  private pos = 0;
-  private depth = 0;
-
-  private constructor(private readonly text: string) {}
-
-  static read(text: string): JsonNode | undefined {
-    const reader = new JsonReader(text);
-    if (reader.text.charCodeAt(0) === 0xfeff) reader.pos = 1;
-    reader.skipSpace();
-    return reader.pos < reader.text.length ? reader.value() : undefined;
-  }
-
-  private fail(what: string): never {
-    const before = this.text.slice(0, this.pos);
-    const line = before.split('\n').length;
-    const column = this.pos - before.lastIndexOf('\n');
-    throw invalid(`Invalid JSON: ${what} at line ${line}, column ${column}`);
-  }
-
-  private skipSpace(): void {
-    for (;;) {
-      const c = this.text[this.pos];
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.pos++;
-      else if (c === '/' && this.text[this.pos + 1] === '/') this.skipLineComment();
-      else if (c === '/' && this.text[this.pos + 1] === '*') this.skipBlockComment();
-      else return;
-    }
-  }
-
-  private skipLineComment(): void {
-    const end = this.text.indexOf('\n', this.pos);
-    this.pos = end < 0 ? this.text.length : end + 1;
-  }
-
-  private skipBlockComment(): void {
-    const end = this.text.indexOf('*/', this.pos + 2);
-    if (end < 0) this.fail('unterminated comment');
-    this.pos = end + 2;
-  }
-
-  private value(): JsonNode {
-    const c = this.text[this.pos];
-    if (c === undefined) this.fail('unexpected end of input');
-    if (c === '{') return this.nested(() => this.object());
-    if (c === '[') return this.nested(() => this.array());
-    if (c === '"') return { kind: 'string', value: this.string() };
-    if (c === '-' || (c >= '0' && c <= '9')) return this.number();
-    return this.literal();
-  }
-
-  private nested(read: () => JsonNode): JsonNode {
-    if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
-    const node = read();
-    this.depth--;
-    return node;
-  }
-
-  private object(): JsonNode {
-    const members = new Map<string, JsonNode>();
-    this.pos++;
-    this.skipSpace();
-    if (this.text[this.pos] === '}') {
-      this.pos++;
-      return { kind: 'object', members };
-    }
-    for (;;) {
-      if (this.text[this.pos] !== '"') this.fail('expected a double-quoted field name');
-      const key = this.string();
-      this.skipSpace();
-      this.expect(':');
-      this.skipSpace();
-      members.set(key, this.value());
-      this.skipSpace();
-      if (this.text[this.pos] === '}') {
-        this.pos++;
-        return { kind: 'object', members };
-      }
-      this.expect(',');
-      this.skipSpace();
-    }
-  }
-
-  private array(): JsonNode {
-    const items: JsonNode[] = [];
-    this.pos++;
-    this.skipSpace();
-    if (this.text[this.pos] === ']') {
-      this.pos++;
-      return { kind: 'array', items };
-    }
-    for (;;) {
-      items.push(this.value());
-      this.skipSpace();
-      if (this.text[this.pos] === ']') {
-        this.pos++;
-        return { kind: 'array', items };
-      }
-      this.expect(',');
-      this.skipSpace();
-    }
-  }
-
-  private expect(c: string): void {
-    if (this.text[this.pos] !== c) this.fail(this.pos >= this.text.length ? 'unexpected end of input' : `expected '${c}'`);
-    this.pos++;
-  }
-
-  private string(): string {
-    let out = '';
-    let start = ++this.pos;
-    for (;;) {
-      const code = this.text.charCodeAt(this.pos);
-      if (Number.isNaN(code)) this.fail('unterminated string');
-      if (code === 0x22) break;
-      if (code < 0x20) this.fail('unescaped control character in a string');
-      if (code === 0x5c) {
-        out += this.text.slice(start, this.pos) + this.escape();
-        start = this.pos;
-      } else this.pos++;
-    }
-    out += this.text.slice(start, this.pos);
-    this.pos++;
-    return out;
-  }
-
-  private escape(): string {
-    const c = this.text[this.pos + 1];
-    this.pos += 2;
-    const simple = SIMPLE_UNESCAPES[c ?? ''];
-    if (simple !== undefined) return simple;
-    if (c !== 'u') this.fail('unrecognized character escape');
-    const hex = this.text.slice(this.pos, this.pos + 4);
-    if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape');
-    this.pos += 4;
-    return String.fromCharCode(parseInt(hex, 16));
-  }
-
-  private number(): JsonNode {
-    const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.text.slice(this.pos));
-    if (!match) this.fail('malformed number');
-    const literal = match[0];
-    const next = this.text[this.pos + literal.length];
-    if (next !== undefined && /[0-9.eE]/.test(next)) this.fail('malformed number');
-    if (literal.length > MAX_NUMBER_LENGTH) this.fail('number too long');
-    this.pos += literal.length;
-    if (match[2] === undefined && match[3] === undefined) return { kind: 'integer', value: BigInt(literal) };
-    return { kind: 'double', value: Number(literal) };
-  }
-
-  private literal(): JsonNode {
-    const word = /^[A-Za-z0-9_]+/.exec(this.text.slice(this.pos))?.[0];
-    const node = word === undefined ? undefined : LITERALS.get(word);
-    if (node === undefined || word === undefined) this.fail(`unexpected token '${word ?? this.text[this.pos]}'`);
-    this.pos += word.length;
-    return node;
-  }
-}
-
-const SIMPLE_UNESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-const LITERALS = new Map<string, JsonNode>([
-  ['true', { kind: 'boolean', value: true }],
-  ['false', { kind: 'boolean', value: false }],
-  ['null', JSON_NULL],
-]);
-
-/** Jackson's escapes: the short ones it has, \u00XX (upper-case hex) for other control characters, nothing else. */
-const SHORT_ESCAPES: Readonly<Record<number, string>> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
-
-function jsonString(s: string): string {
-  let out = '"';
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i);
-    if (code >= 0x20 && code !== 0x22 && code !== 0x5c) continue;
-    out += s.slice(start, i) + (SHORT_ESCAPES[code] ?? `\\u00${code.toString(16).toUpperCase().padStart(2, '0')}`);
-    start = i + 1;
-  }
-  return `${out}${s.slice(start)}"`;
-}
+const AVRO_JSON: JsonDialect<JsonNumber> = {
+  comments: true,
+  byteOrderMark: true,
+  depth: 'opening',
+  literals: 'word',
+  refusedAfterNumber: /[0-9.eE]/,
+  maxNumberLength: 1000,
+  badEscapeAt: 'after',
+  messages: {
+    expected: (tokens, atEnd) => (atEnd ? 'unexpected end of input' : `expected '${tokens[0]}'`),
+    unexpected: (token) => `unexpected token '${token}'`,
+    propertyName: 'expected a double-quoted field name',
+    controlCharacter: 'unescaped control character in a string',
+    badEscape: 'unrecognized character escape',
+    badUnicodeEscape: 'bad \\u escape',
+    badNumber: 'malformed number',
+  },
+  number: (source, integer) => (integer ? { kind: 'integer', value: BigInt(source) } : { kind: 'double', value: Number(source) }),
+  error: (message) => invalid(`Invalid JSON: ${message}`),
+};
 
 /** A JSON tree as Jackson writes it, compact. */
 function writeJson(node: JsonNode): string {
@@ -436,7 +272,7 @@ class SchemaParser {
   private space: string | undefined;
 
   parseText(text: string): AvroSchema {
-    const node = JsonReader.read(text);
+    const node = readFirstJsonValue(text, AVRO_JSON);
     if (node === undefined) throw invalid('The schema is empty');
     return this.parse(node);
   }

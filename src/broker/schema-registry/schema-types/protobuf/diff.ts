@@ -191,23 +191,40 @@ function compareMessageByName(ctx: DiffContext, name: string, before: TypeIndex,
   }
 }
 
-function compareEnums(ctx: DiffContext, original: EnumElement, update: EnumElement): void {
-  const before = new Map(original.constants.map((c) => [c.tag, c]));
-  const after = new Map(update.constants.map((c) => [c.tag, c]));
+/**
+ * Walks the items of both sides by tag number, in the order Java's hash set of those numbers gives (Confluent's order
+ * of differences), each under its number in the path: `removed`, `added`, or both present.
+ */
+function compareByTag<T extends { tag: number }>(ctx: DiffContext, original: readonly T[], update: readonly T[], onRemoved: () => void, onAdded: () => void, onBoth: (before: T, after: T) => void): void {
+  const before = new Map(original.map((x) => [x.tag, x]));
+  const after = new Map(update.map((x) => [x.tag, x]));
   const tags = unionOrder(
     javaIntegerHash,
-    original.constants.map((c) => c.tag),
-    update.constants.map((c) => c.tag),
+    original.map((x) => x.tag),
+    update.map((x) => x.tag),
   );
   for (const tag of tags) {
     ctx.withPath(String(tag), () => {
-      const originalConstant = before.get(tag);
-      const updateConstant = after.get(tag);
-      if (updateConstant === undefined) ctx.addDifference('ENUM_CONST_REMOVED');
-      else if (originalConstant === undefined) ctx.addDifference('ENUM_CONST_ADDED');
-      else if (originalConstant.name !== updateConstant.name) ctx.addDifference('ENUM_CONST_CHANGED');
+      const was = before.get(tag);
+      const now = after.get(tag);
+      if (now === undefined) onRemoved();
+      else if (was === undefined) onAdded();
+      else onBoth(was, now);
     });
   }
+}
+
+function compareEnums(ctx: DiffContext, original: EnumElement, update: EnumElement): void {
+  compareByTag(
+    ctx,
+    original.constants,
+    update.constants,
+    () => ctx.addDifference('ENUM_CONST_REMOVED'),
+    () => ctx.addDifference('ENUM_CONST_ADDED'),
+    (was, now) => {
+      if (was.name !== now.name) ctx.addDifference('ENUM_CONST_CHANGED');
+    },
+  );
 }
 
 function compareMessages(ctx: DiffContext, original: MessageElement, update: MessageElement): void {
@@ -291,22 +308,14 @@ function compareOneOfs(ctx: DiffContext, original: readonly OneOfElement[], upda
 }
 
 function compareOneOfFields(ctx: DiffContext, original: OneOfElement, update: OneOfElement): void {
-  const before = new Map(original.fields.map((f) => [f.tag, f]));
-  const after = new Map(update.fields.map((f) => [f.tag, f]));
-  const tags = unionOrder(
-    javaIntegerHash,
-    original.fields.map((f) => f.tag),
-    update.fields.map((f) => f.tag),
+  compareByTag(
+    ctx,
+    original.fields,
+    update.fields,
+    () => ctx.addDifference('ONEOF_FIELD_REMOVED'),
+    () => ctx.addDifference('ONEOF_FIELD_ADDED'),
+    (was, now) => compareFields(ctx, was, now),
   );
-  for (const tag of tags) {
-    ctx.withPath(String(tag), () => {
-      const originalField = before.get(tag);
-      const updateField = after.get(tag);
-      if (updateField === undefined) ctx.addDifference('ONEOF_FIELD_REMOVED');
-      else if (originalField === undefined) ctx.addDifference('ONEOF_FIELD_ADDED');
-      else compareFields(ctx, originalField, updateField);
-    });
-  }
 }
 
 function compareFields(ctx: DiffContext, original: FieldElement, update: FieldElement): void {
