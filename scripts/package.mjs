@@ -74,15 +74,20 @@ function addonWorks() {
 
 /**
  * Every module a bundle loads at run time that no package carries: for the Node bundles a require() of anything but
- * Node's own modules and the two allowed above; for the webview (an ES module loaded alone) any import at all.
+ * Node's own modules and the two allowed above; for the webview (an ES module loaded alone) any import at all. Import
+ * statements are looked for in the ES module only: in a CommonJS bundle they cannot be code, and text that looks like
+ * one is data (the Protobuf import lines of the well-known schemas the schema registry carries).
  */
 function unbundledModules(file) {
   const builtin = new Set(builtinModules);
   const text = readFileSync(file, 'utf8');
   const found = new Set();
-  for (const m of text.matchAll(/(?:^|[;\n])\s*(?:import|export)\b[^;\n]*?\bfrom\s*"([^"]+)"|\bimport\s*\(\s*"([^"]+)"\s*\)|(?:^|[;\n])\s*import\s*"([^"]+)"/g)) {
+  const esm = file === 'dist/webview.js';
+  for (const m of esm ? text.matchAll(/(?:^|[;\n])\s*(?:import|export)\b[^;\n]*?\bfrom\s*"([^"]+)"|\bimport\s*\(\s*"([^"]+)"\s*\)|(?:^|[;\n])\s*import\s*"([^"]+)"/g) : []) {
     found.add(m[1] ?? m[2] ?? m[3]);
   }
+  // A dynamic import() is code in either kind of bundle.
+  if (!esm) for (const m of text.matchAll(/\bimport\s*\(\s*"([^"]+)"\s*\)/g)) found.add(m[1]);
   // A require call in code, not inside a string (ajv keeps 'require("ajv/dist/runtime/equal")' as text for its
   // standalone code generation, which the extension never uses).
   for (const m of text.matchAll(/(?<!['"`\w$.])require\("([^"]+)"\)/g)) {
