@@ -32,7 +32,7 @@ export function statusBarView(state: BrokerState): StatusBarView {
     case 'running':
       return {
         text: `$(radio-tower) Kafka: ${shortBootstrap(state.status.bootstrap)}`,
-        tooltip: `Tributary: ${state.status.nodes.filter((n) => n.up).length} of ${state.status.nodes.length} nodes up\nBootstrap servers: ${state.status.bootstrap}\nData: ${state.status.dataDir}\nClick to copy the bootstrap servers.`,
+        tooltip: `Tributary: ${state.status.nodes.filter((n) => n.up).length} of ${state.status.nodes.length} nodes up\nBootstrap servers: ${state.status.bootstrap}${state.status.schemaRegistryUrl ? `\nSchema registry: ${state.status.schemaRegistryUrl}` : ''}\nData: ${state.status.dataDir}\nClick to copy the bootstrap servers.`,
         command: 'tributary.copyBootstrap',
       };
     case 'failed':

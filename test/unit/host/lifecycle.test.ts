@@ -164,6 +164,9 @@ describe('Broker presentation and settings (no VS Code)', () => {
     const running = statusBarView({ kind: 'running', status: STATUS });
     assert.deepEqual([running.text, running.command], ['$(radio-tower) Kafka: 127.0.0.1:9092 +2', 'tributary.copyBootstrap']);
     assert.match(running.tooltip, /127\.0\.0\.1:9092,127\.0\.0\.1:9093,127\.0\.0\.1:9094/);
+    // The schema registry's address when it runs (Confluent's serializers take it as schema.registry.url).
+    assert.doesNotMatch(running.tooltip, /Schema registry/);
+    assert.match(statusBarView({ kind: 'running', status: { ...STATUS, schemaRegistryUrl: 'http://127.0.0.1:8081' } }).tooltip, /\nSchema registry: http:\/\/127\.0\.0\.1:8081\n/);
     assert.equal(statusBarView({ kind: 'stopped' }).command, 'tributary.startBroker');
     const failed = statusBarView({ kind: 'failed', failure: { reason: 'portInUse', message: 'No port free', dataDir: '/d' } });
     assert.deepEqual([failed.command, failed.background], ['tributary.showStartFailure', 'statusBarItem.errorBackground']);
