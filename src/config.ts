@@ -5,7 +5,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BrokerServiceOptions } from './broker/api';
+import { DEFAULT_SCHEMA_REGISTRY_PORT, type BrokerServiceOptions } from './broker/api';
 import { TOPIC_CONFIG_SYNONYMS, topicConfigDef } from './broker/config/topic-config';
 
 export const SECTION = 'tributary';
@@ -98,10 +98,10 @@ export function resolveSettings(config: ConfigurationLike, ctx: SettingsContext)
   );
   const brokerConfig = configMap(config, 'brokerConfig', 'broker', '{ "auto.create.topics.enable": false }', problems);
   const rawRegistryPort = config.get<number>('schemaRegistry.port');
-  let registryPort = intIn(rawRegistryPort ?? 8081, 0, 65535);
+  let registryPort = intIn(rawRegistryPort ?? DEFAULT_SCHEMA_REGISTRY_PORT, 0, 65535);
   if (registryPort === undefined) {
-    problems.push(`tributary.schemaRegistry.port must be a port number from 0 to 65535, not ${JSON.stringify(rawRegistryPort)}; using 8081.`);
-    registryPort = 8081;
+    problems.push(`tributary.schemaRegistry.port must be a port number from 0 to 65535, not ${JSON.stringify(rawRegistryPort)}; using ${DEFAULT_SCHEMA_REGISTRY_PORT}.`);
+    registryPort = DEFAULT_SCHEMA_REGISTRY_PORT;
   }
   const schemaRegistryPort = config.get<boolean>('schemaRegistry.enabled') === false ? undefined : registryPort;
   return { settings: { dataDirectory, basePort, nodes, autoStart: config.get<boolean>('autoStart') === true, topicDefaults, brokerConfig, schemaRegistryPort }, problems };

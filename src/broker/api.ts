@@ -605,6 +605,9 @@ export interface BrokerServiceOptions {
   schemaRegistry?: { port?: number; host?: string };
 }
 
+/** Confluent's default, what its serializers' `schema.registry.url` usually names. */
+export const DEFAULT_SCHEMA_REGISTRY_PORT = 8081;
+
 /** Kafka's security protocols of a listener: TLS or not, SASL authentication or not. */
 export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
 export const SECURITY_PROTOCOLS: readonly SecurityProtocol[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];

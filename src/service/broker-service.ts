@@ -34,7 +34,7 @@ import type {
   TopicSummary,
   ClientView,
 } from '../broker/api';
-import { bytesFromBuffer, bytesToBuffer } from '../broker/api';
+import { bytesFromBuffer, bytesToBuffer, DEFAULT_SCHEMA_REGISTRY_PORT } from '../broker/api';
 import { Cluster } from '../broker/cluster';
 import type { ClusterEvent } from '../broker/replication/cluster-events';
 import { KafkaServer } from '../protocol/server/kafka-server';
@@ -56,7 +56,7 @@ import { isControl, isLogAppendTime, nextOffsetOf } from '../broker/records/batc
 import type { RecordInput } from '../broker/records/record';
 import { isInternalTopic } from '../broker/config/topic-name';
 import { MAX_PARTITIONS_PER_REQUEST } from '../protocol/server/handlers/19-create-topics';
-import { DEFAULT_SCHEMA_REGISTRY_PORT, startEmbeddedSchemaRegistry, type RunningSchemaRegistry } from '../broker/schema-registry/embedded-schema-registry';
+import { startEmbeddedSchemaRegistry, type RunningSchemaRegistry } from '../broker/schema-registry/embedded-schema-registry';
 
 const DEFAULT_MAX_RECORDS = 100;
 const MAX_RECORDS_LIMIT = 10_000;

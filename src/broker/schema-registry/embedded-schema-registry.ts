@@ -4,14 +4,13 @@
  * its topic when it starts; this one creates it with its first write, so that a broker nobody registers a schema
  * with shows no topic it did not ask for.
  */
+import { DEFAULT_SCHEMA_REGISTRY_PORT } from '../api';
 import type { InternalTopicHost } from '../coordinator/internal-topic';
 import type { Logger } from '../logger';
 import { SchemaRegistry } from './schema-registry';
 import { startSchemaRegistryServer } from './rest-server';
 import { ClusterSchemasTopic } from './schemas-topic';
 import { SCHEMA_PROVIDERS } from './schema-types';
-
-export const DEFAULT_SCHEMA_REGISTRY_PORT = 8081;
 
 interface SchemaRegistryOptions {
   /** Default 8081; 0 for any free port. */

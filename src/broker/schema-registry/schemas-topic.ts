@@ -1,8 +1,8 @@
 /**
  * `_schemas`, the topic Confluent's Schema Registry keeps everything in (its `kafkastore.topic`): one partition,
  * compacted, replicated (Confluent's default factor of 3, at most the nodes up), written with acks=all through the
- * partition's leader, and read back from the leader when the registry starts. Because the records are Confluent's own
- * keys and values, a real registry pointed at this topic sees the same subjects, versions and ids.
+ * partition's leader, and read back from the leader when the registry starts. The records are Confluent's own keys
+ * and values, so that the topic means to other tools what Confluent's `_schemas` means.
  */
 import { ClusterInternalTopic, type InternalTopicHost } from '../coordinator/internal-topic';
 

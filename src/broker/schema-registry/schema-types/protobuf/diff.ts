@@ -192,21 +192,16 @@ function compareMessageByName(ctx: DiffContext, name: string, before: TypeIndex,
 }
 
 /**
- * Walks the items of both sides by tag number, in the order Java's hash set of those numbers gives (Confluent's order
- * of differences), each under its number in the path: `removed`, `added`, or both present.
+ * Walks the items of both sides by key (a tag number or a name), in the order Java's hash set of those keys gives
+ * (Confluent's order of differences), each under its key in the path: `removed`, `added`, or both present.
  */
-function compareByTag<T extends { tag: number }>(ctx: DiffContext, original: readonly T[], update: readonly T[], onRemoved: () => void, onAdded: () => void, onBoth: (before: T, after: T) => void): void {
-  const before = new Map(original.map((x) => [x.tag, x]));
-  const after = new Map(update.map((x) => [x.tag, x]));
-  const tags = unionOrder(
-    javaIntegerHash,
-    original.map((x) => x.tag),
-    update.map((x) => x.tag),
-  );
-  for (const tag of tags) {
-    ctx.withPath(String(tag), () => {
-      const was = before.get(tag);
-      const now = after.get(tag);
+function compareByKey<T, K extends string | number>(ctx: DiffContext, original: readonly T[], update: readonly T[], keyOf: (x: T) => K, hashCode: (key: K) => number, onRemoved: () => void, onAdded: () => void, onBoth: (before: T, after: T) => void): void {
+  const before = new Map(original.map((x) => [keyOf(x), x]));
+  const after = new Map(update.map((x) => [keyOf(x), x]));
+  for (const key of unionOrder(hashCode, original.map(keyOf), update.map(keyOf))) {
+    ctx.withPath(String(key), () => {
+      const was = before.get(key);
+      const now = after.get(key);
       if (now === undefined) onRemoved();
       else if (was === undefined) onAdded();
       else onBoth(was, now);
@@ -214,11 +209,15 @@ function compareByTag<T extends { tag: number }>(ctx: DiffContext, original: rea
   }
 }
 
+const byTag = (x: { tag: number }): number => x.tag;
+
 function compareEnums(ctx: DiffContext, original: EnumElement, update: EnumElement): void {
-  compareByTag(
+  compareByKey(
     ctx,
     original.constants,
     update.constants,
+    byTag,
+    javaIntegerHash,
     () => ctx.addDifference('ENUM_CONST_REMOVED'),
     () => ctx.addDifference('ENUM_CONST_ADDED'),
     (was, now) => {
@@ -289,29 +288,25 @@ function checkMovedIntoOneOf(
 }
 
 function compareOneOfs(ctx: DiffContext, original: readonly OneOfElement[], update: readonly OneOfElement[]): void {
-  const before = new Map(original.map((o) => [o.name, o]));
-  const after = new Map(update.map((o) => [o.name, o]));
-  const names = unionOrder(
+  compareByKey(
+    ctx,
+    original,
+    update,
+    (o) => o.name,
     javaStringHash,
-    original.map((o) => o.name),
-    update.map((o) => o.name),
+    () => ctx.addDifference('ONEOF_REMOVED'),
+    () => ctx.addDifference('ONEOF_ADDED'),
+    (was, now) => compareOneOfFields(ctx, was, now),
   );
-  for (const name of names) {
-    ctx.withPath(name, () => {
-      const originalOneOf = before.get(name);
-      const updateOneOf = after.get(name);
-      if (updateOneOf === undefined) ctx.addDifference('ONEOF_REMOVED');
-      else if (originalOneOf === undefined) ctx.addDifference('ONEOF_ADDED');
-      else compareOneOfFields(ctx, originalOneOf, updateOneOf);
-    });
-  }
 }
 
 function compareOneOfFields(ctx: DiffContext, original: OneOfElement, update: OneOfElement): void {
-  compareByTag(
+  compareByKey(
     ctx,
     original.fields,
     update.fields,
+    byTag,
+    javaIntegerHash,
     () => ctx.addDifference('ONEOF_FIELD_REMOVED'),
     () => ctx.addDifference('ONEOF_FIELD_ADDED'),
     (was, now) => compareFields(ctx, was, now),
