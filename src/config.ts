@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SCHEMA_REGISTRY_PORT, type BrokerServiceOptions } from './broker/api';
 import { TOPIC_CONFIG_SYNONYMS, topicConfigDef } from './broker/config/topic-config';
+import { SUBJECT_NAME_STRATEGIES, type SubjectNameStrategy } from './schemas/subject-names';
 
 export const SECTION = 'tributary';
 
@@ -105,6 +106,15 @@ export function resolveSettings(config: ConfigurationLike, ctx: SettingsContext)
   }
   const schemaRegistryPort = config.get<boolean>('schemaRegistry.enabled') === false ? undefined : registryPort;
   return { settings: { dataDirectory, basePort, nodes, autoStart: config.get<boolean>('autoStart') === true, topicDefaults, brokerConfig, schemaRegistryPort }, problems };
+}
+
+/**
+ * `tributary.schemaRegistry.subjectNameStrategy`: how the cluster's serializers name subjects, which the tree uses to
+ * show a topic's subjects. Read apart from the broker's settings: it changes what the tree shows, not the broker.
+ */
+export function subjectNameStrategy(config: ConfigurationLike): SubjectNameStrategy {
+  const raw = config.get<string>('schemaRegistry.subjectNameStrategy');
+  return SUBJECT_NAME_STRATEGIES.find((s) => s === raw) ?? 'TopicNameStrategy';
 }
 
 /** How the extension's broker names itself in the data directory's lock (`tributary start` says "tributary start"). */

@@ -14,7 +14,7 @@ import { DataDirWatcher } from './clusters/data-dir-watcher';
 import type { TributaryApi } from './clusters/tributary-api';
 import { ClusterRegistry } from './clusters/cluster-registry';
 import { EMBEDDED_ID, parseConnections } from './clusters/connections';
-import { RESTART_SETTINGS, ResolvedSettings, SECTION, brokerOptions, resolveSettings } from './config';
+import { RESTART_SETTINGS, ResolvedSettings, SECTION, brokerOptions, resolveSettings, subjectNameStrategy } from './config';
 import { ClusterTreeModel, TreeSource } from './views/cluster-tree-model';
 import { ClusterTreeProvider } from './views/cluster-tree-provider';
 import { BrokerStatusBar } from './views/status-bar';
@@ -25,6 +25,7 @@ import { Services, brokerFor } from './commands/services';
 import { presentStartFailure } from './commands/start-broker';
 import { registerWebviews } from './webviews';
 import { registerKafkaEditor } from './editor';
+import { SchemaRegistries, connectionRegistryEndpoint } from './schemas/registry-source';
 
 let lifecycle: BrokerLifecycle | undefined;
 
@@ -63,15 +64,24 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
   const remembered = context.workspaceState.get<string>('tributary.activeCluster');
   if (remembered && clusters.get(remembered)) clusters.select(remembered);
 
+  // The registry of the cluster shown: the embedded broker's own, or the one set on the external connection.
+  const schemas = new SchemaRegistries(async () => {
+    const external = clusters.activeConnection();
+    if (external) return connectionRegistryEndpoint(external, (k) => context.secrets.get(k));
+    const state = broker.state;
+    return state.kind === 'running' && state.status.schemaRegistryUrl ? { url: state.status.schemaRegistryUrl } : undefined;
+  });
+
   // The sidebar reads the selected external cluster, the running broker, or the directory's files while another
   // process owns it.
   let snapshot: DirectorySnapshot | undefined;
   const treeSource = (): TreeSource | undefined => {
-    if (clusters.isExternal()) return { reader: clusters.reader(), acls: async (f) => (await clusters.external()).describeAcls(f), quotas: async () => (await clusters.external()).clientQuotas(), transactions: async () => (await clusters.external()).listTransactions() };
+    const registry = { schemas: () => schemas.client(), subjectNameStrategy: subjectNameStrategy(vscode.workspace.getConfiguration(SECTION)) };
+    if (clusters.isExternal()) return { ...registry, reader: clusters.reader(), acls: async (f) => (await clusters.external()).describeAcls(f), quotas: async () => (await clusters.external()).clientQuotas(), transactions: async () => (await clusters.external()).listTransactions() };
     const state = broker.state;
     if (state.kind === 'running' && broker.api) {
       const api = broker.api;
-      return { reader: api, clients: () => api.connectedClients(), acls: (f) => api.describeAcls(f), quotas: () => api.clientQuotas(), transactions: () => api.listTransactions() };
+      return { ...registry, reader: api, clients: () => api.connectedClients(), acls: (f) => api.describeAcls(f), quotas: () => api.clientQuotas(), transactions: () => api.listTransactions() };
     }
     if (state.kind === 'external') {
       if (snapshot?.dataDir !== state.dataDir) snapshot = new DirectorySnapshot(state.dataDir);
@@ -89,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
   const services: Services = {
     lifecycle: broker,
     clusters,
+    schemas,
     secrets: context.secrets,
     model,
     output,
@@ -165,6 +176,7 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       if (e.affectsConfiguration(`${SECTION}.connections`)) readConnections();
+      if (e.affectsConfiguration(`${SECTION}.schemaRegistry.subjectNameStrategy`)) model.invalidateAll();
       const before = resolved.settings;
       resolved = readSettings();
       reportProblems();
@@ -198,6 +210,7 @@ export function activate(context: vscode.ExtensionContext): TributaryApi {
     broker: () => brokerFor(services, 'use the broker'),
     state: () => broker.state,
     onState: (l) => broker.onState(l),
+    schemas: () => schemas.serde(),
     onEvent: (l) => broker.onEvent(l),
   };
 

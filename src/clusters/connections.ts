@@ -27,6 +27,20 @@ export interface ConnectionConfig {
   caFile?: string;
   /** Off only for development clusters with self-signed certificates: the connection is then open to a man in the middle. */
   verifyCertificates?: boolean;
+  /** The cluster's Confluent-compatible schema registry, whose schemas decode and encode its records. */
+  schemaRegistry?: SchemaRegistryConnection;
+}
+
+/** How the registry is logged into: nothing, basic auth (Confluent's basic.auth.user.info) or a bearer token. */
+export const REGISTRY_AUTH_KINDS = ['none', 'basic', 'bearer'] as const;
+type RegistryAuthKind = (typeof REGISTRY_AUTH_KINDS)[number];
+
+interface SchemaRegistryConnection {
+  /** http(s)://host:port[/path] */
+  url: string;
+  auth: RegistryAuthKind;
+  /** basic auth's user; its password (or the bearer token) is in SecretStorage under registrySecretKey. */
+  username?: string;
 }
 
 export const EMBEDDED_ID = 'embedded';
@@ -42,6 +56,33 @@ export function usesTls(c: Pick<ConnectionConfig, 'securityProtocol'>): boolean 
 /** Where a connection's password is kept in SecretStorage. */
 export function secretKey(name: string): string {
   return `tributary.connection.${name}.password`;
+}
+
+/** Where a connection's schema registry password or token is kept in SecretStorage. */
+export function registrySecretKey(name: string): string {
+  return `tributary.connection.${name}.schemaRegistry.secret`;
+}
+
+/** The registry part of a connection from the setting's JSON, or why it cannot be used. */
+function parseRegistry(name: string, raw: unknown): SchemaRegistryConnection | { problem: string } {
+  if (typeof raw === 'string') raw = { url: raw };
+  if (typeof raw !== 'object' || raw === null) return { problem: `connection "${name}": schemaRegistry must be a URL or { url, auth, username }` };
+  const r = raw as Record<string, unknown>;
+  let url: URL;
+  try {
+    url = new URL(String(r.url ?? ''));
+  } catch {
+    return { problem: `connection "${name}": schemaRegistry.url ${JSON.stringify(r.url)} is not a URL` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: `connection "${name}": schemaRegistry.url must be http:// or https://` };
+  const auth = (r.auth ?? 'none') as RegistryAuthKind;
+  if (!REGISTRY_AUTH_KINDS.includes(auth)) return { problem: `connection "${name}": schemaRegistry.auth must be one of ${REGISTRY_AUTH_KINDS.join(', ')}, not ${JSON.stringify(r.auth)}` };
+  const out: SchemaRegistryConnection = { url: String(r.url), auth };
+  if (auth === 'basic') {
+    if (typeof r.username !== 'string' || !r.username) return { problem: `connection "${name}": schemaRegistry basic auth needs a username` };
+    out.username = r.username;
+  }
+  return out;
 }
 
 /** host:port pairs; throws with the bad entry named. */
@@ -94,6 +135,11 @@ export function parseConnection(raw: unknown): ConnectionConfig | { problem: str
     }
     c.verifyCertificates = r.verifyCertificates !== false;
   }
+  if (r.schemaRegistry !== undefined && r.schemaRegistry !== null && r.schemaRegistry !== '') {
+    const registry = parseRegistry(name, r.schemaRegistry);
+    if ('problem' in registry) return registry;
+    c.schemaRegistry = registry;
+  }
   return c;
 }
 
@@ -123,6 +169,7 @@ export function connectionToSetting(c: ConnectionConfig): Record<string, unknown
     if (c.caFile) out.caFile = c.caFile;
     if (c.verifyCertificates === false) out.verifyCertificates = false;
   }
+  if (c.schemaRegistry) out.schemaRegistry = { ...c.schemaRegistry };
   return out;
 }
 

@@ -9,12 +9,14 @@ import {
   ConnectionConfig,
   EMBEDDED_ID,
   SASL_MECHANISMS,
+  REGISTRY_AUTH_KINDS,
   SECURITY_PROTOCOLS,
   SaslMechanism,
   SecurityProtocol,
   connectionToSetting,
   parseBootstrap,
   parseConnection,
+  registrySecretKey,
   secretKey,
   usesSasl,
   usesTls,
@@ -24,6 +26,8 @@ import type { Services } from './services';
 /** What a caller may pass instead of answering the prompts. */
 interface ConnectionInput extends Partial<ConnectionConfig> {
   password?: string;
+  /** The schema registry's basic-auth password or bearer token. */
+  registrySecret?: string;
 }
 
 async function ask(title: string, prompt: string, value: string, validate: (v: string) => string | undefined, password = false): Promise<string | undefined> {
@@ -80,7 +84,38 @@ async function promptConnection(s: Services): Promise<ConnectionInput | undefine
     }
     if (ca.id === 'none') input.verifyCertificates = false;
   }
-  return input;
+  return (await promptRegistry(title, input, existing)) ? input : undefined;
+}
+
+/** The optional schema registry step; false when the user cancelled. */
+async function promptRegistry(title: string, input: ConnectionInput, existing: ConnectionConfig | undefined): Promise<boolean> {
+  const url = await ask(title, 'Schema registry URL (leave empty for none)', existing?.schemaRegistry?.url ?? '', (v) => {
+    if (!v) return undefined;
+    try {
+      return /^https?:$/.test(new URL(v).protocol) ? undefined : 'Give an http:// or https:// URL';
+    } catch {
+      return 'Give an http:// or https:// URL';
+    }
+  });
+  if (url === undefined) return false;
+  if (!url.trim()) return true;
+  const auth = await vscode.window.showQuickPick(
+    REGISTRY_AUTH_KINDS.map((k) => ({ label: k, description: { none: 'no login', basic: 'user and password (basic.auth.user.info)', bearer: 'a bearer token' }[k] })),
+    { title, placeHolder: 'How to log into the schema registry', ignoreFocusOut: true },
+  );
+  if (!auth) return false;
+  input.schemaRegistry = { url: url.trim(), auth: auth.label as (typeof REGISTRY_AUTH_KINDS)[number] };
+  if (auth.label === 'basic') {
+    const username = await ask(title, 'Schema registry user name', existing?.schemaRegistry?.username ?? '', (v) => (v ? undefined : 'Give the user name'));
+    if (!username) return false;
+    input.schemaRegistry.username = username.trim();
+  }
+  if (auth.label !== 'none') {
+    const secret = await ask(title, `Schema registry ${auth.label === 'basic' ? 'password' : 'token'} (kept in VS Code's secret storage)`, '', () => undefined, true);
+    if (secret === undefined) return false;
+    input.registrySecret = secret;
+  }
+  return true;
 }
 
 /** Adds (or replaces, by name) a connection after trying it, then shows it. */
@@ -100,6 +135,7 @@ export async function addConnection(s: Services, arg?: unknown): Promise<void> {
     await probe.close();
   }
   if (usesSasl(config)) await s.secrets.store(secretKey(config.name), input.password ?? '');
+  if (config.schemaRegistry && config.schemaRegistry.auth !== 'none') await s.secrets.store(registrySecretKey(config.name), input.registrySecret ?? '');
   const settings = vscode.workspace.getConfiguration(SECTION);
   const current = (settings.get<unknown[]>('connections') ?? []).filter((c) => (c as { name?: unknown })?.name !== config.name);
   await settings.update('connections', [...current, connectionToSetting(config)], vscode.ConfigurationTarget.Global);
@@ -140,5 +176,6 @@ export async function removeConnection(s: Services, arg?: unknown): Promise<void
   const current = settings.get<unknown[]>('connections') ?? [];
   await settings.update('connections', current.filter((c) => (c as { name?: unknown })?.name !== name), vscode.ConfigurationTarget.Global);
   await s.secrets.delete(secretKey(name));
+  await s.secrets.delete(registrySecretKey(name));
   s.clusters.setConnections(s.clusters.list().filter((c) => c.name !== name));
 }

@@ -26,6 +26,8 @@ import { openGroupInspector } from './open-group-inspector';
 import { openSegmentInspector } from './open-segment-inspector';
 import { openClusterView } from './open-cluster-view';
 import { editTopicConfig } from './edit-topic-config';
+import { checkSchemaCompatibility, diffSchemaVersions, openSchemaVersion, registerSchemaFromFile } from './schemas';
+import { SCHEMA_SCHEME, SchemaDocumentProvider } from '../views/schema-document-provider';
 import type { WebviewPanels } from '../webviews';
 
 /** Command ids, as contributed in package.json. */
@@ -55,6 +57,11 @@ const COMMANDS: Record<string, Command> = {
   'tributary.addConnection': { title: 'Add Cluster Connection', run: (s, a) => addConnection(s, a) },
   'tributary.selectCluster': { title: 'Show Cluster', run: (s, a) => selectCluster(s, a) },
   'tributary.removeConnection': { title: 'Remove Cluster Connection', run: (s, a) => removeConnection(s, a) },
+  // The schema registry's.
+  'tributary.openSchemaVersion': { title: 'Open Schema Version', run: (s, a) => openSchemaVersion(s, a) },
+  'tributary.diffSchemaVersions': { title: 'Compare Schema Versions', run: (s, a) => diffSchemaVersions(s, a) },
+  'tributary.registerSchemaFromFile': { title: 'Register Schema from File', run: (s, a) => registerSchemaFromFile(s, a) },
+  'tributary.checkSchemaCompatibility': { title: 'Check Schema Compatibility', run: (s, a) => checkSchemaCompatibility(s, a) },
   // The panels' commands.
   'tributary.openProducer': { title: 'Open Producer', run: (s, a, p) => openProducer(s, p, a) },
   'tributary.openConsumer': { title: 'Open Consumer', run: (s, a, p) => openConsumer(s, p, a) },
@@ -68,4 +75,6 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services, 
   for (const [id, c] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(s, c.title, (arg?: CommandArg) => c.run(s, arg, panels))));
   }
+  // The documents Open Schema Version and Compare Schema Versions show, read from the shown cluster's registry.
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SCHEMA_SCHEME, new SchemaDocumentProvider(() => s.model.schemaRegistry())));
 }

@@ -10,6 +10,7 @@ import type { SegmentDocumentProvider } from '../views/segment-document-provider
 import { kafkaErrorOf } from '../broker/rpc';
 import { BrokerStartError } from '../broker/start-failure';
 import type { Confirmation } from './confirmations';
+import type { SchemaRegistries } from '../schemas/registry-source';
 
 export interface Services {
   readonly lifecycle: BrokerLifecycle;
@@ -21,6 +22,8 @@ export interface Services {
   readonly output: vscode.LogOutputChannel;
   /** The extension's dist/worker.js. */
   readonly workerPath: string;
+  /** The schema registry of the cluster shown (the embedded one, or the connection's). */
+  readonly schemas: SchemaRegistries;
   /** The read-only dump-log documents. */
   readonly dumps: SegmentDocumentProvider;
   settings(): ResolvedSettings;

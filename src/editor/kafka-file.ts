@@ -4,6 +4,7 @@
  * the next block's title). Each block is one request:
  *
  *   PRODUCE <topic> [key=<text>] [partition=<n>] [count=<n>] [compression=none|gzip|snappy|lz4|zstd] [acks=all|1|0]
+ *           [key-schema=<subject>[:<version>]] [value-schema=<subject>[:<version>]]
  *   Header-Name: header value
  *   <blank line>
  *   <value: text or JSON, any number of lines; none at all produces a null value, a tombstone>
@@ -31,6 +32,14 @@ export interface ProduceSpec {
   headers: Array<{ name: string; value: Template }>;
   /** Null: a record with a null value (a tombstone on a compacted topic). */
   value: Template | null;
+  /** The key and the value are JSON encoded with these registered schemas (Confluent's wire format). */
+  keySchema?: SchemaChoice;
+  valueSchema?: SchemaChoice;
+}
+
+interface SchemaChoice {
+  subject: string;
+  version: number | 'latest';
 }
 
 export interface ConsumeSpec {
@@ -80,7 +89,7 @@ const DEFAULT_CONSUME_MAX = 20;
 const MAX_CONSUME_MAX = 10_000;
 export const MAX_COUNT = 10_000_000;
 
-export const PRODUCE_PARAMETERS = ['key', 'partition', 'count', 'compression', 'acks'] as const;
+export const PRODUCE_PARAMETERS = ['key', 'partition', 'count', 'compression', 'acks', 'key-schema', 'value-schema'] as const;
 export const CONSUME_PARAMETERS = ['from', 'partition', 'max'] as const;
 const COMPRESSIONS: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
@@ -161,6 +170,15 @@ export function parseFrom(text: string): OffsetSpec | string {
     return `'${v}' is not a timestamp: give milliseconds since 1970 or an ISO date (timestamp:2025-01-31T12:00:00Z)`;
   }
   return `from=${text}: use earliest, latest, offset:N, -N (the last N records) or timestamp:<ms or ISO date>`;
+}
+
+/** `subject`, `subject:3` or `subject:latest`; the reason when it is none of them. */
+function parseSchemaChoice(text: string, what: string): SchemaChoice | string {
+  const m = /^(.+?)(?::(latest|\d+))?$/.exec(text.trim());
+  if (!m || !m[1]) return `${what} needs a subject: ${what}<subject>[:<version>]`;
+  const version = m[2] === undefined || m[2] === 'latest' ? 'latest' : Number(m[2]);
+  if (version !== 'latest' && (version < 1 || !Number.isSafeInteger(version))) return `${what} version must be latest or a number from 1, not ${m[2]}`;
+  return { subject: m[1], version };
 }
 
 function wholeNumber(text: string, min: number, max: number, what: string): number | string {
@@ -314,6 +332,13 @@ function parseSection(lines: string[], first: number, last: number, index: numbe
       if (v === 'all' || v === '-1') spec.acks = 'all';
       else if (v === '1' || v === '0') spec.acks = Number(v) as 1 | 0;
       else problem(line, a.token.start, a.token.end, `acks= must be all, 1 or 0, not '${a.text}'`);
+    }
+    for (const [name, field] of [['key-schema', 'keySchema'], ['value-schema', 'valueSchema']] as const) {
+      const p = params.get(name);
+      if (!p) continue;
+      const choice = parseSchemaChoice(p.text, `${name}=`);
+      if (typeof choice === 'string') problem(line, p.token.start, p.token.end, choice);
+      else spec[field] = choice;
     }
 
     // Headers up to the first blank line; a line that is no header starts the value even without one.

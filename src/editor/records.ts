@@ -6,6 +6,9 @@ import type { ConsumeResult, ConsumedRecord, OffsetSpec, ProduceRecord, ProduceR
 import { bytesToText } from '../broker/api';
 import type { ConsumeSpec, ProduceSpec } from './kafka-file';
 import { RenderSources, looksLikeJson, recordContext, renderRecord } from '../shared/template';
+import { looksLikeWireFormat, type SchemaSerde } from '../schemas/schema-serde';
+import type { DecodeResult } from '../schemas/serde-types';
+import { encodeJsonText } from '../schemas/encode-text';
 
 /**
  * Records `first` .. `first + count - 1` of a run: `{{i}}` is the index in the run, `{{seq}}` is `seqBase + i`
@@ -111,22 +114,53 @@ export function prettyValue(value: string): string {
   return value;
 }
 
-function recordText(topic: string, r: ConsumedRecord): string[] {
+/** Encodes the rendered keys and values of records `first`.. with the block's key-schema= and value-schema=. */
+export async function encodeRecords(serde: SchemaSerde, spec: ProduceSpec, records: ProduceRecord[], first: number): Promise<void> {
+  for (let k = 0; k < records.length; k++) {
+    const r = records[k];
+    for (const [part, choice] of [['key', spec.keySchema], ['value', spec.valueSchema]] as const) {
+      const field = r[part];
+      if (!choice || field === null || field === undefined) continue;
+      const text = typeof field === 'string' ? field : Buffer.from(field.base64, 'base64').toString('utf8');
+      r[part] = { base64: (await encodeJsonText(serde, text, choice, `Record ${first + k}'s ${part}`)).toString('base64') };
+    }
+  }
+}
+
+/** A key's or value's schema-decoded form, when it was in the wire format and a registry was at hand. */
+export type DecodedFields = (r: ConsumedRecord, part: 'key' | 'value') => DecodeResult | undefined;
+
+function schemaNote(d: DecodeResult): string {
+  if (d.kind === 'error') return `schema ${d.schemaId ?? '?'} not decoded: ${d.reason}`;
+  if (d.kind !== 'decoded') return '';
+  const s = d.schema;
+  return `${s.type} schema ${s.id}${s.subject !== undefined ? ` (${s.subject} v${s.version})` : ''}${s.messageName ? ` ${s.messageName}` : ''}`;
+}
+
+function recordText(topic: string, r: ConsumedRecord, decoded?: DecodedFields): string[] {
   const lines = [`### ${topic}-${r.partition} @ ${r.offset} · ${new Date(r.timestamp).toISOString()} (${r.timestampType})`];
+  const dk = decoded?.(r, 'key');
   const key = text(r.key);
-  lines.push(`# key: ${key === null ? '(null)' : key.binary ? `(bytes, base64) ${key.text}` : JSON.stringify(key.text)}`);
+  if (dk?.kind === 'decoded') lines.push(`# key (${schemaNote(dk)}): ${dk.json}`);
+  else {
+    if (dk?.kind === 'error') lines.push(`# key: ${schemaNote(dk)}`);
+    lines.push(`# key: ${key === null ? '(null)' : key.binary ? `(bytes, base64) ${key.text}` : JSON.stringify(key.text)}`);
+  }
   for (const h of r.headers) {
     const v = text(h.value);
     lines.push(`# header ${h.key}: ${v === null ? '(null)' : v.binary ? `(bytes, base64) ${v.text}` : v.text}`);
   }
+  const dv = decoded?.(r, 'value');
+  if (dv && dv.kind !== 'plain') lines.push(`# value: ${schemaNote(dv)}`);
   const v = text(r.value);
-  lines.push(v === null ? '# value: (null, a tombstone)' : v.binary ? `# value (bytes, base64):\n${v.text}` : prettyValue(v.text));
+  if (dv?.kind === 'decoded') lines.push(prettyValue(dv.json));
+  else lines.push(v === null ? '# value: (null, a tombstone)' : v.binary ? `# value (bytes, base64):\n${v.text}` : prettyValue(v.text));
   lines.push('');
   return lines;
 }
 
 /** The read-only document of a CONSUME: a summary per partition, then each record with its key and headers. */
-export function consumeDocument(spec: ConsumeSpec, results: ConsumeResult[], at: Date): string {
+export function consumeDocument(spec: ConsumeSpec, results: ConsumeResult[], at: Date, decoded?: DecodedFields): string {
   const total = results.reduce((n, r) => n + r.records.length, 0);
   const out = [
     spec.from.kind === 'fromEnd'
@@ -142,8 +176,26 @@ export function consumeDocument(spec: ConsumeSpec, results: ConsumeResult[], at:
   // Records in time order across partitions (offset order within each), as a console consumer would interleave them.
   const all = results.flatMap((r) => r.records.map((rec) => ({ topic: r.topic, rec })));
   all.sort((a, b) => a.rec.timestamp - b.rec.timestamp || a.rec.partition - b.rec.partition || a.rec.offset - b.rec.offset);
-  for (const { topic, rec } of all) out.push(...recordText(topic, rec));
+  for (const { topic, rec } of all) out.push(...recordText(topic, rec, decoded));
   return out.join('\n');
+}
+
+/** Decodes the keys and values of a CONSUME's records that are in the schema wire format (one registry call per schema). */
+export async function decodeConsumed(serde: SchemaSerde, topic: string, results: ConsumeResult[]): Promise<DecodedFields> {
+  const found = new Map<ConsumedRecord, { key?: DecodeResult; value?: DecodeResult }>();
+  for (const r of results) {
+    for (const rec of r.records) {
+      const d: { key?: DecodeResult; value?: DecodeResult } = {};
+      for (const part of ['key', 'value'] as const) {
+        const field = rec[part];
+        if (!field) continue;
+        const bytes = Buffer.from(field.base64, 'base64');
+        if (looksLikeWireFormat(bytes)) d[part] = await serde.decode(bytes, { topic, isKey: part === 'key' });
+      }
+      if (d.key || d.value) found.set(rec, d);
+    }
+  }
+  return (rec, part) => found.get(rec)?.[part];
 }
 
 /** One line for the output channel about a CONSUME. */

@@ -12,7 +12,7 @@ import { BrokerStartError } from '../broker/start-failure';
 import type { TributaryApi } from '../clusters/tributary-api';
 import type { ConsumeSpec, KafkaBlock, ProduceSpec } from './kafka-file';
 import { defaultSources } from '../shared/template';
-import { CHUNK_RECORDS, ProduceTally, buildRecords, consumeDocument, consumeSummary, describeFrom, brokenJson, plural, produceRequest } from './records';
+import { CHUNK_RECORDS, ProduceTally, buildRecords, consumeDocument, consumeSummary, decodeConsumed, encodeRecords, describeFrom, brokenJson, plural, produceRequest } from './records';
 import type { RecordsDocuments } from './records-documents';
 
 /** A context key set once a `.kafka` block has produced records in this window (package.json's walkthrough). */
@@ -76,6 +76,11 @@ export class KafkaRunner {
     const tally = new ProduceTally();
     const started = Date.now();
     let jsonWarned = false;
+    const serde = spec.keySchema || spec.valueSchema ? await this.api.schemas() : undefined;
+    if ((spec.keySchema || spec.valueSchema) && !serde) {
+      this.fail(`Produce to ${spec.topic}`, new Error('key-schema= and value-schema= need a schema registry, and this cluster has none (the embedded one is off, or the connection names none).'), '');
+      return { ok: false, records: 0 };
+    }
     const send = async (token?: vscode.CancellationToken, progress?: vscode.Progress<{ message?: string; increment?: number }>) => {
       for (let first = 0; first < total; first += CHUNK_RECORDS) {
         if (token?.isCancellationRequested) return true;
@@ -85,6 +90,8 @@ export class KafkaRunner {
           jsonWarned = true;
           this.output.warn(`PRODUCE ${spec.topic}: the value looks like JSON but record ${first} does not parse as JSON; it is sent as written.`);
         }
+        // Each chunk is encoded whole before it is sent: a record that does not fit its schema sends none of its chunk.
+        if (serde) await encodeRecords(serde, spec, records, first);
         const result = await broker.produce(produceRequest(spec, records));
         tally.add(result.records);
         this.seqs.set(seqKey, seqBase + tally.total);
@@ -127,7 +134,9 @@ export class KafkaRunner {
       });
       const count = results.reduce((n, r) => n + r.records.length, 0);
       this.output.info(consumeSummary(spec, results));
-      const uri = this.documents.add(`${spec.topic} from ${describeFrom(spec.from)}`, consumeDocument(spec, results, new Date()));
+      const serde = await this.api.schemas().catch(() => undefined);
+      const decoded = serde ? await decodeConsumed(serde, spec.topic, results) : undefined;
+      const uri = this.documents.add(`${spec.topic} from ${describeFrom(spec.from)}`, consumeDocument(spec, results, new Date(), decoded));
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
       if (!opts.quiet && count === 0) void vscode.window.showInformationMessage(`No records in ${spec.topic} from ${describeFrom(spec.from)}.`);

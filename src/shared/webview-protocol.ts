@@ -198,6 +198,21 @@ export interface BytesView {
   /** The bytes are valid UTF-8 (when false, prefer the hex view). */
   utf8: boolean;
   truncated: boolean;
+  /**
+   * Set when the bytes are in Confluent's schema wire format and a schema registry is at hand: decoded, `text` is
+   * the whole value as JSON (and `utf8` true) while `base64` keeps the bytes; not decodable, `error` says why.
+   */
+  schema?: SchemaView;
+}
+
+export interface SchemaView {
+  id?: number;
+  type?: 'AVRO' | 'PROTOBUF' | 'JSON';
+  subject?: string;
+  version?: number;
+  /** The Avro record's or Protobuf message's full name. */
+  messageName?: string;
+  error?: string;
 }
 
 export interface RecordHeaderView {
@@ -464,7 +479,26 @@ export interface ProduceParams {
   compression: CompressionName;
   acks: Acks;
   records: ProduceRecordInput[];
+  /** Encode each key (JSON text) with this registered schema, in Confluent's wire format. */
+  keySchema?: ProduceSchemaChoice;
+  /** Encode each value (JSON text) likewise. */
+  valueSchema?: ProduceSchemaChoice;
 }
+
+export interface ProduceSchemaChoice {
+  subject: string;
+  /** Default: the latest. */
+  version?: number | 'latest';
+}
+
+/** The registry's subjects, for the producer's schema pickers; `registry` is absent when the cluster has none. */
+export interface SchemaSubjects {
+  registry?: string;
+  subjects: string[];
+  /** Why the list is empty when the registry could not be read. */
+  error?: string;
+}
+export const SchemaSubjectsRequest = new IpcRequest<Record<string, never>, SchemaSubjects>('producer', 'schemaSubjects');
 
 export interface ProduceResult {
   /** One per record, in order (acks 0: offsets are -1). */

@@ -44,6 +44,10 @@ import {
   topicNode,
   topicsSectionNode,
 } from './tree-nodes';
+import type { SchemaRegistryClient } from '../schemas/registry-client';
+import { topicSubjects, type SubjectNameStrategy } from '../schemas/subject-names';
+import { SchemaTreeData } from './schema-tree-data';
+import { noSubjectsNode, registryUnavailableNode, schemaVersionNode, schemasSectionNode, subjectNode, topicSchemasNode } from './schema-nodes';
 
 /** Where the tree's data comes from right now. */
 export interface TreeSource {
@@ -60,7 +64,14 @@ export interface TreeSource {
   quotas?: () => Promise<ClientQuotasView>;
   /** The transactional ids the coordinators know (the embedded broker). */
   transactions?: () => Promise<TransactionView[]>;
+  /** The cluster's schema registry: undefined (or absent) when it has none, and then there is no Schemas section. */
+  schemas?: () => Promise<SchemaRegistryClient | undefined>;
+  /** How the cluster's serializers name subjects, which says a topic's subjects; default TopicNameStrategy. */
+  subjectNameStrategy?: SubjectNameStrategy;
 }
+
+/** The registry to read, or why there is none to read although the cluster has one (its endpoint failed). */
+type RegistryAccess = { client: SchemaRegistryClient } | { problem: string };
 
 const EVERY_ACL: AclBindingFilter = { resourceType: ResourceType.ANY, resourceName: null, patternType: PatternType.ANY, principal: null, host: null, operation: AclOperation.ANY, permissionType: PermissionType.ANY };
 
@@ -78,6 +89,7 @@ const ID = {
   acls: nodeId('acls'),
   quotas: nodeId('quotas'),
   transactions: nodeId('transactions'),
+  schemas: nodeId('schemas'),
 };
 
 /** More pending nodes than this and one refresh of the whole tree is cheaper. */
@@ -92,6 +104,7 @@ export class ClusterTreeModel {
   private readonly groupDescriptions = new Map<string, Promise<GroupDescription>>();
   /** Every ACL, or null when the cluster has no authorizer. */
   private aclList: Promise<AclBinding[] | null> | undefined;
+  private readonly schemaData = new SchemaTreeData();
   /** Told whether the shown cluster has an authorizer, each time the ACLs are read (menus offer Add ACL then). */
   onAuthorizer: ((enabled: boolean) => void) | undefined;
   private readonly changes = new Listeners<TreeNode | undefined>();
@@ -139,6 +152,9 @@ export class ClusterTreeModel {
         this.make(ID.topics, topicsSectionNode(topics.length)),
         this.make(ID.groups, groupsSectionNode(groups?.length)),
       ];
+      // Not read here: a slow or unreachable registry must not hold the root back; its subjects load when expanded.
+      const registry = await this.registry(src);
+      if (registry) sections.push(this.make(ID.schemas, 'client' in registry ? schemasSectionNode(registry.client.url) : schemasSectionNode(undefined, registry.problem)));
       // The clients are asked afresh at each look: requests come without events.
       if (src.clients) sections.push(this.make(ID.clients, clientsSectionNode(await src.clients())));
       // Transactions and quota rates change without events too: asked afresh at each look.
@@ -166,10 +182,15 @@ export class ClusterTreeModel {
       case 'topic': {
         const d = await this.topicDescription(reader, ref.topic);
         const partitions = d.partitions.map((p) => this.make(nodeId('partition', ref.topic, p.partition), partitionNode(ref.topic, p)));
+        const sections: TreeNode[] = [];
         const acls = await this.acls(src);
-        if (!acls) return partitions;
-        const resource = { resourceType: ResourceType.TOPIC, resourceName: ref.topic };
-        return [this.make(nodeId('acls', 'topic', ref.topic), aclsSectionNode(applying(acls, resource.resourceType, resource.resourceName), resource)), ...partitions];
+        if (acls) {
+          const resource = { resourceType: ResourceType.TOPIC, resourceName: ref.topic };
+          sections.push(this.make(nodeId('acls', 'topic', ref.topic), aclsSectionNode(applying(acls, resource.resourceType, resource.resourceName), resource)));
+        }
+        const subjects = ref.internal ? [] : await this.topicSubjects(src, ref.topic);
+        if (subjects.length) sections.push(this.make(nodeId('schemas', 'topic', ref.topic), topicSchemasNode(ref.topic, subjects, src.subjectNameStrategy ?? 'TopicNameStrategy')));
+        return [...sections, ...partitions];
       }
       case 'partition': {
         const d = await this.topicDescription(reader, ref.topic);
@@ -239,6 +260,33 @@ export class ClusterTreeModel {
       case 'transaction': {
         const t = (await src.transactions?.())?.find((x) => x.transactionalId === ref.transactionalId);
         return t ? transactionPartitionNodes(t).map((n) => this.make(nodeId('transaction', t.transactionalId, n.label), n)) : [];
+      }
+      case 'schemas': {
+        const registry = await this.registry(src);
+        if (!registry) return [];
+        const unavailable = (url: string | undefined, message: string) => [this.make(nodeId('schemas', 'unavailable'), registryUnavailableNode(url, message))];
+        if (!('client' in registry)) return unavailable(undefined, registry.problem);
+        let subjects: string[];
+        try {
+          subjects = await this.schemaData.subjects(registry.client);
+        } catch (e) {
+          return unavailable(registry.client.url, (e as Error).message);
+        }
+        if (subjects.length === 0) return [this.make(nodeId('schemas', 'empty'), noSubjectsNode())];
+        const summaries = await this.schemaData.summaries(registry.client, subjects);
+        return summaries.map((x) => this.make(nodeId('subject', '', x.subject), subjectNode(x)));
+      }
+      case 'topicSchemas': {
+        const registry = await this.registry(src);
+        if (!registry || !('client' in registry)) return [];
+        const summaries = await this.schemaData.summaries(registry.client, await this.topicSubjects(src, ref.topic));
+        return summaries.map((x) => this.make(nodeId('subject', ref.topic, x.subject), subjectNode(x, ref.topic)));
+      }
+      case 'subject': {
+        const registry = await this.registry(src);
+        if (!registry || !('client' in registry)) return [];
+        const versions = await this.schemaData.versions(registry.client, ref.subject);
+        return versions.map((v, i) => this.make(nodeId('schemaVersion', ref.inTopic ?? '', ref.subject, v.version), schemaVersionNode(v, versions[i + 1]?.version, i === 0, ref.inTopic)));
       }
       case 'client': {
         const c = (await src.clients?.())?.find((x) => clientKey(x) === ref.key);
@@ -317,6 +365,27 @@ export class ClusterTreeModel {
           },
         ),
     );
+  }
+
+  private async registry(src: TreeSource): Promise<RegistryAccess | undefined> {
+    if (!src.schemas) return undefined;
+    try {
+      const client = await src.schemas();
+      return client ? { client } : undefined;
+    } catch (e) {
+      return { problem: (e as Error).message };
+    }
+  }
+
+  /** The topic's subjects; none when the registry cannot be read (the root's Schemas section says why). */
+  private async topicSubjects(src: TreeSource, topic: string): Promise<string[]> {
+    const registry = await this.registry(src);
+    if (!registry || !('client' in registry)) return [];
+    try {
+      return topicSubjects(topic, await this.schemaData.subjects(registry.client), src.subjectNameStrategy ?? 'TopicNameStrategy');
+    } catch {
+      return [];
+    }
   }
 
   private topicList(reader: ClusterReader): Promise<TopicSummary[]> {
@@ -408,7 +477,19 @@ export class ClusterTreeModel {
     this.topicDescriptions.clear();
     this.groupDescriptions.clear();
     this.aclList = undefined;
+    this.schemaData.clear();
     this.schedule(ROOT);
+  }
+
+  /** The registry changed (a schema registered): it is read again, from the root (a topic may gain its Schemas). */
+  invalidateSchemas(): void {
+    this.schemaData.clear();
+    this.schedule(ROOT);
+  }
+
+  /** The shown cluster's schema registry, for the commands acting on it; undefined when it has none. */
+  async schemaRegistry(): Promise<SchemaRegistryClient | undefined> {
+    return this.source()?.schemas?.();
   }
 
   private schedule(id: string): void {

@@ -11,6 +11,7 @@ import { ownerText } from './broker-presentation';
 import type { AclBinding } from '../broker/api';
 import { operationName, patternTypeName, permissionTypeName, resourceTypeName, PermissionType } from '../broker/security/acl-binding';
 import { AclOperation, IMPLIES_DESCRIBE } from '../broker/security/acl-operations';
+import type { SchemaType } from '../schemas/registry-client';
 
 type NodeRef =
   | { kind: 'cluster' }
@@ -37,6 +38,12 @@ type NodeRef =
   | { kind: 'quotaUsage' }
   | { kind: 'transactions' }
   | { kind: 'transaction'; transactionalId: string; state: string }
+  /** The schema registry's subjects (schema-nodes.ts), at the root and a topic's own under it. */
+  | { kind: 'schemas' }
+  | { kind: 'topicSchemas'; topic: string }
+  /** `inTopic`: shown under that topic's Schemas (the same subject has one node there and one at the root). */
+  | { kind: 'subject'; subject: string; inTopic?: string }
+  | { kind: 'schemaVersion'; subject: string; version: number; id: number; schemaType: SchemaType; previous?: number; inTopic?: string }
   | { kind: 'info' };
 
 type Collapsible = 'none' | 'collapsed' | 'expanded';
@@ -55,8 +62,8 @@ export interface TreeNode {
   /** What menus match on (`viewItem == tributary.topic`). */
   contextValue: string;
   collapsible: Collapsible;
-  /** Clicking the node runs this (a segment file opens its dump). */
-  command?: 'tributary.openSegment';
+  /** Clicking the node runs this (a segment file opens its dump, a schema version its text). */
+  command?: 'tributary.openSegment' | 'tributary.openSchemaVersion';
 }
 
 /** The files dump-log reads; others (.snapshot, checkpoints) have nothing to open. */

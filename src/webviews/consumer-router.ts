@@ -23,6 +23,7 @@ import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, int, 
 import { Throttle } from '../shared/throttle';
 import { TOPICS_THROTTLE_MS } from './producer-router';
 import { formatValue } from './value-format';
+import { looksLikeWireFormat } from '../schemas/schema-serde';
 
 interface ConsumerRouterOptions extends ConsumerSessionOptions {
   /**
@@ -126,7 +127,12 @@ export class ConsumerRouter extends PanelRouter {
       const format = oneOf(p.format ?? 'text', 'format', ['text', 'json', 'hex'] as const);
       const r = await fetchRecord(await this.broker.api(), topic, partition, offset);
       const field = r[part];
-      const f = formatValue(field === null ? null : Buffer.from(field.base64, 'base64'), format);
+      const bytes = field === null ? null : Buffer.from(field.base64, 'base64');
+      // A value in the schema wire format opens decoded (as JSON) unless the bytes were asked for.
+      const serde = bytes && format !== 'hex' && looksLikeWireFormat(bytes) ? await this.broker.schemas?.() : undefined;
+      const decoded = serde && bytes ? await serde.decode(bytes, { topic, isKey: part === 'key' }) : undefined;
+      const f = decoded?.kind === 'decoded' ? formatValue(Buffer.from(decoded.json), 'json') : formatValue(bytes, format);
+      if (decoded?.kind === 'error') this.env.showMessage('warning', `${topic}-${partition} offset ${offset}, ${part}: schema ${decoded.schemaId ?? ''} not decoded: ${decoded.reason}`);
       await this.env.openDocument(f.content, `${topic}-${partition}@${offset}.${part}.${f.extension}`, f.language);
       if (f.note) this.env.showMessage('info', `${topic}-${partition} offset ${offset}, ${part}: ${f.note}`);
     } catch (e) {

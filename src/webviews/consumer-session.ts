@@ -34,6 +34,8 @@ import {
   type SubscribeParams,
   type SubscribeResult,
 } from '../shared/webview-protocol';
+import { decodeField } from '../schemas/decoded-view';
+import type { SchemaSerde } from '../schemas/schema-serde';
 import { BrokerSource, InvalidRequestError, int, obj, optInt, str } from './panel-router';
 
 interface ConsumerSink {
@@ -118,8 +120,8 @@ function apiRecordBytes(r: ApiRecord): number {
   return n;
 }
 
-/** A broker record as the consumer panel shows it. */
-function consumedRecord(topic: string, r: ApiRecord, maxPreviewBytes: number): ConsumedRecord {
+/** A broker record as the consumer panel shows it (`fields`: its key and value, when they are made elsewhere). */
+function consumedRecord(topic: string, r: ApiRecord, maxPreviewBytes: number, fields?: Pick<ConsumedRecord, 'key' | 'value'>): ConsumedRecord {
   return {
     topic,
     partition: r.partition,
@@ -127,11 +129,40 @@ function consumedRecord(topic: string, r: ApiRecord, maxPreviewBytes: number): C
     timestamp: r.timestamp,
     timestampType: r.timestampType,
     leaderEpoch: r.leaderEpoch,
-    key: r.key === null ? null : viewOfBase64(r.key.base64, maxPreviewBytes),
-    value: r.value === null ? null : viewOfBase64(r.value.base64, maxPreviewBytes),
+    key: fields ? fields.key : r.key === null ? null : viewOfBase64(r.key.base64, maxPreviewBytes),
+    value: fields ? fields.value : r.value === null ? null : viewOfBase64(r.value.base64, maxPreviewBytes),
     headers: r.headers.map((h) => ({ key: h.key, value: h.value === null ? null : viewOfBase64(h.value.base64, maxPreviewBytes) })),
     size: r.size,
   };
+}
+
+/** Base64 whose first byte is 0 starts with "A": most values are skipped without decoding their base64. */
+function mayBeWireFormat(b64: string): boolean {
+  return b64.charCodeAt(0) === 65 && b64.length >= 8;
+}
+
+/**
+ * A record with its key and value decoded through the registry when they are in the schema wire format; no promise
+ * when their schemas are cached, so a stream of records costs no extra turn of the event loop each.
+ */
+function decodedRecord(serde: SchemaSerde, topic: string, r: ApiRecord, maxPreviewBytes: number): ConsumedRecord | Promise<ConsumedRecord> {
+  const field = (f: ApiRecord['key'], isKey: boolean): BytesView | null | Promise<BytesView> => {
+    if (f === null) return null;
+    if (!mayBeWireFormat(f.base64)) return viewOfBase64(f.base64, maxPreviewBytes);
+    const bytes = Buffer.from(f.base64, 'base64');
+    return decodeField(serde, bytes, { topic, isKey }, (withText) => (withText ? viewOfBase64(f.base64, maxPreviewBytes) : rawView(bytes, f.base64, maxPreviewBytes)));
+  };
+  const key = field(r.key, true);
+  const value = field(r.value, false);
+  const record = consumedRecord(topic, r, maxPreviewBytes, { key: null, value: null });
+  if (key instanceof Promise || value instanceof Promise) return Promise.all([key, value]).then(([k, v]) => ({ ...record, key: k, value: v }));
+  return { ...record, key, value };
+}
+
+/** A field's bytes without their text (a decoded value's text is its JSON). */
+function rawView(bytes: Buffer, b64: string, maxPreviewBytes: number): BytesView {
+  const cut = bytes.length > maxPreviewBytes;
+  return { size: bytes.length, base64: cut ? bytes.subarray(0, maxPreviewBytes).toString('base64') : b64, text: '', utf8: true, truncated: cut };
 }
 
 /** The whole record at an offset (openValue, reproduce); fails when retention or compaction removed it. */
@@ -304,7 +335,7 @@ export class ConsumerSession {
       }
     }
     if (this.sub !== sub || sub.stopped) return result; // replaced meanwhile: its records are never pushed
-    for (const f of first) if (f.res) this.enqueue(sub, f.res.records);
+    for (const f of first) if (f.res) await this.enqueue(sub, f.res.records);
     if (failed.length) this.sink.status('error', failed.map((f) => `partition ${f.partition}: ${(f.error as Error)?.message ?? String(f.error)}`).join('; '));
     else this.sink.status('running');
     void this.run(sub);
@@ -394,7 +425,7 @@ export class ConsumerSession {
           if (res.records.length) {
             fetched = true;
             c.avgBytes = res.records.reduce((n, r) => n + apiRecordBytes(r), 0) / res.records.length;
-            this.enqueue(sub, res.records);
+            await this.enqueue(sub, res.records);
           }
         } catch (e) {
           if (sub.stopped) return;
@@ -451,22 +482,30 @@ export class ConsumerSession {
     return Math.max(1, Math.min(n, sub.remaining));
   }
 
-  /** Queues what was read, up to the subscription's bound; reaching it ends the fetching. */
-  private enqueue(sub: Subscription, records: readonly ApiRecord[]): void {
+  /**
+   * Queues what was read, up to the subscription's bound; reaching it ends the fetching. Keys and values in the
+   * schema wire format are decoded first (awaiting the registry only for a schema not seen yet).
+   */
+  private async enqueue(sub: Subscription, records: readonly ApiRecord[]): Promise<void> {
     if (sub.finishing) return;
     const max = this.options.maxPreviewBytes;
     const n = Math.min(records.length, sub.remaining);
+    // Taken before any await, so partitions enqueueing at once never pass the bound together.
+    sub.remaining -= n;
+    if (sub.remaining <= 0) sub.finishing = true;
+    const serde = this.broker.schemas ? await this.broker.schemas().catch(() => undefined) : undefined;
+    const decoded: ConsumedRecord[] = [];
     for (let k = 0; k < n; k++) {
-      const record = consumedRecord(sub.topic, records[k], max);
+      const d = serde ? decodedRecord(serde, sub.topic, records[k], max) : consumedRecord(sub.topic, records[k], max);
+      decoded.push(d instanceof Promise ? await d : d);
+    }
+    if (sub.stopped) return;
+    for (const record of decoded) {
       const weight = recordWeight(record);
       sub.queue.push({ record, weight });
       sub.queuedBytes += weight;
     }
-    sub.remaining -= n;
-    if (sub.remaining <= 0) {
-      sub.finishing = true;
-      sub.wake();
-    }
+    if (sub.finishing) sub.wake();
     this.scheduleFlush();
   }
 

@@ -179,6 +179,7 @@ function brokerSource(s: Services): BrokerSource {
     onEvent: (listener) => s.lifecycle.onEvent(listener),
     // The embedded broker reports every change (its change feed); an external cluster says nothing unasked.
     raisesEvents: () => !s.clusters.isExternal(),
+    schemas: () => s.schemas.serde(),
     onAvailability: (listener) => {
       let running = s.lifecycle.state.kind === 'running';
       const offState = s.lifecycle.onState((state) => {

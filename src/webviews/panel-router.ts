@@ -26,6 +26,8 @@ import {
   isIpcMessage,
 } from '../shared/webview-protocol';
 
+import type { SchemaSerde } from '../schemas/schema-serde';
+
 type Unsubscribe = () => void;
 
 /** Where the routers reach the broker: the running one (started on first need), its events and state. */
@@ -40,6 +42,8 @@ export interface BrokerSource {
    * external cluster says nothing unasked). Absent: they look.
    */
   raisesEvents?(): boolean;
+  /** The cluster's schema registry, which decodes and encodes values in its wire format; undefined when there is none. */
+  schemas?(): Promise<SchemaSerde | undefined>;
 }
 
 /** What the panel's host provides besides the webview: VS Code's clipboard, messages and editors, and a log. */

@@ -12,6 +12,9 @@ import {
   ProduceRequest,
   ProduceResult,
   ProducerInitNotification,
+  ProduceSchemaChoice,
+  SchemaSubjects,
+  SchemaSubjectsRequest,
   TopicsChangedNotification,
   UnlinkValueCommand,
   ValueEditClosedNotification,
@@ -19,6 +22,7 @@ import {
 } from '../shared/webview-protocol';
 import { BrokerSource, InvalidRequestError, LinkedDocument, PanelEnvironment, PanelRouter, int, obj, oneOf, optInt, str, topicSummaries } from './panel-router';
 import { Throttle } from '../shared/throttle';
+import { encodeJsonText } from '../schemas/encode-text';
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 const ACKS = [0, 1, -1] as const;
@@ -99,6 +103,8 @@ export class ProducerRouter extends PanelRouter {
   protected async route(msg: IpcMessage): Promise<boolean> {
     if (ProduceRequest.is(msg)) {
       await this.answer(ProduceRequest, msg, (p) => this.produce(p));
+    } else if (SchemaSubjectsRequest.is(msg)) {
+      await this.answer(SchemaSubjectsRequest, msg, () => this.schemaSubjects());
     } else if (EditValueRequest.is(msg)) {
       await this.answer(EditValueRequest, msg, (p) => this.editValue(p));
     } else if (UnlinkValueCommand.is(msg)) {
@@ -144,9 +150,46 @@ export class ProducerRouter extends PanelRouter {
     const compression = oneOf(p.compression ?? 'none', 'compression', COMPRESSIONS);
     const acks = oneOf(p.acks ?? -1, 'acks', ACKS);
     const records = produceRecords(p);
+    const keySchema = schemaChoice(p.keySchema, 'keySchema');
+    const valueSchema = schemaChoice(p.valueSchema, 'valueSchema');
+    if (keySchema || valueSchema) await this.encode(records, keySchema, valueSchema);
     const api = await this.broker.api();
     const result = await api.produce({ topic, records, compression, acks: acks === -1 ? 'all' : acks });
     // With acks 0 a Kafka producer learns no offsets; the panel shows them as -1 (the protocol's contract).
     return { records: result.records.map((r) => ({ partition: r.partition, offset: acks === 0 ? -1 : r.offset, timestamp: r.timestamp })) };
   }
+
+  /** Every key and value encoded before anything is sent: a record that does not fit its schema sends none. */
+  private async encode(records: ProduceRecord[], keySchema: ProduceSchemaChoice | undefined, valueSchema: ProduceSchemaChoice | undefined): Promise<void> {
+    const serde = await this.broker.schemas?.();
+    if (!serde) throw new InvalidRequestError('This cluster has no schema registry: produce without a schema, or configure one.');
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      for (const [part, choice] of [['key', keySchema], ['value', valueSchema]] as const) {
+        const text = r[part];
+        if (!choice || text === null || text === undefined) continue;
+        r[part] = { base64: (await encodeJsonText(serde, String(text), choice, `Record ${i + 1}'s ${part}`)).toString('base64') };
+      }
+    }
+  }
+
+  /** The registry's subjects for the schema pickers. */
+  async schemaSubjects(): Promise<SchemaSubjects> {
+    const serde = await this.broker.schemas?.().catch(() => undefined);
+    if (!serde) return { subjects: [] };
+    try {
+      return { registry: serde.client.url, subjects: (await serde.client.subjects()).sort() };
+    } catch (e) {
+      return { registry: serde.client.url, subjects: [], error: (e as Error).message };
+    }
+  }
+}
+
+function schemaChoice(v: unknown, what: string): ProduceSchemaChoice | undefined {
+  if (v === undefined || v === null) return undefined;
+  const o = obj(v, what);
+  const subject = str(o.subject, `${what}.subject`);
+  if (!subject) return undefined;
+  const version = o.version === undefined || o.version === null || o.version === 'latest' ? 'latest' : int(o.version, `${what}.version`, 1);
+  return { subject, version };
 }

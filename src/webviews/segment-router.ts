@@ -20,6 +20,7 @@ import {
   SegmentSummary,
 } from '../shared/webview-protocol';
 import { BrokerSource, PanelEnvironment, PanelRouter, int, obj, optInt } from './panel-router';
+import { decodeField } from '../schemas/decoded-view';
 
 /** What a segment panel shows: a partition of the running broker, or the segment of a file on disk. */
 export type SegmentSource = { kind: 'partition'; topic: string; partition: number; node?: number } | { kind: 'file'; file: string };
@@ -119,12 +120,33 @@ export class SegmentRouter extends PanelRouter {
     const file = segmentLogFile(dir, int(q.baseOffset, 'baseOffset', 0));
     const s = this.source;
     const info = s.kind === 'file' ? segmentFileInfo(s.file) : undefined;
-    return dumpSegment(file, {
+    const dump = await dumpSegment(file, {
       fromPosition: optInt(q.fromPosition, 'fromPosition', 0),
       maxBatches: Math.min(optInt(q.maxBatches, 'maxBatches', 1) ?? 500, MAX_BATCHES),
       topic: s.kind === 'partition' ? s.topic : info!.topic,
       partition: s.kind === 'partition' ? s.partition : info!.partition,
       node,
     });
+    await this.decodeSchemas(dump);
+    return dump;
+  }
+
+  /**
+   * Keys and values in the schema wire format, decoded with the cluster's registry. A preview cut short cannot be
+   * decoded and stays as it is (the consumer panel reads the whole record).
+   */
+  private async decodeSchemas(dump: SegmentDump): Promise<void> {
+    const serde = await this.broker.schemas?.().catch(() => undefined);
+    if (!serde) return;
+    const ctx = { topic: dump.topic };
+    for (const batch of dump.batches) {
+      if (batch.isControl) continue;
+      for (const r of batch.records ?? []) {
+        if (r.control || r.offsetsTopic) continue;
+        const { key, value } = r;
+        if (key && !key.truncated) r.key = await decodeField(serde, Buffer.from(key.base64, 'base64'), { ...ctx, isKey: true }, () => key);
+        if (value && !value.truncated) r.value = await decodeField(serde, Buffer.from(value.base64, 'base64'), { ...ctx, isKey: false }, () => value);
+      }
+    }
   }
 }

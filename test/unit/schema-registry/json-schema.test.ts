@@ -122,6 +122,15 @@ describe('JSON Schema provider', () => {
       parse({ properties: { id: { $ref: './defs.json#/definitions/id' } } }, [defs]);
     });
 
+    it('takes a reference whose own $id is the URL its name resolves to against the root $id (as generated schemas carry)', () => {
+      const customer = reference('customer.json', { $id: 'http://example.com/schemas/customer.json', type: 'object', properties: { name: { type: 'string' } } });
+      const s = parse({ $id: 'http://example.com/schemas/order.json', type: 'object', properties: { customer: { $ref: 'customer.json' } } }, [customer]);
+      assert.match(s.canonical(), /"\$ref":"customer.json"/);
+      // Its own $id under another name is still a second schema with that id: ajv's refusal stands.
+      const other = reference('other.json', { $id: 'http://example.com/schemas/customer.json', type: 'string' });
+      rejects({ $id: 'http://example.com/schemas/order.json', properties: { a: { $ref: 'customer.json' }, b: { $ref: 'other.json' } } }, /already exists/, [customer, other]);
+    });
+
     it('refuses a referenced schema that is not JSON, naming it', () => {
       const bad: ResolvedReference = { ...reference('bad.json', {}), schema: '{oops' };
       rejects({ $ref: 'bad.json' }, /referenced schema 'bad.json' is not valid JSON/, [bad]);

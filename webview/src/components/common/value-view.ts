@@ -1,7 +1,8 @@
 /**
  * <trib-value-view>: a key, value or header value as text, pretty JSON or hex. Always rendered as text nodes
  * (never HTML); long values are cut for display, and a truncated value (the host sent only its first bytes)
- * says so.
+ * says so. A value decoded through a schema registry names its schema above it (text and JSON show the decoded
+ * value, hex the bytes as written); one that could not be decoded says why.
  */
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -35,6 +36,10 @@ export class ValueView extends LitElement {
       .null {
         font-style: italic;
       }
+      .schema {
+        margin-bottom: 4px;
+        font-size: 0.9em;
+      }
     `,
   ];
 
@@ -44,8 +49,18 @@ export class ValueView extends LitElement {
   override render() {
     const v = this.bytes;
     if (v === null) return html`<div class="box"><span class="muted null">null</span></div>`;
-    return html`<div class="box" part="box">${this.body(v)}</div>
+    return html`${this.schemaLine(v)}<div class="box" part="box">${this.body(v)}</div>
       ${this.notes(v)}`;
+  }
+
+  private schemaLine(v: BytesView) {
+    const s = v.schema;
+    if (!s) return nothing;
+    if (s.error !== undefined) return html`<div class="schema note error" data-role="schema-error">${s.id !== undefined ? `Schema ${s.id}: ` : ''}not decoded: ${s.error}</div>`;
+    const names = [s.subject !== undefined ? `${s.subject} v${s.version}` : '', s.messageName ?? ''].filter(Boolean).join(' · ');
+    return html`<div class="schema muted" data-role="schema" title=${this.format === 'hex' ? 'The bytes as written: magic byte, schema id, payload' : 'Decoded with the schema registry'}>
+      ${s.type} · schema ${s.id}${names ? ` · ${names}` : ''}${this.format === 'hex' ? ' (wire format bytes)' : ''}
+    </div>`;
   }
 
   private body(v: BytesView) {

@@ -14,6 +14,8 @@ import {
   PRODUCE_CHUNK,
   ProduceRecordInput,
   ProduceRequest,
+  SchemaSubjectsRequest,
+  type SchemaSubjects,
   ProducerInit,
   ProducerInitNotification,
   TopicsChangedNotification,
@@ -44,6 +46,11 @@ export interface ProducerForm {
   compression: CompressionName;
   acks: Acks;
   repeat: number;
+  /** Subjects whose schemas encode the key and the value ('' = none: the text is sent as it is). */
+  keySubject: string;
+  valueSubject: string;
+  /** The value schema's version: 'latest' or a number. */
+  valueVersion: string;
 }
 
 const DEFAULT_FORM: ProducerForm = {
@@ -57,6 +64,9 @@ const DEFAULT_FORM: ProducerForm = {
   compression: 'none',
   acks: -1,
   repeat: 1,
+  keySubject: '',
+  valueSubject: '',
+  valueVersion: 'latest',
 };
 
 const MAX_REPEAT = 1_000_000;
@@ -171,6 +181,7 @@ export class ProducerPanel extends LitElement {
   /** The editor the value follows (EditValueRequest), by its title; '' when the value is edited here. */
   @state() private editingIn = '';
   @state() private editError = '';
+  @state() private schemas: SchemaSubjects = { subjects: [] };
   private cancelRequested = false;
   private readonly unsubscribe: Unsubscribe[] = [];
   private readonly host$ = getHost();
@@ -199,6 +210,15 @@ export class ProducerPanel extends LitElement {
     else if (!this.form.topic && this.topics.length) this.update$({ topic: this.topics[0].name });
     this.editingIn = p.editing?.name ?? '';
     if (p.editing) this.update$({ value: p.editing.text, nullValue: false });
+    void this.loadSubjects();
+  }
+
+  private async loadSubjects(): Promise<void> {
+    try {
+      this.schemas = await this.host$.request(SchemaSubjectsRequest, {});
+    } catch (e) {
+      this.schemas = { subjects: [], error: (e as Error).message };
+    }
   }
 
   private update$(patch: Partial<ProducerForm>): void {
@@ -223,7 +243,10 @@ export class ProducerPanel extends LitElement {
     if (this.form.headers.some((h) => h.key.trim() === '')) return { error: 'Every header needs a key.' };
     const compiled = compileFields(this.templateFields());
     if (compiled.error !== undefined) return { error: compiled.error };
-    const json = this.form.nullValue || this.form.valueMode !== 'json' ? undefined : valueProblem(this.form.value, 'json');
+    const v = this.form.valueVersion.trim();
+    if (this.form.valueSubject && v !== 'latest' && !/^[1-9]\d*$/.test(v)) return { error: 'The schema version must be "latest" or a number from 1.' };
+    // A value encoded with a schema is written as JSON, whatever the text/JSON choice.
+    const json = this.form.nullValue || (this.form.valueMode !== 'json' && !this.form.valueSubject) ? undefined : valueProblem(this.form.value, 'json');
     if (json) return { error: `The value is not JSON (line ${json.line}, column ${json.column}: ${json.message}). Fix it, or choose "text" to send it as written.` };
     return { templates: compiled.templates };
   }
@@ -256,6 +279,10 @@ export class ProducerPanel extends LitElement {
           compression: this.form.compression,
           acks: this.form.acks,
           records,
+          ...(this.form.keySubject ? { keySchema: { subject: this.form.keySubject } } : {}),
+          ...(this.form.valueSubject
+            ? { valueSchema: { subject: this.form.valueSubject, version: this.form.valueVersion.trim() === 'latest' ? 'latest' : Number(this.form.valueVersion.trim()) } }
+            : {}),
         });
         for (const r of res.records) {
           const range = summary.ranges.get(r.partition);
@@ -390,6 +417,32 @@ export class ProducerPanel extends LitElement {
     return `${r.cancelled ? 'Stopped after' : 'Produced'} ${formatCount(r.count)} record${r.count === 1 ? '' : 's'} to ${r.topic} in ${r.ms} ms: ${ranges}`;
   }
 
+  /** The schema pickers, shown when the cluster has a registry: a chosen subject encodes the key or value (JSON) with it. */
+  private renderSchemas() {
+    const sr = this.schemas;
+    if (!sr.registry) return nothing;
+    const f = this.form;
+    const options = (chosen: string) => html`<vscode-option value="" ?selected=${chosen === ''}>none (send the text)</vscode-option>
+      ${sr.subjects.map((s) => html`<vscode-option value=${s} ?selected=${s === chosen}>${s}</vscode-option>`)}`;
+    return html`<label>Schemas</label>
+      <div class="inline" data-role="schemas">
+        <div class="field">
+          <label for="value-subject">Value schema</label>
+          <vscode-dropdown id="value-subject" .value=${f.valueSubject} @change=${(e: Event) => this.update$({ valueSubject: valueOf(e) })}>${options(f.valueSubject)}</vscode-dropdown>
+        </div>
+        <div class="field">
+          <label for="value-version">Version</label>
+          <vscode-text-field id="value-version" size="6" .value=${f.valueVersion} ?disabled=${!f.valueSubject} @input=${(e: Event) => this.update$({ valueVersion: valueOf(e) })}></vscode-text-field>
+        </div>
+        <div class="field">
+          <label for="key-subject">Key schema</label>
+          <vscode-dropdown id="key-subject" .value=${f.keySubject} @change=${(e: Event) => this.update$({ keySubject: valueOf(e) })}>${options(f.keySubject)}</vscode-dropdown>
+        </div>
+        <vscode-button appearance="icon" id="reload-subjects" title="Reload the subjects" aria-label="Reload the subjects" @click=${() => void this.loadSubjects()}>↻</vscode-button>
+        ${sr.error ? html`<span class="error" data-role="schemas-error">${sr.error}</span>` : nothing}
+      </div>`;
+  }
+
   override render() {
     const f = this.form;
     const pc = this.partitionCount;
@@ -432,6 +485,7 @@ export class ProducerPanel extends LitElement {
           </div>
         </div>
 
+        ${this.renderSchemas()}
         <label for="key">Key</label>
         <vscode-text-field id="key" class="wide" placeholder="empty = null key" .value=${f.key} @input=${(e: Event) => this.update$({ key: valueOf(e) })}></vscode-text-field>
 

@@ -1,0 +1,207 @@
+/**
+ * Values in Confluent's schema wire format through the panels' hosts and the .kafka runner's pure parts, on a real
+ * broker with its embedded registry: the consumer panel shows them decoded (and says why when it cannot), the
+ * whole value opens decoded, the segment inspector decodes its records, the producer encodes with a subject and
+ * refuses input that does not fit before sending anything, and a CONSUME document prints them decoded.
+ */
+import { strict as assert } from 'node:assert';
+import {
+  ConsumedRecord,
+  ConsumerRecordsNotification,
+  DumpSegmentRequest,
+  SegmentInitNotification,
+  OpenValueCommand,
+  ProduceRequest,
+  SchemaSubjectsRequest,
+  SubscribeRequest,
+  WebviewReadyCommand,
+} from '../../../src/shared/webview-protocol';
+import { ConsumerRouter } from '../../../src/webviews/consumer-router';
+import { ProducerRouter } from '../../../src/webviews/producer-router';
+import { SegmentRouter } from '../../../src/webviews/segment-router';
+import { SchemaRegistries } from '../../../src/schemas/registry-source';
+import type { SchemaSerde } from '../../../src/schemas/schema-serde';
+import { consumeDocument, decodeConsumed, encodeRecords } from '../../../src/editor/records';
+import { parseKafkaFile, type ProduceSpec } from '../../../src/editor/kafka-file';
+import { RecordingEnv, TestService, command, request, startService } from './webviews-support';
+
+const ORDER = JSON.stringify({
+  type: 'record',
+  name: 'Order',
+  namespace: 'com.example',
+  fields: [
+    { name: 'id', type: 'long' },
+    { name: 'item', type: 'string' },
+    { name: 'note', type: ['null', 'string'], default: null },
+  ],
+});
+const PROTO = 'syntax = "proto3";\npackage shop;\nmessage Payment {\n  string id = 1;\n  int64 cents = 2;\n}\n';
+
+describe('Schema-encoded values in the panels and the .kafka runner (real broker, embedded registry)', function () {
+  this.timeout(60_000);
+  let t: TestService;
+  let env: RecordingEnv;
+  let serde: SchemaSerde;
+
+  beforeEach(async () => {
+    t = await startService({ schemaRegistry: { port: 0 } });
+    const url = (await t.service.status()).schemaRegistryUrl;
+    assert.ok(url, 'the embedded registry runs');
+    const registries = new SchemaRegistries(async () => ({ url }));
+    serde = (await registries.serde())!;
+    t.source.schemas = () => registries.serde();
+    await t.service.createTopic({ name: 'orders', partitions: 1 });
+    env = new RecordingEnv();
+  });
+  afterEach(async () => {
+    await t.stop();
+  });
+
+  async function produceEncoded(): Promise<{ avroId: number; protoId: number }> {
+    const avroId = await serde.client.register('orders-value', { schema: ORDER, schemaType: 'AVRO', references: [] });
+    const protoId = await serde.client.register('payments-value', { schema: PROTO, schemaType: 'PROTOBUF', references: [] });
+    const avro = await serde.encode({ id: 7, item: 'book', note: { string: 'gift' } }, { subject: 'orders-value' });
+    const proto = await serde.encode({ id: 'p-1', cents: '1250' }, { subject: 'payments-value' });
+    const unknownId = Buffer.from([0, 0, 0, 0x7f, 0x7f, 1, 2, 3]);
+    await t.service.produce({
+      topic: 'orders',
+      records: [
+        { key: 'plain', value: 'just text' },
+        { key: 'avro', value: { base64: avro.bytes.toString('base64') } },
+        { key: 'proto', value: { base64: proto.bytes.toString('base64') } },
+        { key: 'lost', value: { base64: unknownId.toString('base64') } },
+      ],
+    });
+    return { avroId, protoId };
+  }
+
+  it('the consumer panel shows Avro and Protobuf values decoded with their schema, a plain value as it is, and why an unknown id is not decoded', async () => {
+    const { avroId, protoId } = await produceEncoded();
+    const router = new ConsumerRouter(t.source, env, 'orders', { flushMs: 10 });
+    await command(router, WebviewReadyCommand, { panel: 'consumer' });
+    const sub = await request(router, env, SubscribeRequest, { topic: 'orders', partitions: null, start: { kind: 'earliest' } });
+    assert.equal(sub.error, undefined);
+    await env.waitFor(ConsumerRecordsNotification, () => env.of<{ records: ConsumedRecord[] }>(ConsumerRecordsNotification).flatMap((b) => b.records).length >= 4);
+    const records = env.of<{ records: ConsumedRecord[] }>(ConsumerRecordsNotification).flatMap((b) => b.records);
+    const byKey = new Map(records.map((r) => [r.key!.text, r]));
+
+    const plain = byKey.get('plain')!;
+    assert.equal(plain.value!.text, 'just text');
+    assert.equal(plain.value!.schema, undefined);
+
+    const avro = byKey.get('avro')!.value!;
+    assert.deepEqual(avro.schema, { id: avroId, type: 'AVRO', subject: 'orders-value', version: 1, messageName: 'com.example.Order' });
+    assert.deepEqual(JSON.parse(avro.text), { id: 7, item: 'book', note: { string: 'gift' } });
+    assert.equal(avro.utf8, true);
+    // The bytes stay as written: magic byte 0 and the id.
+    const raw = Buffer.from(avro.base64, 'base64');
+    assert.deepEqual([raw[0], raw.readInt32BE(1)], [0, avroId]);
+
+    const proto = byKey.get('proto')!.value!;
+    assert.deepEqual(proto.schema, { id: protoId, type: 'PROTOBUF', subject: 'payments-value', version: 1, messageName: 'shop.Payment' });
+    assert.deepEqual(JSON.parse(proto.text), { id: 'p-1', cents: '1250' });
+
+    const lost = byKey.get('lost')!.value!;
+    assert.equal(lost.schema!.id, 0x7f7f);
+    assert.match(lost.schema!.error!, /32639|not (found|in the registry)/i);
+
+    // "Open value in editor" opens the decoded value as JSON.
+    await command(router, OpenValueCommand, { topic: 'orders', partition: 0, offset: byKey.get('avro')!.offset, part: 'value', format: 'text' });
+    const opened = env.documents.at(-1)!;
+    assert.equal(opened.language, 'json');
+    assert.deepEqual(JSON.parse(opened.content), { id: 7, item: 'book', note: { string: 'gift' } });
+    router.dispose();
+  });
+
+  it('the segment inspector decodes its records', async () => {
+    const { avroId } = await produceEncoded();
+    const router = new SegmentRouter(t.source, env, { kind: 'partition', topic: 'orders', partition: 0 });
+    await command(router, WebviewReadyCommand, { panel: 'segment' });
+    const [init] = env.of(SegmentInitNotification);
+    const dump = await request(router, env, DumpSegmentRequest, { topic: 'orders', partition: 0, node: init.node, baseOffset: init.segments[0].baseOffset, maxBatches: 50 });
+    assert.equal(dump.error, undefined);
+    const records = dump.result!.batches.flatMap((b) => b.records ?? []);
+    const avro = records.find((r) => r.key?.text === 'avro')!;
+    assert.equal(avro.value!.schema!.id, avroId);
+    assert.deepEqual(JSON.parse(avro.value!.text), { id: 7, item: 'book', note: { string: 'gift' } });
+    assert.equal(records.find((r) => r.key?.text === 'plain')!.value!.schema, undefined);
+  });
+
+  it('the producer lists the subjects, encodes keys and values with them, and refuses a value that does not fit before sending anything', async () => {
+    await serde.client.register('orders-value', { schema: ORDER, schemaType: 'AVRO', references: [] });
+    await serde.client.register('orders-key', { schema: '"string"', schemaType: 'AVRO', references: [] });
+    const router = new ProducerRouter(t.source, env, 'orders');
+    await command(router, WebviewReadyCommand, { panel: 'producer' });
+    const subjects = await request(router, env, SchemaSubjectsRequest, {});
+    assert.deepEqual(subjects.result!.subjects, ['orders-key', 'orders-value']);
+    assert.equal(subjects.result!.registry, serde.client.url);
+
+    const ok = await request(router, env, ProduceRequest, {
+      topic: 'orders',
+      partition: null,
+      compression: 'none',
+      acks: -1,
+      records: [{ key: '"o-1"', value: '{"id": 1, "item": "pen", "note": null}', headers: [] }],
+      keySchema: { subject: 'orders-key' },
+      valueSchema: { subject: 'orders-value', version: 1 },
+    });
+    assert.equal(ok.error, undefined);
+    const [stored] = (await t.service.consume({ topic: 'orders', partition: 0, from: { kind: 'earliest' }, maxRecords: 10 })).records;
+    const value = await serde.decode(Buffer.from(stored.value!.base64, 'base64'), { topic: 'orders' });
+    assert.equal(value.kind, 'decoded');
+    assert.deepEqual(value.kind === 'decoded' && JSON.parse(value.json), { id: 1, item: 'pen', note: null });
+    const key = await serde.decode(Buffer.from(stored.key!.base64, 'base64'), { topic: 'orders', isKey: true });
+    assert.deepEqual(key.kind === 'decoded' && [JSON.parse(key.json), key.schema.subject], ['o-1', 'orders-key']);
+
+    const bad = await request(router, env, ProduceRequest, {
+      topic: 'orders',
+      partition: null,
+      compression: 'none',
+      acks: -1,
+      records: [
+        { key: null, value: '{"id": 2, "item": "ok"}', headers: [] },
+        { key: null, value: '{"id": "three", "item": "pen"}', headers: [] },
+      ],
+      valueSchema: { subject: 'orders-value' },
+    });
+    assert.match(bad.error!.message, /Record 2's value does not fit the schema of orders-value: .*id/);
+    const notJson = await request(router, env, ProduceRequest, { topic: 'orders', partition: null, compression: 'none', acks: -1, records: [{ key: null, value: 'id=3', headers: [] }], valueSchema: { subject: 'orders-value' } });
+    assert.match(notJson.error!.message, /Record 1's value is not JSON/);
+    const missing = await request(router, env, ProduceRequest, { topic: 'orders', partition: null, compression: 'none', acks: -1, records: [{ key: null, value: '{}', headers: [] }], valueSchema: { subject: 'nope-value' } });
+    assert.match(missing.error!.message, /40401|not found/i);
+    // Nothing of the refused requests reached the log.
+    assert.equal((await t.service.consume({ topic: 'orders', partition: 0, from: { kind: 'earliest' }, maxRecords: 10 })).records.length, 1);
+  });
+
+  it('a cluster without a registry: the producer offers no schemas and refuses a subject', async () => {
+    t.source.schemas = async () => undefined;
+    const router = new ProducerRouter(t.source, env, 'orders');
+    const subjects = await request(router, env, SchemaSubjectsRequest, {});
+    assert.deepEqual(subjects.result, { subjects: [] });
+    const refused = await request(router, env, ProduceRequest, { topic: 'orders', partition: null, compression: 'none', acks: -1, records: [{ key: null, value: '{}', headers: [] }], valueSchema: { subject: 'orders-value' } });
+    assert.match(refused.error!.message, /no schema registry/);
+  });
+
+  it('.kafka: PRODUCE key-schema= and value-schema= encode the rendered records; CONSUME prints them decoded with their schema', async () => {
+    await serde.client.register('orders-value', { schema: ORDER, schemaType: 'AVRO', references: [] });
+    const file = parseKafkaFile('PRODUCE orders key=k{{i}} value-schema=orders-value:1 count=2\n\n{"id": {{i}}, "item": "thing {{i}}", "note": null}\n');
+    assert.deepEqual(file.problems, []);
+    const spec = file.blocks[0].request as ProduceSpec;
+    assert.deepEqual(spec.valueSchema, { subject: 'orders-value', version: 1 });
+    const { buildRecords, produceRequest } = await import('../../../src/editor/records');
+    const { defaultSources } = await import('../../../src/shared/template');
+    const records = buildRecords(spec, 0, 2, 1, defaultSources);
+    await encodeRecords(serde, spec, records, 0);
+    await t.service.produce(produceRequest(spec, records));
+    const res = await t.service.consume({ topic: 'orders', partition: 0, from: { kind: 'earliest' }, maxRecords: 10 });
+    const results = [{ ...res, topic: 'orders', partition: 0, startOffset: 0 }];
+    const decoded = await decodeConsumed(serde, 'orders', results as never);
+    const doc = consumeDocument({ kind: 'consume', topic: 'orders', from: { kind: 'earliest' }, max: 20 }, results as never, new Date(0), decoded);
+    assert.match(doc, /# value: AVRO schema \d+ \(orders-value v1\) com\.example\.Order\n\{\n {2}"id": 0,\n {2}"item": "thing 0"/);
+
+    const bad = parseKafkaFile('PRODUCE orders value-schema=orders-value:0\n\n{}\n');
+    assert.match(bad.problems[0].message, /version must be latest or a number from 1/);
+    const badRecords = buildRecords(parseKafkaFile('PRODUCE orders value-schema=orders-value\n\n{"id": "x"}\n').blocks[0].request as ProduceSpec, 0, 1, 1, defaultSources);
+    await assert.rejects(encodeRecords(serde, { ...spec, valueSchema: { subject: 'orders-value', version: 'latest' } }, badRecords, 0), /Record 0's value does not fit the schema of orders-value/);
+  });
+});
