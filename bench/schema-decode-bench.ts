@@ -2,8 +2,10 @@
  * Schema decode benchmark (issue 19, point 6): how fast the consumer panel's host takes in Avro records compared with
  * plain JSON ones. Goal: the Avro topic within 2x the time of the JSON one.
  *
- * A BrokerService in this process with its embedded schema registry (as test/unit/host/webviews-schemas.test.ts
- * starts it), two one-partition topics holding the same N orders (about ten fields: a long id, strings, an enum, a
+ * The broker with its embedded schema registry as the extension runs it (BENCH_BROKER=worker, the default:
+ * EmbeddedCluster starting dist/worker.js, so the panel's host reads records over the worker's RPC and the broker's
+ * garbage is not the host's), or a BrokerService in this process (BENCH_BROKER=inline, as the host tests start it);
+ * two one-partition topics holding the same N orders (about ten fields: a long id, strings, an enum, a
  * nested address record, an array of line items, a nullable string, a double): `orders-json` as JSON.stringify
  * text, `orders-avro` in Confluent's wire format through the registry (the schema registered under
  * `orders-avro-value`, encoded with SchemaSerde.encode). The real ConsumerRouter (its ConsumerSession, default
@@ -12,18 +14,21 @@
  *
  * 1. Panel: from the SubscribeRequest (earliest) to the N-th record posted, the two topics taking turns for
  *    BENCH_RUNS rounds after a warm-up round each (the registry's schema fetch and the JIT land there); wall time,
- *    records/s and the process's CPU time (the broker runs in this process: its fetches are in it, on both sides).
+ *    records/s and the main thread's CPU time (inline: the broker's fetches too, on both sides).
  * 2. Decode alone, over the same N values in memory: what the session does per value for each side (the BytesView
  *    of the bytes; for Avro also SchemaSerde.decodeCached and the decoded view), SchemaSerde.decodeCached by itself,
  *    and JSON.parse of the JSON text for scale.
  *
- * Run: npm run bench -- schema-decode. Environment: BENCH_RECORDS (default 100,000), BENCH_RUNS (default 5).
+ * Run: npm run bench -- schema-decode. Environment: BENCH_RECORDS (default 100,000), BENCH_RUNS (default 5),
+ * BENCH_BROKER (worker or inline).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BrokerService } from '../src/service/broker-service';
+import { EmbeddedCluster } from '../src/clusters/embedded-cluster';
+import type { BrokerApi, BrokerEventSource } from '../src/broker/api';
 import { SchemaRegistries } from '../src/schemas/registry-source';
 import { decodeField } from '../src/schemas/decoded-view';
 import type { SchemaSerde } from '../src/schemas/schema-serde';
@@ -44,6 +49,7 @@ const N = Number(process.env.BENCH_RECORDS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BATCH = 500;
 const PREVIEW = 64 * 1024; // the session's default maxPreviewBytes
+const BROKER = process.env.BENCH_BROKER === 'inline' ? 'inline' : 'worker';
 
 const ORDER_SCHEMA = JSON.stringify({
   type: 'record',
@@ -206,8 +212,18 @@ async function main(): Promise<void> {
   console.log(`records: ${N.toLocaleString('en-US')} per topic, ${RUNS} rounds`);
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-schema-bench-'));
-  const service = new BrokerService({ dataDir, nodes: 1, basePort: 0, schemaRegistry: { port: 0 } });
-  await service.start();
+  const options = { dataDir, nodes: 1, basePort: 0, host: '127.0.0.1', schemaRegistry: { port: 0 } };
+  let service: BrokerApi & BrokerEventSource & { stop(): Promise<unknown> };
+  if (BROKER === 'worker') {
+    const cluster = new EmbeddedCluster({ workerPath: path.join(__dirname, '..', '..', 'dist', 'worker.js'), broker: options });
+    await cluster.start();
+    service = cluster;
+  } else {
+    const inline = new BrokerService(options);
+    await inline.start();
+    service = inline;
+  }
+  console.log(`broker: ${BROKER === 'worker' ? 'in its worker thread (dist/worker.js), as in the extension' : 'in this thread'}`);
   try {
     const url = (await service.status()).schemaRegistryUrl;
     if (!url) throw new Error('the embedded schema registry did not start');

@@ -29,8 +29,7 @@ export function avroToJson(type: avro.Type, bytes: Uint8Array): string {
 
 class Input {
   pos = 0;
-  constructor(readonly bytes: Uint8Array) {
-  }
+  constructor(readonly bytes: Uint8Array) {}
 
   get left(): number {
     return this.bytes.length - this.pos;
@@ -42,11 +41,16 @@ class Input {
 
   /** A zigzag varint: a number when it fits in 2^53 exactly, a bigint otherwise (only longs can be that large). */
   varint(what: string): number | bigint {
-    // Most varints are a few bytes: read up to four with int arithmetic, else start over the long way.
+    // Most varints are a few bytes: up to four with int arithmetic, then on in float arithmetic (exact to 2^53).
     const b = this.bytes;
     let pos = this.pos;
     let small = 0;
-    for (let shift = 0; shift < 28 && pos < b.length; shift += 7) {
+    let shift = 0;
+    for (; shift < 28; shift += 7) {
+      if (pos >= b.length) {
+        this.pos = pos;
+        this.need(1, what);
+      }
       const x = b[pos++];
       small |= (x & 0x7f) << shift;
       if ((x & 0x80) === 0) {
@@ -54,12 +58,13 @@ class Input {
         return (small >>> 1) ^ -(small & 1);
       }
     }
-    let raw = 0;
-    for (let shift = 0; shift < 49; shift += 7) {
+    this.pos = pos;
+    let raw = small;
+    for (; shift < 49; shift += 7) {
       this.need(1, what);
-      const b = this.bytes[this.pos++];
-      raw += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+      const x = b[this.pos++];
+      raw += (x & 0x7f) * 2 ** shift;
+      if ((x & 0x80) === 0) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
     }
     let big = BigInt(raw);
     for (let shift = 49n; shift < 70n; shift += 7n) {

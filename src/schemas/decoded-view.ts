@@ -5,7 +5,7 @@
  */
 import type { BytesView, SchemaView } from '../shared/webview-protocol';
 import type { SchemaSerde } from './schema-serde';
-import type { DecodeResult } from './serde-types';
+import type { DecodeResult, SchemaInfo } from './serde-types';
 import { looksLikeWireFormat } from './schema-serde';
 
 /** Decoded JSON longer than this is cut in the panels (the editor opened by "Open value" has it whole). */
@@ -14,13 +14,23 @@ const MAX_DECODED_CHARS = 4 << 20;
 function withDecoded(view: BytesView, result: DecodeResult): BytesView {
   if (result.kind === 'plain') return view;
   if (result.kind === 'error') return { ...view, schema: { ...(result.schemaId !== undefined ? { id: result.schemaId } : {}), error: result.reason } };
-  const s = result.schema;
-  const schema: SchemaView = { id: s.id, type: s.type };
-  if (s.subject !== undefined) schema.subject = s.subject;
-  if (s.version !== undefined) schema.version = s.version;
-  if (s.messageName !== undefined) schema.messageName = s.messageName;
   const cut = result.json.length > MAX_DECODED_CHARS;
-  return { ...view, text: cut ? result.json.slice(0, MAX_DECODED_CHARS) : result.json, utf8: true, truncated: cut, schema };
+  return { ...view, text: cut ? result.json.slice(0, MAX_DECODED_CHARS) : result.json, utf8: true, truncated: cut, schema: schemaView(result.schema) };
+}
+
+/** One view per schema the serde names (it hands out the same SchemaInfo for a stream's records), not one per record. */
+const views = new WeakMap<SchemaInfo, SchemaView>();
+
+function schemaView(s: SchemaInfo): SchemaView {
+  let v = views.get(s);
+  if (v === undefined) {
+    v = { id: s.id, type: s.type };
+    if (s.subject !== undefined) v.subject = s.subject;
+    if (s.version !== undefined) v.version = s.version;
+    if (s.messageName !== undefined) v.messageName = s.messageName;
+    views.set(s, v);
+  }
+  return v;
 }
 
 /**

@@ -9,7 +9,7 @@
  *  2. the Producer panel encodes a JSON value with the subject chosen in its Value schema picker (the library reads it
  *     back), and refuses a value that does not fit the schema, sending nothing;
  *  3. a `.kafka` PRODUCE with value-schema= writes an Avro record, and CONSUME opens it decoded, naming its schema;
- *  4. the tree's Schemas section lists the subjects with their type and version.
+ *  4. the tree's Schemas section lists the subjects with their type and version; a version opens read-only.
  *
  * Screenshots go to test-results/e2e/schemas-NN-*.png. Skips when Chromium or the code-server install is missing
  * (under CI the reporter counts a skip as a failure).
@@ -217,6 +217,16 @@ describe('Schema registry records in a real VS Code (code-server + Chromium)', f
     const row = await tree.row(`${TOPIC}-value`);
     assert.match(row.description, /AVRO/);
     assert.match((await tree.row('payments-value')).description, /PROTOBUF/);
+    // A version opens read-only, laid out for reading.
+    await tree.rowLocator(`${TOPIC}-value`).first().click();
+    await tree.row('v1', /id \d+ · AVRO/);
+    await tree.rowLocator('v1').first().click();
+    await page.locator('.tab', { hasText: `${TOPIC}-value v1.json` }).waitFor({ timeout: 15_000 });
+    const text = await eventually('the schema document', async () => {
+      const all = (await page.locator('.monaco-editor .view-lines').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
+      return all.find((t) => t.includes('com.example'));
+    });
+    assert.match(squash(text), /"name": "Order", "namespace": "com.example"/);
     await screenshot('tree-schemas');
   });
 });
