@@ -101,7 +101,7 @@ export class KafkaCompletionProvider implements vscode.CompletionItemProvider {
       return [
         Object.assign(new vscode.CompletionItem('PRODUCE', vscode.CompletionItemKind.Keyword), {
           insertText: new vscode.SnippetString('PRODUCE ${1:topic}\n\n${2:value}'),
-          documentation: 'PRODUCE <topic> [key=...] [partition=N] [count=N], then Header: value lines, a blank line and the value.',
+          documentation: 'PRODUCE <topic> [key=...] [partition=N] [count=N] [value-schema=<subject>[:<version>]] [value-schema-file=<path>], then Header: value lines, a blank line and the value.',
           range,
           command: { command: 'editor.action.triggerSuggest', title: 'topics' },
         }),

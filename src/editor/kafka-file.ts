@@ -5,6 +5,7 @@
  *
  *   PRODUCE <topic> [key=<text>] [partition=<n>] [count=<n>] [compression=none|gzip|snappy|lz4|zstd] [acks=all|1|0]
  *           [key-schema=<subject>[:<version>]] [value-schema=<subject>[:<version>]]
+ *           [key-schema-file=<path>] [value-schema-file=<path>] [auto-register=true|false]
  *   Header-Name: header value
  *   <blank line>
  *   <value: text or JSON, any number of lines; none at all produces a null value, a tombstone>
@@ -35,6 +36,14 @@ export interface ProduceSpec {
   /** The key and the value are JSON encoded with these registered schemas (Confluent's wire format). */
   keySchema?: SchemaChoice;
   valueSchema?: SchemaChoice;
+  /**
+   * ... or with the schema in this file (relative to the .kafka file), under the *-schema= subject or the topic's
+   * (`<topic>-key`, `<topic>-value`), registered first when autoRegister (Confluent's auto.register.schemas).
+   */
+  keySchemaFile?: string;
+  valueSchemaFile?: string;
+  /** Default true, as Confluent's serializers; false: the file's schema must be registered already (it is looked up). */
+  autoRegister?: boolean;
 }
 
 interface SchemaChoice {
@@ -89,7 +98,7 @@ const DEFAULT_CONSUME_MAX = 20;
 const MAX_CONSUME_MAX = 10_000;
 export const MAX_COUNT = 10_000_000;
 
-export const PRODUCE_PARAMETERS = ['key', 'partition', 'count', 'compression', 'acks', 'key-schema', 'value-schema'] as const;
+export const PRODUCE_PARAMETERS = ['key', 'partition', 'count', 'compression', 'acks', 'key-schema', 'value-schema', 'key-schema-file', 'value-schema-file', 'auto-register'] as const;
 export const CONSUME_PARAMETERS = ['from', 'partition', 'max'] as const;
 const COMPRESSIONS: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
@@ -339,6 +348,17 @@ function parseSection(lines: string[], first: number, last: number, index: numbe
       const choice = parseSchemaChoice(p.text, `${name}=`);
       if (typeof choice === 'string') problem(line, p.token.start, p.token.end, choice);
       else spec[field] = choice;
+    }
+    for (const [name, field] of [['key-schema-file', 'keySchemaFile'], ['value-schema-file', 'valueSchemaFile']] as const) {
+      const p = params.get(name);
+      if (p && !p.text.trim()) problem(line, p.token.start, p.token.end, `${name}= needs a path (relative to this file)`);
+      else if (p) spec[field] = p.text.trim();
+    }
+    const ar = params.get('auto-register');
+    if (ar) {
+      const v = ar.text.toLowerCase();
+      if (v === 'true' || v === 'false') spec.autoRegister = v === 'true';
+      else problem(line, ar.token.start, ar.token.end, `auto-register= must be true or false, not '${ar.text}'`);
     }
 
     // Headers up to the first blank line; a line that is no header starts the value even without one.

@@ -9,6 +9,9 @@ import { RenderSources, looksLikeJson, recordContext, renderRecord } from '../sh
 import { looksLikeWireFormat, type SchemaSerde } from '../schemas/schema-serde';
 import type { DecodeResult } from '../schemas/serde-types';
 import { encodeJsonText } from '../schemas/encode-text';
+import { inferSchemaType } from '../schemas/schema-files';
+import type { EncodeSchema } from '../schemas/serde-types';
+import { isAbsolute, join } from 'node:path';
 
 /**
  * Records `first` .. `first + count - 1` of a run: `{{i}}` is the index in the run, `{{seq}}` is `seqBase + i`
@@ -114,15 +117,47 @@ export function prettyValue(value: string): string {
   return value;
 }
 
-/** Encodes the rendered keys and values of records `first`.. with the block's key-schema= and value-schema=. */
-export async function encodeRecords(serde: SchemaSerde, spec: ProduceSpec, records: ProduceRecord[], first: number): Promise<void> {
+/** What a PRODUCE encodes its keys and values with, its schema files read. */
+export interface EncodeTargets {
+  key?: EncodeSchema;
+  value?: EncodeSchema;
+}
+
+/**
+ * The block's key-schema=/value-schema= and their -file= forms as the serde takes them. A file is read with `read`
+ * (relative paths against `dir`, the .kafka file's folder) and its type told from its name or text.
+ */
+export function encodeTargets(spec: ProduceSpec, dir: string | undefined, read: (file: string) => string): EncodeTargets {
+  const targets: EncodeTargets = {};
+  for (const [part, choice, file] of [['key', spec.keySchema, spec.keySchemaFile], ['value', spec.valueSchema, spec.valueSchemaFile]] as const) {
+    if (file === undefined) {
+      if (choice) targets[part] = { subject: choice.subject, version: choice.version };
+      continue;
+    }
+    const full = isAbsolute(file) || dir === undefined ? file : join(dir, file);
+    let text: string;
+    try {
+      text = read(full);
+    } catch (e) {
+      throw new Error(`${part}-schema-file=${file}: cannot read ${full}: ${(e as Error).message}`, { cause: e });
+    }
+    const schemaType = inferSchemaType(file, text);
+    if (!schemaType) throw new Error(`${part}-schema-file=${file}: cannot tell whether it is Avro, Protobuf or JSON Schema (name it .avsc, .proto or .json, or give it $schema)`);
+    targets[part] = { subject: choice?.subject ?? `${spec.topic}-${part}`, schema: { schema: text, schemaType }, autoRegister: spec.autoRegister !== false };
+  }
+  return targets;
+}
+
+/** Encodes the rendered keys and values of records `first`.. with the block's schemas. */
+export async function encodeRecords(serde: SchemaSerde, targets: EncodeTargets, records: ProduceRecord[], first: number): Promise<void> {
   for (let k = 0; k < records.length; k++) {
     const r = records[k];
-    for (const [part, choice] of [['key', spec.keySchema], ['value', spec.valueSchema]] as const) {
+    for (const part of ['key', 'value'] as const) {
+      const target = targets[part];
       const field = r[part];
-      if (!choice || field === null || field === undefined) continue;
+      if (!target || field === null || field === undefined) continue;
       const text = typeof field === 'string' ? field : Buffer.from(field.base64, 'base64').toString('utf8');
-      r[part] = { base64: (await encodeJsonText(serde, text, choice, `Record ${first + k}'s ${part}`)).toString('base64') };
+      r[part] = { base64: (await encodeJsonText(serde, text, target, `Record ${first + k}'s ${part}`)).toString('base64') };
     }
   }
 }

@@ -4,6 +4,8 @@
  * murmur2; CONSUME reads each partition and opens the records in a read-only document. Results go to the output
  * channel and a notification; failures carry Kafka's error name.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BrokerApi } from '../broker/api';
 import { readConsume } from './consume-plan';
@@ -12,7 +14,7 @@ import { BrokerStartError } from '../broker/start-failure';
 import type { TributaryApi } from '../clusters/tributary-api';
 import type { ConsumeSpec, KafkaBlock, ProduceSpec } from './kafka-file';
 import { defaultSources } from '../shared/template';
-import { CHUNK_RECORDS, ProduceTally, buildRecords, consumeDocument, consumeSummary, decodeConsumed, encodeRecords, describeFrom, brokenJson, plural, produceRequest } from './records';
+import { CHUNK_RECORDS, ProduceTally, buildRecords, consumeDocument, consumeSummary, decodeConsumed, encodeRecords, encodeTargets, type EncodeTargets, describeFrom, brokenJson, plural, produceRequest } from './records';
 import type { RecordsDocuments } from './records-documents';
 
 /** A context key set once a `.kafka` block has produced records in this window (package.json's walkthrough). */
@@ -28,6 +30,8 @@ interface RunOptions {
   progress?: boolean;
   /** Say nothing in a notification when it worked (Produce File reports once at the end). */
   quiet?: boolean;
+  /** Where key-schema-file= and value-schema-file= paths start. */
+  docDir?: string;
 }
 
 interface RunOutcome {
@@ -59,7 +63,9 @@ export class KafkaRunner {
     const broker = await this.api.broker();
     if (!broker) return { ok: false, records: 0 };
     if (request.kind === 'consume') return this.consume(broker, request, opts);
-    const outcome = await this.produce(broker, request, `${doc.uri.toString()}#${block.index}`, opts);
+    // Schema files are relative to the .kafka file (an untitled one: to the workspace).
+    const docDir = doc.uri.scheme === 'file' ? path.dirname(doc.uri.fsPath) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const outcome = await this.produce(broker, request, `${doc.uri.toString()}#${block.index}`, { ...opts, docDir });
     // The walkthrough's "Produce from a .kafka file" step is done (its completion event): the lenses run blocks
     // through a command VS Code does not see by name, so the step cannot wait for a command.
     if (outcome.ok && outcome.records > 0) void vscode.commands.executeCommand('setContext', KAFKA_FILE_PRODUCED, true);
@@ -76,8 +82,15 @@ export class KafkaRunner {
     const tally = new ProduceTally();
     const started = Date.now();
     let jsonWarned = false;
-    const serde = spec.keySchema || spec.valueSchema ? await this.api.schemas() : undefined;
-    if ((spec.keySchema || spec.valueSchema) && !serde) {
+    let targets: EncodeTargets = {};
+    try {
+      targets = encodeTargets(spec, opts.docDir, (f) => readFileSync(f, 'utf8'));
+    } catch (e) {
+      this.fail(`Produce to ${spec.topic}`, e, '');
+      return { ok: false, records: 0 };
+    }
+    const serde = targets.key || targets.value ? await this.api.schemas() : undefined;
+    if ((targets.key || targets.value) && !serde) {
       this.fail(`Produce to ${spec.topic}`, new Error('key-schema= and value-schema= need a schema registry, and this cluster has none (the embedded one is off, or the connection names none).'), '');
       return { ok: false, records: 0 };
     }
@@ -91,7 +104,7 @@ export class KafkaRunner {
           this.output.warn(`PRODUCE ${spec.topic}: the value looks like JSON but record ${first} does not parse as JSON; it is sent as written.`);
         }
         // Each chunk is encoded whole before it is sent: a record that does not fit its schema sends none of its chunk.
-        if (serde) await encodeRecords(serde, spec, records, first);
+        if (serde) await encodeRecords(serde, targets, records, first);
         const result = await broker.produce(produceRequest(spec, records));
         tally.add(result.records);
         this.seqs.set(seqKey, seqBase + tally.total);

@@ -21,7 +21,10 @@ import { ProducerRouter } from '../../../src/webviews/producer-router';
 import { SegmentRouter } from '../../../src/webviews/segment-router';
 import { SchemaRegistries } from '../../../src/schemas/registry-source';
 import type { SchemaSerde } from '../../../src/schemas/schema-serde';
-import { consumeDocument, decodeConsumed, encodeRecords } from '../../../src/editor/records';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { consumeDocument, decodeConsumed, encodeRecords, encodeTargets } from '../../../src/editor/records';
 import { parseKafkaFile, type ProduceSpec } from '../../../src/editor/kafka-file';
 import { RecordingEnv, TestService, command, request, startService } from './webviews-support';
 
@@ -191,7 +194,7 @@ describe('Schema-encoded values in the panels and the .kafka runner (real broker
     const { buildRecords, produceRequest } = await import('../../../src/editor/records');
     const { defaultSources } = await import('../../../src/shared/template');
     const records = buildRecords(spec, 0, 2, 1, defaultSources);
-    await encodeRecords(serde, spec, records, 0);
+    await encodeRecords(serde, encodeTargets(spec, undefined, () => assert.fail('no file to read')), records, 0);
     await t.service.produce(produceRequest(spec, records));
     const res = await t.service.consume({ topic: 'orders', partition: 0, from: { kind: 'earliest' }, maxRecords: 10 });
     const results = [{ ...res, topic: 'orders', partition: 0, startOffset: 0 }];
@@ -202,6 +205,45 @@ describe('Schema-encoded values in the panels and the .kafka runner (real broker
     const bad = parseKafkaFile('PRODUCE orders value-schema=orders-value:0\n\n{}\n');
     assert.match(bad.problems[0].message, /version must be latest or a number from 1/);
     const badRecords = buildRecords(parseKafkaFile('PRODUCE orders value-schema=orders-value\n\n{"id": "x"}\n').blocks[0].request as ProduceSpec, 0, 1, 1, defaultSources);
-    await assert.rejects(encodeRecords(serde, { ...spec, valueSchema: { subject: 'orders-value', version: 'latest' } }, badRecords, 0), /Record 0's value does not fit the schema of orders-value/);
+    await assert.rejects(encodeRecords(serde, { value: { subject: 'orders-value', version: 'latest' } }, badRecords, 0), /Record 0's value does not fit the schema of orders-value/);
+  });
+
+  it('.kafka: value-schema-file= registers the file under the topic\'s subject (auto-register=true, the default), or only looks it up with auto-register=false', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-schema-files-'));
+    writeFileSync(join(dir, 'order.avsc'), ORDER);
+    writeFileSync(join(dir, 'payment.proto'), PROTO);
+    writeFileSync(join(dir, 'notes.txt'), 'not a schema');
+    const read = (f: string) => readFileSync(f, 'utf8');
+    const { buildRecords } = await import('../../../src/editor/records');
+    const { defaultSources } = await import('../../../src/shared/template');
+    const specOf = (text: string) => {
+      const f = parseKafkaFile(text);
+      assert.deepEqual(f.problems, []);
+      return f.blocks[0].request as ProduceSpec;
+    };
+
+    // Not registered yet, and auto-register off: looked up, refused, nothing registered.
+    const lookup = specOf('PRODUCE orders value-schema-file=order.avsc auto-register=false\n\n{"id": 1, "item": "pen", "note": null}\n');
+    assert.deepEqual([lookup.valueSchemaFile, lookup.autoRegister], ['order.avsc', false]);
+    await assert.rejects(encodeRecords(serde, encodeTargets(lookup, dir, read), buildRecords(lookup, 0, 1, 1, defaultSources), 0), /40401|40403|not found/i);
+    assert.deepEqual(await serde.client.subjects(), []);
+
+    // Auto-registered under orders-value; the record decodes with it.
+    const auto = specOf('PRODUCE orders value-schema-file=order.avsc\n\n{"id": 2, "item": "cup", "note": null}\n');
+    const records = buildRecords(auto, 0, 1, 1, defaultSources);
+    await encodeRecords(serde, encodeTargets(auto, dir, read), records, 0);
+    assert.deepEqual(await serde.client.subjects(), ['orders-value']);
+    const decoded = await serde.decode(Buffer.from((records[0].value as { base64: string }).base64, 'base64'), { topic: 'orders' });
+    assert.deepEqual(decoded.kind === 'decoded' && [decoded.schema.subject, JSON.parse(decoded.json)], ['orders-value', { id: 2, item: 'cup', note: null }]);
+
+    // Now registered: auto-register=false finds it. A Protobuf file under a subject given by value-schema=.
+    await encodeRecords(serde, encodeTargets(lookup, dir, read), buildRecords(lookup, 0, 1, 1, defaultSources), 0);
+    const proto = specOf('PRODUCE orders value-schema=payments-value value-schema-file=payment.proto\n\n{"id": "p-9", "cents": "5"}\n');
+    await encodeRecords(serde, encodeTargets(proto, dir, read), buildRecords(proto, 0, 1, 1, defaultSources), 0);
+    assert.equal((await serde.client.version('payments-value', 'latest')).schemaType, 'PROTOBUF');
+
+    assert.throws(() => encodeTargets(specOf('PRODUCE orders value-schema-file=missing.avsc\n\n{}\n'), dir, read), /value-schema-file=missing.avsc: cannot read .*missing.avsc/);
+    assert.throws(() => encodeTargets(specOf('PRODUCE orders value-schema-file=notes.txt\n\n{}\n'), dir, read), /cannot tell whether it is Avro, Protobuf or JSON Schema/);
+    assert.match(parseKafkaFile('PRODUCE orders auto-register=maybe\n\n{}\n').problems[0].message, /auto-register= must be true or false/);
   });
 });
