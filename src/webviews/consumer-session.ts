@@ -218,6 +218,8 @@ class Subscription {
   remaining: number;
   /** The bound was reached: nothing more is fetched; what is queued is still pushed, then it stops. */
   finishing = false;
+  /** Enqueues still decoding what they took of `remaining`: the bound is not reached until they have queued it. */
+  decoding = 0;
   /** Fetch every partition on the next round, caught up or not. */
   poll = false;
   private wakeUp: (() => void) | undefined;
@@ -490,14 +492,19 @@ export class ConsumerSession {
     if (sub.finishing) return;
     const max = this.options.maxPreviewBytes;
     const n = Math.min(records.length, sub.remaining);
-    // Taken before any await, so partitions enqueueing at once never pass the bound together.
+    // Taken before any await, so partitions enqueueing at once never pass the bound together; `finishing` waits for
+    // the records to be queued, or a flush meanwhile would end the subscription without them.
     sub.remaining -= n;
-    if (sub.remaining <= 0) sub.finishing = true;
-    const serde = this.broker.schemas ? await this.broker.schemas().catch(() => undefined) : undefined;
+    sub.decoding++;
     const decoded: ConsumedRecord[] = [];
-    for (let k = 0; k < n; k++) {
-      const d = serde ? decodedRecord(serde, sub.topic, records[k], max) : consumedRecord(sub.topic, records[k], max);
-      decoded.push(d instanceof Promise ? await d : d);
+    try {
+      const serde = this.broker.schemas ? await this.broker.schemas().catch(() => undefined) : undefined;
+      for (let k = 0; k < n; k++) {
+        const d = serde ? decodedRecord(serde, sub.topic, records[k], max) : consumedRecord(sub.topic, records[k], max);
+        decoded.push(d instanceof Promise ? await d : d);
+      }
+    } finally {
+      sub.decoding--;
     }
     if (sub.stopped) return;
     for (const record of decoded) {
@@ -505,7 +512,10 @@ export class ConsumerSession {
       sub.queue.push({ record, weight });
       sub.queuedBytes += weight;
     }
-    if (sub.finishing) sub.wake();
+    if (sub.remaining <= 0 && sub.decoding === 0 && !sub.finishing) {
+      sub.finishing = true;
+      sub.wake();
+    }
     this.scheduleFlush();
   }
 

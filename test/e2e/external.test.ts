@@ -6,10 +6,13 @@
  *
  *  1. "Tributary: Add Cluster Connection…" from the command palette, every prompt answered in the UI (name, bootstrap
  *     servers, SASL_SSL, SCRAM-SHA-512, user, the password in a password box, the CA file typed into code-server's
- *     simple file dialog): "Connected to <name>", the tree shows the cluster, its 3 nodes and the remote topic, the
- *     status bar "Kafka: <name>", and the user settings.json holds the connection without its password;
+ *     simple file dialog, the schema registry's URL with basic auth, its user and its password in a password box):
+ *     "Connected to <name>", the tree shows the cluster, its 3 nodes and the remote topic, the status bar
+ *     "Kafka: <name>", and the user settings.json holds the connection without either password;
  *  2. a partition of the remote topic says its segment files are on the cluster's brokers;
- *  3. the Consumer panel on the remote topic shows the records, and one more produced with kafkajs arrives live;
+ *  3. the Consumer panel on the remote topic shows the records, and one more produced with kafkajs arrives live; an
+ *     Avro record encoded by @kafkajs/confluent-schema-registry shows decoded, read through the connection's registry
+ *     (the remote `tributary start`'s, behind a proxy that demands basic auth: the password from secret storage);
  *  4. the Cluster view shows the 3 remote nodes, says stopping nodes and faults need the embedded broker, and offers
  *     no Stop node buttons;
  *  5. a second connection with a wrong password is refused with the authentication failure, and nothing is saved;
@@ -23,12 +26,57 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { CliBroker, startCliBroker } from '../support/cli-broker';
 import { CA_FILE, CERT_FILE, KEY_FILE, caPem } from '../support/tls';
 import { rm, tmpDir } from '../support/tmp';
 import { panelFrame, panelTab } from './support/webviews';
 import { Workbench, clearScreenshots, e2eMissing, eventually, notification, printExtensionHostLogs, quickPick, runCommand, screenshotter, startWorkbench, sidebarTree } from './support/workbench';
+
+const { SchemaRegistry, SchemaType } = require('@kafkajs/confluent-schema-registry');
+
+interface BasicAuthProxy {
+  url: string;
+  /** Requests passed on, and refused for a missing or wrong password. */
+  served: number;
+  refused: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A registry that wants a login, as a managed one does: HTTP basic auth in front of `target` (the remote broker's
+ * registry, which has none of its own); a request without the right user and password gets 401 with Confluent's body.
+ */
+function startBasicAuthProxy(target: string, user: string, password: string): Promise<BasicAuthProxy> {
+  const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const proxy: BasicAuthProxy = { url: '', served: 0, refused: 0, close: async () => undefined };
+  const server = http.createServer((req, res) => {
+    if (req.headers.authorization !== expected) {
+      proxy.refused++;
+      res.writeHead(401, { 'content-type': 'application/vnd.schemaregistry.v1+json' }).end('{"error_code":40101,"message":"Unauthorized"}');
+      return;
+    }
+    proxy.served++;
+    const headers = { ...req.headers };
+    delete headers.authorization;
+    delete headers.host;
+    const upstream = http.request(new URL(req.url ?? '/', target), { method: req.method, headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    upstream.on('error', (e) => res.writeHead(502).end(e.message));
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      proxy.close = () => new Promise((r) => server.close(() => r()));
+      resolve(proxy);
+    }),
+  );
+}
 
 const NAME = 'remote-sasl';
 const BAD_NAME = 'remote-wrong-password';
@@ -38,6 +86,9 @@ const TOPIC = 'remote-orders';
 const PARTITIONS = 3;
 const SEEDS = ['order-1', 'order-2', 'order-3', 'order-4', 'order-5'];
 const LIVE_KEY = 'order-live';
+const AVRO_KEY = 'order-avro';
+const SR_USER = 'sr-reader';
+const SR_PASSWORD = 'sr-secret';
 
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -58,6 +109,10 @@ describe('Tributary on an external SASL_SSL cluster in a real VS Code (code-serv
   /** The CLI's first bootstrap address: what the user types. */
   let bootstrap = '';
 
+  let registryProxy: BasicAuthProxy | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let registryClient: any;
+  let avroId = 0;
   const screenshot = screenshotter(() => page, 'external-');
   const view = () => page.locator('.part.sidebar');
   const widget = () => page.locator('.quick-input-widget');
@@ -128,7 +183,7 @@ describe('Tributary on an external SASL_SSL cluster in a real VS Code (code-serv
   }
 
   /** "Tributary: Add Cluster Connection…" answered like a user, up to the CA file. */
-  async function addConnection(name: string, password: string): Promise<void> {
+  async function addConnection(name: string, password: string, registry?: { url: string; password: string }): Promise<void> {
     await runCommand(page, 'Tributary: Add Cluster Connection…');
     await answer('A name for the cluster', name);
     await answer('Bootstrap servers (host:port, comma separated)', bootstrap);
@@ -138,6 +193,11 @@ describe('Tributary on an external SASL_SSL cluster in a real VS Code (code-serv
     await answer(`Password of ${USER}`, password, { password: true });
     await choose(/How to check the brokers' certificates/, 'Choose a CA certificate file (PEM)…');
     await chooseFileInDialog('CA certificate (PEM)', CA_FILE);
+    await answer('Schema registry URL (leave empty for none)', registry?.url ?? '');
+    if (!registry) return;
+    await choose(/How to log into the schema registry/, 'basic');
+    await answer('Schema registry user name', SR_USER);
+    await answer('Schema registry password', registry.password, { password: true });
   }
 
   function userConnections(): { text: string; connections: unknown } {
@@ -160,8 +220,12 @@ describe('Tributary on an external SASL_SSL cluster in a real VS Code (code-serv
       remote = await startCliBroker([
         '--data', dataDir, '--port', '0', '--nodes', '3',
         '--security-protocol', 'SASL_SSL', '--sasl-user', `${USER}:${PASSWORD}`, '--sasl-mechanisms', 'SCRAM-SHA-512,PLAIN',
-        '--tls-cert', CERT_FILE, '--tls-key', KEY_FILE,
+        '--tls-cert', CERT_FILE, '--tls-key', KEY_FILE, '--schema-registry-port', '0',
       ]);
+      const target = await eventually('the remote registry address', async () => remote!.schemaRegistry());
+      registryProxy = await startBasicAuthProxy(target, SR_USER, SR_PASSWORD);
+      registryClient = new SchemaRegistry({ host: registryProxy.url, auth: { username: SR_USER, password: SR_PASSWORD } });
+      avroId = (await registryClient.register({ type: SchemaType.AVRO, schema: JSON.stringify({ type: 'record', name: 'Order', namespace: 'shop', fields: [{ name: 'order', type: 'int' }, { name: 'item', type: 'string' }] }) }, { subject: `${TOPIC}-value` })).id;
       bootstrap = remote.bootstrap.split(',')[0];
       const kafka = new Kafka({
         clientId: 'external-e2e',
@@ -216,13 +280,14 @@ describe('Tributary on an external SASL_SSL cluster in a real VS Code (code-serv
       await wb.close(failed);
       if (failed) console.log(`    kept ${wb.root} (user data, logs, workspace) for a look`);
     }
+    await registryProxy?.close();
     await remote?.stop();
     if (dataDir) rm(dataDir);
     if (wb) console.log(`    external e2e took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
   it('adds the SASL_SSL connection through the prompts (CA file in the open dialog): connected, shown, password not in settings.json', async () => {
-    await addConnection(NAME, PASSWORD);
+    await addConnection(NAME, PASSWORD, { url: registryProxy!.url, password: SR_PASSWORD });
     await notification(page, new RegExp(`^Connected to ${escape(NAME)}: the Tributary view now shows it\\.$`), 30_000);
 
     // The tree: the cluster by its name and bootstrap address, its 3 brokers, the topic made with kafkajs.
@@ -245,8 +310,11 @@ describe('Tributary on an external SASL_SSL cluster in a real VS Code (code-serv
 
     // settings.json: the connection without its password (that went to VS Code's secret storage).
     const { text, connections } = userConnections();
-    assert.deepEqual(connections, [{ name: NAME, bootstrapServers: bootstrap, securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', username: USER, caFile: CA_FILE }]);
+    assert.deepEqual(connections, [
+      { name: NAME, bootstrapServers: bootstrap, securityProtocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512', username: USER, caFile: CA_FILE, schemaRegistry: { url: registryProxy!.url, auth: 'basic', username: SR_USER } },
+    ]);
     assert.ok(!text.includes(PASSWORD), 'the password is not in the user settings.json');
+    assert.ok(!text.includes(SR_PASSWORD), "the registry's password is not in the user settings.json");
     await screenshot('connected-tree');
   });
 
@@ -283,6 +351,21 @@ describe('Tributary on an external SASL_SSL cluster in a real VS Code (code-serv
     await details.locator('h2', { hasText: `Partition ${sent[0].partition} · offset ${sent[0].baseOffset}` }).waitFor();
     assert.equal(await details.locator('trib-value-view[data-role="key"] pre').innerText(), LIVE_KEY);
     await screenshot('consumer-live-record');
+
+    // An Avro record: decoded with the connection's registry, logged into with the password from secret storage.
+    const refusedBefore = registryProxy!.refused;
+    const avroSent = await producer!.send({ topic: TOPIC, messages: [{ key: AVRO_KEY, value: await registryClient.encode(avroId, { order: 7, item: 'lamp' }) }] });
+    const avroRow = consumer.locator('trib-record-list .row', { hasText: AVRO_KEY });
+    await avroRow.waitFor({ timeout: 20_000 });
+    await avroRow.click();
+    await details.locator('h2', { hasText: `Partition ${avroSent[0].partition} · offset ${avroSent[0].baseOffset}` }).waitFor();
+    const value = details.locator('trib-value-view[data-role="value"]');
+    await value.locator('[data-role="schema"]').waitFor();
+    assert.equal(squash(await value.locator('[data-role="schema"]').innerText()), `AVRO · schema ${avroId} · ${TOPIC}-value v1 · shop.Order`);
+    assert.deepEqual(JSON.parse(await value.locator('pre').innerText()), { order: 7, item: 'lamp' });
+    assert.ok(registryProxy!.served > 0, 'the panel asked the registry through the proxy');
+    assert.equal(registryProxy!.refused, refusedBefore, 'every request the extension made carried the right password');
+    await screenshot('consumer-avro-via-registry');
   });
 
   it('opens the Cluster view: the 3 remote nodes, a note that stopping nodes and faults need the embedded broker, no Stop node buttons', async () => {

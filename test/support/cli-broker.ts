@@ -7,6 +7,8 @@ export const TRIBUTARY_BIN = path.join(__dirname, '..', '..', '..', 'scripts', '
 export interface CliBroker {
   child: ChildProcess;
   bootstrap: string;
+  /** The schema registry's address once `tributary start` printed it (the line after the bootstrap one). */
+  schemaRegistry(): string | undefined;
   output(): string;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
@@ -25,6 +27,7 @@ export function startCliBroker(args: string[]): Promise<CliBroker> {
         resolve({
           child,
           bootstrap: m[1],
+          schemaRegistry: () => /schema registry: (\S+)/.exec(out)?.[1],
           output: () => out,
           stop: async () => {
             if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

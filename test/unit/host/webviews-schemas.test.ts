@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import {
   ConsumedRecord,
   ConsumerRecordsNotification,
+  ConsumerStatusNotification,
   DumpSegmentRequest,
   SegmentInitNotification,
   OpenValueCommand,
@@ -113,6 +114,25 @@ describe('Schema-encoded values in the panels and the .kafka runner (real broker
     const opened = env.documents.at(-1)!;
     assert.equal(opened.language, 'json');
     assert.deepEqual(JSON.parse(opened.content), { id: 7, item: 'book', note: { string: 'gift' } });
+    router.dispose();
+  });
+
+  it('a bounded read over several partitions with the registry at hand: exactly the records asked for, decoded, then stopped', async () => {
+    const avroId = await serde.client.register('many-value', { schema: ORDER, schemaType: 'AVRO', references: [] });
+    await t.service.createTopic({ name: 'many', partitions: 3 });
+    for (let p = 0; p < 3; p++) {
+      const records = [];
+      for (let i = 0; i < 40; i++) records.push({ partition: p, value: { base64: (await serde.encode({ id: p * 100 + i, item: `i${i}`, note: null }, { subject: 'many-value' })).bytes.toString('base64') } });
+      await t.service.produce({ topic: 'many', records });
+    }
+    const router = new ConsumerRouter(t.source, env, 'many', { flushMs: 10, fetchRecords: 7 });
+    await command(router, WebviewReadyCommand, { panel: 'consumer' });
+    await request(router, env, SubscribeRequest, { topic: 'many', start: { kind: 'earliest' }, partitions: null, stopAfter: 50 });
+    const statuses = await env.waitFor(ConsumerStatusNotification, (all) => all.some((x) => x.status === 'stopped'));
+    assert.deepEqual(statuses.at(-1)!.stopped, { records: 50, reason: 'stopAfter' });
+    const records = env.of<{ records: ConsumedRecord[] }>(ConsumerRecordsNotification).flatMap((b) => b.records);
+    assert.equal(records.length, 50);
+    assert.ok(records.every((r) => r.value!.schema?.id === avroId && JSON.parse(r.value!.text).id === r.partition * 100 + r.offset));
     router.dispose();
   });
 
