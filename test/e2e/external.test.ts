@@ -179,7 +179,8 @@ describe('Tributary on an external SASL_SSL cluster in a real VS Code (code-serv
     }
     await screenshot('ca-file-dialog');
     await page.keyboard.press('Enter');
-    await widget().waitFor({ state: 'hidden' });
+    // The flow's next question (the schema registry's URL) may reuse the widget at once: wait for the dialog to go.
+    await widget().locator('.quick-input-title', { hasText: title }).waitFor({ state: 'hidden' });
   }
 
   /** "Tributary: Add Cluster Connection…" answered like a user, up to the CA file. */
@@ -293,8 +294,9 @@ describe('Tributary on an external SASL_SSL cluster in a real VS Code (code-serv
     // The tree: the cluster by its name and bootstrap address, its 3 brokers, the topic made with kafkajs.
     await row(NAME, new RegExp(`^${escape(bootstrap)}$`));
     const ports = remote!.bootstrap.split(',').map((hp) => hp.split(':')[1]);
-    // Each broker leads one of the topic's partitions (kafkajs' admin spread the leaders).
-    for (const [i, port] of ports.entries()) await row(`node ${i}`, new RegExp(`^127\\.0\\.0\\.1:${port}( · controller)? · 1 leader$`));
+    // Each broker leads one of the topic's partitions (kafkajs' admin spread the leaders); one also leads `_schemas`,
+    // the registry's topic.
+    for (const [i, port] of ports.entries()) await row(`node ${i}`, new RegExp(`^127\\.0\\.0\\.1:${port}( · controller)? · [12] leaders?$`));
     assert.equal((await rows()).filter((r) => /^node \d+$/.test(r.label)).length, 3);
     await row('Topics', /^\d+$/);
     await row(TOPIC, new RegExp(`^${PARTITIONS} partitions · RF 3$`));
