@@ -4,8 +4,10 @@
  * all their digits. avsc only parses the schema: its decoder would round longs beyond 2^53, and on a garbled payload
  * it trusts a block count of billions (allocating or looping for as long), where this reader checks every count and
  * length against the bytes left and names the place it went wrong. Each schema is compiled once into a tree of
- * readers, with the field names' JSON and the error messages' paths worked out then rather than per value: the
- * consumer panel decodes tens of thousands of records a second through it.
+ * writers, with the field names' JSON and the error messages' paths worked out then rather than per value, and a
+ * value's JSON is written as bytes into one buffer reused by every decode, made a string once at the end: the
+ * consumer panel decodes tens of thousands of records a second through it, and this keeps its garbage to that string
+ * (in a busy heap, building the text by concatenation cost twice the time, most of it collecting garbage).
  */
 import type * as avro from 'avsc';
 import { shortestFloat32 } from './float32';
@@ -13,19 +15,96 @@ import { shortestFloat32 } from './float32';
 /** The longest run of zero-byte items (arrays of null, empty records) a block may claim: more is a garbled count. */
 const MAX_EMPTY_ITEMS = 1_000_000;
 
-type Reader = (input: Input) => string;
+type Writer = (input: Input) => void;
 
-/** One compiled reader per schema (avsc's Type objects stay the same for a schema id's codec). */
-const compiled = new WeakMap<avro.Type, Reader>();
+/** One compiled writer per schema (avsc's Type objects stay the same for a schema id's codec). */
+const compiled = new WeakMap<avro.Type, Writer>();
 
 export function avroToJson(type: avro.Type, bytes: Uint8Array): string {
-  let reader = compiled.get(type);
-  if (reader === undefined) compiled.set(type, (reader = compile(type, '', new Map())));
+  let writer = compiled.get(type);
+  if (writer === undefined) compiled.set(type, (writer = compile(type, '', new Map())));
   const input = new Input(bytes);
-  const json = reader(input);
+  out.pos = 0;
+  writer(input);
   if (input.pos !== bytes.length) throw new Error(`${bytes.length - input.pos} byte(s) left over after the value ended at byte ${input.pos}`);
+  const json = out.text();
+  // A very large value grew the buffer: it is not kept that large for the next ones.
+  if (out.buf.length > KEPT_BUFFER_BYTES) out.buf = Buffer.allocUnsafe(KEPT_BUFFER_BYTES);
   return json;
 }
+
+const KEPT_BUFFER_BYTES = 1 << 20;
+
+/** The JSON being written: decoding is synchronous, so one buffer serves every decode. */
+class Output {
+  buf = Buffer.allocUnsafe(64 * 1024);
+  pos = 0;
+
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  byte(c: number): void {
+    this.room(1);
+    this.buf[this.pos++] = c;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Copies input bytes start..end (checked to be plain ASCII). */
+  range(b: Uint8Array, start: number, end: number): void {
+    this.room(end - start);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = start; i < end; i++) buf[pos++] = b[i];
+    this.pos = pos;
+  }
+
+  string(s: string): void {
+    this.room(s.length * 3);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** A safe integer's digits, without making a string of it. */
+  integer(v: number): void {
+    if (v < 0) {
+      this.byte(0x2d);
+      v = -v;
+    }
+    if (v < 10) {
+      this.byte(0x30 + v);
+      return;
+    }
+    this.room(16);
+    let digits = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    const buf = this.buf;
+    let at = this.pos + digits;
+    this.pos = at;
+    do {
+      buf[--at] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+  }
+
+  text(): string {
+    return this.buf.toString('utf8', 0, this.pos);
+  }
+}
+
+const out = new Output();
+const utf8Bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
+const NULL = utf8Bytes('null');
+const TRUE = utf8Bytes('true');
+const FALSE = utf8Bytes('false');
+const EMPTY_OBJECT = utf8Bytes('{}');
 
 class Input {
   pos = 0;
@@ -95,30 +174,34 @@ class Input {
 }
 
 /**
- * The reader of a type at a path (for the error messages). `open` holds the records being compiled: a record that
- * holds itself (through a union or a collection) reads its inner values with the outer record's reader.
+ * The writer of a type at a path (for the error messages). `open` holds the records being compiled: a record that
+ * holds itself (through a union or a collection) writes its inner values with the outer record's writer.
  */
-function compile(type: avro.Type, path: string, open: Map<avro.Type, Reader>): Reader {
+function compile(type: avro.Type, path: string, open: Map<avro.Type, Writer>): Writer {
   const t = type as AnyType;
   const at = path || '/';
   switch (t.typeName) {
     case 'null':
-      return () => 'null';
+      return () => out.bytes(NULL);
     case 'boolean': {
       const what = `boolean ${at}`;
       return (input) => {
         const b = input.take(1, what)[0];
         if (b > 1) throw new Error(`${what} at byte ${input.pos - 1} is ${b}, not 0 or 1`);
-        return b === 1 ? 'true' : 'false';
+        out.bytes(b === 1 ? TRUE : FALSE);
       };
     }
     case 'int': {
       const what = `int ${at}`;
-      return (input) => String(input.int(what));
+      return (input) => out.integer(input.int(what));
     }
     case 'long': {
       const what = `long ${at}`;
-      return (input) => String(input.varint(what));
+      return (input) => {
+        const v = input.varint(what);
+        if (typeof v === 'number') out.integer(v);
+        else out.string(String(v));
+      };
     }
     case 'float': {
       const what = `float ${at}`;
@@ -126,7 +209,7 @@ function compile(type: avro.Type, path: string, open: Map<avro.Type, Reader>): R
         input.need(4, what);
         const v = readFloat(input, 4);
         input.pos += 4;
-        return jsonNumber(shortestFloat32(v));
+        out.string(jsonNumber(shortestFloat32(v)));
       };
     }
     case 'double': {
@@ -135,7 +218,7 @@ function compile(type: avro.Type, path: string, open: Map<avro.Type, Reader>): R
         input.need(8, what);
         const v = readFloat(input, 8);
         input.pos += 8;
-        return jsonNumber(v);
+        out.string(jsonNumber(v));
       };
     }
     case 'string': {
@@ -144,20 +227,20 @@ function compile(type: avro.Type, path: string, open: Map<avro.Type, Reader>): R
     }
     case 'bytes': {
       const what = `bytes ${at}`;
-      return (input) => latin1(input.take(length(input, what), what));
+      return (input) => out.string(latin1(input.take(length(input, what), what)));
     }
     case 'fixed': {
       const what = `fixed ${at}`;
       const size = t.size as number;
-      return (input) => latin1(input.take(size, what));
+      return (input) => out.string(latin1(input.take(size, what)));
     }
     case 'enum': {
       const what = `enum ${at}`;
-      const symbols = (t.symbols as string[]).map((x) => JSON.stringify(x));
+      const symbols = (t.symbols as string[]).map((x) => utf8Bytes(JSON.stringify(x)));
       return (input) => {
         const i = input.int(what);
         if (i < 0 || i >= symbols.length) throw new Error(`${what} has symbol index ${i}, but ${t.name} has ${symbols.length} symbols`);
-        return symbols[i];
+        out.bytes(symbols[i]);
       };
     }
     case 'array': {
@@ -166,13 +249,14 @@ function compile(type: avro.Type, path: string, open: Map<avro.Type, Reader>): R
       const item = compile(itemType, `${path}/*`, open);
       const least = minimumSize(itemType);
       return (input) => {
-        let out = '[';
+        out.byte(0x5b);
         let first = true;
         readBlocks(input, least, what, () => {
-          out += first ? item(input) : `,${item(input)}`;
+          if (!first) out.byte(0x2c);
           first = false;
+          item(input);
         });
-        return `${out}]`;
+        out.byte(0x5d);
       };
     }
     case 'map': {
@@ -182,32 +266,36 @@ function compile(type: avro.Type, path: string, open: Map<avro.Type, Reader>): R
       const value = compile(valuesType, `${path}/*`, open);
       const least = minimumSize(valuesType);
       return (input) => {
-        let out = '{';
+        out.byte(0x7b);
         let first = true;
         readBlocks(input, least, what, () => {
-          const key = jsonText(input, keyWhat);
-          out += `${first ? '' : ','}${key}:${value(input)}`;
+          if (!first) out.byte(0x2c);
           first = false;
+          jsonText(input, keyWhat);
+          out.byte(0x3a);
+          value(input);
         });
-        return `${out}}`;
+        out.byte(0x7d);
       };
     }
     case 'record':
     case 'error': {
       const inside = open.get(type);
       if (inside) return (input) => inside(input);
-      let self: Reader = () => '';
+      let self: Writer = () => undefined;
       open.set(type, (input) => self(input));
       const fields = t.fields as avro.types.Field[];
       // `{"a":` then `,"b":`...: each field's JSON name with its separator, made once.
-      const prefixes = fields.map((f, i) => `${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`);
-      const readers = fields.map((f) => compile(f.type, `${path}/${f.name}`, open));
+      const prefixes = fields.map((f, i) => utf8Bytes(`${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`));
+      const writers = fields.map((f) => compile(f.type, `${path}/${f.name}`, open));
       open.delete(type);
       self = (input) => {
-        if (readers.length === 0) return '{}';
-        let out = '';
-        for (let i = 0; i < readers.length; i++) out += prefixes[i] + readers[i](input);
-        return `${out}}`;
+        if (writers.length === 0) return out.bytes(EMPTY_OBJECT);
+        for (let i = 0; i < writers.length; i++) {
+          out.bytes(prefixes[i]);
+          writers[i](input);
+        }
+        out.byte(0x7d);
       };
       return self;
     }
@@ -215,14 +303,17 @@ function compile(type: avro.Type, path: string, open: Map<avro.Type, Reader>): R
     case 'union:unwrapped': {
       const what = `union ${at}`;
       const branches = t.types as avro.Type[];
-      const readers = branches.map((b) => compile(b, path, open));
-      const prefixes = branches.map((b) => (b.typeName === 'null' ? '' : `{${JSON.stringify(b.branchName)}:`));
+      const writers = branches.map((b) => compile(b, path, open));
+      const prefixes = branches.map((b) => (b.typeName === 'null' ? undefined : utf8Bytes(`{${JSON.stringify(b.branchName)}:`)));
       return (input) => {
         const i = input.int(what);
-        const read = readers[i];
-        if (read === undefined) throw new Error(`${what} has branch index ${i}, but it has ${branches.length} branches`);
-        const value = read(input);
-        return prefixes[i] === '' ? value : `${prefixes[i]}${value}}`;
+        const write = writers[i];
+        if (write === undefined) throw new Error(`${what} has branch index ${i}, but it has ${branches.length} branches`);
+        const prefix = prefixes[i];
+        if (prefix === undefined) return write(input);
+        out.bytes(prefix);
+        write(input);
+        out.byte(0x7d);
       };
     }
     default:
@@ -240,8 +331,8 @@ function readFloat(input: Input, size: 4 | 8): number {
   return size === 4 ? scratchView.getFloat32(0, true) : scratchView.getFloat64(0, true);
 }
 
-/** A length-prefixed UTF-8 string as a JSON string; plain ASCII (most field values) without escaping it. */
-function jsonText(input: Input, what: string): string {
+/** A length-prefixed UTF-8 string written as a JSON string; plain ASCII (most field values) copied as it is. */
+function jsonText(input: Input, what: string): void {
   const n = length(input, what);
   input.need(n, what);
   const b = input.bytes;
@@ -250,13 +341,17 @@ function jsonText(input: Input, what: string): string {
   input.pos = end;
   for (let i = start; i < end; i++) {
     const c = b[i];
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(utf8Slice.call(b, start, end));
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      out.string(JSON.stringify(utf8Slice.call(b, start, end)));
+      return;
+    }
   }
-  return `"${latin1Slice.call(b, start, end)}"`;
+  out.byte(0x22);
+  out.range(b, start, end);
+  out.byte(0x22);
 }
 
-// Buffer's own slicers take any Uint8Array and are much quicker than a TextDecoder on short strings.
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
+// Buffer's UTF-8 slicer takes any Uint8Array and is much quicker than a TextDecoder on short strings.
 const utf8Slice = (Buffer.prototype as unknown as { utf8Slice(this: Uint8Array, start: number, end: number): string }).utf8Slice;
 
 /** The fields avsc's Type subclasses carry, looked at by type name (avsc's typings declare them per subclass). */

@@ -223,6 +223,23 @@ describe('Schema serde: Avro', function () {
     assert.match(garbled.reason, /array \/tags at byte 5 claims 2147483647 items, more than the 0 byte\(s\) left can hold/);
   });
 
+  it('decodes a value larger than its reused output buffer, and the small ones after it, whole', async () => {
+    const BLOB = { type: 'record', name: 'Blob', fields: [{ name: 'parts', type: { type: 'array', items: 'string' } }, { name: 'n', type: 'long' }] };
+    const id = await reg.register('blob-value', 'AVRO', JSON.stringify(BLOB));
+    const type = avro.Type.forSchema(BLOB as avro.Schema);
+    const frame = (v: unknown) => {
+      const b = Buffer.concat([Buffer.alloc(5), type.toBuffer(v)]);
+      b.writeInt32BE(id, 1);
+      return b;
+    };
+    const big = { parts: Array.from({ length: 300 }, (_, i) => `${i}:${'é✓'.repeat(2000)}`), n: -1234567890123 };
+    for (const value of [big, { parts: ['x'], n: 0 }, big, { parts: [], n: 9 }]) {
+      const d = await serde.decode(frame(value));
+      assert.ok(d.kind === 'decoded');
+      assert.equal(d.json, JSON.stringify(value));
+    }
+  });
+
   it('reads a record that holds itself, strings of every kind, and names the path of a bad value inside a collection', async () => {
     const NODE = { type: 'record', name: 'Node', fields: [{ name: 'label', type: 'string' }, { name: 'children', type: { type: 'array', items: 'Node' } }, { name: 'attrs', type: { type: 'map', values: ['null', 'Node', 'int'] } }] };
     const id = await reg.register('tree-value', 'AVRO', JSON.stringify(NODE));
