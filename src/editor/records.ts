@@ -6,7 +6,8 @@ import type { ConsumeResult, ConsumedRecord, OffsetSpec, ProduceRecord, ProduceR
 import { bytesToText } from '../broker/api';
 import type { ConsumeSpec, ProduceSpec } from './kafka-file';
 import { RenderSources, looksLikeJson, recordContext, renderRecord } from '../shared/template';
-import { looksLikeWireFormat, type SchemaSerde } from '../schemas/schema-serde';
+import type { SchemaSerde } from '../schemas/schema-serde';
+import { looksLikeWireFormat } from '../schemas/wire-format';
 import type { DecodeResult } from '../schemas/serde-types';
 import { encodeJsonText } from '../schemas/encode-text';
 import { inferSchemaType } from '../schemas/schema-files';

@@ -6,7 +6,7 @@
 import type { BytesView, SchemaView } from '../shared/webview-protocol';
 import type { SchemaSerde } from './schema-serde';
 import type { DecodeResult, SchemaInfo } from './serde-types';
-import { looksLikeWireFormat } from './schema-serde';
+import { looksLikeWireFormat } from './wire-format';
 
 /** Decoded JSON longer than this is cut in the panels (the editor opened by "Open value" has it whole). */
 const MAX_DECODED_CHARS = 4 << 20;

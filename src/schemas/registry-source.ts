@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { registrySecretKey, type ConnectionConfig } from '../clusters/connections';
 import { SchemaRegistryClient, type RegistryEndpoint } from './registry-client';
-import { SchemaSerde } from './schema-serde';
+import type { SchemaSerde } from './schema-serde';
 
 interface Registry {
   key: string;
   client: SchemaRegistryClient;
-  serde: SchemaSerde;
+  /** Made on first need: the schema languages' libraries take some 100 ms to load, which activation should not pay. */
+  serde?: Promise<SchemaSerde>;
 }
 
 export class SchemaRegistries {
@@ -27,7 +28,10 @@ export class SchemaRegistries {
   }
 
   async serde(): Promise<SchemaSerde | undefined> {
-    return (await this.registry())?.serde;
+    const r = await this.registry();
+    if (!r) return undefined;
+    r.serde ??= import('./schema-serde').then(({ SchemaSerde }) => new SchemaSerde(r.client));
+    return r.serde;
   }
 
   private async registry(): Promise<Registry | undefined> {
@@ -35,8 +39,7 @@ export class SchemaRegistries {
     if (!e) return undefined;
     const key = JSON.stringify([e.url, e.auth, e.tls?.rejectUnauthorized, e.tls?.ca?.toString()]);
     if (this.current?.key !== key) {
-      const client = new SchemaRegistryClient(e);
-      this.current = { key, client, serde: new SchemaSerde(client) };
+      this.current = { key, client: new SchemaRegistryClient(e) };
     }
     return this.current;
   }

@@ -11,7 +11,6 @@ import { codecFor, ReferenceFetchError, SchemaLoader } from './schema-loader';
 import { SchemaValidationError, type DecodeResult, type EncodeSchema, type SchemaInfo } from './serde-types';
 import { looksLikeWireFormat, readHeader, schemaIdOf, writeWireFormat } from './wire-format';
 
-export { looksLikeWireFormat };
 
 /** How long a failure to fetch or read a schema is remembered before it is asked for again. */
 const FAILURE_TTL_MS = 5_000;

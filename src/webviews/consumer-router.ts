@@ -23,7 +23,7 @@ import { BrokerSource, InvalidRequestError, PanelEnvironment, PanelRouter, int, 
 import { Throttle } from '../shared/throttle';
 import { TOPICS_THROTTLE_MS } from './producer-router';
 import { formatValue } from './value-format';
-import { looksLikeWireFormat } from '../schemas/schema-serde';
+import { looksLikeWireFormat } from '../schemas/wire-format';
 
 interface ConsumerRouterOptions extends ConsumerSessionOptions {
   /**

@@ -154,9 +154,8 @@ function decodedRecord(serde: SchemaSerde, topic: string, r: ApiRecord, maxPrevi
   };
   const key = field(r.key, true);
   const value = field(r.value, false);
-  const record = consumedRecord(topic, r, maxPreviewBytes, { key: null, value: null });
-  if (key instanceof Promise || value instanceof Promise) return Promise.all([key, value]).then(([k, v]) => ({ ...record, key: k, value: v }));
-  return { ...record, key, value };
+  if (key instanceof Promise || value instanceof Promise) return Promise.all([key, value]).then(([k, v]) => consumedRecord(topic, r, maxPreviewBytes, { key: k, value: v }));
+  return consumedRecord(topic, r, maxPreviewBytes, { key, value });
 }
 
 /** A field's bytes without their text (a decoded value's text is its JSON). */

@@ -4,6 +4,8 @@
  * registry's own error code surfacing in the client's error.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connectionToSetting, parseConnection, registrySecretKey, type ConnectionConfig } from '../../../src/clusters/connections';
@@ -64,6 +66,16 @@ describe('schema registry of an external connection', () => {
 
     await assert.rejects(connectionRegistryEndpoint(basic, async () => undefined), /No password is stored for the schema registry of "prod"/);
     assert.equal(await connectionRegistryEndpoint(parseConnection(base) as ConnectionConfig, get), undefined);
+  });
+
+  it("an https registry is checked with the connection's CA file and its choice about verifying; http needs no TLS options", async () => {
+    const ca = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tls', 'ca.pem');
+    const tls = parseConnection({ ...base, securityProtocol: 'SSL', caFile: ca, schemaRegistry: 'https://registry.example:8081' }) as ConnectionConfig;
+    const e = (await connectionRegistryEndpoint(tls, async () => undefined))!;
+    assert.deepEqual([e.tls!.rejectUnauthorized, String(e.tls!.ca)], [true, readFileSync(ca, 'utf8')]);
+    const unverified = parseConnection({ ...base, securityProtocol: 'SSL', verifyCertificates: false, schemaRegistry: 'https://registry.example:8081' }) as ConnectionConfig;
+    assert.equal((await connectionRegistryEndpoint(unverified, async () => undefined))!.tls!.rejectUnauthorized, false);
+    assert.equal((await connectionRegistryEndpoint(parseConnection({ ...base, schemaRegistry: url }) as ConnectionConfig, async () => undefined))!.tls, undefined);
   });
 
   it("the registry's refusals keep its status and Confluent error code; an unreachable registry is named", async () => {

@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { createServer } from 'node:net';
 import { AsyncCache } from '../../../src/schemas/async-cache';
 import { SchemaRegistryClient } from '../../../src/schemas/registry-client';
-import { looksLikeWireFormat, SchemaSerde } from '../../../src/schemas/schema-serde';
+import { SchemaSerde } from '../../../src/schemas/schema-serde';
+import { looksLikeWireFormat } from '../../../src/schemas/wire-format';
 import { startRegistry, type RegistryFixture } from './registry-fixture';
 
 const POINT = JSON.stringify({ type: 'record', name: 'Point', namespace: 'geo', fields: [{ name: 'x', type: 'int' }, { name: 'y', type: 'int' }] });
